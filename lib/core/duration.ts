@@ -93,8 +93,13 @@ const SPAN_MS: ReadonlyArray<readonly [keyof TimeSpan, number]> = [
   ['days', 86_400_000],
 ];
 
-/** A span compiled to a sampler of milliseconds; `draw` is a uniform [0,1) source. */
-export type SpanSampler = (draw: () => number) => number;
+/** A uniform [0, 1) source, such as an `Rng`. */
+export interface UniformSource {
+  next(): number;
+}
+
+/** A span compiled to a sampler of milliseconds. */
+export type SpanSampler = (source: UniformSource) => number;
 
 /**
  * Compiles a `TimeSpan` to a sampler. Fixed amounts draw nothing (so they consume no
@@ -118,9 +123,9 @@ export const compileSpan = (span: TimeSpan): SpanSampler => {
   }
   const base = Math.round(fixed.reduce((a, b) => a + b, 0));
   if (ranged.length === 0) return () => base;
-  return (draw) => {
+  return (source) => {
     let total = base;
-    for (const [lo, hi] of ranged) total += lo + draw() * (hi - lo);
+    for (const [lo, hi] of ranged) total += lo + source.next() * (hi - lo);
     return Math.round(total);
   };
 };

@@ -1,0 +1,113 @@
+/**
+ * The simulation model: plain data that every front end (builder API, YAML, stories, the orders
+ * preset) compiles to, and the only thing the engine reads.
+ *
+ * @example
+ * const model: SimulationModel = {
+ *   settings: { duration: '2m', startTime: '2025-01-01T00:00:00Z', nFlows: 3, seed: 42, initialEntities: { User: 10 } },
+ *   entities: [User],
+ *   flows: [defineFlow({ name: 'signup', weight: 3 }, signup)],
+ * };
+ */
+import type { DurationInput } from '../core/duration';
+import { parseDuration } from '../core/duration';
+import type { EntityType } from '../entities/entity';
+import type { HistoryMode } from '../entities/entityStore';
+import type { FlowDef } from '../flows/flow';
+
+/** Simulation settings (the seed's `Simulation(...)` arguments). */
+export interface SimulationSettings {
+  /** Virtual time span: "30s", "10m", "1h", "3d". No event is stamped at or after start + duration. */
+  readonly duration?: DurationInput;
+  /** ISO-8601, epoch ms, or "now" (resolved by the runtime at start). Default "now". */
+  readonly startTime?: string | number;
+  /** Time resolution: the least time a session slot takes, and the retry delay when no flow can start. Default "1s". */
+  readonly timeStep?: DurationInput;
+  /** Concurrent sessions (closed system). Default 10. */
+  readonly nFlows?: number;
+  /** Random seed; same seed and model ⇒ byte-identical output. */
+  readonly seed?: number;
+  /** Entities created at start time, by entity name: `{ User: 100, Product: 20 }`. */
+  readonly initialEntities?: Readonly<Record<string, number>>;
+  /** Stop after this many events (with duration too, whichever comes first). */
+  readonly totalEvents?: number;
+  /** Pace virtual time against the wall clock (1 = real time, 60 = a virtual minute per second). Default: as fast as possible. */
+  readonly timeMultiplier?: number;
+  /** Keep every state version ("full", default; enables `store.query`) or only current state ("none"). */
+  readonly history?: HistoryMode;
+}
+
+/** A whole simulation as data. */
+export interface SimulationModel {
+  readonly settings: SimulationSettings;
+  readonly entities: ReadonlyArray<EntityType<any>>;
+  readonly flows: ReadonlyArray<FlowDef>;
+}
+
+/** A setting that cannot be used; the message names it. */
+export class SettingsError extends Error {
+  override readonly name = 'SettingsError';
+}
+
+/** Settings checked and resolved to numbers. */
+export interface ResolvedSettings {
+  readonly start: number;
+  /** Exclusive end (epoch ms), Infinity without a duration. */
+  readonly end: number;
+  readonly timeStep: number;
+  readonly nFlows: number;
+  readonly seed: number;
+  readonly totalEvents: number;
+  readonly initialEntities: ReadonlyArray<readonly [EntityType<any>, number]>;
+  readonly history: HistoryMode;
+}
+
+const duration = (name: string, v: DurationInput): number => {
+  try {
+    return parseDuration(v);
+  } catch (e) {
+    throw new SettingsError(`${name}: ${(e as Error).message}`);
+  }
+};
+
+/** Parses a start time: ISO-8601 text or epoch ms. */
+export const parseStartTime = (v: string | number): number => {
+  const ms = typeof v === 'number' ? v : Date.parse(v);
+  if (!Number.isFinite(ms)) throw new SettingsError(`startTime: "${v}" is not an ISO-8601 date-time (e.g. "2025-05-06T10:00:00Z") or "now"`);
+  return ms;
+};
+
+/** Checks settings; `now` resolves `startTime: "now"` (the runtime passes the wall clock). */
+export const resolveSettings = (model: SimulationModel, overrides: { seed?: number; now?: number } = {}): ResolvedSettings => {
+  const s = model.settings;
+  const startSetting = s.startTime ?? 'now';
+  let start: number;
+  if (startSetting === 'now') {
+    if (overrides.now === undefined) throw new SettingsError('startTime: "now" needs the current time: run through the runtime, or pass env.now');
+    start = overrides.now;
+  } else start = parseStartTime(startSetting);
+  const span = s.duration === undefined ? Infinity : duration('duration', s.duration);
+  if (span === 0) throw new SettingsError('duration: must be more than 0');
+  const timeStep = duration('timeStep', s.timeStep ?? '1s');
+  if (timeStep <= 0) throw new SettingsError('timeStep: must be more than 0');
+  const nFlows = s.nFlows ?? 10;
+  if (!Number.isInteger(nFlows) || nFlows < 1) throw new SettingsError(`nFlows: must be an integer >= 1, got ${nFlows}`);
+  const totalEvents = s.totalEvents ?? Infinity;
+  if (totalEvents !== Infinity && (!Number.isInteger(totalEvents) || totalEvents < 1)) {
+    throw new SettingsError(`totalEvents: must be an integer >= 1, got ${totalEvents}`);
+  }
+  const seed = overrides.seed ?? s.seed ?? 0;
+  if (!Number.isFinite(seed)) throw new SettingsError(`seed: must be a number, got ${seed}`);
+  const byName = new Map(model.entities.map((e) => [e.name, e]));
+  const initialEntities = Object.entries(s.initialEntities ?? {}).map(([name, count]) => {
+    const type = byName.get(name);
+    if (type === undefined) {
+      throw new SettingsError(`initialEntities.${name}: no entity named "${name}" in the simulation (entities: ${[...byName.keys()].join(', ') || 'none'})`);
+    }
+    if (!Number.isInteger(count) || count < 0) throw new SettingsError(`initialEntities.${name}: must be an integer >= 0, got ${count}`);
+    return [type, count] as const;
+  });
+  const history = s.history ?? 'full';
+  if (history !== 'full' && history !== 'none') throw new SettingsError(`history: must be "full" or "none", got ${JSON.stringify(history)}`);
+  return { start, end: start + span, timeStep, nFlows, seed, totalEvents, initialEntities, history };
+};

@@ -1,0 +1,43 @@
+/**
+ * Counters the engine keeps while it runs; the run summary is built from them.
+ *
+ * @example
+ * const stats = createRunStats();
+ * simulateOn(model, { scheduler, stats }).subscribe();
+ * stats.sessions.dropped; // sessions ended by AddDecay
+ */
+
+/** How sessions ended. */
+export interface SessionCounts {
+  started: number;
+  /** Ran to the end of their flow. */
+  completed: number;
+  /** Ended by an `addDecay` drop-off. */
+  dropped: number;
+  /** Ended because a `select` found no available entity. */
+  unmatched: number;
+  /** Still running when the simulation ended (duration or totalEvents). */
+  truncated: number;
+}
+
+/** Counters of one run. */
+export interface RunStats {
+  events: number;
+  eventsByType: Record<string, number>;
+  sessions: SessionCounts;
+  /** Virtual start and end of the run (epoch ms); end is the last event's time or the duration bound. */
+  startTime: number;
+  endTime: number;
+  /** The seed the run used. */
+  seed: number;
+}
+
+/** Fresh counters. */
+export const createRunStats = (): RunStats => ({
+  events: 0,
+  eventsByType: {},
+  sessions: { started: 0, completed: 0, dropped: 0, unmatched: 0, truncated: 0 },
+  startTime: 0,
+  endTime: 0,
+  seed: 0,
+});

@@ -1,0 +1,581 @@
+/**
+ * The engine: plays a simulation model out in virtual time on the scheduler it is given and emits
+ * the events as a cold `Observable<SimEvent>`.
+ *
+ * - Time is `env.scheduler.now()`, offset so that the first instant is the model's start time;
+ *   with `TestScheduler` every event time can be pinned with marbles.
+ * - At most `nFlows` sessions run at once. A free slot starts a session of a flow chosen by weight
+ *   among the flows whose filters can be satisfied now; if none can, it tries again `timeStep`
+ *   later. A slot holds each session for at least `timeStep`.
+ * - Each session has its own random stream, derived from the seed and the session's ordinal.
+ * - The stream completes when the duration is over (no event at or after start + duration) or
+ *   after `totalEvents` events, whichever comes first; it errors with a `FlowError` naming the
+ *   flow and session when a flow throws or misuses an action.
+ *
+ * @example
+ * const scheduler = new HeapScheduler();
+ * const events: SimEvent[] = [];
+ * simulateOn(model, { scheduler }).subscribe((e) => events.push(e));
+ * scheduler.flush();
+ */
+import { Observable } from 'rxjs';
+import type { SchedulerLike, Subscriber, Subscription } from 'rxjs';
+import { Rng } from '../core/rng';
+import type { EventMeta, SimEvent } from '../core/simEvent';
+import { EVENT_META } from '../core/simEvent';
+import type { EntityType } from '../entities/entity';
+import type { EntityRecord } from '../entities/entityStore';
+import { DuplicateKeyError, EntityStore } from '../entities/entityStore';
+import { StateError } from '../entities/reducer';
+import type { StateRecord } from '../entities/reducer';
+import type { Action, NewEvent, Select, SetState } from '../flows/actions';
+import type { ActionCursor, EntityView, FlowContext, FlowDef } from '../flows/flow';
+import { DONE, PENDING, openFlow } from '../flows/flow';
+import type { GenContext } from '../schema/generator';
+import { SeededFaker } from '../schema/seededFaker';
+import type { ResolvedSettings, SimulationModel } from './model';
+import { resolveSettings } from './model';
+import type { PayloadPlan } from './payloadPlan';
+import { planPayload } from './payloadPlan';
+import type { RunStats } from './runStats';
+import { createRunStats } from './runStats';
+
+/** What the engine runs on. */
+export interface Env {
+  /** Virtual time. `HeapScheduler` for runs, `TestScheduler` for marble specs. */
+  readonly scheduler: SchedulerLike;
+  /** Overrides the model's seed. */
+  readonly seed?: number;
+  /** Wall-clock epoch ms for `startTime: "now"` (the runtime resolves it; the engine never reads the clock). */
+  readonly now?: number;
+  /** Counters to fill while running. */
+  readonly stats?: RunStats;
+  /** Receives the entity store when the run starts (for temporal queries in specs and tools). */
+  readonly onStore?: (store: EntityStore) => void;
+}
+
+/** A flow that failed; names the flow and the session. */
+export class FlowError extends Error {
+  override readonly name = 'FlowError';
+  constructor(
+    readonly flow: string,
+    readonly sessionId: string,
+    message: string,
+    readonly cause?: unknown,
+  ) {
+    super(`flow "${flow}" (session ${sessionId.slice(0, 8)}) failed: ${message}`);
+  }
+}
+
+/** Name of the pseudo-flow that emits the source events of initial entities. */
+export const INITIAL_FLOW = 'initial_entities';
+
+/** Plays `model` out on `env.scheduler`. Cold: each subscription is an independent run. */
+export const simulateOn = (model: SimulationModel, env: Env): Observable<SimEvent> =>
+  new Observable<SimEvent>((subscriber) => {
+    const run = new Run(model, env, subscriber);
+    run.start();
+    return () => run.stop();
+  });
+
+// ---------------------------------------------------------------------------------------------
+// sessions
+// ---------------------------------------------------------------------------------------------
+
+type Outcome = 'completed' | 'dropped' | 'unmatched' | 'truncated';
+
+interface Slot {
+  session: Session | undefined;
+  pending: Subscription | undefined;
+}
+
+class Session {
+  /** Held entities by type name, most recent last. */
+  readonly held = new Map<string, EntityRecord[]>();
+  main: EntityRecord | undefined;
+  cursor: ActionCursor | undefined;
+  input: unknown = undefined;
+  running = false;
+  wakeups = 0;
+  ended = false;
+
+  constructor(
+    readonly id: string,
+    readonly flow: string,
+    readonly rng: Rng,
+    readonly startedAt: number,
+    readonly slot: Slot | undefined,
+  ) {}
+
+  latest(type: EntityType<any>): EntityRecord | undefined {
+    const list = this.held.get(type.name);
+    return list === undefined || list.length === 0 ? undefined : list[list.length - 1];
+  }
+
+  keep(r: EntityRecord): void {
+    const list = this.held.get(r.type.name);
+    if (list === undefined) this.held.set(r.type.name, [r]);
+    else list.push(r);
+    if (this.main === undefined) this.main = r;
+  }
+}
+
+const view = <S extends object>(r: EntityRecord): EntityView<S> => ({ type: r.type.name, key: r.key, state: r.state as S });
+
+const describe = (u: unknown): string => {
+  if (u === null || typeof u !== 'object') return JSON.stringify(u) ?? String(u);
+  const tag = (u as { _tag?: unknown })._tag;
+  return tag === undefined ? Object.prototype.toString.call(u) : `{ _tag: ${JSON.stringify(tag)} }`;
+};
+
+// ---------------------------------------------------------------------------------------------
+// the run
+// ---------------------------------------------------------------------------------------------
+
+class Run {
+  private readonly scheduler: SchedulerLike;
+  private readonly t0: number;
+  private readonly settings: ResolvedSettings;
+  private readonly store: EntityStore;
+  private readonly flowRng: Rng;
+  private readonly seeded = new SeededFaker();
+  private readonly gen: { rng: Rng; faker: GenContext['faker']; now: number };
+  private readonly stats: RunStats;
+  private readonly plans = new Map<string, PayloadPlan>();
+  private readonly slots: Slot[] = [];
+  private readonly flows: ReadonlyArray<FlowDef>;
+  private endAction: Subscription | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly model: SimulationModel,
+    env: Env,
+    private readonly subscriber: Subscriber<SimEvent>,
+  ) {
+    this.scheduler = env.scheduler;
+    this.t0 = env.scheduler.now();
+    this.settings = resolveSettings(model, { seed: env.seed, now: env.now });
+    this.store = new EntityStore(model.entities, this.settings.history);
+    for (const f of model.flows) for (const s of f.filters) this.requireEntity(s.entity, `flow "${f.name}" filter`);
+    this.flows = model.flows;
+    this.flowRng = Rng.derive(this.settings.seed, 'flows');
+    this.gen = { rng: this.flowRng, faker: this.seeded.faker, now: this.settings.start };
+    this.stats = env.stats ?? createRunStats();
+    this.stats.seed = this.settings.seed;
+    this.stats.startTime = this.settings.start;
+    this.stats.endTime = this.settings.start;
+    env.onStore?.(this.store);
+  }
+
+  /** Virtual time, epoch ms. */
+  private now(): number {
+    return this.settings.start + (this.scheduler.now() - this.t0);
+  }
+
+  start(): void {
+    const { start, end, nFlows } = this.settings;
+    if (end !== Infinity) {
+      this.endAction = this.scheduler.schedule(() => this.finish(), end - start);
+    }
+    this.scheduler.schedule(() => {
+      this.createInitialEntities();
+      for (let i = 0; i < nFlows && !this.stopped; i++) {
+        const slot: Slot = { session: undefined, pending: undefined };
+        this.slots.push(slot);
+        this.startSession(slot);
+      }
+    });
+  }
+
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.endAction?.unsubscribe();
+    for (const slot of this.slots) {
+      slot.pending?.unsubscribe();
+      slot.session?.cursor?.close();
+    }
+  }
+
+  private finish(): void {
+    if (this.stopped) return;
+    for (const slot of this.slots) if (slot.session !== undefined && !slot.session.ended) this.stats.sessions.truncated++;
+    if (this.settings.end !== Infinity && this.stats.events < this.settings.totalEvents) this.stats.endTime = this.settings.end;
+    this.stop();
+    this.subscriber.complete();
+  }
+
+  private fail(error: Error): void {
+    if (this.stopped) return;
+    this.stop();
+    this.subscriber.error(error);
+  }
+
+  private requireEntity(type: EntityType<any>, where: string): void {
+    if (!this.store.has(type)) {
+      throw new Error(`${where}: entity ${type?.name} is not part of the simulation; add it to the simulation's entities`);
+    }
+  }
+
+  // --- initial entities ------------------------------------------------------------------------
+
+  private createInitialEntities(): void {
+    const { seed, start } = this.settings;
+    for (const [type, count] of this.settings.initialEntities) {
+      const rng = Rng.derive(seed, 'initial', type.name);
+      const session = new Session(rng.uuid(), INITIAL_FLOW, rng, start, undefined);
+      for (let i = 0; i < count && !this.stopped; i++) {
+        try {
+          if (type.source !== undefined) {
+            this.emitEvent(session, { _tag: 'NewEvent', schema: type.source, overrides: {}, saveEntity: type, mutate: [], key: undefined });
+          } else {
+            this.createWithoutSource(session, type);
+          }
+        } catch (e) {
+          this.fail(this.flowError(session, e));
+          return;
+        }
+        // Initial entities are available to every flow: nobody holds them.
+        for (const list of session.held.values()) for (const r of list) this.store.release(r, start);
+        session.held.clear();
+        session.main = undefined;
+      }
+    }
+  }
+
+  private createWithoutSource(session: Session, type: EntityType<any>): void {
+    const g = this.genFor(session.rng, this.now());
+    for (let attempt = 0; ; attempt++) {
+      const key = String(type.keyGenerator(g));
+      if (this.store.get(type, key) !== undefined) {
+        if (attempt < 20) continue;
+        throw new DuplicateKeyError(`could not generate a new ${type.name}.${type.primaryKey} after 20 attempts (last: ${JSON.stringify(key)}); widen its key generator`);
+      }
+      session.keep(this.store.create(type, key, this.initialState(type, {}, g), this.now(), session.id));
+      return;
+    }
+  }
+
+  private initialState(type: EntityType<any>, payload: Readonly<Record<string, unknown>>, g: GenContext): StateRecord {
+    const state: Record<string, unknown> = {};
+    for (const init of type.init) {
+      switch (init._tag) {
+        case 'Default':
+          state[init.name] = init.value;
+          break;
+        case 'FromField':
+          state[init.name] = payload[init.field];
+          break;
+        case 'Generate':
+          state[init.name] = init.generate(g);
+          break;
+        default: {
+          const never: never = init;
+          throw new Error(`unknown state init ${describe(never)}`);
+        }
+      }
+    }
+    return state;
+  }
+
+  // --- sessions ----------------------------------------------------------------------------------
+
+  private readonly slotWork = (slot?: Slot): void => this.onSlot(slot!);
+
+  private schedule(slot: Slot, delay: number): void {
+    slot.pending = this.scheduler.schedule(this.slotWork, delay, slot);
+  }
+
+  private onSlot(slot: Slot): void {
+    if (this.stopped) return;
+    slot.pending = undefined;
+    const session = slot.session;
+    if (session === undefined) this.startSession(slot);
+    else this.advance(session);
+  }
+
+  private startSession(slot: Slot): void {
+    const { seed, timeStep } = this.settings;
+    const now = this.now();
+    // Flows whose filters can all be satisfied now.
+    const eligible: FlowDef[] = [];
+    const weights: number[] = [];
+    for (const f of this.flows) {
+      if (f.weight <= 0) continue;
+      let ok = true;
+      for (const s of f.filters) if (this.store.available(this.store.index(s.entity, s.where)) === 0) ok = false;
+      if (ok) {
+        eligible.push(f);
+        weights.push(f.weight);
+      }
+    }
+    if (eligible.length === 0) {
+      this.later(slot, timeStep);
+      return;
+    }
+    const flow = eligible.length === 1 ? eligible[0] : eligible[this.flowRng.weighted(weights)];
+    const ordinal = this.stats.sessions.started++;
+    const rng = Rng.derive(seed, 'session', ordinal);
+    const session = new Session(rng.uuid(), flow.name, rng, now, slot);
+    slot.session = session;
+    for (const s of flow.filters) {
+      const r = this.store.pick(this.store.index(s.entity, s.where), rng);
+      if (r === undefined) {
+        // Two filters on the same index may exhaust it: the session cannot start.
+        this.endSession(session, 'unmatched');
+        return;
+      }
+      this.store.hold(r, session.id, now);
+      session.keep(r);
+    }
+    try {
+      session.cursor = openFlow(flow.body, this.context(session), () => this.wake(session));
+    } catch (e) {
+      this.fail(this.flowError(session, e));
+      return;
+    }
+    this.advance(session);
+  }
+
+  private later(slot: Slot, delay: number): void {
+    if (this.now() + delay >= this.settings.end) return;
+    this.schedule(slot, delay);
+  }
+
+  private wake(session: Session): void {
+    if (session.ended || this.stopped) return;
+    if (session.running) {
+      session.wakeups++;
+      return;
+    }
+    this.advance(session);
+  }
+
+  private endSession(session: Session, outcome: Outcome): void {
+    if (session.ended) return;
+    session.ended = true;
+    session.cursor?.close();
+    const now = this.now();
+    for (const list of session.held.values()) for (const r of list) if (r.heldBy === session.id) this.store.release(r, now);
+    this.stats.sessions[outcome]++;
+    const slot = session.slot;
+    if (slot === undefined || this.stopped) return;
+    slot.session = undefined;
+    if (outcome === 'truncated') return;
+    const next = Math.max(now, session.startedAt + this.settings.timeStep);
+    this.later(slot, next - now);
+  }
+
+  /** Runs a session's actions until it waits for time, for a pending Observable, or ends. */
+  private advance(session: Session): void {
+    if (session.ended || this.stopped) return;
+    session.running = true;
+    try {
+      for (;;) {
+        if (this.stopped || session.ended) return;
+        const a = session.cursor!.pull(session.input);
+        session.input = undefined;
+        if (a === DONE) {
+          this.endSession(session, 'completed');
+          return;
+        }
+        if (a === PENDING) {
+          if (session.wakeups > 0) {
+            session.wakeups = 0;
+            continue;
+          }
+          return;
+        }
+        if (!this.perform(session, a)) return;
+      }
+    } catch (e) {
+      this.fail(this.flowError(session, e));
+    } finally {
+      session.running = false;
+    }
+  }
+
+  /** Carries out one action; false when the session must wait or has ended. */
+  private perform(session: Session, a: Action): boolean {
+    switch (a?._tag) {
+      case 'NewEvent':
+        if (this.now() >= this.settings.end) {
+          this.endSession(session, 'truncated');
+          return false;
+        }
+        session.input = this.emitEvent(session, a);
+        return !this.stopped;
+      case 'AddDecay': {
+        if (a.rate > 0 && session.rng.next() < a.rate) {
+          this.endSession(session, 'dropped');
+          return false;
+        }
+        const d = a.sample(session.rng);
+        // Past the end: the session keeps what it holds until the run finishes (it is counted
+        // as truncated then), so nobody else can take its entities meanwhile.
+        if (this.now() + d >= this.settings.end) return false;
+        if (d === 0) return true;
+        this.schedule(session.slot!, d);
+        return false;
+      }
+      case 'SetState':
+        this.applyState(session, a);
+        return true;
+      case 'Select':
+        return this.selectFor(session, a);
+      case 'Release': {
+        const r = session.latest(a.entity);
+        if (r !== undefined) {
+          session.held.get(a.entity.name)!.pop();
+          if (session.main === r) session.main = undefined;
+          this.store.release(r, this.now());
+        }
+        return true;
+      }
+      default: {
+        const never: never = a;
+        throw new TypeError(`yielded ${describe(never)}, which is not an action (use newEvent, addDecay, wait, setState, select, release)`);
+      }
+    }
+  }
+
+  private selectFor(session: Session, a: Select): boolean {
+    this.requireEntity(a.entity, `select(${a.entity.name})`);
+    const r = this.store.pick(this.store.index(a.entity, a.where), session.rng);
+    if (r === undefined) {
+      if (a.optional) return true;
+      this.endSession(session, 'unmatched');
+      return false;
+    }
+    this.store.hold(r, session.id, this.now());
+    session.keep(r);
+    session.input = view(r);
+    return true;
+  }
+
+  private applyState(session: Session, s: SetState): void {
+    const r = session.latest(s.entity);
+    if (r === undefined) {
+      throw new Error(`SetState(${s.entity.name}): the session holds no ${s.entity.name} (select one, or create it with saveEntity)`);
+    }
+    this.store.update(r, s.reduce(r.state), this.now());
+  }
+
+  // --- events ------------------------------------------------------------------------------------
+
+  private genFor(rng: Rng, now: number): GenContext {
+    const g = this.gen;
+    g.rng = rng;
+    g.now = now;
+    this.seeded.use(rng, now);
+    return g;
+  }
+
+  private plan(a: NewEvent): PayloadPlan {
+    const k = a.saveEntity === undefined ? a.schema.name : `${a.schema.name}\u0000${a.saveEntity.name}`;
+    let p = this.plans.get(k);
+    if (p === undefined || p.schema !== a.schema) {
+      p = planPayload(a.schema, a.saveEntity, this.model.entities);
+      this.plans.set(k, p);
+    }
+    return p;
+  }
+
+  private emitEvent(session: Session, a: NewEvent): SimEvent {
+    const now = this.now();
+    const rng = session.rng;
+    const g = this.genFor(rng, now);
+    const plan = this.plan(a);
+    const overrides = a.overrides;
+    const e: Record<string | symbol, unknown> = {
+      event_id: rng.uuid(),
+      event_type: a.schema.name,
+      timestamp: new Date(now).toISOString(),
+      session_id: session.id,
+      flow: session.flow,
+    };
+    for (const f of plan.fields) {
+      const name = f.name;
+      if (name in overrides) {
+        e[name] = overrides[name];
+      } else if (f.bind !== undefined) {
+        const r = session.latest(f.bind) ?? this.store.pickAny(f.bind, rng);
+        e[name] = r !== undefined ? r.key : f.generate(g);
+      } else {
+        e[name] = f.generate(g);
+      }
+    }
+    if (!a.schema.codec.is(e)) throw new Error(this.invalidPayload(a, e));
+    const saved = a.saveEntity;
+    if (saved !== undefined) this.saveEntity(session, a, e, g, saved);
+    for (const m of a.mutate) {
+      try {
+        this.applyState(session, m);
+      } catch (err) {
+        if (err instanceof StateError) throw new Error(`${a.schema.name} mutate: ${err.message}`);
+        throw err;
+      }
+    }
+    const meta: EventMeta = { time: now, key: a.key ?? session.main?.key };
+    e[EVENT_META] = meta;
+    const stats = this.stats;
+    stats.events++;
+    stats.eventsByType[a.schema.name] = (stats.eventsByType[a.schema.name] ?? 0) + 1;
+    stats.endTime = now;
+    const event = e as unknown as SimEvent;
+    this.subscriber.next(event);
+    if (stats.events >= this.settings.totalEvents) this.finish();
+    return event;
+  }
+
+  private saveEntity(session: Session, a: NewEvent, e: Record<string, unknown>, g: GenContext, type: EntityType<any>): void {
+    this.requireEntity(type, `saveEntity ${type.name}`);
+    const pk = type.primaryKey;
+    for (let attempt = 0; this.store.get(type, String(e[pk])) !== undefined; attempt++) {
+      if (pk in a.overrides) throw new DuplicateKeyError(`${a.schema.name}.${pk}: ${type.name} ${JSON.stringify(e[pk])} already exists`);
+      if (attempt >= 20) {
+        throw new DuplicateKeyError(`${a.schema.name}.${pk}: could not generate a new ${type.name} key after 20 attempts (last: ${JSON.stringify(e[pk])}); widen its generator`);
+      }
+      e[pk] = a.schema.generators[a.schema.fieldNames.indexOf(pk)](g);
+    }
+    const r = this.store.create(type, String(e[pk]), this.initialState(type, e, g), this.now(), session.id);
+    session.keep(r);
+  }
+
+  private invalidPayload(a: NewEvent, e: Record<string, unknown>): string {
+    for (const name of a.schema.fieldNames) {
+      const f = a.schema.fields[name];
+      if (!f.codec.is(e[name])) return `${a.schema.name}.${name}: expected ${f.codec.name}, got ${JSON.stringify(e[name])}`;
+    }
+    return `${a.schema.name}: invalid payload`;
+  }
+
+  private context(session: Session): FlowContext {
+    const run = this;
+    return {
+      sessionId: session.id,
+      flow: session.flow,
+      rng: session.rng,
+      get faker() {
+        return run.seeded.use(session.rng, run.now());
+      },
+      scheduler: this.scheduler,
+      now: () => run.now(),
+      getEntity: <S extends object>(type: EntityType<S>): EntityView<S> => {
+        const r = session.latest(type);
+        if (r === undefined) throw new Error(`getEntity(${type.name}): the session holds no ${type.name}`);
+        return view<S>(r);
+      },
+      findEntity: <S extends object>(type: EntityType<S>): EntityView<S> | undefined => {
+        const r = session.latest(type);
+        return r === undefined ? undefined : view<S>(r);
+      },
+    };
+  }
+
+  private flowError(session: Session, e: unknown): Error {
+    if (e instanceof FlowError) return e;
+    const message = e instanceof Error ? e.message : String(e);
+    return new FlowError(session.flow, session.id, message, e);
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Where-conditions on entity state, as the seed writes them: `['is_logged_in', 'is', true]`.
+ * A list of conditions is a conjunction. Conditions are checked against the entity type when they
+ * are built (field exists, value fits the field), and compiled to a predicate.
+ *
+ * @example
+ * const loggedIn = compileWhere(User, [['is_logged_in', 'is', true], ['total_orders', 'greater_than', 2]]);
+ * loggedIn({ is_logged_in: true, total_orders: 3 }); // true
+ */
+import type { EntityType } from './entity';
+import { FLOW_NAME } from './entity';
+import { SchemaError } from '../schema/schemaError';
+
+/** Condition operators. */
+export const WHERE_OPERATORS = [
+  'is', 'is_not', 'greater_than', 'less_than', 'greater_or_equal', 'less_or_equal', 'in', 'not_in',
+] as const;
+
+/** A condition operator. */
+export type WhereOperator = (typeof WHERE_OPERATORS)[number];
+
+type Comparable = number | string;
+
+/** One condition on a state field of `S` (or the primary key / `flow_name` via string keys). */
+export type Condition<S> =
+  | { [K in keyof S & string]: readonly [K, 'is' | 'is_not', S[K]] }[keyof S & string]
+  | { [K in keyof S & string]: readonly [K, 'in' | 'not_in', ReadonlyArray<S[K]>] }[keyof S & string]
+  | readonly [string, 'greater_than' | 'less_than' | 'greater_or_equal' | 'less_or_equal', Comparable]
+  | readonly [string, WhereOperator, unknown];
+
+/** A conjunction of conditions. */
+export type Where<S> = ReadonlyArray<Condition<S>>;
+
+/** The view conditions are evaluated on: state fields, the primary key, and `flow_name`. */
+export type EntityFields = Readonly<Record<string, unknown>>;
+
+/** A compiled predicate. */
+export type Predicate = (fields: EntityFields) => boolean;
+
+const ordered = (op: string, test: (a: Comparable, b: Comparable) => boolean) => (name: string, v: unknown): Predicate => {
+  if (typeof v !== 'number' && typeof v !== 'string') throw new Error(`"${op}" needs a number or string, got ${JSON.stringify(v)}`);
+  return (e) => {
+    const a = e[name];
+    return (typeof a === 'number' || typeof a === 'string') && typeof a === typeof v && test(a, v);
+  };
+};
+
+const membership = (name: string, v: unknown, negate: boolean): Predicate => {
+  if (!Array.isArray(v)) throw new Error(`"${negate ? 'not_in' : 'in'}" needs a list of values, got ${JSON.stringify(v)}`);
+  const set = new Set<unknown>(v);
+  return negate ? (e) => !set.has(e[name]) : (e) => set.has(e[name]);
+};
+
+const COMPILERS: Record<WhereOperator, (name: string, v: unknown) => Predicate> = {
+  is: (name, v) => (e) => e[name] === v,
+  is_not: (name, v) => (e) => e[name] !== v,
+  greater_than: ordered('greater_than', (a, b) => a > b),
+  less_than: ordered('less_than', (a, b) => a < b),
+  greater_or_equal: ordered('greater_or_equal', (a, b) => a >= b),
+  less_or_equal: ordered('less_or_equal', (a, b) => a <= b),
+  in: (name, v) => membership(name, v, false),
+  not_in: (name, v) => membership(name, v, true),
+};
+
+/** Compiles and checks conditions against an entity type; errors name entity, field and operator. */
+export const compileWhere = (type: EntityType<any>, where: Where<any>): Predicate => {
+  const preds = where.map((cond, i) => {
+    const at = `${type.name} where[${i}]`;
+    if (!Array.isArray(cond) || cond.length !== 3) throw new SchemaError(`${at}: a condition is [field, operator, value]`);
+    const [name, op, value] = cond as readonly [string, string, unknown];
+    const f = type.state[name];
+    if (f === undefined && name !== type.primaryKey && name !== FLOW_NAME) {
+      throw new SchemaError(`${at}: "${name}" is not a state field of ${type.name} (state: ${type.stateNames.join(', ') || 'none'})`);
+    }
+    if (!(WHERE_OPERATORS as ReadonlyArray<string>).includes(op)) {
+      throw new SchemaError(`${at}: "${op}" is not an operator (${WHERE_OPERATORS.join(', ')})`);
+    }
+    if (f !== undefined && (op === 'is' || op === 'is_not') && !f.codec.is(value)) {
+      throw new SchemaError(`${at}: ${type.name}.${name} is ${f.codec.name}, cannot compare with ${JSON.stringify(value)}`);
+    }
+    try {
+      return COMPILERS[op as WhereOperator](name, value);
+    } catch (e) {
+      throw new SchemaError(`${at}: ${(e as Error).message}`);
+    }
+  });
+  if (preds.length === 0) return () => true;
+  if (preds.length === 1) return preds[0];
+  return (e) => {
+    for (const p of preds) if (!p(e)) return false;
+    return true;
+  };
+};
+
+/** A canonical text of conditions, used to share indexes between identical filters. */
+export const whereKey = (type: EntityType<any>, where: Where<any>): string => `${type.name}:${JSON.stringify(where)}`;

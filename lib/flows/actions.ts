@@ -1,0 +1,166 @@
+/**
+ * Actions: what flows yield and the engine carries out. Plain data, tagged by `_tag`, built by the
+ * constructors below, which check their arguments against schemas and entities at once.
+ *
+ * | constructor | does |
+ * | --- | --- |
+ * | `newEvent(Schema, { overrides, saveEntity, mutate })` | emits an event (and creates / updates entities) |
+ * | `addDecay({ rate, seconds \| minutes \| hours \| days \| ms })` | drop-off with probability `rate`, else time passes |
+ * | `wait({ minutes: 5 })` | time passes (decay with rate 0) |
+ * | `setState(Entity, [[field, 'is' \| 'add' \| 'subtract', value]])` | updates the session's entity |
+ * | `select(Entity, where)` | locks a matching available entity for the session |
+ * | `release(Entity)` | lets go of the session's entity of that type before the session ends |
+ *
+ * @example
+ * function* signup(ctx: FlowContext) {
+ *   yield newEvent(AccountCreated, { saveEntity: User });
+ *   yield addDecay({ rate: 0.2, seconds: 30 });
+ *   yield newEvent(UserLoggedIn, { mutate: setState(User, [['is_logged_in', 'is', true]]) });
+ * }
+ */
+import type { Rng } from '../core/rng';
+import type { TimeSpan } from '../core/duration';
+import { compileSpan } from '../core/duration';
+import type { EventSchema } from '../schema/event';
+import { checkValues } from '../schema/event';
+import { SchemaError } from '../schema/schemaError';
+import type { EntityType } from '../entities/entity';
+import type { Reducer, StateOp } from '../entities/reducer';
+import { compileReducer } from '../entities/reducer';
+import type { Where } from '../entities/where';
+import { compileWhere } from '../entities/where';
+
+// ---------------------------------------------------------------------------------------------
+// model
+// ---------------------------------------------------------------------------------------------
+
+/** Updates the session's entity of a type. */
+export interface SetState {
+  readonly _tag: 'SetState';
+  readonly entity: EntityType<any>;
+  readonly ops: ReadonlyArray<StateOp<any>>;
+  readonly reduce: Reducer;
+}
+
+/** Emits an event. */
+export interface NewEvent {
+  readonly _tag: 'NewEvent';
+  readonly schema: EventSchema<any>;
+  readonly overrides: Readonly<Record<string, unknown>>;
+  readonly saveEntity: EntityType<any> | undefined;
+  readonly mutate: ReadonlyArray<SetState>;
+  /** Message key override for this event. */
+  readonly key: string | undefined;
+}
+
+/** Ends the session with probability `rate`, else advances its clock by a sampled duration. */
+export interface AddDecay {
+  readonly _tag: 'AddDecay';
+  readonly rate: number;
+  /** Draws the duration in ms from the session's random source. */
+  readonly sample: (rng: Rng) => number;
+}
+
+/** Locks a matching available entity for the session. */
+export interface Select {
+  readonly _tag: 'Select';
+  readonly entity: EntityType<any>;
+  readonly where: Where<any>;
+  /** When nothing matches: end the session (default) or go on without it. */
+  readonly optional: boolean;
+}
+
+/** Releases the session's entity of a type. */
+export interface Release {
+  readonly _tag: 'Release';
+  readonly entity: EntityType<any>;
+}
+
+/** Every action a flow can yield. */
+export type Action = NewEvent | AddDecay | SetState | Select | Release;
+
+// ---------------------------------------------------------------------------------------------
+// constructors
+// ---------------------------------------------------------------------------------------------
+
+/** Options of `newEvent`. */
+export interface NewEventOptions<P> {
+  /** Explicit field values; checked against the schema's codec. */
+  readonly overrides?: Partial<P>;
+  /** Creates an entity of this type from the payload; the session holds it. */
+  readonly saveEntity?: EntityType<any>;
+  /** State updates of the session's entities, applied after the event. */
+  readonly mutate?: SetState | ReadonlyArray<SetState>;
+  /** Message key (e.g. Kafka key) for this event instead of the main entity's key. */
+  readonly key?: string;
+}
+
+/** Emits an event of `schema`. */
+export const newEvent = <P extends object>(schema: EventSchema<P>, options: NewEventOptions<P> = {}): NewEvent => {
+  if (schema?._tag !== 'EventSchema') throw new SchemaError('newEvent: the first argument must be an event schema (event(...))');
+  const overrides = (options.overrides ?? {}) as Readonly<Record<string, unknown>>;
+  const bad = checkValues(schema, overrides);
+  if (bad !== undefined) throw new SchemaError(`newEvent override ${bad}`);
+  const save = options.saveEntity;
+  if (save !== undefined && schema.fields[save.primaryKey] === undefined) {
+    throw new SchemaError(`newEvent(${schema.name}): cannot save ${save.name}: the event has no field "${save.primaryKey}" (its primary key)`);
+  }
+  const mutate = options.mutate === undefined ? [] : Array.isArray(options.mutate) ? options.mutate : [options.mutate as SetState];
+  return { _tag: 'NewEvent', schema, overrides, saveEntity: save, mutate, key: options.key };
+};
+
+/** Options of `addDecay`: a drop-off rate and a time span (fixed or `{ min, max }`), or `after`. */
+export interface DecayOptions extends TimeSpan {
+  /** Probability (0..1) that the session ends here. */
+  readonly rate: number;
+  /** A duration in ms drawn from the session's random source, instead of a span. */
+  readonly after?: (rng: Rng) => number;
+}
+
+const sampler = (span: TimeSpan & { after?: (rng: Rng) => number }, what: string): ((rng: Rng) => number) => {
+  if (span.after !== undefined) {
+    const after = span.after;
+    return (rng) => {
+      const ms = after(rng);
+      if (!(ms >= 0) || !Number.isFinite(ms)) throw new SchemaError(`${what}: after() returned ${ms}; expected milliseconds >= 0`);
+      return Math.round(ms);
+    };
+  }
+  try {
+    return compileSpan(span);
+  } catch (e) {
+    throw new SchemaError(`${what}: ${(e as Error).message}`);
+  }
+};
+
+/** Drop-off with probability `rate`; otherwise time passes. */
+export const addDecay = (options: DecayOptions): AddDecay => {
+  const { rate } = options;
+  if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) throw new SchemaError(`addDecay: rate must be between 0 and 1, got ${rate}`);
+  return { _tag: 'AddDecay', rate, sample: sampler(options, 'addDecay') };
+};
+
+/** Time passes (a decay that never drops). */
+export const wait = (span: TimeSpan & { after?: (rng: Rng) => number }): AddDecay => ({
+  _tag: 'AddDecay',
+  rate: 0,
+  sample: sampler(span, 'wait'),
+});
+
+/** Updates the session's entity of `entity` with the seed's operations. */
+export const setState = <S extends object>(entity: EntityType<S>, ops: ReadonlyArray<StateOp<S>>): SetState => ({
+  _tag: 'SetState',
+  entity,
+  ops,
+  reduce: compileReducer(entity, ops as ReadonlyArray<StateOp<any>>),
+});
+
+/** Locks a random available entity matching `where` for the session. Also used as a flow filter. */
+export const select = <S extends object>(entity: EntityType<S>, where: Where<S> = [], options: { optional?: boolean } = {}): Select => {
+  if (entity?._tag !== 'Entity') throw new SchemaError('select: the first argument must be an entity type (entity(...))');
+  compileWhere(entity, where);
+  return { _tag: 'Select', entity, where, optional: options.optional === true };
+};
+
+/** Releases the session's entity of `entity` (others may select it again). */
+export const release = (entity: EntityType<any>): Release => ({ _tag: 'Release', entity });

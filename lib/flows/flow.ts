@@ -1,0 +1,192 @@
+/**
+ * Flows: weighted multi-step journeys. A flow body is either a generator function yielding
+ * actions, or a function returning an `Observable<Action>`; both are driven through one pull
+ * cursor (`openFlow`), so a generator is never run ahead of virtual time and an Observable may
+ * emit whenever it likes (e.g. with timers on `ctx.scheduler`).
+ *
+ * What a `yield` returns: the emitted event for `newEvent`, the entity view for `select`
+ * (undefined when an optional select found nothing), undefined otherwise.
+ *
+ * @example
+ * sim.flow({ name: 'shopping', weight: 5, filter: select(User, [['is_logged_in', 'is', true]]) },
+ *   function* (ctx) {
+ *     const user = ctx.getEntity(User);
+ *     yield newEvent(ProductAdded, { overrides: { cart_id: `cart_${ctx.sessionId.slice(0, 8)}` } });
+ *   });
+ */
+import type { Observable, SchedulerLike, Subscription } from 'rxjs';
+import { isObservable } from 'rxjs';
+import type { Faker } from '@faker-js/faker';
+import type { Rng } from '../core/rng';
+import type { EntityType } from '../entities/entity';
+import type { Action, Select } from './actions';
+import { SchemaError } from '../schema/schemaError';
+
+// ---------------------------------------------------------------------------------------------
+// model
+// ---------------------------------------------------------------------------------------------
+
+/** A read-only view of an entity the session holds. */
+export interface EntityView<S extends object = Record<string, unknown>> {
+  readonly type: string;
+  readonly key: string;
+  readonly state: Readonly<S>;
+}
+
+/** What a flow sees of its session. */
+export interface FlowContext {
+  /** This session's id (a UUID drawn from the seed). */
+  readonly sessionId: string;
+  /** The flow's name. */
+  readonly flow: string;
+  /** The session's own random source. */
+  readonly rng: Rng;
+  /** faker drawing from the session's random source, with dates relative to virtual time. */
+  readonly faker: Faker;
+  /** The simulation's scheduler, for Observable flows that keep time themselves. */
+  readonly scheduler: SchedulerLike;
+  /** Virtual time, epoch ms. */
+  now(): number;
+  /** The session's (most recently acquired) entity of a type; throws if it holds none. */
+  getEntity<S extends object>(type: EntityType<S>): EntityView<S>;
+  /** Like `getEntity`, undefined when the session holds none. */
+  findEntity<S extends object>(type: EntityType<S>): EntityView<S> | undefined;
+}
+
+/** A flow body: a generator of actions, or an Observable of actions. */
+export type FlowBody = (ctx: FlowContext) => Iterator<Action, unknown, any> | Observable<Action>;
+
+/** A flow as the model keeps it. */
+export interface FlowDef {
+  readonly name: string;
+  readonly weight: number;
+  /** All must be satisfiable for the flow to start; the session holds what they select. */
+  readonly filters: ReadonlyArray<Select>;
+  readonly body: FlowBody;
+  readonly description: string | undefined;
+}
+
+/** Options of a flow. */
+export interface FlowOptions {
+  readonly name: string;
+  /** Relative probability of starting (the seed's `initiation_weight`). Default 1. */
+  readonly weight?: number;
+  /** Entry condition: the session starts holding a matching available entity. */
+  readonly filter?: Select | ReadonlyArray<Select>;
+  readonly description?: string;
+}
+
+/** Builds and checks a flow definition. */
+export const defineFlow = (options: FlowOptions, body: FlowBody): FlowDef => {
+  const { name } = options;
+  if (typeof name !== 'string' || name === '') throw new SchemaError('flow: a name is required');
+  const weight = options.weight ?? 1;
+  if (typeof weight !== 'number' || !(weight >= 0) || !Number.isFinite(weight)) {
+    throw new SchemaError(`flow "${name}": weight must be a number >= 0, got ${weight}`);
+  }
+  if (typeof body !== 'function') throw new SchemaError(`flow "${name}": the body must be a function* (ctx) or (ctx) => Observable`);
+  const filters = options.filter === undefined ? [] : Array.isArray(options.filter) ? options.filter : [options.filter as Select];
+  for (const f of filters) {
+    if (f?._tag !== 'Select') throw new SchemaError(`flow "${name}": filter must be select(Entity, where)`);
+  }
+  return { name, weight, filters, body, description: options.description };
+};
+
+// ---------------------------------------------------------------------------------------------
+// cursor
+// ---------------------------------------------------------------------------------------------
+
+/** The flow has no more actions. */
+export const DONE: unique symbol = Symbol('done');
+/** An Observable flow has not emitted its next action yet. */
+export const PENDING: unique symbol = Symbol('pending');
+
+/** Pulls a session's actions one at a time. */
+export interface ActionCursor {
+  /** The next action; `input` is the result of the previous one. Throws what the flow throws. */
+  pull(input?: unknown): Action | typeof DONE | typeof PENDING;
+  /** Stops the flow (generator `return()`, Observable unsubscribe). */
+  close(): void;
+}
+
+/** Opens a session's cursor; `onPush` is called when a pending Observable flow emits or ends. */
+export const openFlow = (body: FlowBody, ctx: FlowContext, onPush: () => void): ActionCursor => {
+  const produced = body(ctx);
+  if (isObservable(produced)) return observableCursor(produced as Observable<Action>, onPush);
+  if (produced !== null && typeof produced === 'object' && typeof (produced as Iterator<Action>).next === 'function') {
+    return iteratorCursor(produced as Iterator<Action, unknown, unknown>);
+  }
+  throw new TypeError('a flow body must be a generator function (function*) or return an Observable of actions');
+};
+
+const iteratorCursor = (it: Iterator<Action, unknown, unknown>): ActionCursor => {
+  let done = false;
+  return {
+    pull(input) {
+      if (done) return DONE;
+      const r = it.next(input);
+      if (r.done === true) {
+        done = true;
+        return DONE;
+      }
+      return r.value;
+    },
+    close() {
+      if (!done) {
+        done = true;
+        it.return?.(undefined);
+      }
+    },
+  };
+};
+
+const observableCursor = (source: Observable<Action>, onPush: () => void): ActionCursor => {
+  const queue: Action[] = [];
+  let head = 0;
+  let complete = false;
+  let failed: { error: unknown } | undefined;
+  let waiting = false;
+  let sub: Subscription | undefined;
+  const wake = (): void => {
+    if (waiting) {
+      waiting = false;
+      onPush();
+    }
+  };
+  return {
+    pull() {
+      if (sub === undefined) {
+        sub = source.subscribe({
+          next: (a) => {
+            queue.push(a);
+            wake();
+          },
+          error: (error) => {
+            failed = { error };
+            wake();
+          },
+          complete: () => {
+            complete = true;
+            wake();
+          },
+        });
+      }
+      if (head < queue.length) {
+        const a = queue[head++];
+        if (head > 64 && head * 2 > queue.length) {
+          queue.splice(0, head);
+          head = 0;
+        }
+        return a;
+      }
+      if (failed !== undefined) throw failed.error;
+      if (complete) return DONE;
+      waiting = true;
+      return PENDING;
+    },
+    close() {
+      complete = true;
+      sub?.unsubscribe();
+    },
+  };
+};

@@ -1,0 +1,64 @@
+/**
+ * deep-faker: realistic, stateful, deterministic event streams for testing data pipelines.
+ *
+ * @example
+ * import { simulation, event, entity, field, newEvent, addDecay, setState, select, toStdout } from 'deep-faker';
+ */
+
+// core
+export { Rng, deriveSeed } from './core/rng';
+export { parseDuration, formatDuration, DurationError } from './core/duration';
+export type { DurationInput, TimeSpan, Range } from './core/duration';
+export { HeapScheduler } from './core/heapScheduler';
+export { EVENT_META, SYSTEM_FIELDS, eventTime, eventKey } from './core/simEvent';
+export type { SimEvent, EventMeta, SystemFields } from './core/simEvent';
+
+// schema
+export { field, FieldError, IntCodec, FloatCodec, DateTimeCodec } from './schema/field';
+export type { FieldDef, FieldOptions, ValueOf } from './schema/field';
+export { event, checkValues } from './schema/event';
+export type { EventSchema, PayloadOf, Fields } from './schema/event';
+export { SchemaError } from './schema/schemaError';
+export { HintError } from './schema/generator';
+export type { GenContext, Generate, GeneratorFactory, FieldType, FieldSite } from './schema/generator';
+export { registerGenerator, compileHint, knownHints } from './schema/generatorRegistry';
+export { SeededFaker } from './schema/seededFaker';
+
+// entities
+export { entity, FLOW_NAME } from './entities/entity';
+export type { EntityType, StateOf, EntityOptions } from './entities/entity';
+export { EntityStore } from './entities/entityStore';
+export type { EntitySnapshot, EntityVersion, HistoryMode } from './entities/entityStore';
+export { WHERE_OPERATORS } from './entities/where';
+export type { Condition, Where, WhereOperator } from './entities/where';
+export { STATE_OPERATIONS } from './entities/reducer';
+export type { StateOp } from './entities/reducer';
+
+// flows
+export { newEvent, addDecay, wait, setState, select, release } from './flows/actions';
+export type { Action, NewEvent, AddDecay, SetState, Select, Release, NewEventOptions, DecayOptions } from './flows/actions';
+export { defineFlow } from './flows/flow';
+export type { FlowContext, FlowBody, FlowDef, FlowOptions, EntityView } from './flows/flow';
+
+// engine
+export { simulateOn, FlowError, INITIAL_FLOW } from './engine/simulate';
+export type { Env } from './engine/simulate';
+export { resolveSettings, SettingsError } from './engine/model';
+export type { SimulationModel, SimulationSettings } from './engine/model';
+export { createRunStats } from './engine/runStats';
+export type { RunStats, SessionCounts } from './engine/runStats';
+export { simulation, Simulation } from './simulation';
+export type { SimulationOptions } from './simulation';
+
+// runtime
+export { simulate, runSimulation, RunError } from './runtime/runSimulation';
+export type { SimulateOptions, RunOptions, RunSummary } from './runtime/runSimulation';
+export { FlowControl } from './runtime/flowControl';
+export { onVirtualTime } from './runtime/onVirtualTime';
+
+// sinks
+export { toSink, SinkError } from './sinks/sink';
+export type { SinkWriter, SinkOptions, SinkOperator, SinkStats } from './sinks/sink';
+export { toStdout } from './sinks/toStdout';
+export { toFile } from './sinks/toFile';
+export { serializeEvent, serializeBatch } from './sinks/serializeEvent';

@@ -1,0 +1,137 @@
+/**
+ * Running a simulation for real: virtual time driven on the Node event loop (as fast as possible,
+ * or paced by `timeMultiplier`), events piped through the outputs, in-flight events bounded by
+ * flow control, and a summary at the end.
+ *
+ * `simulate(model)` is the stream; `runSimulation(model, { outputs })` is the whole run.
+ *
+ * @example
+ * simulate(sim).pipe(take(10)).subscribe(console.log);
+ * const summary = await runSimulation(sim, { outputs: [toFile('out/events.jsonl')] });
+ */
+import { randomInt } from 'node:crypto';
+import type { Observable } from 'rxjs';
+import { Subject, takeUntil, tap } from 'rxjs';
+import type { SimEvent } from '../core/simEvent';
+import type { SimulationModel } from '../engine/model';
+import type { RunStats } from '../engine/runStats';
+import { createRunStats } from '../engine/runStats';
+import type { Env } from '../engine/simulate';
+import { simulateOn } from '../engine/simulate';
+import type { SinkOperator } from '../sinks/sink';
+import { FlowControl } from './flowControl';
+import { onVirtualTime } from './onVirtualTime';
+
+/** Options of `simulate` without a scheduler of one's own. */
+export interface SimulateOptions extends Partial<Env> {
+  /** Overrides the model's pacing: 1 = real time, undefined/Infinity = as fast as possible. */
+  readonly timeMultiplier?: number;
+  /** Bounds events emitted but not yet acknowledged (counted with `flowControl.acked`). */
+  readonly flowControl?: FlowControl;
+}
+
+/** Resolves the seed at the edge: the model's, an override, or a random one (reported in the summary). */
+const seedOf = (model: SimulationModel, seed: number | undefined): number => seed ?? model.settings.seed ?? randomInt(0, 2 ** 31 - 1);
+
+/**
+ * The simulation as a cold Observable. With `env.scheduler` it runs on that scheduler (e.g. a
+ * `TestScheduler`); without one, on a fresh virtual-time scheduler driven by the event loop.
+ */
+export const simulate = (model: SimulationModel, options: SimulateOptions = {}): Observable<SimEvent> => {
+  const { timeMultiplier = model.settings.timeMultiplier, flowControl, ...env } = options;
+  const base = { ...env, seed: seedOf(model, env.seed), now: env.now ?? Date.now() };
+  if (env.scheduler !== undefined) return simulateOn(model, { ...base, scheduler: env.scheduler });
+  return onVirtualTime(
+    (scheduler) => {
+      const events = simulateOn(model, { ...base, scheduler });
+      return flowControl === undefined ? events : events.pipe(tap(() => flowControl.emitted()));
+    },
+    { timeMultiplier, flowControl },
+  );
+};
+
+/** Options of a run. */
+export interface RunOptions {
+  readonly outputs?: ReadonlyArray<SinkOperator>;
+  readonly seed?: number;
+  /** Wall-clock start for `startTime: "now"` (default: the current time). */
+  readonly now?: number;
+  readonly timeMultiplier?: number;
+  /** Most events generated but not yet accepted by every output. Default 10 000. */
+  readonly highWaterMark?: number;
+  /** Completing this stops generation early; outputs still flush (e.g. on SIGINT). */
+  readonly stop?: Observable<unknown>;
+  /** Called with the counters after every event accepted by all outputs (cheap: read, don't keep). */
+  readonly onProgress?: (stats: RunStats) => void;
+}
+
+/** What a run did. */
+export interface RunSummary {
+  readonly seed: number;
+  readonly events: number;
+  readonly eventsByType: Readonly<Record<string, number>>;
+  readonly sessions: RunStats['sessions'];
+  /** Virtual time span covered (ISO-8601). */
+  readonly virtualStart: string;
+  readonly virtualEnd: string;
+  readonly wallMs: number;
+  /** Events acknowledged per output. */
+  readonly outputs: ReadonlyArray<{ readonly name: string; readonly accepted: number }>;
+}
+
+/** A run that failed; `summary` says what was generated and acknowledged before it stopped. */
+export class RunError extends Error {
+  override readonly name = 'RunError';
+  constructor(
+    readonly cause: unknown,
+    readonly summary: RunSummary,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
+/** Runs a simulation into its outputs; resolves with the summary once every output has flushed. */
+export const runSimulation = (model: SimulationModel, options: RunOptions = {}): Promise<RunSummary> => {
+  const outputs = options.outputs ?? [];
+  const stats = createRunStats();
+  const flowControl = new FlowControl(options.highWaterMark ?? 10_000);
+  const wallStart = performance.now();
+  const acceptedBefore = outputs.map((o) => o.stats.accepted);
+  const stop = new Subject<void>();
+  const summary = (): RunSummary => ({
+    seed: stats.seed,
+    events: stats.events,
+    eventsByType: { ...stats.eventsByType },
+    sessions: { ...stats.sessions },
+    virtualStart: new Date(stats.startTime).toISOString(),
+    virtualEnd: new Date(stats.endTime).toISOString(),
+    wallMs: Math.round(performance.now() - wallStart),
+    outputs: outputs.map((o, i) => ({ name: o.sinkName, accepted: o.stats.accepted - acceptedBefore[i] })),
+  });
+  let events = simulate(model, {
+    seed: options.seed,
+    now: options.now,
+    timeMultiplier: options.timeMultiplier,
+    stats,
+    flowControl,
+  }).pipe(takeUntil(stop));
+  for (const o of outputs) events = events.pipe(o);
+  const onProgress = options.onProgress;
+  return new Promise<RunSummary>((resolve, reject) => {
+    const stopSub = options.stop?.subscribe({ next: () => stop.next(), complete: () => stop.next() });
+    events.subscribe({
+      next: () => {
+        flowControl.acked();
+        onProgress?.(stats);
+      },
+      error: (e: unknown) => {
+        stopSub?.unsubscribe();
+        reject(new RunError(e, summary()));
+      },
+      complete: () => {
+        stopSub?.unsubscribe();
+        resolve(summary());
+      },
+    });
+  });
+};
