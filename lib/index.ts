@@ -58,7 +58,10 @@ export { onVirtualTime } from './runtime/onVirtualTime';
 
 // sinks
 export { toSink, SinkError } from './sinks/sink';
-export type { SinkWriter, SinkOptions, SinkOperator, SinkStats } from './sinks/sink';
-export { toStdout } from './sinks/toStdout';
+export type { SinkWriter, SinkOptions, ToSinkOptions, SinkOperator, SinkStats } from './sinks/sink';
+export { toStdout, isBrokenPipe } from './sinks/toStdout';
+export type { ToStdoutOptions } from './sinks/toStdout';
 export { toFile } from './sinks/toFile';
+export type { ToFileOptions } from './sinks/toFile';
 export { serializeEvent, serializeBatch } from './sinks/serializeEvent';
+export type { EventFormat } from './sinks/serializeEvent';
