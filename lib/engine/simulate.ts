@@ -24,7 +24,7 @@ import { Rng } from '../core/rng';
 import type { EventMeta, SimEvent } from '../core/simEvent';
 import { EVENT_META } from '../core/simEvent';
 import type { EntityType } from '../entities/entity';
-import type { EntityRecord } from '../entities/entityStore';
+import type { EntityRecord, SelectIndex } from '../entities/entityStore';
 import { DuplicateKeyError, EntityStore } from '../entities/entityStore';
 import { StateError } from '../entities/reducer';
 import type { StateRecord } from '../entities/reducer';
@@ -128,6 +128,39 @@ const describe = (u: unknown): string => {
   return tag === undefined ? Object.prototype.toString.call(u) : `{ _tag: ${JSON.stringify(tag)} }`;
 };
 
+/** What a flow sees of its session (one per session; methods on the prototype). */
+class SessionContext implements FlowContext {
+  readonly sessionId: string;
+  readonly flow: string;
+  readonly rng: Rng;
+
+  constructor(
+    private readonly session: Session,
+    readonly scheduler: SchedulerLike,
+    private readonly seeded: SeededFaker,
+    readonly now: () => number,
+  ) {
+    this.sessionId = session.id;
+    this.flow = session.flow;
+    this.rng = session.rng;
+  }
+
+  get faker(): GenContext['faker'] {
+    return this.seeded.use(this.rng, this.now());
+  }
+
+  getEntity<S extends object>(type: EntityType<S>): EntityView<S> {
+    const r = this.session.latest(type);
+    if (r === undefined) throw new Error(`getEntity(${type.name}): the session holds no ${type.name}`);
+    return view<S>(r);
+  }
+
+  findEntity<S extends object>(type: EntityType<S>): EntityView<S> | undefined {
+    const r = this.session.latest(type);
+    return r === undefined ? undefined : view<S>(r);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // the run
 // ---------------------------------------------------------------------------------------------
@@ -144,6 +177,11 @@ class Run {
   private readonly plans = new Map<string, PayloadPlan>();
   private readonly slots: Slot[] = [];
   private readonly flows: ReadonlyArray<FlowDef>;
+  /** Per flow, the indexes of its filters (built at start). */
+  private readonly filterIndexes: ReadonlyArray<ReadonlyArray<SelectIndex>>;
+  private readonly eligible: FlowDef[] = [];
+  private readonly eligibleIndex: number[] = [];
+  private readonly weights: number[] = [];
   private endAction: Subscription | undefined;
   private stopped = false;
 
@@ -158,6 +196,7 @@ class Run {
     this.store = new EntityStore(model.entities, this.settings.history);
     for (const f of model.flows) for (const s of f.filters) this.requireEntity(s.entity, `flow "${f.name}" filter`);
     this.flows = model.flows;
+    this.filterIndexes = model.flows.map((f) => f.filters.map((s) => this.store.index(s.entity, s.where)));
     this.flowRng = Rng.derive(this.settings.seed, 'flows');
     this.gen = { rng: this.flowRng, faker: this.seeded.faker, now: this.settings.start };
     this.stats = env.stats ?? createRunStats();
@@ -298,14 +337,18 @@ class Run {
     const { seed, timeStep } = this.settings;
     const now = this.now();
     // Flows whose filters can all be satisfied now.
-    const eligible: FlowDef[] = [];
-    const weights: number[] = [];
-    for (const f of this.flows) {
+    const { eligible, eligibleIndex, weights } = this;
+    eligible.length = 0;
+    eligibleIndex.length = 0;
+    weights.length = 0;
+    for (let i = 0; i < this.flows.length; i++) {
+      const f = this.flows[i];
       if (f.weight <= 0) continue;
       let ok = true;
-      for (const s of f.filters) if (this.store.available(this.store.index(s.entity, s.where)) === 0) ok = false;
+      for (const idx of this.filterIndexes[i]) if (idx.items.length === 0) ok = false;
       if (ok) {
         eligible.push(f);
+        eligibleIndex.push(i);
         weights.push(f.weight);
       }
     }
@@ -313,13 +356,15 @@ class Run {
       this.later(slot, timeStep);
       return;
     }
-    const flow = eligible.length === 1 ? eligible[0] : eligible[this.flowRng.weighted(weights)];
+    const choice = eligible.length === 1 ? 0 : this.flowRng.weighted(weights);
+    const flow = eligible[choice];
+    const indexes = this.filterIndexes[eligibleIndex[choice]];
     const ordinal = this.stats.sessions.started++;
     const rng = Rng.derive(seed, 'session', ordinal);
     const session = new Session(rng.uuid(), flow.name, rng, now, slot);
     slot.session = session;
-    for (const s of flow.filters) {
-      const r = this.store.pick(this.store.index(s.entity, s.where), rng);
+    for (const idx of indexes) {
+      const r = this.store.pick(idx, rng);
       if (r === undefined) {
         // Two filters on the same index may exhaust it: the session cannot start.
         this.endSession(session, 'unmatched');
@@ -551,26 +596,7 @@ class Run {
   }
 
   private context(session: Session): FlowContext {
-    const run = this;
-    return {
-      sessionId: session.id,
-      flow: session.flow,
-      rng: session.rng,
-      get faker() {
-        return run.seeded.use(session.rng, run.now());
-      },
-      scheduler: this.scheduler,
-      now: () => run.now(),
-      getEntity: <S extends object>(type: EntityType<S>): EntityView<S> => {
-        const r = session.latest(type);
-        if (r === undefined) throw new Error(`getEntity(${type.name}): the session holds no ${type.name}`);
-        return view<S>(r);
-      },
-      findEntity: <S extends object>(type: EntityType<S>): EntityView<S> | undefined => {
-        const r = session.latest(type);
-        return r === undefined ? undefined : view<S>(r);
-      },
-    };
+    return new SessionContext(session, this.scheduler, this.seeded, () => this.now());
   }
 
   private flowError(session: Session, e: unknown): Error {

@@ -8,7 +8,8 @@
  *   entities, kept up to date on every create / hold / release / state change. Picking a random
  *   match is O(1) whatever the entity count (array + position slots, swap-remove).
  * - **Versions.** Each change closes the current version (`validTo`) and opens a new one
- *   (`validFrom`), including `flow_name` changes. `query(type, where, at)` answers
+ *   (`validFrom`), including `flow_name` changes; changes within one millisecond are all kept,
+ *   in order (zero-length versions). `query(type, where, at)` answers
  *   "which users were logged in at 10:03". With `history: 'none'` only current state is kept.
  *
  * @example
@@ -19,7 +20,6 @@
  */
 import type { Rng } from '../core/rng';
 import type { EntityType } from './entity';
-import { FLOW_NAME } from './entity';
 import type { Predicate, Where } from './where';
 import { compileWhere, whereKey } from './where';
 import type { StateRecord } from './reducer';
@@ -61,7 +61,11 @@ export interface EntitySnapshot {
 
 class SelectIndex {
   readonly items: EntityRecord[] = [];
-  constructor(readonly slot: number, readonly predicate: Predicate) {}
+  constructor(
+    readonly type: EntityType<any>,
+    readonly slot: number,
+    readonly predicate: Predicate,
+  ) {}
 }
 
 interface TypeTable {
@@ -71,17 +75,12 @@ interface TypeTable {
   readonly indexes: SelectIndex[];
 }
 
-/** Fields a predicate sees: state + key + flow_name. */
-const fieldsOf = (r: EntityRecord): Readonly<Record<string, unknown>> => ({
-  ...r.state,
-  [r.type.primaryKey]: r.key,
-  [FLOW_NAME]: r.heldBy,
-});
-
 /** The entity store of one simulation run. */
 export class EntityStore {
   private readonly tables = new Map<string, TypeTable>();
   private readonly indexByKey = new Map<string, SelectIndex>();
+  /** Indexes by the identity of the conditions' array (flow filters ask again and again). */
+  private readonly indexByWhere = new WeakMap<Where<any>, SelectIndex>();
 
   constructor(types: ReadonlyArray<EntityType<any>>, readonly history: HistoryMode = 'full') {
     for (const t of types) this.register(t);
@@ -110,16 +109,22 @@ export class EntityStore {
 
   /** The index of available entities matching `where`, created on first use. */
   index(type: EntityType<any>, where: Where<any>): SelectIndex {
+    const known = this.indexByWhere.get(where);
+    if (known !== undefined && known.type === type) return known;
     const k = whereKey(type, where);
     let idx = this.indexByKey.get(k);
-    if (idx !== undefined) return idx;
+    if (idx !== undefined) {
+      this.indexByWhere.set(where, idx);
+      return idx;
+    }
     const table = this.table(type);
-    idx = new SelectIndex(table.indexes.length, compileWhere(type, where));
+    idx = new SelectIndex(type, table.indexes.length, compileWhere(type, where));
     table.indexes.push(idx);
     this.indexByKey.set(k, idx);
+    this.indexByWhere.set(where, idx);
     for (const r of table.all) {
       r.slots.push(-1);
-      if (r.heldBy === null && idx.predicate(fieldsOf(r))) this.insert(idx, r);
+      if (r.heldBy === null && idx.predicate(r)) this.insert(idx, r);
     }
     return idx;
   }
@@ -202,17 +207,24 @@ export class EntityStore {
 
   /**
    * The entities of a type that satisfied `where` at instant `at` (epoch ms), from the versions.
-   * Conditions may use state fields, the primary key and `flow_name`.
+   * Conditions may use state fields, the primary key and `flow_name`. An entity that changed
+   * several times within that millisecond matches if any of its states then matched (the latest
+   * matching one is returned).
    */
   query(type: EntityType<any>, where: Where<any>, at: number): EntitySnapshot[] {
     if (this.history === 'none') throw new Error('query needs state history: create the store with history "full"');
     const pred = compileWhere(type, where);
     const out: EntitySnapshot[] = [];
     for (const r of this.table(type).all) {
-      const v = versionAt(r.versions, at);
-      if (v === undefined) continue;
-      if (pred({ ...v.state, [type.primaryKey]: r.key, [FLOW_NAME]: v.flowName })) {
-        out.push({ key: r.key, state: v.state, flowName: v.flowName, validFrom: v.validFrom, validTo: v.validTo });
+      const vs = r.versions;
+      for (let i = lastStartedBy(vs, at); i >= 0; i--) {
+        const v = vs[i];
+        const valid = v.validFrom === at || v.validTo === null || v.validTo > at;
+        if (valid && pred({ state: v.state, key: r.key, heldBy: v.flowName })) {
+          out.push({ key: r.key, state: v.state, flowName: v.flowName, validFrom: v.validFrom, validTo: v.validTo });
+          break;
+        }
+        if (v.validFrom !== at) break;
       }
     }
     return out;
@@ -220,21 +232,15 @@ export class EntityStore {
 
   private version(r: EntityRecord, now: number): void {
     const vs = r.versions;
-    if (this.history === 'none') {
-      vs.length = 0;
-    } else if (vs.length > 0) {
-      const last = vs[vs.length - 1];
-      if (last.validFrom === now) vs.pop();
-      else last.validTo = now;
-    }
+    if (this.history === 'none') vs.length = 0;
+    else if (vs.length > 0) vs[vs.length - 1].validTo = now;
     vs.push({ validFrom: now, validTo: null, state: r.state, flowName: r.heldBy });
   }
 
   private reindex(table: TypeTable, r: EntityRecord): void {
     if (table.indexes.length === 0) return;
-    const fields = fieldsOf(r);
     for (const idx of table.indexes) {
-      const match = idx.predicate(fields);
+      const match = idx.predicate(r);
       const present = r.slots[idx.slot] >= 0;
       if (match && !present) this.insert(idx, r);
       else if (!match && present) this.remove(idx, r);
@@ -262,8 +268,8 @@ export class DuplicateKeyError extends Error {
   override readonly name = 'DuplicateKeyError';
 }
 
-/** The version valid at `at` (validFrom <= at < validTo), by binary search. */
-const versionAt = (vs: ReadonlyArray<EntityVersion>, at: number): EntityVersion | undefined => {
+/** Index of the last version with validFrom <= at (binary search), -1 if none. */
+const lastStartedBy = (vs: ReadonlyArray<EntityVersion>, at: number): number => {
   let lo = 0;
   let hi = vs.length - 1;
   let found = -1;
@@ -274,9 +280,7 @@ const versionAt = (vs: ReadonlyArray<EntityVersion>, at: number): EntityVersion 
       lo = mid + 1;
     } else hi = mid - 1;
   }
-  if (found < 0) return undefined;
-  const v = vs[found];
-  return v.validTo === null || at < v.validTo ? v : undefined;
+  return found;
 };
 
 export type { SelectIndex };

@@ -5,7 +5,7 @@
  *
  * @example
  * const loggedIn = compileWhere(User, [['is_logged_in', 'is', true], ['total_orders', 'greater_than', 2]]);
- * loggedIn({ is_logged_in: true, total_orders: 3 }); // true
+ * loggedIn({ key: 'u1', heldBy: null, state: { is_logged_in: true, total_orders: 3 } }); // true
  */
 import type { EntityType } from './entity';
 import { FLOW_NAME } from './entity';
@@ -31,35 +31,42 @@ export type Condition<S> =
 /** A conjunction of conditions. */
 export type Where<S> = ReadonlyArray<Condition<S>>;
 
-/** The view conditions are evaluated on: state fields, the primary key, and `flow_name`. */
-export type EntityFields = Readonly<Record<string, unknown>>;
+/** What conditions are evaluated on: an entity's state, key, and holder (`flow_name`). */
+export interface WhereTarget {
+  readonly state: Readonly<Record<string, unknown>>;
+  readonly key: string;
+  readonly heldBy: string | null;
+}
 
 /** A compiled predicate. */
-export type Predicate = (fields: EntityFields) => boolean;
+export type Predicate = (target: WhereTarget) => boolean;
 
-const ordered = (op: string, test: (a: Comparable, b: Comparable) => boolean) => (name: string, v: unknown): Predicate => {
+/** Reads a condition's field from a target: a state field, the primary key, or `flow_name`. */
+type Getter = (e: WhereTarget) => unknown;
+
+const ordered = (op: string, test: (a: Comparable, b: Comparable) => boolean) => (get: Getter, v: unknown): Predicate => {
   if (typeof v !== 'number' && typeof v !== 'string') throw new Error(`"${op}" needs a number or string, got ${JSON.stringify(v)}`);
   return (e) => {
-    const a = e[name];
+    const a = get(e);
     return (typeof a === 'number' || typeof a === 'string') && typeof a === typeof v && test(a, v);
   };
 };
 
-const membership = (name: string, v: unknown, negate: boolean): Predicate => {
+const membership = (get: Getter, v: unknown, negate: boolean): Predicate => {
   if (!Array.isArray(v)) throw new Error(`"${negate ? 'not_in' : 'in'}" needs a list of values, got ${JSON.stringify(v)}`);
   const set = new Set<unknown>(v);
-  return negate ? (e) => !set.has(e[name]) : (e) => set.has(e[name]);
+  return negate ? (e) => !set.has(get(e)) : (e) => set.has(get(e));
 };
 
-const COMPILERS: Record<WhereOperator, (name: string, v: unknown) => Predicate> = {
-  is: (name, v) => (e) => e[name] === v,
-  is_not: (name, v) => (e) => e[name] !== v,
+const COMPILERS: Record<WhereOperator, (get: Getter, v: unknown) => Predicate> = {
+  is: (get, v) => (e) => get(e) === v,
+  is_not: (get, v) => (e) => get(e) !== v,
   greater_than: ordered('greater_than', (a, b) => a > b),
   less_than: ordered('less_than', (a, b) => a < b),
   greater_or_equal: ordered('greater_or_equal', (a, b) => a >= b),
   less_or_equal: ordered('less_or_equal', (a, b) => a <= b),
-  in: (name, v) => membership(name, v, false),
-  not_in: (name, v) => membership(name, v, true),
+  in: (get, v) => membership(get, v, false),
+  not_in: (get, v) => membership(get, v, true),
 };
 
 /** Compiles and checks conditions against an entity type; errors name entity, field and operator. */
@@ -78,8 +85,10 @@ export const compileWhere = (type: EntityType<any>, where: Where<any>): Predicat
     if (f !== undefined && (op === 'is' || op === 'is_not') && !f.codec.is(value)) {
       throw new SchemaError(`${at}: ${type.name}.${name} is ${f.codec.name}, cannot compare with ${JSON.stringify(value)}`);
     }
+    const get: Getter =
+      f !== undefined ? (e) => e.state[name] : name === FLOW_NAME ? (e) => e.heldBy : (e) => e.key;
     try {
-      return COMPILERS[op as WhereOperator](name, value);
+      return COMPILERS[op as WhereOperator](get, value);
     } catch (e) {
       throw new SchemaError(`${at}: ${(e as Error).message}`);
     }

@@ -155,8 +155,10 @@ export const setState = <S extends object>(entity: EntityType<S>, ops: ReadonlyA
   reduce: compileReducer(entity, ops as ReadonlyArray<StateOp<any>>),
 });
 
+const NO_CONDITIONS: Where<any> = Object.freeze([]);
+
 /** Locks a random available entity matching `where` for the session. Also used as a flow filter. */
-export const select = <S extends object>(entity: EntityType<S>, where: Where<S> = [], options: { optional?: boolean } = {}): Select => {
+export const select = <S extends object>(entity: EntityType<S>, where: Where<S> = NO_CONDITIONS, options: { optional?: boolean } = {}): Select => {
   if (entity?._tag !== 'Entity') throw new SchemaError('select: the first argument must be an entity type (entity(...))');
   compileWhere(entity, where);
   return { _tag: 'Select', entity, where, optional: options.optional === true };

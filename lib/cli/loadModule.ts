@@ -1,0 +1,44 @@
+/**
+ * Loads a simulation module (`.ts` through ts-node, or `.js`) and finds its Simulation: the
+ * default export, or an export named `sim`. Mistakes in the module are `ModelError`s located in
+ * the user's file (`file:line:col message`).
+ *
+ * @example
+ * const { model, outputs } = loadModule(path.resolve('scenarios/ecommerce.ts'));
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { SimulationModel } from '../engine/model';
+import type { SinkOperator } from '../sinks/sink';
+import { ModelError, locate } from './modelError';
+import { UsageError } from './parseOutput';
+
+/** What a module provides. */
+export interface LoadedModule {
+  readonly model: SimulationModel;
+  /** Outputs the module configured (`sim.addOutput(...)`). */
+  readonly outputs: ReadonlyArray<SinkOperator>;
+}
+
+const isModel = (x: unknown): x is SimulationModel & { outputs?: unknown } =>
+  typeof x === 'object' && x !== null && Array.isArray((x as SimulationModel).flows) && Array.isArray((x as SimulationModel).entities) &&
+  typeof (x as SimulationModel).settings === 'object';
+
+/** Loads `file` (an absolute path). */
+export const loadModule = (file: string): LoadedModule => {
+  if (!fs.existsSync(file)) throw new UsageError(`no such file: ${path.relative(process.cwd(), file) || file}`);
+  let mod: Record<string, unknown>;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    mod = require(file) as Record<string, unknown>;
+  } catch (e) {
+    if (e instanceof Error) throw new ModelError(locate(e, file), e);
+    throw new ModelError(String(e), e);
+  }
+  const candidate = mod.default ?? mod.sim;
+  if (!isModel(candidate)) {
+    throw new ModelError(`${path.relative(process.cwd(), file) || file}: exports no Simulation (export it as default or as "sim")`);
+  }
+  const outputs = Array.isArray(candidate.outputs) ? (candidate.outputs as SinkOperator[]) : [];
+  return { model: candidate, outputs };
+};

@@ -1,0 +1,201 @@
+/**
+ * The `deep-faker` command line.
+ *
+ * ```
+ * deep-faker run <file.ts|file.js> [--output stdout|stdout:json_pretty|file:PATH]… [--seed N]
+ *                [--duration 10m] [--total-events N] [--start ISO|now] [--time-multiplier X]
+ *                [--quiet] [--debug]
+ * ```
+ *
+ * Exit codes: 0 done, 1 the run failed (a flow or an output), 2 bad arguments or a model mistake,
+ * 130 interrupted (what was generated is flushed first).
+ *
+ * @example
+ * const code = await main(['run', 'scenarios/ecommerce.ts', '--output', 'stdout', '--total-events', '10']);
+ */
+import { parseArgs } from 'node:util';
+import * as path from 'node:path';
+import { Subject } from 'rxjs';
+import type { SimulationModel, SimulationSettings } from '../engine/model';
+import type { SinkOperator } from '../sinks/sink';
+import { SinkError } from '../sinks/sink';
+import { isBrokenPipe } from '../sinks/toStdout';
+import type { RunSummary } from '../runtime/runSimulation';
+import { RunError, runSimulation } from '../runtime/runSimulation';
+import { parseDuration } from '../core/duration';
+import { loadModule } from './loadModule';
+import { ModelError, locate } from './modelError';
+import { UsageError, outputOperator, parseOutput } from './parseOutput';
+import { formatSummary } from './formatSummary';
+import { progressReporter } from './progressReporter';
+
+/** Usage text. */
+export const USAGE = `Usage: deep-faker <command> [options]
+
+Commands:
+  run <file>        Run a simulation module (.ts or .js exporting a Simulation as default or "sim")
+
+Options of run:
+  -o, --output <spec>        stdout | stdout:json_pretty | file:PATH (repeatable; default: the
+                             module's outputs, else stdout)
+      --seed <n>             random seed (same seed, same model => identical output)
+      --duration <d>         virtual duration, e.g. 30s, 10m, 1h, 3d
+      --total-events <n>     stop after n events
+      --start <iso|now>      virtual start time
+      --time-multiplier <x>  pace against the wall clock (1 = real time); default as fast as possible
+  -q, --quiet                no summary or progress on stderr
+      --debug                stack traces for errors
+  -h, --help                 this help
+`;
+
+/** Where the CLI writes. Injectable for specs. */
+export interface CliIO {
+  readonly stderr: NodeJS.WritableStream;
+  readonly cwd: string;
+  /** Signal source for SIGINT/SIGTERM (default: process). */
+  readonly signals?: NodeJS.EventEmitter;
+}
+
+const defaultIO = (): CliIO => ({ stderr: process.stderr, cwd: process.cwd(), signals: process });
+
+const integer = (name: string, v: string | undefined): number | undefined => {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new UsageError(`--${name}: expected an integer, got "${v}"`);
+  return n;
+};
+
+const number = (name: string, v: string | undefined): number | undefined => {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name}: expected a number > 0, got "${v}"`);
+  return n;
+};
+
+/** Runs the CLI; resolves with the exit code. */
+export const main = async (argv: ReadonlyArray<string>, io: CliIO = defaultIO()): Promise<number> => {
+  const debug = argv.includes('--debug');
+  const say = (text: string): void => {
+    io.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+  };
+  try {
+    const [command, ...rest] = argv;
+    if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+      say(USAGE);
+      return command === undefined ? 2 : 0;
+    }
+    switch (command) {
+      case 'run':
+        return await runCommand(rest, io, say);
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      say(`deep-faker: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (e instanceof ModelError) {
+      say(`deep-faker: ${e.message}`);
+      if (debug && e.cause instanceof Error) say(e.cause.stack ?? '');
+      return 2;
+    }
+    say(`deep-faker: ${e instanceof Error ? e.message : String(e)}`);
+    if (debug && e instanceof Error) say(e.stack ?? '');
+    return 1;
+  }
+};
+
+const runCommand = async (args: ReadonlyArray<string>, io: CliIO, say: (t: string) => void): Promise<number> => {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        output: { type: 'string', short: 'o', multiple: true },
+        seed: { type: 'string' },
+        duration: { type: 'string' },
+        'total-events': { type: 'string' },
+        start: { type: 'string' },
+        'time-multiplier': { type: 'string' },
+        quiet: { type: 'boolean', short: 'q' },
+        debug: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true) {
+    say(USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'run needs a file' : `run takes one file, got ${positionals.join(' ')}`);
+  const file = path.resolve(io.cwd, positionals[0]);
+  const outputs: SinkOperator[] | undefined = values.output?.map((o) => outputOperator(parseOutput(o)));
+  const seed = integer('seed', values.seed);
+  const totalEvents = integer('total-events', values['total-events']);
+  if (totalEvents !== undefined && totalEvents < 1) throw new UsageError(`--total-events: expected an integer >= 1, got ${totalEvents}`);
+  const timeMultiplier = number('time-multiplier', values['time-multiplier']);
+  if (values.duration !== undefined) {
+    try {
+      parseDuration(values.duration);
+    } catch (e) {
+      throw new UsageError(`--duration: ${(e as Error).message}`);
+    }
+  }
+  if (values.start !== undefined && values.start !== 'now' && Number.isNaN(Date.parse(values.start))) {
+    throw new UsageError(`--start: expected an ISO-8601 date-time or "now", got "${values.start}"`);
+  }
+
+  const loaded = loadModule(file);
+  const overrides: Partial<Record<keyof SimulationSettings, unknown>> = {};
+  if (seed !== undefined) overrides.seed = seed;
+  if (values.duration !== undefined) overrides.duration = values.duration;
+  if (totalEvents !== undefined) overrides.totalEvents = totalEvents;
+  if (values.start !== undefined) overrides.startTime = values.start;
+  if (timeMultiplier !== undefined) overrides.timeMultiplier = timeMultiplier;
+  const model: SimulationModel = { ...loaded.model, settings: { ...loaded.model.settings, ...overrides } as SimulationSettings };
+  const sinks = outputs ?? (loaded.outputs.length > 0 ? [...loaded.outputs] : [outputOperator({ _tag: 'Stdout', format: 'json' })]);
+
+  const stop = new Subject<void>();
+  let interrupted = false;
+  const onSignal = (): void => {
+    if (interrupted) return;
+    interrupted = true;
+    stop.next();
+  };
+  io.signals?.on('SIGINT', onSignal);
+  io.signals?.on('SIGTERM', onSignal);
+  const quiet = values.quiet === true;
+  const progress = quiet ? undefined : progressReporter(io.stderr);
+  try {
+    const summary = await runSimulation(model, { outputs: sinks, stop, onProgress: progress?.update });
+    progress?.done();
+    if (!quiet) say(formatSummary(summary, interrupted ? 'interrupted' : 'done'));
+    return interrupted ? 130 : 0;
+  } catch (e) {
+    progress?.done();
+    if (!(e instanceof RunError)) throw toModelError(e, file);
+    if (e.cause instanceof SinkError && isBrokenPipe(e.cause.cause)) return 0;
+    say(`deep-faker: ${describeFailure(e.cause, file)}`);
+    if (values.debug === true && e.cause instanceof Error) say(e.cause.stack ?? '');
+    if (!quiet) say(formatSummary(e.summary as RunSummary, 'failed'));
+    return isModelMistake(e.cause) ? 2 : 1;
+  } finally {
+    io.signals?.off('SIGINT', onSignal);
+    io.signals?.off('SIGTERM', onSignal);
+  }
+};
+
+const MODEL_ERRORS = new Set(['SchemaError', 'SettingsError', 'FieldError', 'HintError', 'DurationError']);
+
+const isModelMistake = (e: unknown): boolean => e instanceof Error && MODEL_ERRORS.has(e.name);
+
+const describeFailure = (e: unknown, file: string): string => (e instanceof Error ? (isModelMistake(e) ? locate(e, file) : e.message) : String(e));
+
+const toModelError = (e: unknown, file: string): unknown => (isModelMistake(e) ? new ModelError(locate(e as Error, file), e) : e);
+
