@@ -98,34 +98,30 @@ export interface UniformSource {
   next(): number;
 }
 
-/** A span compiled to a sampler of milliseconds. */
-export type SpanSampler = (source: UniformSource) => number;
-
-/**
- * Compiles a `TimeSpan` to a sampler. Fixed amounts draw nothing (so they consume no
- * randomness); ranges draw one uniform number each.
- */
-export const compileSpan = (span: TimeSpan): SpanSampler => {
-  const fixed: number[] = [];
-  const ranged: Array<readonly [number, number]> = [];
-  for (const [key, unit] of SPAN_MS) {
+/** Throws a `DurationError` when a span has negative amounts or a range with min > max. */
+export const checkSpan = (span: TimeSpan): void => {
+  for (const [key] of SPAN_MS) {
     const v = span[key];
     if (v === undefined) continue;
     if (typeof v === 'number') {
       if (!Number.isFinite(v) || v < 0) throw new DurationError(`${key} must be a number >= 0, got ${v}`);
-      fixed.push(v * unit);
-    } else {
-      if (!(v.min >= 0) || !(v.max >= v.min)) {
-        throw new DurationError(`${key} range must have 0 <= min <= max, got {min: ${v.min}, max: ${v.max}}`);
-      }
-      ranged.push([v.min * unit, v.max * unit]);
+    } else if (typeof v !== 'object' || v === null || !(v.min >= 0) || !(v.max >= v.min) || !Number.isFinite(v.max)) {
+      throw new DurationError(`${key} range must have 0 <= min <= max, got ${JSON.stringify(v)}`);
     }
   }
-  const base = Math.round(fixed.reduce((a, b) => a + b, 0));
-  if (ranged.length === 0) return () => base;
-  return (source) => {
-    let total = base;
-    for (const [lo, hi] of ranged) total += lo + source.next() * (hi - lo);
-    return Math.round(total);
-  };
+};
+
+/**
+ * Draws a span's length in ms: fixed amounts draw nothing (they consume no randomness), each
+ * range draws one uniform number. The span must have passed `checkSpan`.
+ */
+export const sampleSpan = (span: TimeSpan, source: UniformSource): number => {
+  let total = 0;
+  for (let i = 0; i < SPAN_MS.length; i++) {
+    const v = span[SPAN_MS[i][0]];
+    if (v === undefined) continue;
+    const unit = SPAN_MS[i][1];
+    total += typeof v === 'number' ? v * unit : (v.min + source.next() * (v.max - v.min)) * unit;
+  }
+  return Math.round(total);
 };

@@ -26,9 +26,10 @@ import { EVENT_META } from '../core/simEvent';
 import type { EntityType } from '../entities/entity';
 import type { EntityRecord, SelectIndex } from '../entities/entityStore';
 import { DuplicateKeyError, EntityStore } from '../entities/entityStore';
-import { StateError } from '../entities/reducer';
+import { StateError, reduceState } from '../entities/reducer';
 import type { StateRecord } from '../entities/reducer';
 import type { Action, NewEvent, Select, SetState } from '../flows/actions';
+import { decayMs } from '../flows/actions';
 import type { ActionCursor, EntityView, FlowContext, FlowDef } from '../flows/flow';
 import { DONE, PENDING, openFlow } from '../flows/flow';
 import type { GenContext } from '../schema/generator';
@@ -455,7 +456,7 @@ class Run {
           this.endSession(session, 'dropped');
           return false;
         }
-        const d = a.sample(session.rng);
+        const d = decayMs(a, session.rng);
         // Past the end: the session keeps what it holds until the run finishes (it is counted
         // as truncated then), so nobody else can take its entities meanwhile.
         if (this.now() + d >= this.settings.end) return false;
@@ -503,7 +504,7 @@ class Run {
     if (r === undefined) {
       throw new Error(`SetState(${s.entity.name}): the session holds no ${s.entity.name} (select one, or create it with saveEntity)`);
     }
-    this.store.update(r, s.reduce(r.state), this.now());
+    this.store.update(r, reduceState(s.entity, r.state, s.ops), this.now());
   }
 
   // --- events ------------------------------------------------------------------------------------

@@ -20,13 +20,13 @@
  */
 import type { Rng } from '../core/rng';
 import type { TimeSpan } from '../core/duration';
-import { compileSpan } from '../core/duration';
+import { checkSpan, sampleSpan } from '../core/duration';
 import type { EventSchema } from '../schema/event';
 import { checkValues } from '../schema/event';
 import { SchemaError } from '../schema/schemaError';
 import type { EntityType } from '../entities/entity';
-import type { Reducer, StateOp } from '../entities/reducer';
-import { compileReducer } from '../entities/reducer';
+import type { StateOp } from '../entities/reducer';
+import { checkOps } from '../entities/reducer';
 import type { Where } from '../entities/where';
 import { compileWhere } from '../entities/where';
 
@@ -38,8 +38,8 @@ import { compileWhere } from '../entities/where';
 export interface SetState {
   readonly _tag: 'SetState';
   readonly entity: EntityType<any>;
+  /** Checked operations, applied by the engine with `reduceState`. */
   readonly ops: ReadonlyArray<StateOp<any>>;
-  readonly reduce: Reducer;
 }
 
 /** Emits an event. */
@@ -57,8 +57,8 @@ export interface NewEvent {
 export interface AddDecay {
   readonly _tag: 'AddDecay';
   readonly rate: number;
-  /** Draws the duration in ms from the session's random source. */
-  readonly sample: (rng: Rng) => number;
+  /** The time that passes: a checked span, or a function of the session's random source (ms). */
+  readonly span: TimeSpan | ((rng: Rng) => number);
 }
 
 /** Locks a matching available entity for the session. */
@@ -117,43 +117,47 @@ export interface DecayOptions extends TimeSpan {
   readonly after?: (rng: Rng) => number;
 }
 
-const sampler = (span: TimeSpan & { after?: (rng: Rng) => number }, what: string): ((rng: Rng) => number) => {
-  if (span.after !== undefined) {
-    const after = span.after;
-    return (rng) => {
-      const ms = after(rng);
-      if (!(ms >= 0) || !Number.isFinite(ms)) throw new SchemaError(`${what}: after() returned ${ms}; expected milliseconds >= 0`);
-      return Math.round(ms);
-    };
+const spanOf = (options: TimeSpan & { after?: (rng: Rng) => number }, what: string): AddDecay['span'] => {
+  if (options.after !== undefined) {
+    if (typeof options.after !== 'function') throw new SchemaError(`${what}: after must be a function (rng) => milliseconds`);
+    return options.after;
   }
   try {
-    return compileSpan(span);
+    checkSpan(options);
   } catch (e) {
     throw new SchemaError(`${what}: ${(e as Error).message}`);
   }
+  return options;
+};
+
+/** How long an `AddDecay` waits, drawn from the session's random source. */
+export const decayMs = (a: AddDecay, rng: Rng): number => {
+  if (typeof a.span !== 'function') return sampleSpan(a.span, rng);
+  const ms = a.span(rng);
+  if (!(ms >= 0) || !Number.isFinite(ms)) throw new Error(`addDecay after() returned ${ms}; expected milliseconds >= 0`);
+  return Math.round(ms);
 };
 
 /** Drop-off with probability `rate`; otherwise time passes. */
 export const addDecay = (options: DecayOptions): AddDecay => {
   const { rate } = options;
   if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) throw new SchemaError(`addDecay: rate must be between 0 and 1, got ${rate}`);
-  return { _tag: 'AddDecay', rate, sample: sampler(options, 'addDecay') };
+  return { _tag: 'AddDecay', rate, span: spanOf(options, 'addDecay') };
 };
 
 /** Time passes (a decay that never drops). */
 export const wait = (span: TimeSpan & { after?: (rng: Rng) => number }): AddDecay => ({
   _tag: 'AddDecay',
   rate: 0,
-  sample: sampler(span, 'wait'),
+  span: spanOf(span, 'wait'),
 });
 
 /** Updates the session's entity of `entity` with the seed's operations. */
-export const setState = <S extends object>(entity: EntityType<S>, ops: ReadonlyArray<StateOp<S>>): SetState => ({
-  _tag: 'SetState',
-  entity,
-  ops,
-  reduce: compileReducer(entity, ops as ReadonlyArray<StateOp<any>>),
-});
+export const setState = <S extends object>(entity: EntityType<S>, ops: ReadonlyArray<StateOp<S>>): SetState => {
+  if (entity?._tag !== 'Entity') throw new SchemaError('setState: the first argument must be an entity type (entity(...))');
+  checkOps(entity, ops as ReadonlyArray<StateOp<any>>);
+  return { _tag: 'SetState', entity, ops: ops as ReadonlyArray<StateOp<any>> };
+};
 
 const NO_CONDITIONS: Where<any> = Object.freeze([]);
 

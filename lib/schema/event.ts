@@ -71,7 +71,8 @@ export const event = <F extends Fields>(name: string, fields: F): EventSchema<Pa
  * errors naming event and field. Returns undefined when all is well, else the message.
  */
 export const checkValues = (schema: EventSchema<any>, values: Readonly<Record<string, unknown>>): string | undefined => {
-  for (const [k, v] of Object.entries(values)) {
+  for (const k in values) {
+    const v = values[k];
     const f = schema.fields[k];
     if (f === undefined) {
       return `${schema.name}.${k}: no such field (fields: ${schema.fieldNames.join(', ')})`;
