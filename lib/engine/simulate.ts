@@ -23,13 +23,14 @@ import type { SchedulerLike, Subscriber, Subscription } from 'rxjs';
 import { Rng } from '../core/rng';
 import type { EventMeta, SimEvent } from '../core/simEvent';
 import { EVENT_META } from '../core/simEvent';
+import { isoInstant } from '../core/isoInstant';
 import type { EntityType } from '../entities/entity';
 import type { EntityRecord, SelectIndex } from '../entities/entityStore';
 import { DuplicateKeyError, EntityStore } from '../entities/entityStore';
 import { StateError, reduceState } from '../entities/reducer';
 import type { StateRecord } from '../entities/reducer';
 import type { Action, NewEvent, Select, SetState } from '../flows/actions';
-import { decayMs } from '../flows/actions';
+import { NO_OVERRIDES, decayMs } from '../flows/actions';
 import type { ActionCursor, EntityView, FlowContext, FlowDef } from '../flows/flow';
 import { DONE, PENDING, openFlow } from '../flows/flow';
 import type { GenContext } from '../schema/generator';
@@ -267,7 +268,7 @@ class Run {
       for (let i = 0; i < count && !this.stopped; i++) {
         try {
           if (type.source !== undefined) {
-            this.emitEvent(session, { _tag: 'NewEvent', schema: type.source, overrides: {}, saveEntity: type, mutate: [], key: undefined });
+            this.emitEvent(session, { _tag: 'NewEvent', schema: type.source, overrides: NO_OVERRIDES, saveEntity: type, mutate: [], key: undefined });
           } else {
             this.createWithoutSource(session, type);
           }
@@ -533,16 +534,17 @@ class Run {
     const g = this.genFor(rng, now);
     const plan = this.plan(a);
     const overrides = a.overrides;
+    const hasOverrides = overrides !== NO_OVERRIDES;
     const e: Record<string | symbol, unknown> = {
       event_id: rng.uuid(),
       event_type: a.schema.name,
-      timestamp: new Date(now).toISOString(),
+      timestamp: isoInstant(now),
       session_id: session.id,
       flow: session.flow,
     };
     for (const f of plan.fields) {
       const name = f.name;
-      if (name in overrides) {
+      if (hasOverrides && name in overrides) {
         e[name] = overrides[name];
       } else if (f.bind !== undefined) {
         const r = session.latest(f.bind) ?? this.store.pickAny(f.bind, rng);

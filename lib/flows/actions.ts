@@ -95,17 +95,21 @@ export interface NewEventOptions<P> {
   readonly key?: string;
 }
 
+/** The overrides of an event that has none (shared, so the engine can skip the lookups). */
+export const NO_OVERRIDES: Readonly<Record<string, unknown>> = Object.freeze({});
+const NO_MUTATIONS: ReadonlyArray<SetState> = Object.freeze([]);
+
 /** Emits an event of `schema`. */
 export const newEvent = <P extends object>(schema: EventSchema<P>, options: NewEventOptions<P> = {}): NewEvent => {
   if (schema?._tag !== 'EventSchema') throw new SchemaError('newEvent: the first argument must be an event schema (event(...))');
-  const overrides = (options.overrides ?? {}) as Readonly<Record<string, unknown>>;
+  const overrides = (options.overrides ?? NO_OVERRIDES) as Readonly<Record<string, unknown>>;
   const bad = checkValues(schema, overrides);
   if (bad !== undefined) throw new SchemaError(`newEvent override ${bad}`);
   const save = options.saveEntity;
   if (save !== undefined && schema.fields[save.primaryKey] === undefined) {
     throw new SchemaError(`newEvent(${schema.name}): cannot save ${save.name}: the event has no field "${save.primaryKey}" (its primary key)`);
   }
-  const mutate = options.mutate === undefined ? [] : Array.isArray(options.mutate) ? options.mutate : [options.mutate as SetState];
+  const mutate = options.mutate === undefined ? NO_MUTATIONS : Array.isArray(options.mutate) ? options.mutate : [options.mutate as SetState];
   return { _tag: 'NewEvent', schema, overrides, saveEntity: save, mutate, key: options.key };
 };
 

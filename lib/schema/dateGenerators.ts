@@ -15,7 +15,7 @@
 import type { Rng } from '../core/rng';
 import type { GenContext, Generate } from './generator';
 import type { BuiltinHint, Compiled, HintParams } from './hintParams';
-import { isoInstant } from './isoInstant';
+import { isoInstant } from '../core/isoInstant';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;

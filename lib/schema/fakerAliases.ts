@@ -9,13 +9,40 @@
  * @example
  * compileHint('phone_number', {}, site)(g); // e.g. '960-784-1068 x318'
  */
-import type { Faker } from '@faker-js/faker';
+import { Faker, base, en } from '@faker-js/faker';
 import type { BuiltinHint, Yields } from './hintParams';
 
 /** A parameterless hint calling faker. */
 const via = (call: (f: Faker) => unknown, yields: Yields = 'string'): BuiltinHint => ({
   make: () => ({ yields, generate: (g) => call(g.faker) }),
 });
+
+/**
+ * A hint whose values are expensive to make (faker's pattern machinery): a pool of `size` values is
+ * made once, by a private faker with a fixed seed (so the pool is the same on every run and
+ * consumes none of the session's randomness), and each value is drawn from it with the session's
+ * `Rng`.
+ */
+const pooled = (call: (f: Faker) => string, size = 4096): BuiltinHint => {
+  let pool: string[] | undefined;
+  return {
+    make: () => ({
+      yields: 'string',
+      generate: (g) => {
+        if (pool === undefined) {
+          const maker = new Faker({ locale: [en, base], seed: 20_250_101 });
+          maker.setDefaultRefDate(0);
+          pool = Array.from({ length: size }, () => call(maker));
+        }
+        return pool[Math.floor(g.rng.next() * pool.length)];
+      },
+    }),
+  };
+};
+
+interface CountryCode {
+  readonly alpha2: string;
+}
 
 /**
  * Python-Faker hint names backed by faker-js methods.
@@ -48,12 +75,15 @@ export const fakerAliases: Readonly<Record<string, BuiltinHint>> = {
   state: via((f) => f.location.state()),
   state_abbr: via((f) => f.location.state({ abbreviated: true })),
   country: via((f) => f.location.country()),
-  country_code: via((f) => f.location.countryCode()),
+  country_code: via((f) => {
+    const codes = f.definitions.location.country_code as ReadonlyArray<CountryCode>;
+    return codes[Math.floor(f.number.float() * codes.length)].alpha2;
+  }),
   postcode: via((f) => f.location.zipCode()),
   zipcode: via((f) => f.location.zipCode()),
   timezone: via((f) => f.location.timeZone()),
   // internet
-  user_agent: via((f) => f.internet.userAgent()),
+  user_agent: pooled((f) => f.internet.userAgent()),
   url: via((f) => f.internet.url()),
   domain_name: via((f) => f.internet.domainName()),
   domain_word: via((f) => f.internet.domainWord()),

@@ -16,7 +16,7 @@ import type { Rng } from '../core/rng';
 import type { FieldSite, GenContext, Generate } from './generator';
 import type { BuiltinHint, Compiled, HintParams, Yields } from './hintParams';
 import { conversion, yieldsOf } from './hintCoercion';
-import { isoInstant } from './isoInstant';
+import { isoInstant } from '../core/isoInstant';
 import { tablesOf, type LocaleTables } from './localeTables';
 
 // ---------------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@
 import type { FieldSite, FieldType, Generate } from './generator';
 import { HintError } from './generator';
 import type { Compiled, Yields } from './hintParams';
-import { isoDay, isoInstant } from './isoInstant';
+import { isoDay, isoInstant } from '../core/isoInstant';
 
 type Convert = (v: any) => unknown;
 

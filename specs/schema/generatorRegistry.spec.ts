@@ -5,7 +5,7 @@ import { Rng } from '../../lib/core/rng';
 import type { FieldSite, FieldType, GenContext, Generate } from '../../lib/schema/generator';
 import { HintError } from '../../lib/schema/generator';
 import { compileHint, defaultGenerator, knownHints, registerGenerator } from '../../lib/schema/generatorRegistry';
-import { isoInstant } from '../../lib/schema/isoInstant';
+import { isoInstant } from '../../lib/core/isoInstant';
 import { SeededFaker } from '../../lib/schema/seededFaker';
 
 // ---------------------------------------------------------------------------------------------
