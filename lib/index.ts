@@ -38,6 +38,7 @@ export type { StateOp } from './entities/reducer';
 export { newEvent, addDecay, wait, setState, select, release } from './flows/actions';
 export type { Action, NewEvent, AddDecay, SetState, Select, Release, NewEventOptions, DecayOptions } from './flows/actions';
 export { defineFlow } from './flows/flow';
+export { acquire } from './flows/acquire';
 export type { FlowContext, FlowBody, FlowDef, FlowOptions, EntityView } from './flows/flow';
 
 // engine

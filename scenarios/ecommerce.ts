@@ -6,6 +6,7 @@
  * Run it: `npx deep-faker run scenarios/ecommerce.ts --output stdout`
  */
 import {
+  acquire,
   addDecay,
   entity,
   event,
@@ -17,7 +18,7 @@ import {
   simulation,
   wait,
 } from '../lib';
-import type { FlowContext, StateOf } from '../lib';
+import type { FlowContext } from '../lib';
 
 // =============================================================================================
 // The seed 001 quick start, as written there
@@ -171,8 +172,6 @@ export const Product = entity('Product', {
   },
 });
 
-type ProductState = StateOf<typeof Product>;
-
 const sim = simulation({
   duration: '1h',
   startTime: 'now',
@@ -198,7 +197,7 @@ sim.flow({ name: 'login', weight: 4, filter: select(User, [['is_logged_in', 'is'
 sim.flow({ name: 'browsing', weight: 6, filter: select(User, [['is_logged_in', 'is', true]]) }, function* (ctx: FlowContext) {
   const views = ctx.rng.int(1, 5);
   for (let i = 0; i < views; i++) {
-    const product = yield select(Product, [], { optional: true });
+    const product = yield* acquire(Product, [], { optional: true });
     if (product === undefined) return;
     yield newEvent(ProductViewed);
     yield release(Product);
@@ -214,7 +213,7 @@ sim.flow({ name: 'browsing', weight: 6, filter: select(User, [['is_logged_in', '
 sim.flow(
   { name: 'shopping', weight: 5, filter: select(User, [['is_logged_in', 'is', true], ['cart_id', 'is', null]]) },
   function* (ctx: FlowContext) {
-    const product = (yield select(Product, [['inventory', 'greater_than', 0]])) as { key: string; state: ProductState };
+    const product = yield* acquire(Product, [['inventory', 'greater_than', 0]]);
     const quantity = Math.min(ctx.rng.int(1, 3), product.state.inventory);
     const cartId = `cart_${ctx.sessionId.slice(0, 8)}`;
     yield newEvent(ProductAdded, {

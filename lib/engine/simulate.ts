@@ -488,7 +488,11 @@ class Run {
 
   private selectFor(session: Session, a: Select): boolean {
     this.requireEntity(a.entity, `select(${a.entity.name})`);
-    const r = this.store.pick(this.store.index(a.entity, a.where), session.rng);
+    let r: EntityRecord | undefined;
+    if (a.key !== undefined) {
+      r = this.store.get(a.entity, a.key);
+      if (r !== undefined && r.heldBy !== null) r = undefined;
+    } else r = this.store.pick(this.store.index(a.entity, a.where), session.rng);
     if (r === undefined) {
       if (a.optional) return true;
       this.endSession(session, 'unmatched');

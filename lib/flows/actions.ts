@@ -68,6 +68,8 @@ export interface Select {
   readonly where: Where<any>;
   /** When nothing matches: end the session (default) or go on without it. */
   readonly optional: boolean;
+  /** Set when `where` is just `[primaryKey, 'is', key]`: looked up by key, no index needed. */
+  readonly key: string | undefined;
 }
 
 /** Releases the session's entity of a type. */
@@ -169,7 +171,9 @@ const NO_CONDITIONS: Where<any> = Object.freeze([]);
 export const select = <S extends object>(entity: EntityType<S>, where: Where<S> = NO_CONDITIONS, options: { optional?: boolean } = {}): Select => {
   if (entity?._tag !== 'Entity') throw new SchemaError('select: the first argument must be an entity type (entity(...))');
   compileWhere(entity, where);
-  return { _tag: 'Select', entity, where, optional: options.optional === true };
+  const only = where.length === 1 ? (where[0] as readonly [string, string, unknown]) : undefined;
+  const key = only !== undefined && only[0] === entity.primaryKey && only[1] === 'is' && typeof only[2] === 'string' ? only[2] : undefined;
+  return { _tag: 'Select', entity, where, optional: options.optional === true, key };
 };
 
 /** Releases the session's entity of `entity` (others may select it again). */

@@ -13,6 +13,7 @@ import type { EntityStore } from '../../lib/entities/entityStore';
 import { addDecay, newEvent, release, select, setState, wait } from '../../lib/flows/actions';
 import type { Action } from '../../lib/flows/actions';
 import { defineFlow } from '../../lib/flows/flow';
+import { acquire } from '../../lib/flows/acquire';
 import type { FlowBody, FlowOptions } from '../../lib/flows/flow';
 import type { SimEvent } from '../../lib/core/simEvent';
 import { eventKey, eventTime } from '../../lib/core/simEvent';
@@ -220,6 +221,31 @@ describe('engine/simulateOn', () => {
       ]));
       expect(seen).to.have.length(2);
       expect(seen[1]).to.equal(undefined);
+    });
+
+    it('acquire: typed select; by primary key without an index; nothing when the entity is held', () => {
+      const seen: Array<string | undefined> = [];
+      let store: EntityStore | undefined;
+      const m = model({ duration: '3s', nFlows: 1, initialEntities: { User: 3 } }, [
+        [{ name: 'k' }, function* () {
+          const any = yield* acquire(User);
+          seen.push(any.state.plan);
+          const same = yield* acquire(User, [['user_id', 'is', any.key]], { optional: true });
+          seen.push(same?.key);
+          yield release(User);
+          const again = yield* acquire(User, [['user_id', 'is', any.key]]);
+          seen.push(again.key === any.key ? 'same' : 'other');
+          yield wait({ seconds: 5 });
+        }],
+      ]);
+      const scheduler = new HeapScheduler();
+      simulateOn(m, { scheduler, onStore: (st) => (store = st) }).subscribe();
+      scheduler.flush();
+      const indexes = (store as unknown as { indexByKey: Map<string, unknown> }).indexByKey.size;
+      expect(['free', 'pro']).to.include(seen[0]);
+      expect(seen[1], 'held by this very session, so not available').to.equal(undefined);
+      expect(seen[2]).to.equal('same');
+      expect(indexes, 'only the index of the unconditional select, none per key').to.equal(1);
     });
 
     it('a flow that throws ends the stream with a FlowError naming flow and session', () => {
