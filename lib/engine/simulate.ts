@@ -92,8 +92,8 @@ interface Slot {
 }
 
 class Session {
-  /** Held entities by type name, most recent last. */
-  readonly held = new Map<string, EntityRecord[]>();
+  /** Held entities, most recent last. */
+  readonly held: EntityRecord[] = [];
   main: EntityRecord | undefined;
   cursor: ActionCursor | undefined;
   input: unknown = undefined;
@@ -110,15 +110,27 @@ class Session {
   ) {}
 
   latest(type: EntityType<any>): EntityRecord | undefined {
-    const list = this.held.get(type.name);
-    return list === undefined || list.length === 0 ? undefined : list[list.length - 1];
+    const held = this.held;
+    for (let i = held.length - 1; i >= 0; i--) if (held[i].type === type) return held[i];
+    return undefined;
   }
 
   keep(r: EntityRecord): void {
-    const list = this.held.get(r.type.name);
-    if (list === undefined) this.held.set(r.type.name, [r]);
-    else list.push(r);
+    this.held.push(r);
     if (this.main === undefined) this.main = r;
+  }
+
+  /** Stops holding `r` (the latest of its type); returns it. */
+  drop(type: EntityType<any>): EntityRecord | undefined {
+    const held = this.held;
+    for (let i = held.length - 1; i >= 0; i--) {
+      if (held[i].type === type) {
+        const [r] = held.splice(i, 1);
+        if (this.main === r) this.main = undefined;
+        return r;
+      }
+    }
+    return undefined;
   }
 }
 
@@ -176,7 +188,8 @@ class Run {
   private readonly seeded = new SeededFaker();
   private readonly gen: { rng: Rng; faker: GenContext['faker']; now: number };
   private readonly stats: RunStats;
-  private readonly plans = new Map<string, PayloadPlan>();
+  /** Payload plans by schema, then by saved entity type (or the schema itself for none). */
+  private readonly plans = new WeakMap<object, WeakMap<object, PayloadPlan>>();
   private readonly slots: Slot[] = [];
   private readonly flows: ReadonlyArray<FlowDef>;
   /** Per flow, the indexes of its filters (built at start). */
@@ -277,8 +290,8 @@ class Run {
           return;
         }
         // Initial entities are available to every flow: nobody holds them.
-        for (const list of session.held.values()) for (const r of list) this.store.release(r, start);
-        session.held.clear();
+        for (const r of session.held) this.store.release(r, start);
+        session.held.length = 0;
         session.main = undefined;
       }
     }
@@ -403,7 +416,7 @@ class Run {
     session.ended = true;
     session.cursor?.close();
     const now = this.now();
-    for (const list of session.held.values()) for (const r of list) if (r.heldBy === session.id) this.store.release(r, now);
+    for (const r of session.held) if (r.heldBy === session.id) this.store.release(r, now);
     this.stats.sessions[outcome]++;
     const slot = session.slot;
     if (slot === undefined || this.stopped) return;
@@ -471,12 +484,8 @@ class Run {
       case 'Select':
         return this.selectFor(session, a);
       case 'Release': {
-        const r = session.latest(a.entity);
-        if (r !== undefined) {
-          session.held.get(a.entity.name)!.pop();
-          if (session.main === r) session.main = undefined;
-          this.store.release(r, this.now());
-        }
+        const r = session.drop(a.entity);
+        if (r !== undefined) this.store.release(r, this.now());
         return true;
       }
       default: {
@@ -523,12 +532,11 @@ class Run {
   }
 
   private plan(a: NewEvent): PayloadPlan {
-    const k = a.saveEntity === undefined ? a.schema.name : `${a.schema.name}\u0000${a.saveEntity.name}`;
-    let p = this.plans.get(k);
-    if (p === undefined || p.schema !== a.schema) {
-      p = planPayload(a.schema, a.saveEntity, this.model.entities);
-      this.plans.set(k, p);
-    }
+    let bySaved = this.plans.get(a.schema);
+    if (bySaved === undefined) this.plans.set(a.schema, (bySaved = new WeakMap()));
+    const k = a.saveEntity ?? a.schema;
+    let p = bySaved.get(k);
+    if (p === undefined) bySaved.set(k, (p = planPayload(a.schema, a.saveEntity, this.model.entities)));
     return p;
   }
 

@@ -45,6 +45,8 @@ export interface EntityRecord {
   readonly slots: number[];
   /** Position in its type's list of all entities. */
   readonly ordinal: number;
+  /** The indexes of its type (shared by all entities of the type). */
+  readonly indexes: ReadonlyArray<SelectIndex>;
 }
 
 /** How much state history is kept. */
@@ -173,11 +175,12 @@ export class EntityStore {
       versions: [],
       slots: table.indexes.map(() => -1),
       ordinal: table.all.length,
+      indexes: table.indexes,
     };
     table.byKey.set(key, r);
     table.all.push(r);
     this.version(r, now);
-    if (heldBy === null) this.reindex(table, r);
+    if (heldBy === null) this.reindex(r);
     return r;
   }
 
@@ -185,8 +188,7 @@ export class EntityStore {
   hold(r: EntityRecord, sessionId: string, now: number): void {
     if (r.heldBy !== null) throw new Error(`${r.type.name} ${r.key} is already held by session ${r.heldBy}`);
     r.heldBy = sessionId;
-    const table = this.table(r.type);
-    for (const idx of table.indexes) if (r.slots[idx.slot] >= 0) this.remove(idx, r);
+    for (const idx of r.indexes) if (r.slots[idx.slot] >= 0) this.remove(idx, r);
     this.version(r, now);
   }
 
@@ -195,14 +197,14 @@ export class EntityStore {
     if (r.heldBy === null) return;
     r.heldBy = null;
     this.version(r, now);
-    this.reindex(this.table(r.type), r);
+    this.reindex(r);
   }
 
   /** Replaces an entity's state (from a reducer). */
   update(r: EntityRecord, state: StateRecord, now: number): void {
     r.state = state;
     this.version(r, now);
-    if (r.heldBy === null) this.reindex(this.table(r.type), r);
+    if (r.heldBy === null) this.reindex(r);
   }
 
   /**
@@ -237,9 +239,8 @@ export class EntityStore {
     vs.push({ validFrom: now, validTo: null, state: r.state, flowName: r.heldBy });
   }
 
-  private reindex(table: TypeTable, r: EntityRecord): void {
-    if (table.indexes.length === 0) return;
-    for (const idx of table.indexes) {
+  private reindex(r: EntityRecord): void {
+    for (const idx of r.indexes) {
       const match = idx.predicate(r);
       const present = r.slots[idx.slot] >= 0;
       if (match && !present) this.insert(idx, r);

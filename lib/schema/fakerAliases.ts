@@ -18,23 +18,27 @@ const via = (call: (f: Faker) => unknown, yields: Yields = 'string'): BuiltinHin
 });
 
 /**
- * A hint whose values are expensive to make (faker's pattern machinery): a pool of `size` values is
- * made once, by a private faker with a fixed seed (so the pool is the same on every run and
- * consumes none of the session's randomness), and each value is drawn from it with the session's
- * `Rng`.
+ * A hint whose values are expensive to make (faker's pattern machinery): values are drawn from a
+ * pool of `size` slots with the session's `Rng`; slot `i` is made on first use by a private faker
+ * seeded with `i`, so every slot's value is the same on every run, the pool consumes none of the
+ * session's randomness, and only the slots actually drawn are ever made.
  */
-const pooled = (call: (f: Faker) => string, size = 4096): BuiltinHint => {
-  let pool: string[] | undefined;
+const pooled = (call: (f: Faker) => string, size = 1024): BuiltinHint => {
+  const pool: Array<string | undefined> = new Array<string | undefined>(size);
+  let maker: Faker | undefined;
   return {
     make: () => ({
       yields: 'string',
       generate: (g) => {
-        if (pool === undefined) {
-          const maker = new Faker({ locale: [en, base], seed: 20_250_101 });
+        const i = Math.floor(g.rng.next() * size);
+        let v = pool[i];
+        if (v === undefined) {
+          maker ??= new Faker({ locale: [en, base] });
+          maker.seed(20_250_101 + i);
           maker.setDefaultRefDate(0);
-          pool = Array.from({ length: size }, () => call(maker));
+          v = pool[i] = call(maker);
         }
-        return pool[Math.floor(g.rng.next() * pool.length)];
+        return v;
       },
     }),
   };
