@@ -80,8 +80,12 @@ export class Simulation implements SimulationModel {
     return this;
   }
 
-  /** Runs the simulation into `outputs` (default: the ones added) and resolves with the summary. */
-  run(options: RunOptions = {}): Promise<RunSummary> {
+  /**
+   * Runs the simulation and resolves with the summary: into the outputs given (an array of sink
+   * operators), or the ones added with `addOutput`; `options` as `runSimulation` takes them.
+   */
+  run(outputsOrOptions: ReadonlyArray<SinkOperator> | RunOptions = {}): Promise<RunSummary> {
+    const options: RunOptions = Array.isArray(outputsOrOptions) ? { outputs: outputsOrOptions } : (outputsOrOptions as RunOptions);
     return runSimulation(this, { outputs: this.outputs, ...options });
   }
 }
