@@ -18,7 +18,6 @@ import * as path from 'node:path';
 import { Subject } from 'rxjs';
 import type { SimulationModel, SimulationSettings } from '../engine/model';
 import type { SinkOperator } from '../sinks/sink';
-import { SinkError } from '../sinks/sink';
 import { isBrokenPipe } from '../sinks/toStdout';
 import type { RunSummary } from '../runtime/runSimulation';
 import { RunError, runSimulation } from '../runtime/runSimulation';
@@ -61,7 +60,8 @@ const defaultIO = (): CliIO => ({ stderr: process.stderr, cwd: process.cwd(), si
 const integer = (name: string, v: string | undefined): number | undefined => {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n)) throw new UsageError(`--${name}: expected an integer, got "${v}"`);
+  // Number('') and Number(' ') are 0: an empty value is not an integer.
+  if (v.trim() === '' || !Number.isInteger(n)) throw new UsageError(`--${name}: expected an integer, got "${v}"`);
   return n;
 };
 
@@ -80,9 +80,10 @@ export const main = async (argv: ReadonlyArray<string>, io: CliIO = defaultIO())
   };
   try {
     const [command, ...rest] = argv;
-    if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+    if (command === undefined) throw new UsageError('no command given (try "run <file>")');
+    if (command === '-h' || command === '--help' || command === 'help') {
       say(USAGE);
-      return command === undefined ? 2 : 0;
+      return 0;
     }
     switch (command) {
       case 'run':
@@ -180,7 +181,7 @@ const runCommand = async (args: ReadonlyArray<string>, io: CliIO, say: (t: strin
   } catch (e) {
     progress?.done();
     if (!(e instanceof RunError)) throw toModelError(e, file);
-    if (e.cause instanceof SinkError && isBrokenPipe(e.cause.cause)) return 0;
+    if (isBrokenPipe(e.cause)) return 0; // `deep-faker run … | head`: the reader went away
     say(`deep-faker: ${describeFailure(e.cause, file)}`);
     if (values.debug === true && e.cause instanceof Error) say(e.cause.stack ?? '');
     if (!quiet) say(formatSummary(e.summary as RunSummary, 'failed'));

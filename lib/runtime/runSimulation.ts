@@ -11,7 +11,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { Observable } from 'rxjs';
-import { Subject, takeUntil, tap } from 'rxjs';
+import { ReplaySubject, takeUntil, tap } from 'rxjs';
 import type { SimEvent } from '../core/simEvent';
 import type { SimulationModel } from '../engine/model';
 import type { RunStats } from '../engine/runStats';
@@ -97,7 +97,9 @@ export const runSimulation = (model: SimulationModel, options: RunOptions = {}):
   const flowControl = new FlowControl(options.highWaterMark ?? 10_000);
   const wallStart = performance.now();
   const acceptedBefore = outputs.map((o) => o.stats.accepted);
-  const stop = new Subject<void>();
+  // Replays: a `stop` that fires or completes synchronously on subscribe (before the events are
+  // subscribed) must still stop the run.
+  const stop = new ReplaySubject<void>(1);
   const summary = (): RunSummary => ({
     seed: stats.seed,
     events: stats.events,
