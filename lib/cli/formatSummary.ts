@@ -22,7 +22,7 @@ export const formatSummary = (s: RunSummary, outcome: 'done' | 'interrupted' | '
   return [
     `deep-faker: ${outcome}: ${n(s.events)} events in ${secs.toFixed(2)} s (${n(rate)} events/s), seed ${s.seed}`,
     `  virtual time ${s.virtualStart} → ${s.virtualEnd}`,
-    `  sessions: ${n(ss.started)} started, ${n(ss.completed)} completed, ${n(ss.dropped)} dropped, ${n(ss.unmatched)} unmatched, ${n(ss.truncated)} truncated`,
+    `  sessions: ${n(ss.started)} started, ${n(ss.completed)} completed, ${n(ss.dropped)} dropped, ${n(ss.unmatched)} unmatched, ${n(ss.truncated)} truncated${ss.failed > 0 ? `, ${n(ss.failed)} failed` : ''}`,
     `  events by type: ${types || 'none'}`,
     `  outputs: ${s.outputs.map((o) => `${o.name} ${n(o.accepted)} acknowledged`).join('; ') || 'none'}`,
   ].join('\n');

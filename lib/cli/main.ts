@@ -165,7 +165,12 @@ const runCommand = async (args: ReadonlyArray<string>, io: CliIO, say: (t: strin
   const stop = new Subject<void>();
   let interrupted = false;
   const onSignal = (): void => {
-    if (interrupted) return;
+    if (interrupted) {
+      // A second Ctrl-C: the user does not want to wait for the flush.
+      say('deep-faker: interrupted again; exiting without waiting for the outputs to flush');
+      if (io.signals === process) process.exit(130);
+      return;
+    }
     interrupted = true;
     stop.next();
   };

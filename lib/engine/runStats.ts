@@ -18,6 +18,8 @@ export interface SessionCounts {
   unmatched: number;
   /** Still running when the simulation ended (duration or totalEvents). */
   truncated: number;
+  /** Ended the run with an error (a flow that threw or misused an action). */
+  failed: number;
 }
 
 /** Counters of one run. */
@@ -36,7 +38,7 @@ export interface RunStats {
 export const createRunStats = (): RunStats => ({
   events: 0,
   eventsByType: {},
-  sessions: { started: 0, completed: 0, dropped: 0, unmatched: 0, truncated: 0 },
+  sessions: { started: 0, completed: 0, dropped: 0, unmatched: 0, truncated: 0, failed: 0 },
   startTime: 0,
   endTime: 0,
   seed: 0,

@@ -615,6 +615,10 @@ class Run {
   }
 
   private flowError(session: Session, e: unknown): Error {
+    if (session.slot !== undefined && !session.ended) {
+      session.ended = true;
+      this.stats.sessions.failed++;
+    }
     if (e instanceof FlowError) return e;
     const message = e instanceof Error ? e.message : String(e);
     return new FlowError(session.flow, session.id, message, e);

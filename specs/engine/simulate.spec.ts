@@ -249,12 +249,14 @@ describe('engine/simulateOn', () => {
     });
 
     it('a flow that throws ends the stream with a FlowError naming flow and session', () => {
+      const stats = createRunStats();
       const { error, events } = runAll(model({ duration: '1m', nFlows: 1 }, [
         [{ name: 'broken' }, function* () {
           yield newEvent(A);
           throw new Error('boom');
         }],
-      ], []));
+      ], []), { stats });
+      expect(stats.sessions).to.deep.equal({ started: 1, completed: 0, dropped: 0, unmatched: 0, truncated: 0, failed: 1 });
       expect(events).to.have.length(1);
       expect(error).to.be.instanceOf(FlowError);
       expect((error as FlowError).message).to.match(/^flow "broken" \(session [0-9a-f]{8}\) failed: boom$/);
