@@ -27,26 +27,49 @@ import type { StateRecord } from './reducer';
 /** One temporal version of an entity. `validTo` is null for the current one. */
 export interface EntityVersion {
   readonly validFrom: number;
-  validTo: number | null;
+  readonly validTo: number | null;
   readonly state: StateRecord;
   readonly flowName: string | null;
 }
 
-/** An entity as stored. */
-export interface EntityRecord {
-  readonly type: EntityType<any>;
-  readonly key: string;
-  /** Current state (immutable object, replaced on change). */
-  state: StateRecord;
-  /** Session id holding it, or null when available. */
-  heldBy: string | null;
-  readonly versions: EntityVersion[];
-  /** Position in each index of its type (by index slot), -1 when absent. */
-  readonly slots: number[];
-  /** Position in its type's list of all entities. */
-  readonly ordinal: number;
-  /** The indexes of its type (shared by all entities of the type). */
-  readonly indexes: ReadonlyArray<SelectIndex>;
+/**
+ * An entity as stored. Its history is kept as parallel arrays (start time, state, holder) — no
+ * object per version and no write to an old version when a new one starts (a version ends where
+ * the next begins) — and materialised by `versions` on demand.
+ */
+export class EntityRecord {
+  /** Start times of the versions, in order. */
+  readonly from: number[] = [];
+  /** State of each version (immutable objects, shared between versions when unchanged). */
+  readonly states: StateRecord[] = [];
+  /** Holder (session id) of each version, null when available. */
+  readonly holders: Array<string | null> = [];
+
+  constructor(
+    readonly type: EntityType<any>,
+    readonly key: string,
+    /** Current state (immutable object, replaced on change). */
+    public state: StateRecord,
+    /** Session id holding it, or null when available. */
+    public heldBy: string | null,
+    /** Position in each index of its type (by index slot), -1 when absent. */
+    readonly slots: number[],
+    /** Position in its type's list of all entities. */
+    readonly ordinal: number,
+    /** The indexes of its type (shared by all entities of the type). */
+    readonly indexes: ReadonlyArray<SelectIndex>,
+  ) {}
+
+  /** The versions, oldest first. */
+  get versions(): EntityVersion[] {
+    const n = this.from.length;
+    return this.from.map((validFrom, i) => ({
+      validFrom,
+      validTo: i + 1 < n ? this.from[i + 1] : null,
+      state: this.states[i],
+      flowName: this.holders[i],
+    }));
+  }
 }
 
 /** How much state history is kept. */
@@ -81,8 +104,6 @@ interface TypeTable {
 export class EntityStore {
   private readonly tables = new Map<string, TypeTable>();
   private readonly indexByKey = new Map<string, SelectIndex>();
-  /** Indexes by the identity of the conditions' array (flow filters ask again and again). */
-  private readonly indexByWhere = new WeakMap<Where<any>, SelectIndex>();
 
   constructor(types: ReadonlyArray<EntityType<any>>, readonly history: HistoryMode = 'full') {
     for (const t of types) this.register(t);
@@ -111,19 +132,13 @@ export class EntityStore {
 
   /** The index of available entities matching `where`, created on first use. */
   index(type: EntityType<any>, where: Where<any>): SelectIndex {
-    const known = this.indexByWhere.get(where);
-    if (known !== undefined && known.type === type) return known;
     const k = whereKey(type, where);
     let idx = this.indexByKey.get(k);
-    if (idx !== undefined) {
-      this.indexByWhere.set(where, idx);
-      return idx;
-    }
+    if (idx !== undefined) return idx;
     const table = this.table(type);
     idx = new SelectIndex(type, table.indexes.length, compileWhere(type, where));
     table.indexes.push(idx);
     this.indexByKey.set(k, idx);
-    this.indexByWhere.set(where, idx);
     for (const r of table.all) {
       r.slots.push(-1);
       if (r.heldBy === null && idx.predicate(r)) this.insert(idx, r);
@@ -167,16 +182,7 @@ export class EntityStore {
   create(type: EntityType<any>, key: string, state: StateRecord, now: number, heldBy: string | null = null): EntityRecord {
     const table = this.table(type);
     if (table.byKey.has(key)) throw new DuplicateKeyError(`${type.name} with ${type.primaryKey} ${JSON.stringify(key)} already exists`);
-    const r: EntityRecord = {
-      type,
-      key,
-      state,
-      heldBy,
-      versions: [],
-      slots: table.indexes.map(() => -1),
-      ordinal: table.all.length,
-      indexes: table.indexes,
-    };
+    const r = new EntityRecord(type, key, state, heldBy, table.indexes.map(() => -1), table.all.length, table.indexes);
     table.byKey.set(key, r);
     table.all.push(r);
     this.version(r, now);
@@ -218,25 +224,30 @@ export class EntityStore {
     const pred = compileWhere(type, where);
     const out: EntitySnapshot[] = [];
     for (const r of this.table(type).all) {
-      const vs = r.versions;
-      for (let i = lastStartedBy(vs, at); i >= 0; i--) {
-        const v = vs[i];
-        const valid = v.validFrom === at || v.validTo === null || v.validTo > at;
-        if (valid && pred({ state: v.state, key: r.key, heldBy: v.flowName })) {
-          out.push({ key: r.key, state: v.state, flowName: v.flowName, validFrom: v.validFrom, validTo: v.validTo });
+      const from = r.from;
+      for (let i = lastStartedBy(from, at); i >= 0; i--) {
+        const validTo = i + 1 < from.length ? from[i + 1] : null;
+        const valid = from[i] === at || validTo === null || validTo > at;
+        if (valid && pred({ state: r.states[i], key: r.key, heldBy: r.holders[i] })) {
+          out.push({ key: r.key, state: r.states[i], flowName: r.holders[i], validFrom: from[i], validTo });
           break;
         }
-        if (v.validFrom !== at) break;
+        if (from[i] !== at) break;
       }
     }
     return out;
   }
 
   private version(r: EntityRecord, now: number): void {
-    const vs = r.versions;
-    if (this.history === 'none') vs.length = 0;
-    else if (vs.length > 0) vs[vs.length - 1].validTo = now;
-    vs.push({ validFrom: now, validTo: null, state: r.state, flowName: r.heldBy });
+    if (this.history === 'none') {
+      r.from[0] = now;
+      r.states[0] = r.state;
+      r.holders[0] = r.heldBy;
+    } else {
+      r.from.push(now);
+      r.states.push(r.state);
+      r.holders.push(r.heldBy);
+    }
   }
 
   private reindex(r: EntityRecord): void {
@@ -269,14 +280,14 @@ export class DuplicateKeyError extends Error {
   override readonly name = 'DuplicateKeyError';
 }
 
-/** Index of the last version with validFrom <= at (binary search), -1 if none. */
-const lastStartedBy = (vs: ReadonlyArray<EntityVersion>, at: number): number => {
+/** Index of the last version starting at or before `at` (binary search), -1 if none. */
+const lastStartedBy = (from: ReadonlyArray<number>, at: number): number => {
   let lo = 0;
-  let hi = vs.length - 1;
+  let hi = from.length - 1;
   let found = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
-    if (vs[mid].validFrom <= at) {
+    if (from[mid] <= at) {
       found = mid;
       lo = mid + 1;
     } else hi = mid - 1;
