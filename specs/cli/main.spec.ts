@@ -4,10 +4,10 @@
 // never speed.
 
 import { expect } from 'chai';
+import { parseJsonl, readJsonl, tmpFiles } from '../helpers/jsonlFiles';
 import { spawn, spawnSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { USAGE, main } from '../../lib/cli/main';
@@ -21,32 +21,8 @@ const START = '2025-01-01T00:00:00Z';
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const n = (x: number): string => x.toLocaleString('en-US');
 
-let tmp: string;
-before(() => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'deep-faker-cli-'));
-});
-after(() => {
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
-let fileNo = 0;
-const tmpFile = (): string => path.join(tmp, `out-${++fileNo}.jsonl`);
+const tmp = tmpFiles('deep-faker-cli-');
 
-/** Parses every line of a JSONL text; fails on an incomplete or non-JSON line. */
-const parseJsonl = (text: string): Array<Record<string, unknown>> => {
-  if (text === '') return [];
-  expect(text.endsWith('\n'), 'ends with a complete line').to.equal(true);
-  return text
-    .slice(0, -1)
-    .split('\n')
-    .map((line, i) => {
-      try {
-        return JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        throw new Error(`line ${i + 1} is not JSON: ${line.slice(0, 120)}`);
-      }
-    });
-};
-const readJsonl = (file: string) => parseJsonl(fs.readFileSync(file, 'utf8'));
 
 /** The events count of the summary line (`deep-faker: done: 1,204 events in …`). */
 const summaryEvents = (stderr: string, outcome: string): number => {
@@ -61,7 +37,7 @@ interface CliRun {
 }
 
 /** Runs `main` in-process with captured stderr, a temp cwd and a fake signal source. */
-const cli = (argv: ReadonlyArray<string>, signals = new EventEmitter(), cwd = tmp) => {
+const cli = (argv: ReadonlyArray<string>, signals = new EventEmitter(), cwd = tmp.dir()) => {
   const stderr = new PassThrough();
   let text = '';
   stderr.setEncoding('utf8');
@@ -87,8 +63,8 @@ describe('cli: deep-faker run (in-process)', () => {
     const args = (file: string) => ['run', ECOMMERCE, '--output', `file:${file}`, '--seed', '3', '--start', START, '--duration', '5m'];
 
     it('exits 0; the summary counts what is in the file; two runs write identical files', async () => {
-      const a = tmpFile();
-      const b = tmpFile();
+      const a = tmp.file();
+      const b = tmp.file();
       const first = await run(args(a));
       const second = await run(args(b));
       expect(first.code, first.stderr).to.equal(0);
@@ -107,8 +83,8 @@ describe('cli: deep-faker run (in-process)', () => {
     });
 
     it('another seed writes another file', async () => {
-      const a = tmpFile();
-      const b = tmpFile();
+      const a = tmp.file();
+      const b = tmp.file();
       await run(args(a));
       const other = args(b);
       other[other.indexOf('3')] = '4';
@@ -117,7 +93,7 @@ describe('cli: deep-faker run (in-process)', () => {
     });
 
     it('--total-events 25 writes exactly 25 lines', async () => {
-      const file = tmpFile();
+      const file = tmp.file();
       const r = await run(['run', ECOMMERCE, '-o', `file:${file}`, '--total-events', '25', '--seed', '1', '--start', START]);
       expect(r.code, r.stderr).to.equal(0);
       expect(readJsonl(file)).to.have.length(25);
@@ -126,7 +102,7 @@ describe('cli: deep-faker run (in-process)', () => {
     });
 
     it('-q prints no summary', async () => {
-      const file = tmpFile();
+      const file = tmp.file();
       const r = await run(['run', ECOMMERCE, '-o', `file:${file}`, '--total-events', '25', '-q', '--start', START]);
       expect(r.code).to.equal(0);
       expect(r.stderr).to.equal('');
@@ -134,8 +110,8 @@ describe('cli: deep-faker run (in-process)', () => {
     });
 
     it('writes to several outputs, each acknowledging every event', async () => {
-      const a = tmpFile();
-      const b = tmpFile();
+      const a = tmp.file();
+      const b = tmp.file();
       const r = await run(['run', ECOMMERCE, '-o', `file:${a}`, '--output', `file:${b}`, '--total-events', '40', '--start', START, '--seed', '2']);
       expect(r.code, r.stderr).to.equal(0);
       expect(r.stderr).to.contain(`outputs: file:${a} 40 acknowledged; file:${b} 40 acknowledged`);
@@ -143,8 +119,8 @@ describe('cli: deep-faker run (in-process)', () => {
     });
 
     it('accepts --time-multiplier and paces without changing the events', async () => {
-      const paced = tmpFile();
-      const unpaced = tmpFile();
+      const paced = tmp.file();
+      const unpaced = tmp.file();
       const endless = fixture('endless.ts');
       const r = await run(['run', endless, '-o', `file:${paced}`, '--duration', '20s', '--time-multiplier', '1000']);
       expect(r.code, r.stderr).to.equal(0);
@@ -192,7 +168,7 @@ describe('cli: deep-faker run (in-process)', () => {
     }
 
     it('checks the arguments before running anything (no output file is created)', async () => {
-      const file = tmpFile();
+      const file = tmp.file();
       const r = await run(['run', ECOMMERCE, '--output', `file:${file}`, '--duration', '10x']);
       expect(r.code).to.equal(2);
       expect(fs.existsSync(file)).to.equal(false);
@@ -213,7 +189,7 @@ describe('cli: deep-faker run (in-process)', () => {
     );
 
     it('a misspelt faker hint: file:line:col and a did-you-mean, no stack trace', async () => {
-      const file = tmpFile();
+      const file = tmp.file();
       const r = await run(['run', BAD_HINT, '--output', `file:${file}`]);
       expect(r.code).to.equal(2);
       expect(r.stderr).to.be.oneOf(expected);
@@ -238,7 +214,7 @@ describe('cli: deep-faker run (in-process)', () => {
 
   describe('run-time failures', () => {
     it('a flow that throws: exit 1, the flow named, the summary, the events generated in the file', async () => {
-      const file = tmpFile();
+      const file = tmp.file();
       const r = await run(['run', fixture('throwingFlow.ts'), '--output', `file:${file}`]);
       expect(r.code).to.equal(1);
       const lines = r.stderr.split('\n');
@@ -254,7 +230,7 @@ describe('cli: deep-faker run (in-process)', () => {
     });
 
     it('an output that cannot be opened: exit 1, the sink named', async () => {
-      const dir = path.join(tmp, 'a-folder');
+      const dir = path.join(tmp.dir(), 'a-folder');
       fs.mkdirSync(dir);
       const r = await run(['run', fixture('endless.ts'), '--output', `file:${dir}`]);
       expect(r.code).to.equal(1);
@@ -265,7 +241,7 @@ describe('cli: deep-faker run (in-process)', () => {
 
   describe('SIGINT', () => {
     it('stops, flushes, reports "interrupted" and exits 130; every line in the file is complete', async () => {
-      const file = tmpFile();
+      const file = tmp.file();
       const c = cli(['run', fixture('endless.ts'), '--output', `file:${file}`]);
       // wait until events are being written, then interrupt
       for (let i = 0; i < 5_000 && !(fs.existsSync(file) && fs.statSync(file).size > 10_000); i++) await sleep(2);
@@ -286,7 +262,7 @@ describe('cli: deep-faker run (in-process)', () => {
     });
 
     it('SIGTERM stops a run the same way', async () => {
-      const file = tmpFile();
+      const file = tmp.file();
       const c = cli(['run', fixture('endless.ts'), '--output', `file:${file}`, '-q']);
       for (let i = 0; i < 5_000 && !(fs.existsSync(file) && fs.statSync(file).size > 0); i++) await sleep(2);
       c.signals.emit('SIGTERM');
@@ -334,7 +310,7 @@ describe('cli: bin/deep-faker.js (child process)', () => {
   });
 
   it('a relative --output file: is relative to the working directory; its folders are created', () => {
-    const cwd = fs.mkdtempSync(path.join(tmp, 'cwd-'));
+    const cwd = fs.mkdtempSync(path.join(tmp.dir(), 'cwd-'));
     const r = spawnCli(['run', path.join(REPO, 'specs/fixtures/endless.ts'), '--output', 'file:out/ticks.jsonl', '--total-events', '30'], cwd);
     expect(r.status, r.stderr).to.equal(0);
     expect(readJsonl(path.join(cwd, 'out/ticks.jsonl'))).to.have.length(30);
@@ -353,7 +329,7 @@ describe('cli: bin/deep-faker.js (child process)', () => {
   });
 
   it('a real SIGINT: exit 130, the summary says interrupted, the file is complete', async () => {
-    const file = tmpFile();
+    const file = tmp.file();
     const child = spawn(process.execPath, [BIN, 'run', 'specs/fixtures/endless.ts', '--output', `file:${file}`], { cwd: REPO });
     let stderr = '';
     child.stderr.setEncoding('utf8');

@@ -3,9 +3,8 @@
 // paced — never speed.
 
 import { expect } from 'chai';
+import { readJsonl, tmpFiles } from '../helpers/jsonlFiles';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { EMPTY, Subject, lastValueFrom, of, toArray } from 'rxjs';
 import { HeapScheduler } from '../../lib/core/heapScheduler';
@@ -36,32 +35,8 @@ const waitFor = async (check: () => boolean, timeoutMs = 10_000): Promise<void> 
 
 // --- helpers -----------------------------------------------------------------------------------
 
-let tmp: string;
-before(() => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'deep-faker-run-'));
-});
-after(() => {
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
-let fileNo = 0;
-const tmpFile = (): string => path.join(tmp, `events-${++fileNo}.jsonl`);
+const tmp = tmpFiles('deep-faker-run-');
 
-/** Every line of a JSONL file, parsed; fails on a half-written or non-JSON line. */
-const readJsonl = (file: string): Array<Record<string, unknown>> => {
-  const text = fs.readFileSync(file, 'utf8');
-  if (text === '') return [];
-  expect(text.endsWith('\n'), 'file ends with a complete line').to.equal(true);
-  return text
-    .slice(0, -1)
-    .split('\n')
-    .map((line, i) => {
-      try {
-        return JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        throw new Error(`line ${i + 1} is not JSON: ${line.slice(0, 120)}`);
-      }
-    });
-};
 
 const countBy = (rows: ReadonlyArray<Record<string, unknown>>, key: string): Record<string, number> => {
   const out: Record<string, number> = {};
@@ -118,7 +93,7 @@ describe('runSimulation', () => {
     let summary: RunSummary;
     let rows: Array<Record<string, unknown>>;
     before(async () => {
-      const file = tmpFile();
+      const file = tmp.file();
       summary = await runSimulation(shop({ seed: 11, duration: '10m' }), { outputs: [toFile(file)] });
       rows = readJsonl(file);
     });
@@ -153,7 +128,7 @@ describe('runSimulation', () => {
     });
 
     it('ends virtual time at the last event when totalEvents comes first', async () => {
-      const file = tmpFile();
+      const file = tmp.file();
       const s = await runSimulation(shop({ seed: 11, duration: '10m', totalEvents: 300 }), { outputs: [toFile(file)] });
       const got = readJsonl(file);
       expect(s.events).to.equal(300);
@@ -162,7 +137,7 @@ describe('runSimulation', () => {
     });
 
     it('counts per run when an output operator is reused (accepted is not cumulative)', async () => {
-      const file = tmpFile();
+      const file = tmp.file();
       const out = toFile(file);
       await runSimulation(ticker({ totalEvents: 20 }), { outputs: [out] });
       const second = await runSimulation(ticker({ totalEvents: 30 }), { outputs: [out] });
@@ -174,7 +149,7 @@ describe('runSimulation', () => {
 
   describe('determinism', () => {
     const run = async (seed: number, extra: ReadonlyArray<ReturnType<typeof toSink>> = []): Promise<Buffer> => {
-      const file = tmpFile();
+      const file = tmp.file();
       await runSimulation(shop({ seed, duration: '20m' }), { outputs: [...extra, toFile(file)] });
       return fs.readFileSync(file);
     };
@@ -242,7 +217,7 @@ describe('runSimulation', () => {
 
   describe('stop', () => {
     it('stops generation early; resolves once the file holds every generated event, complete', async () => {
-      const file = tmpFile();
+      const file = tmp.file();
       const stop = new Subject<void>();
       let acked = 0;
       const summary = await runSimulation(ticker({ duration: '365d' }), {
@@ -264,7 +239,7 @@ describe('runSimulation', () => {
     it('a stop signal that has already fired or completed stops the run at once', async () => {
       // `runSimulation` subscribes to `stop` before it starts: a synchronous stop must not be lost.
       for (const stop of [of(true), EMPTY]) {
-        const s = await runSimulation(ticker({ duration: '365d' }), { outputs: [toFile(tmpFile())], stop });
+        const s = await runSimulation(ticker({ duration: '365d' }), { outputs: [toFile(tmp.file())], stop });
         expect(s.events).to.equal(0);
       }
     });
@@ -272,7 +247,7 @@ describe('runSimulation', () => {
 
   describe('failures', () => {
     it('a failing sink: RunError naming it, what it acknowledged, and the sink before it flushed', async () => {
-      const file = tmpFile();
+      const file = tmp.file();
       const flaky = recordingWriter('flaky', { failAt: 2, delayMs: 1 });
       const before = toFile(file);
       const err = await runSimulation(ticker({ duration: '1h' }), {
@@ -321,7 +296,7 @@ describe('runSimulation', () => {
         }
         throw new Error('payment gateway is down');
       });
-      const file = tmpFile();
+      const file = tmp.file();
       const err = await runSimulation(sim, { outputs: [toFile(file)] }).then(
         () => expect.fail('resolved'),
         (e: unknown) => e,
