@@ -40,7 +40,15 @@ export const deriveSeed = (seed: number, ...labels: ReadonlyArray<number | strin
   return h >>> 0;
 };
 
-const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** Char codes of the hex digits 0-9a-f. */
+const HEX_CODES: number[] = Array.from({ length: 16 }, (_, i) => i.toString(16).charCodeAt(0));
+/** Scratch space for `uuid()` (36 char codes; dashes fixed). */
+const UUID_CODES: number[] = Array.from({ length: 36 }, (_, i) => (i === 8 || i === 13 || i === 18 || i === 23 ? 45 : 48));
+
+const putByte = (i: number, byte: number): void => {
+  UUID_CODES[i] = HEX_CODES[byte >>> 4];
+  UUID_CODES[i + 1] = HEX_CODES[byte & 15];
+};
 
 // ---------------------------------------------------------------------------------------------
 // model
@@ -139,20 +147,33 @@ export class Rng {
     return mean + stddev * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   }
 
-  /** A random RFC 4122 version-4 UUID drawn from this stream. */
+  /**
+   * A random RFC 4122 version-4 UUID drawn from this stream. Built from char codes in one go: a
+   * string concatenated from many pieces stays a tree of cons-strings (hundreds of bytes each)
+   * for as long as it is kept, e.g. as an entity key.
+   */
   uuid(): string {
     const a = this.nextU32();
     const b = this.nextU32();
     const c = this.nextU32();
     const d = this.nextU32();
-    return (
-      HEX[a >>> 24] + HEX[(a >>> 16) & 255] + HEX[(a >>> 8) & 255] + HEX[a & 255] + '-' +
-      HEX[b >>> 24] + HEX[(b >>> 16) & 255] + '-' +
-      HEX[0x40 | ((b >>> 8) & 15)] + HEX[b & 255] + '-' +
-      HEX[0x80 | ((c >>> 24) & 63)] + HEX[(c >>> 16) & 255] + '-' +
-      HEX[(c >>> 8) & 255] + HEX[c & 255] +
-      HEX[d >>> 24] + HEX[(d >>> 16) & 255] + HEX[(d >>> 8) & 255] + HEX[d & 255]
-    );
+    putByte(0, a >>> 24);
+    putByte(2, (a >>> 16) & 255);
+    putByte(4, (a >>> 8) & 255);
+    putByte(6, a & 255);
+    putByte(9, b >>> 24);
+    putByte(11, (b >>> 16) & 255);
+    putByte(14, 0x40 | ((b >>> 8) & 15));
+    putByte(16, b & 255);
+    putByte(19, 0x80 | ((c >>> 24) & 63));
+    putByte(21, (c >>> 16) & 255);
+    putByte(24, (c >>> 8) & 255);
+    putByte(26, c & 255);
+    putByte(28, d >>> 24);
+    putByte(30, (d >>> 16) & 255);
+    putByte(32, (d >>> 8) & 255);
+    putByte(34, d & 255);
+    return String.fromCharCode.apply(null, UUID_CODES);
   }
 
   /** A child stream: `rng.fork('x')` does not advance `rng` and is stable per label. */

@@ -289,12 +289,16 @@ class Run {
           this.fail(this.flowError(session, e));
           return;
         }
-        // Initial entities are available to every flow: nobody holds them.
-        for (const r of session.held) this.store.release(r, start);
+        // Initial entities are created unheld; the pseudo-session only keeps the latest for binding.
         session.held.length = 0;
         session.main = undefined;
       }
     }
+  }
+
+  /** Who holds a new entity: its session, or nobody for initial entities (available to every flow). */
+  private holderFor(session: Session): string | null {
+    return session.slot === undefined ? null : session.id;
   }
 
   private createWithoutSource(session: Session, type: EntityType<any>): void {
@@ -305,7 +309,7 @@ class Run {
         if (attempt < 20) continue;
         throw new DuplicateKeyError(`could not generate a new ${type.name}.${type.primaryKey} after 20 attempts (last: ${JSON.stringify(key)}); widen its key generator`);
       }
-      session.keep(this.store.create(type, key, this.initialState(type, {}, g), this.now(), session.id));
+      session.keep(this.store.create(type, key, this.initialState(type, {}, g), this.now(), this.holderFor(session)));
       return;
     }
   }
@@ -598,7 +602,7 @@ class Run {
       }
       e[pk] = a.schema.generators[a.schema.fieldNames.indexOf(pk)](g);
     }
-    const r = this.store.create(type, String(e[pk]), this.initialState(type, e, g), this.now(), session.id);
+    const r = this.store.create(type, String(e[pk]), this.initialState(type, e, g), this.now(), this.holderFor(session));
     session.keep(r);
   }
 

@@ -39,11 +39,11 @@ export interface EntityVersion {
  */
 export class EntityRecord {
   /** Start times of the versions, in order. */
-  readonly from: number[] = [];
+  readonly from: number[];
   /** State of each version (immutable objects, shared between versions when unchanged). */
-  readonly states: StateRecord[] = [];
+  readonly states: StateRecord[];
   /** Holder (session id) of each version, null when available. */
-  readonly holders: Array<string | null> = [];
+  readonly holders: Array<string | null>;
 
   constructor(
     readonly type: EntityType<any>,
@@ -58,7 +58,15 @@ export class EntityRecord {
     readonly ordinal: number,
     /** The indexes of its type (shared by all entities of the type). */
     readonly indexes: ReadonlyArray<SelectIndex>,
-  ) {}
+    /** When it was created (its first version starts then). */
+    createdAt: number,
+  ) {
+    // One-element literals: most entities never change, and an array that is pushed to from
+    // empty reserves room for 17.
+    this.from = [createdAt];
+    this.states = [state];
+    this.holders = [heldBy];
+  }
 
   /** The versions, oldest first. */
   get versions(): EntityVersion[] {
@@ -182,10 +190,9 @@ export class EntityStore {
   create(type: EntityType<any>, key: string, state: StateRecord, now: number, heldBy: string | null = null): EntityRecord {
     const table = this.table(type);
     if (table.byKey.has(key)) throw new DuplicateKeyError(`${type.name} with ${type.primaryKey} ${JSON.stringify(key)} already exists`);
-    const r = new EntityRecord(type, key, state, heldBy, table.indexes.map(() => -1), table.all.length, table.indexes);
+    const r = new EntityRecord(type, key, state, heldBy, table.indexes.map(() => -1), table.all.length, table.indexes, now);
     table.byKey.set(key, r);
     table.all.push(r);
-    this.version(r, now);
     if (heldBy === null) this.reindex(r);
     return r;
   }

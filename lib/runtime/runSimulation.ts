@@ -57,7 +57,7 @@ export interface RunOptions {
   /** Wall-clock start for `startTime: "now"` (default: the current time). */
   readonly now?: number;
   readonly timeMultiplier?: number;
-  /** Most events generated but not yet accepted by every output. Default 10 000. */
+  /** Most events generated but not yet accepted by every output. Default 2 000: enough for two full output batches, small enough that in-flight events die young (a larger window gets them promoted out of the young generation and the run spends its time in GC). */
   readonly highWaterMark?: number;
   /** Completing this stops generation early; outputs still flush (e.g. on SIGINT). */
   readonly stop?: Observable<unknown>;
@@ -94,7 +94,7 @@ export class RunError extends Error {
 export const runSimulation = (model: SimulationModel, options: RunOptions = {}): Promise<RunSummary> => {
   const outputs = options.outputs ?? [];
   const stats = createRunStats();
-  const flowControl = new FlowControl(options.highWaterMark ?? 10_000);
+  const flowControl = new FlowControl(options.highWaterMark ?? 2_000);
   const wallStart = performance.now();
   const acceptedBefore = outputs.map((o) => o.stats.accepted);
   // Replays: a `stop` that fires or completes synchronously on subscribe (before the events are
