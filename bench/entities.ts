@@ -1,0 +1,125 @@
+/**
+ * Section "entities": does the engine slow down as the entity store grows?
+ *
+ * A bank-like model: one state-only entity (`Account`: `active`, `balance`; no source event, so
+ * initial accounts are created without emitting anything) and four flows that each pick an
+ * account through an indexed where-filter, change it and emit one event: deposits and
+ * withdrawals (`balance`), deactivations and reactivations (`active`, which moves accounts between
+ * indexes). The same number of events runs with 1 000, 100 000 and 1 000 000 initial accounts,
+ * engine only.
+ *
+ * Steady-state events/s excludes the creation of the initial entities: it is timed from the first
+ * event of a flow (`flow !== 'initial_entities'`). The engine creates initial entities in the
+ * first scheduler action, before it starts any session, so everything before that event is setup
+ * (reported separately). Peak RSS includes the entities, of course.
+ */
+import { entity } from '../lib/entities/entity';
+import type { SimulationModel } from '../lib/engine/model';
+import type { FlowContext } from '../lib/flows/flow';
+import { newEvent, select, setState } from '../lib/flows/actions';
+import { event } from '../lib/schema/event';
+import { field } from '../lib/schema/field';
+import { simulation } from '../lib/simulation';
+import type { BenchCase, CaseResult, Section } from './measure';
+import { fixed, int, markdownTable, percent, rate, runEngine, sampleRss, scaled } from './measure';
+
+const Account = entity('Account', {
+  source: null,
+  primaryKey: 'account_id',
+  state: {
+    active: field.boolean(),
+    balance: field.int({ faker: 'random_int', min: 0, max: 1000 }),
+  },
+});
+
+const Deposited = event('Deposited', { account_id: field.string(), amount: field.int() });
+const Withdrawn = event('Withdrawn', { account_id: field.string(), amount: field.int() });
+const Deactivated = event('AccountDeactivated', { account_id: field.string(), reason: field.enum(['fraud', 'request', 'dormant']) });
+const Reactivated = event('AccountReactivated', { account_id: field.string() });
+
+/** Accounts model; `accounts` initial entities, stopped after `events` events. */
+export const accountsModel = (accounts: number, events: number): SimulationModel => {
+  const sim = simulation({
+    nFlows: 100,
+    totalEvents: events,
+    duration: '3650d',
+    startTime: '2025-01-01T00:00:00Z',
+    seed: 11,
+    initialEntities: [[Account, accounts]],
+  });
+  sim.flow({ name: 'deposit', weight: 6, filter: select(Account, [['active', 'is', true]]) }, function* (ctx: FlowContext) {
+    const amount = ctx.rng.int(1, 500);
+    yield newEvent(Deposited, { overrides: { amount }, mutate: setState(Account, [['balance', 'add', amount]]) });
+  });
+  sim.flow(
+    { name: 'withdraw', weight: 3, filter: select(Account, [['active', 'is', true], ['balance', 'greater_than', 100]]) },
+    function* (ctx: FlowContext) {
+      const amount = ctx.rng.int(1, 100);
+      yield newEvent(Withdrawn, { overrides: { amount }, mutate: setState(Account, [['balance', 'subtract', amount]]) });
+    },
+  );
+  sim.flow({ name: 'deactivate', weight: 1, filter: select(Account, [['active', 'is', true]]) }, function* () {
+    yield newEvent(Deactivated, { mutate: setState(Account, [['active', 'is', false]]) });
+  });
+  sim.flow({ name: 'reactivate', weight: 1, filter: select(Account, [['active', 'is', false]]) }, function* () {
+    yield newEvent(Reactivated, { mutate: setState(Account, [['active', 'is', true]]) });
+  });
+  return sim;
+};
+
+const COUNTS = [1_000, 100_000, 1_000_000];
+const TOLERANCE = 0.2;
+
+const accountsCase = (accounts: number, events: number): BenchCase => {
+  const name = `${int(accounts)} accounts`;
+  return {
+    name,
+    run: async (): Promise<CaseResult> => {
+      const rss = sampleRss(100);
+      const r = await runEngine(accountsModel(accounts, events));
+      const stored = r.store?.count(Account) ?? NaN;
+      return { name, events: r.events, ...r.steady, ...rss.stop(), extra: { accounts, setupSeconds: r.setup.seconds, stored } };
+    },
+  };
+};
+
+export const entities: Section = {
+  name: 'entities',
+  title: 'Entity-count scaling: indexed where-filters on 1 000 … 1 000 000 state-only entities, engine only',
+  optIn: false,
+  cases: (scale) => COUNTS.map((n) => accountsCase(n, scaled(500_000, scale))),
+  report: (results) => {
+    const base = results.find((r) => r.extra.accounts === COUNTS[0]);
+    const baseRate = base === undefined ? NaN : rate(base.events, base.seconds);
+    const ratios = results.map((r) => rate(r.events, r.seconds) / baseRate);
+    const table = markdownTable(
+      ['case', 'events', 'setup s', 'seconds', 'CPU s', 'GC %', 'events/s', 'ratio', 'peak RSS MB'],
+      results.map((r, i) => [
+        r.name,
+        int(r.events),
+        fixed(Number(r.extra.setupSeconds), 2),
+        fixed(r.seconds, 2),
+        fixed(r.cpuSeconds, 2),
+        percent(r.gcSeconds, r.seconds),
+        int(rate(r.events, r.seconds)),
+        fixed(ratios[i], 2),
+        fixed(r.rssPeakMb, 0),
+      ]),
+    );
+    const worst = ratios.reduce((w, x) => (Math.abs(1 - x) > Math.abs(1 - w) ? x : w), 1);
+    return {
+      table,
+      notes: [
+        'setup s: creating the initial accounts (before the first flow event), not counted in seconds or events/s.',
+        `ratio: steady-state events/s relative to ${int(COUNTS[0])} accounts.`,
+      ],
+      verdicts: [
+        {
+          target: `entity sweep (${COUNTS.map(int).join(' / ')} accounts) within ${TOLERANCE * 100}% of ${int(COUNTS[0])}`,
+          measured: `furthest ratio ${fixed(worst, 2)}`,
+          met: Math.abs(1 - worst) <= TOLERANCE,
+        },
+      ],
+    };
+  },
+};

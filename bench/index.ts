@@ -1,0 +1,162 @@
+/**
+ * `npm run bench`: throughput, concurrency scaling, entity-count scaling and (opt-in) long-run
+ * memory, printed as markdown tables with a summary against the project's targets.
+ *
+ * Every case runs in a fresh child process (forked from this file with `--expose-gc`), so the
+ * peak RSS of one case never pollutes another and each starts from a cold, GC'd heap.
+ *
+ * Usage:
+ *   npm run bench                          # throughput, concurrency, entities (default sizes)
+ *   npm run bench -- --long                # … and the long-run memory section (minutes)
+ *   npm run bench -- --only concurrency    # one section (or a comma-separated list)
+ *   npm run bench -- --events 100000       # sizes scaled by 100 000 / 1 000 000 for a quick run
+ *   npm run bench -- --node-flags='--max-old-space-size=160'  # extra node/V8 flags for every case
+ *
+ * One case in this very process (e.g. to profile it; cases are numbered from 0 in each section):
+ *   node --cpu-prof -r ./bench/tsRegister.js bench/index.ts --child throughput:0 --scale 0.3
+ */
+import { execSync, fork } from 'node:child_process';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { concurrency } from './concurrency';
+import { entities } from './entities';
+import { longRun } from './longRun';
+import type { CaseResult, Section, Verdict } from './measure';
+import { fixed, int, rate } from './measure';
+import { throughput } from './throughput';
+
+const SECTIONS: ReadonlyArray<Section> = [throughput, concurrency, entities, longRun];
+
+/** Default sizes are for 1 000 000 events; `--events N` scales them by N / 1 000 000. */
+const DEFAULT_EVENTS = 1_000_000;
+
+const LEGEND = [
+  'Each case runs in its own node process. seconds: wall time measured; CPU s: user + system time of all threads',
+  '(V8 GC helper threads included, so it can exceed seconds); GC %: main-thread GC pauses / seconds; peak RSS: the',
+  'highest of 100 ms samples and getrusage maxrss, including what the process holds before the run (≈ 160 MB:',
+  'node ≈ 40, ts-node + the typescript module it always loads ≈ 55, faker + rxjs + lib ≈ 60).',
+].join('\n');
+
+type ChildMessage = { readonly ok: true; readonly result: CaseResult } | { readonly ok: false; readonly error: string };
+
+// ---------------------------------------------------------------------------------------------
+// child: one case
+// ---------------------------------------------------------------------------------------------
+
+const runChild = async (spec: string, scale: number): Promise<void> => {
+  const [sectionName, index] = spec.split(':');
+  // Without IPC (run by hand, e.g. under --cpu-prof) the result is printed instead.
+  const send = (m: ChildMessage): Promise<void> => {
+    const ipc = process.send?.bind(process);
+    if (ipc === undefined) {
+      console.log(JSON.stringify(m, null, 2));
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => ipc(m, () => resolve()));
+  };
+  try {
+    const section = SECTIONS.find((s) => s.name === sectionName);
+    const c = section?.cases(scale)[Number(index)];
+    if (c === undefined) throw new Error(`no case ${spec}`);
+    await send({ ok: true, result: await c.run() });
+  } catch (e) {
+    await send({ ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+  }
+  process.exit(0);
+};
+
+// ---------------------------------------------------------------------------------------------
+// parent: sections, tables, summary
+// ---------------------------------------------------------------------------------------------
+
+/** Runs one case in a fresh node process. */
+const forkCase = (section: Section, index: number, scale: number, nodeFlags: ReadonlyArray<string>): Promise<CaseResult> =>
+  new Promise<CaseResult>((resolve, reject) => {
+    const child = fork(__filename, ['--child', `${section.name}:${index}`, '--scale', String(scale)], {
+      execArgv: ['--expose-gc', ...nodeFlags, '-r', path.join(__dirname, 'tsRegister.js')],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    let answer: ChildMessage | undefined;
+    child.on('message', (m: ChildMessage) => (answer = m));
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      if (answer?.ok === true) resolve(answer.result);
+      else if (answer?.ok === false) reject(new Error(answer.error));
+      else reject(new Error(`child exited with ${signal ?? `code ${code}`} before reporting (out of memory?)`));
+    });
+  });
+
+const environment = (): string => {
+  let commit = 'unknown';
+  try {
+    commit = execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    const dirty = execSync('git status --porcelain -- lib scenarios', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    if (dirty !== '') commit += ' + uncommitted changes in lib/ or scenarios/';
+  } catch {
+    // not a git checkout
+  }
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  const load = os.loadavg()[0];
+  const busy = load > 0.5 ? ` — load average ${fixed(load, 1)} at start: other processes compete for the CPU, so compare CPU s with seconds` : '';
+  return `node ${process.version}, ${cpu} (${os.cpus().length} cores), ${fixed(os.totalmem() / 2 ** 30, 0)} GiB, commit ${commit}, ${new Date().toISOString()}${busy}`;
+};
+
+const runSection = async (section: Section, scale: number, nodeFlags: ReadonlyArray<string>): Promise<ReadonlyArray<Verdict>> => {
+  console.log(`\n## ${section.title}`);
+  const results: CaseResult[] = [];
+  const cases = section.cases(scale);
+  for (let i = 0; i < cases.length; i++) {
+    process.stderr.write(`  ${section.name} / ${cases[i].name} … `);
+    try {
+      const r = await forkCase(section, i, scale, nodeFlags);
+      results.push(r);
+      process.stderr.write(`${int(rate(r.events, r.seconds))} events/s, ${fixed(r.seconds, 1)} s, peak RSS ${fixed(r.rssPeakMb, 0)} MB\n`);
+    } catch (e) {
+      process.stderr.write('failed\n');
+      console.log(`**${cases[i].name} failed:**\n\n\`\`\`\n${e instanceof Error ? e.message : String(e)}\n\`\`\`\n`);
+    }
+  }
+  const report = section.report(results);
+  console.log(`\n${report.table}`);
+  if (report.notes.length > 0) console.log(`\n${report.notes.map((n) => `- ${n}`).join('\n')}`);
+  return report.verdicts;
+};
+
+const main = async (): Promise<void> => {
+  const { values } = parseArgs({
+    options: {
+      only: { type: 'string' },
+      events: { type: 'string' },
+      long: { type: 'boolean', default: false },
+      child: { type: 'string' },
+      scale: { type: 'string' },
+      'node-flags': { type: 'string' },
+    },
+  });
+  if (values.child !== undefined) return runChild(values.child, Number(values.scale ?? 1));
+
+  const events = values.events === undefined ? DEFAULT_EVENTS : Number(values.events.replace(/[_ ,]/g, ''));
+  if (!(events > 0)) throw new Error(`--events: expected a positive number, got ${values.events}`);
+  const scale = events / DEFAULT_EVENTS;
+  const only = values.only?.split(',').map((s) => s.trim());
+  const unknown = only?.filter((n) => !SECTIONS.some((s) => s.name === n)) ?? [];
+  if (unknown.length > 0) throw new Error(`--only: unknown section ${unknown.join(', ')} (sections: ${SECTIONS.map((s) => s.name).join(', ')})`);
+  const chosen = SECTIONS.filter((s) => (only === undefined ? !s.optIn || values.long : only.includes(s.name)));
+
+  console.log(`# deep-faker benchmarks\n\n${environment()}\n\n${LEGEND}`);
+  if (scale !== 1) console.log(`\nSizes scaled by ${scale} (--events ${int(events)}).`);
+  const nodeFlags = values['node-flags']?.split(/\s+/).filter((f) => f !== '') ?? [];
+  if (nodeFlags.length > 0) console.log(`\nEvery case runs with node ${nodeFlags.join(' ')}.`);
+  const verdicts: Verdict[] = [];
+  for (const section of chosen) verdicts.push(...(await runSection(section, scale, nodeFlags)));
+
+  console.log('\n## Summary against the targets\n');
+  for (const v of verdicts) console.log(`- [${v.met ? 'x' : ' '}] ${v.target}: ${v.measured} — ${v.met ? 'met' : 'NOT met'}`);
+  if (!chosen.includes(longRun)) console.log('- [ ] peak RSS < 300 MB for 10M events: not measured (run with --long)');
+};
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exitCode = 1;
+});
