@@ -12,7 +12,7 @@ import { field } from '../lib/schema/field';
 import { newEvent, wait } from '../lib/flows/actions';
 import type { SimulationModel } from '../lib/engine/model';
 import type { BenchCase, CaseResult, Section } from './measure';
-import { fixed, int, markdownTable, percent, rate, runEngine, sampleRss, scaled } from './measure';
+import { TIMING_HEADER, fixed, furthestRatio, int, markdownTable, rate, runEngine, sampleRss, scaled, timingCells } from './measure';
 
 const Step = event('Step', {
   step: field.int(),
@@ -54,19 +54,16 @@ export const concurrency: Section = {
     const baseRate = base === undefined ? NaN : rate(base.events, base.seconds);
     const ratios = results.map((r) => rate(r.events, r.seconds) / baseRate);
     const table = markdownTable(
-      ['case', 'events', 'seconds', 'CPU s', 'GC %', 'events/s', 'ratio', 'peak RSS MB'],
+      ['case', 'events', ...TIMING_HEADER, 'ratio', 'peak RSS MB'],
       results.map((r, i) => [
         r.name,
         int(r.events),
-        fixed(r.seconds, 2),
-        fixed(r.cpuSeconds, 2),
-        percent(r.gcSeconds, r.seconds),
-        int(rate(r.events, r.seconds)),
+        ...timingCells(r),
         fixed(ratios[i], 2),
         fixed(r.rssPeakMb, 0),
       ]),
     );
-    const worst = ratios.reduce((w, x) => (Math.abs(1 - x) > Math.abs(1 - w) ? x : w), 1);
+    const worst = furthestRatio(ratios);
     return {
       table,
       notes: [

@@ -18,7 +18,7 @@ import { simulate } from '../lib/runtime/runSimulation';
 import { toFile } from '../lib/sinks/toFile';
 import { Product, User } from '../scenarios/ecommerce';
 import type { BenchCase, CaseResult, RssSample, Section } from './measure';
-import { between, fixed, instant, int, markdownTable, percent, rate, sampleRss, scaled } from './measure';
+import { TIMING_HEADER, between, fixed, instant, int, markdownTable, percent, rate, sampleRss, scaled } from './measure';
 import { ecommerceModel } from './throughput';
 
 const TARGET_PEAK_MB = 300;
@@ -84,7 +84,7 @@ export const longRun: Section = {
   cases: (scale) => [longCase(scaled(10_000_000, scale), 'none'), longCase(scaled(2_000_000, scale), 'full')],
   report: (results) => {
     const table = markdownTable(
-      ['case', 'events', 'seconds', 'CPU s', 'GC %', 'events/s', 'peak RSS MB', 'final RSS MB', 'heap after GC MB', 'users', 'products', 'versions', 'GB written'],
+      ['case', 'events', ...TIMING_HEADER, 'peak RSS MB', 'final RSS MB', 'heap after GC MB', 'users', 'products', 'versions', 'GB written'],
       results.map((r) => [
         r.name,
         int(r.events),

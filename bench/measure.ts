@@ -257,6 +257,21 @@ export const percent = (part: number, whole: number): string => `${Math.round((p
 /** Events per second. */
 export const rate = (events: number, seconds: number): number => (seconds > 0 ? events / seconds : NaN);
 
+/** The timing columns every section shows, in order. */
+export const TIMING_HEADER: ReadonlyArray<string> = ['seconds', 'CPU s', 'GC %', 'events/s'];
+
+/** The timing cells of a case: wall seconds, CPU seconds, GC share, events per second. */
+export const timingCells = (r: CaseResult): string[] => [
+  fixed(r.seconds, 2),
+  fixed(r.cpuSeconds, 2),
+  percent(r.gcSeconds, r.seconds),
+  int(rate(r.events, r.seconds)),
+];
+
+/** The ratio furthest from 1 (how far a sweep strays from its baseline). */
+export const furthestRatio = (ratios: ReadonlyArray<number>): number =>
+  ratios.reduce((w, x) => (Math.abs(1 - x) > Math.abs(1 - w) ? x : w), 1);
+
 /** A markdown table; numbers are right-aligned. */
 export const markdownTable = (header: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>): string => {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));

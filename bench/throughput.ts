@@ -16,7 +16,7 @@ import { runSimulation } from '../lib/runtime/runSimulation';
 import { toFile } from '../lib/sinks/toFile';
 import ecommerce from '../scenarios/ecommerce';
 import type { BenchCase, CaseResult, Section } from './measure';
-import { between, fixed, instant, int, markdownTable, percent, rate, runEngine, sampleRss, scaled, withSettings } from './measure';
+import { TIMING_HEADER, between, fixed, instant, int, markdownTable, rate, runEngine, sampleRss, scaled, timingCells, withSettings } from './measure';
 
 /** Target of the project's issue. */
 const TARGET_EVENTS_PER_S = 150_000;
@@ -87,16 +87,13 @@ export const throughput: Section = {
       return [
         r.name,
         int(r.events),
-        fixed(r.seconds, 2),
-        fixed(r.cpuSeconds, 2),
-        percent(r.gcSeconds, r.seconds),
-        int(rate(r.events, r.seconds)),
+        ...timingCells(r),
         fixed(rate(r.events, r.seconds) / baseRate, 2),
         mb > 0 ? fixed(mb, 0) : '–',
         fixed(r.rssPeakMb, 0),
       ];
     });
-    const table = markdownTable(['case', 'events', 'seconds', 'CPU s', 'GC %', 'events/s', 'ratio', 'MB written', 'peak RSS MB'], rows);
+    const table = markdownTable(['case', 'events', ...TIMING_HEADER, 'ratio', 'MB written', 'peak RSS MB'], rows);
     const notes: string[] = [`ratio: events/s relative to "${ENGINE}".`];
     const share = (part: CaseResult | undefined, whole: CaseResult | undefined): string =>
       part === undefined || whole === undefined ? '?' : `${fixed((1 - part.seconds / part.events / (whole.seconds / whole.events)) * 100, 0)}%`;
