@@ -19,7 +19,7 @@
  * scheduler.flush();
  */
 import { Observable } from 'rxjs';
-import type { SchedulerLike, Subscriber, Subscription } from 'rxjs';
+import type { SchedulerAction, SchedulerLike, Subscriber, Subscription } from 'rxjs';
 import { Rng } from '../core/rng';
 import type { EventMeta, SimEvent } from '../core/simEvent';
 import { EVENT_META } from '../core/simEvent';
@@ -88,7 +88,8 @@ type Outcome = 'completed' | 'dropped' | 'unmatched' | 'truncated';
 
 interface Slot {
   session: Session | undefined;
-  pending: Subscription | undefined;
+  /** The slot's scheduler action: rescheduled for each step (one allocation per slot, not per step). */
+  action: SchedulerAction<Slot> | undefined;
 }
 
 class Session {
@@ -234,7 +235,7 @@ class Run {
     this.scheduler.schedule(() => {
       this.createInitialEntities();
       for (let i = 0; i < nFlows && !this.stopped; i++) {
-        const slot: Slot = { session: undefined, pending: undefined };
+        const slot: Slot = { session: undefined, action: undefined };
         this.slots.push(slot);
         this.startSession(slot);
       }
@@ -246,7 +247,7 @@ class Run {
     this.stopped = true;
     this.endAction?.unsubscribe();
     for (const slot of this.slots) {
-      slot.pending?.unsubscribe();
+      slot.action?.unsubscribe();
       slot.session?.cursor?.close();
     }
   }
@@ -338,15 +339,22 @@ class Run {
 
   // --- sessions ----------------------------------------------------------------------------------
 
-  private readonly slotWork = (slot?: Slot): void => this.onSlot(slot!);
-
   private schedule(slot: Slot, delay: number): void {
-    slot.pending = this.scheduler.schedule(this.slotWork, delay, slot);
+    const action = slot.action;
+    if (action !== undefined && !action.closed) {
+      // Like RxJS AsyncAction, a scheduler action may be scheduled again once it has run.
+      action.schedule(slot, delay);
+    } else {
+      const run = this;
+      this.scheduler.schedule(function (this: SchedulerAction<Slot>, s?: Slot) {
+        s!.action = this;
+        run.onSlot(s!);
+      }, delay, slot);
+    }
   }
 
   private onSlot(slot: Slot): void {
     if (this.stopped) return;
-    slot.pending = undefined;
     const session = slot.session;
     if (session === undefined) this.startSession(slot);
     else this.advance(session);
