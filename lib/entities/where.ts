@@ -71,27 +71,12 @@ const COMPILERS: Record<WhereOperator, (get: Getter, v: unknown) => Predicate> =
 
 /** Compiles and checks conditions against an entity type; errors name entity, field and operator. */
 export const compileWhere = (type: EntityType<any>, where: Where<any>): Predicate => {
-  const preds = where.map((cond, i) => {
-    const at = `${type.name} where[${i}]`;
-    if (!Array.isArray(cond) || cond.length !== 3) throw new SchemaError(`${at}: a condition is [field, operator, value]`);
-    const [name, op, value] = cond as readonly [string, string, unknown];
-    const f = type.state[name];
-    if (f === undefined && name !== type.primaryKey && name !== FLOW_NAME) {
-      throw new SchemaError(`${at}: "${name}" is not a state field of ${type.name} (state: ${type.stateNames.join(', ') || 'none'})`);
-    }
-    if (!(WHERE_OPERATORS as ReadonlyArray<string>).includes(op)) {
-      throw new SchemaError(`${at}: "${op}" is not an operator (${WHERE_OPERATORS.join(', ')})`);
-    }
-    if (f !== undefined && (op === 'is' || op === 'is_not') && !f.codec.is(value)) {
-      throw new SchemaError(`${at}: ${type.name}.${name} is ${f.codec.name}, cannot compare with ${JSON.stringify(value)}`);
-    }
+  checkWhere(type, where);
+  const preds = where.map((cond) => {
+    const [name, op, value] = cond as readonly [string, WhereOperator, unknown];
     const get: Getter =
-      f !== undefined ? (e) => e.state[name] : name === FLOW_NAME ? (e) => e.heldBy : (e) => e.key;
-    try {
-      return COMPILERS[op as WhereOperator](get, value);
-    } catch (e) {
-      throw new SchemaError(`${at}: ${(e as Error).message}`);
-    }
+      type.state[name] !== undefined ? (e) => e.state[name] : name === FLOW_NAME ? (e) => e.heldBy : (e) => e.key;
+    return COMPILERS[op](get, value);
   });
   if (preds.length === 0) return () => true;
   if (preds.length === 1) return preds[0];
@@ -99,6 +84,46 @@ export const compileWhere = (type: EntityType<any>, where: Where<any>): Predicat
     for (const p of preds) if (!p(e)) return false;
     return true;
   };
+};
+
+const isComparable = (v: unknown): boolean => typeof v === 'number' || typeof v === 'string';
+
+/**
+ * Checks conditions against an entity type without compiling them (cheap enough for a `select`
+ * yielded in every session); errors name entity, field and operator.
+ */
+export const checkWhere = (type: EntityType<any>, where: Where<any>): void => {
+  if (!Array.isArray(where)) throw new SchemaError(`${type.name} where: conditions must be a list of [field, operator, value]`);
+  for (let i = 0; i < where.length; i++) {
+    const cond = where[i];
+    const at = `${type.name} where[${i}]`;
+    if (!Array.isArray(cond) || cond.length !== 3) throw new SchemaError(`${at}: a condition is [field, operator, value]`);
+    const [name, op, value] = cond as unknown as readonly [string, string, unknown];
+    const f = type.state[name];
+    if (f === undefined && name !== type.primaryKey && name !== FLOW_NAME) {
+      throw new SchemaError(`${at}: "${name}" is not a state field of ${type.name} (state: ${type.stateNames.join(', ') || 'none'})`);
+    }
+    switch (op) {
+      case 'is':
+      case 'is_not':
+        if (f !== undefined && !f.codec.is(value)) {
+          throw new SchemaError(`${at}: ${type.name}.${name} is ${f.codec.name}, cannot compare with ${JSON.stringify(value)}`);
+        }
+        break;
+      case 'greater_than':
+      case 'less_than':
+      case 'greater_or_equal':
+      case 'less_or_equal':
+        if (!isComparable(value)) throw new SchemaError(`${at}: "${op}" needs a number or string, got ${JSON.stringify(value)}`);
+        break;
+      case 'in':
+      case 'not_in':
+        if (!Array.isArray(value)) throw new SchemaError(`${at}: "${op}" needs a list of values, got ${JSON.stringify(value)}`);
+        break;
+      default:
+        throw new SchemaError(`${at}: "${op}" is not an operator (${WHERE_OPERATORS.join(', ')})`);
+    }
+  }
 };
 
 /** A canonical text of conditions, used to share indexes between identical filters. */

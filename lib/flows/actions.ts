@@ -28,7 +28,7 @@ import type { EntityType } from '../entities/entity';
 import type { StateOp } from '../entities/reducer';
 import { checkOps } from '../entities/reducer';
 import type { Where } from '../entities/where';
-import { compileWhere } from '../entities/where';
+import { checkWhere } from '../entities/where';
 
 // ---------------------------------------------------------------------------------------------
 // model
@@ -170,7 +170,7 @@ const NO_CONDITIONS: Where<any> = Object.freeze([]);
 /** Locks a random available entity matching `where` for the session. Also used as a flow filter. */
 export const select = <S extends object>(entity: EntityType<S>, where: Where<S> = NO_CONDITIONS, options: { optional?: boolean } = {}): Select => {
   if (entity?._tag !== 'Entity') throw new SchemaError('select: the first argument must be an entity type (entity(...))');
-  compileWhere(entity, where);
+  checkWhere(entity, where);
   const only = where.length === 1 ? (where[0] as readonly [string, string, unknown]) : undefined;
   const key = only !== undefined && only[0] === entity.primaryKey && only[1] === 'is' && typeof only[2] === 'string' ? only[2] : undefined;
   return { _tag: 'Select', entity, where, optional: options.optional === true, key };
