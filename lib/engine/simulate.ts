@@ -30,7 +30,7 @@ import { DuplicateKeyError, EntityStore } from '../entities/entityStore';
 import { StateError, reduceState } from '../entities/reducer';
 import type { StateRecord } from '../entities/reducer';
 import type { Action, NewEvent, Select, SetState } from '../flows/actions';
-import { NO_OVERRIDES, decayMs } from '../flows/actions';
+import { NO_MUTATIONS, NO_OVERRIDES, decayMs } from '../flows/actions';
 import type { ActionCursor, EntityView, FlowContext, FlowDef } from '../flows/flow';
 import { DONE, PENDING, openFlow } from '../flows/flow';
 import type { GenContext } from '../schema/generator';
@@ -282,15 +282,15 @@ class Run {
       for (let i = 0; i < count && !this.stopped; i++) {
         try {
           if (type.source !== undefined) {
-            this.emitEvent(session, { _tag: 'NewEvent', schema: type.source, overrides: NO_OVERRIDES, saveEntity: type, mutate: [], key: undefined });
+            this.emitEvent(session, { _tag: 'NewEvent', schema: type.source, overrides: NO_OVERRIDES, saveEntity: type, mutate: NO_MUTATIONS, key: undefined });
           } else {
             this.createWithoutSource(session, type);
           }
         } catch (e) {
-          this.fail(this.flowError(session, e));
+          this.failSession(session, e);
           return;
         }
-        // Initial entities are created unheld; the pseudo-session only keeps the latest for binding.
+        // Initial entities are created unheld; the pseudo-session keeps each one only for its event's key.
         session.held.length = 0;
         session.main = undefined;
       }
@@ -304,15 +304,24 @@ class Run {
 
   private createWithoutSource(session: Session, type: EntityType<any>): void {
     const g = this.genFor(session.rng, this.now());
-    for (let attempt = 0; ; attempt++) {
-      const key = String(type.keyGenerator(g));
-      if (this.store.get(type, key) !== undefined) {
-        if (attempt < 20) continue;
-        throw new DuplicateKeyError(`could not generate a new ${type.name}.${type.primaryKey} after 20 attempts (last: ${JSON.stringify(key)}); widen its key generator`);
+    const generate = (): string => String(type.keyGenerator(g));
+    const key = this.uniqueKey(type, generate(), generate, `${type.name}.${type.primaryKey}`);
+    session.keep(this.store.create(type, key, this.initialState(type, {}, g), this.now(), this.holderFor(session)));
+  }
+
+  /**
+   * A key not used yet by `type`: `key` itself, else up to 20 regenerated ones; without
+   * `regenerate` (an explicit override) a taken key is an error.
+   */
+  private uniqueKey(type: EntityType<any>, key: string, regenerate: (() => string) | undefined, where: string): string {
+    for (let attempt = 0; this.store.get(type, key) !== undefined; attempt++) {
+      if (regenerate === undefined) throw new DuplicateKeyError(`${where}: ${type.name} ${JSON.stringify(key)} already exists`);
+      if (attempt >= 20) {
+        throw new DuplicateKeyError(`${where}: could not generate a new ${type.name} key after 20 attempts (last: ${JSON.stringify(key)}); widen its generator`);
       }
-      session.keep(this.store.create(type, key, this.initialState(type, {}, g), this.now(), this.holderFor(session)));
-      return;
+      key = regenerate();
     }
+    return key;
   }
 
   private initialState(type: EntityType<any>, payload: Readonly<Record<string, unknown>>, g: GenContext): StateRecord {
@@ -403,7 +412,7 @@ class Run {
     try {
       session.cursor = openFlow(flow.body, this.context(session), () => this.wake(session));
     } catch (e) {
-      this.fail(this.flowError(session, e));
+      this.failSession(session, e);
       return;
     }
     this.advance(session);
@@ -461,7 +470,7 @@ class Run {
         if (!this.perform(session, a)) return;
       }
     } catch (e) {
-      this.fail(this.flowError(session, e));
+      this.failSession(session, e);
     } finally {
       session.running = false;
     }
@@ -603,14 +612,11 @@ class Run {
   private saveEntity(session: Session, a: NewEvent, e: Record<string, unknown>, g: GenContext, type: EntityType<any>): void {
     this.requireEntity(type, `saveEntity ${type.name}`);
     const pk = type.primaryKey;
-    for (let attempt = 0; this.store.get(type, String(e[pk])) !== undefined; attempt++) {
-      if (pk in a.overrides) throw new DuplicateKeyError(`${a.schema.name}.${pk}: ${type.name} ${JSON.stringify(e[pk])} already exists`);
-      if (attempt >= 20) {
-        throw new DuplicateKeyError(`${a.schema.name}.${pk}: could not generate a new ${type.name} key after 20 attempts (last: ${JSON.stringify(e[pk])}); widen its generator`);
-      }
-      e[pk] = a.schema.generators[a.schema.fieldNames.indexOf(pk)](g);
-    }
-    const r = this.store.create(type, String(e[pk]), this.initialState(type, e, g), this.now(), this.holderFor(session));
+    const generate = a.schema.generators[a.schema.fieldNames.indexOf(pk)];
+    // A regenerated key replaces the payload's value as generated (an integer key stays an integer).
+    const regenerate = pk in a.overrides ? undefined : (): string => String((e[pk] = generate(g)));
+    const key = this.uniqueKey(type, String(e[pk]), regenerate, `${a.schema.name}.${pk}`);
+    const r = this.store.create(type, key, this.initialState(type, e, g), this.now(), this.holderFor(session));
     session.keep(r);
   }
 
@@ -626,13 +632,12 @@ class Run {
     return new SessionContext(session, this.scheduler, this.seeded, () => this.now());
   }
 
-  private flowError(session: Session, e: unknown): Error {
+  /** Ends the run with the error of a session's flow (a `FlowError` naming flow and session). */
+  private failSession(session: Session, e: unknown): void {
     if (session.slot !== undefined && !session.ended) {
       session.ended = true;
       this.stats.sessions.failed++;
     }
-    if (e instanceof FlowError) return e;
-    const message = e instanceof Error ? e.message : String(e);
-    return new FlowError(session.flow, session.id, message, e);
+    this.fail(e instanceof FlowError ? e : new FlowError(session.flow, session.id, e instanceof Error ? e.message : String(e), e));
   }
 }

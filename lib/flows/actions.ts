@@ -99,7 +99,8 @@ export interface NewEventOptions<P> {
 
 /** The overrides of an event that has none (shared, so the engine can skip the lookups). */
 export const NO_OVERRIDES: Readonly<Record<string, unknown>> = Object.freeze({});
-const NO_MUTATIONS: ReadonlyArray<SetState> = Object.freeze([]);
+/** The mutations of an event that has none (shared). */
+export const NO_MUTATIONS: ReadonlyArray<SetState> = Object.freeze([]);
 
 /** Emits an event of `schema`. */
 export const newEvent = <P extends object>(schema: EventSchema<P>, options: NewEventOptions<P> = {}): NewEvent => {

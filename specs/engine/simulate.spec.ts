@@ -9,6 +9,7 @@ import type { SimulationModel, SimulationSettings } from '../../lib/engine/model
 import { event } from '../../lib/schema/event';
 import { field } from '../../lib/schema/field';
 import { entity } from '../../lib/entities/entity';
+import type { EntityType } from '../../lib/entities/entity';
 import type { EntityStore } from '../../lib/entities/entityStore';
 import { addDecay, newEvent, release, select, setState, wait } from '../../lib/flows/actions';
 import type { Action } from '../../lib/flows/actions';
@@ -38,7 +39,7 @@ const User = entity('User', {
 const model = (
   settings: SimulationSettings,
   flows: ReadonlyArray<readonly [FlowOptions, FlowBody]>,
-  entities = [User],
+  entities: ReadonlyArray<EntityType<any>> = [User],
 ): SimulationModel => ({
   settings: { startTime: START, seed: 7, ...settings },
   entities,
@@ -246,6 +247,24 @@ describe('engine/simulateOn', () => {
       expect(seen[1], 'held by this very session, so not available').to.equal(undefined);
       expect(seen[2]).to.equal('same');
       expect(indexes, 'only the index of the unconditional select, none per key').to.equal(1);
+    });
+
+    it('duplicate keys: an override of a taken key fails; a generated one is drawn again, up to 20 times', () => {
+      const taken = runAll(model({ duration: '1m', nFlows: 1, initialEntities: { User: 1 } }, [
+        [{ name: 'dup' }, function* () {
+          const u = yield* acquire(User);
+          yield release(User);
+          yield newEvent(Registered, { saveEntity: User, overrides: { user_id: u.key } });
+        }],
+      ]));
+      expect((taken.error as Error).message).to.match(/^flow "dup" .* failed: Registered\.user_id: User "[0-9a-f-]{36}" already exists$/);
+
+      const Tiny = entity('Tiny', { primaryKey: 'tiny_id', key: field.string({ faker: 'lexify', text: '?' }), state: {} });
+      const many = runAll(model({ duration: '1m', nFlows: 1, initialEntities: { Tiny: 12 } }, [], [Tiny]));
+      expect(many.error, '12 distinct one-letter keys (52 letters), found by redrawing collisions').to.equal(undefined);
+      expect(new Set(many.store!.all(Tiny).map((r) => r.key)).size).to.equal(12);
+      const tooMany = runAll(model({ duration: '1m', nFlows: 1, initialEntities: { Tiny: 53 } }, [], [Tiny]));
+      expect((tooMany.error as Error).message).to.match(/Tiny\.tiny_id: could not generate a new Tiny key after 20 attempts/);
     });
 
     it('a flow that throws ends the stream with a FlowError naming flow and session', () => {
