@@ -10,8 +10,8 @@ export { Rng, deriveSeed } from './core/rng';
 export { parseDuration, formatDuration, DurationError } from './core/duration';
 export type { DurationInput, TimeSpan, Range } from './core/duration';
 export { HeapScheduler } from './core/heapScheduler';
-export { EVENT_META, SYSTEM_FIELDS, eventTime, eventKey } from './core/simEvent';
-export type { SimEvent, EventMeta, SystemFields } from './core/simEvent';
+export { EVENT_META, SYSTEM_FIELDS, eventTime, eventKey, eventSchema } from './core/simEvent';
+export type { SimEvent, EventMeta, EventShape, FieldShape, SystemFields } from './core/simEvent';
 
 // schema
 export { field, FieldError, IntCodec, FloatCodec, DateTimeCodec } from './schema/field';
@@ -64,5 +64,9 @@ export { toStdout, isBrokenPipe } from './sinks/toStdout';
 export type { ToStdoutOptions } from './sinks/toStdout';
 export { toFile } from './sinks/toFile';
 export type { ToFileOptions } from './sinks/toFile';
+export { toKafka } from './sinks/toKafka';
+export type { ToKafkaOptions, KafkaCompression, KafkaKeys } from './sinks/toKafka';
+export { toMySQL } from './sinks/toMySQL';
+export type { ToMySQLOptions, MySQLConnection } from './sinks/toMySQL';
 export { serializeEvent, serializeBatch } from './sinks/serializeEvent';
 export type { EventFormat } from './sinks/serializeEvent';

@@ -2,7 +2,7 @@
  * The `deep-faker` command line.
  *
  * ```
- * deep-faker run <file.ts|file.js> [--output stdout|stdout:json_pretty|file:PATH]… [--seed N]
+ * deep-faker run <file.ts|file.js> [--output stdout|stdout:json_pretty|file:PATH|kafka:BROKERS|mysql://URI]… [--seed N]
  *                [--duration 10m] [--total-events N] [--start ISO|now] [--time-multiplier X]
  *                [--quiet] [--debug]
  * ```
@@ -35,8 +35,9 @@ Commands:
   run <file>        Run a simulation module (.ts or .js exporting a Simulation as default or "sim")
 
 Options of run:
-  -o, --output <spec>        stdout | stdout:json_pretty | file:PATH (repeatable; default: the
-                             module's outputs, else stdout)
+  -o, --output <spec>        stdout | stdout:json_pretty | file:PATH | kafka:BROKERS[?topic=T]
+                             | mysql://USER@HOST:PORT/DB (repeatable; default: the module's
+                             outputs, else stdout)
       --seed <n>             random seed (same seed, same model => identical output)
       --duration <d>         virtual duration, e.g. 30s, 10m, 1h, 3d
       --total-events <n>     stop after n events

@@ -18,7 +18,30 @@ export interface EventMeta {
   readonly time: number;
   /** Message key: the primary key of the session's main entity, or undefined. */
   readonly key: string | undefined;
+  /** The event's schema (an `EventSchema`), so sinks can type columns; absent on events built by hand. */
+  readonly schema?: EventShape;
 }
+
+/**
+ * What a sink may know of an event's schema: structurally an `EventSchema` (kept minimal here so
+ * `core` does not depend on `schema`).
+ */
+export interface EventShape {
+  readonly name: string;
+  readonly fieldNames: ReadonlyArray<string>;
+  readonly fields: Readonly<Record<string, FieldShape>>;
+}
+
+/** One field of an `EventShape`: its value type (`string`, `int`, `float`, `boolean`, `datetime`, `json`) and flags. */
+export interface FieldShape {
+  readonly type: string;
+  readonly primaryKey: boolean;
+  readonly nullable: boolean;
+  readonly ref: string | undefined;
+}
+
+/** The schema of an event, when the engine made it. */
+export const eventSchema = (e: SimEvent): EventShape | undefined => e[EVENT_META]?.schema;
 
 /** The system fields every event starts with. */
 export interface SystemFields {

@@ -597,7 +597,7 @@ class Run {
         throw err;
       }
     }
-    const meta: EventMeta = { time: now, key: a.key ?? session.main?.key };
+    const meta: EventMeta = { time: now, key: a.key ?? session.main?.key, schema: a.schema };
     e[EVENT_META] = meta;
     const stats = this.stats;
     stats.events++;

@@ -1,0 +1,47 @@
+import { expect } from 'chai';
+import { UsageError, outputOperator, parseOutput } from '../../lib/cli/parseOutput';
+
+describe('parseOutput', () => {
+  it('decodes stdout and file outputs', () => {
+    expect(parseOutput('stdout')).to.deep.equal({ _tag: 'Stdout', format: 'json' });
+    expect(parseOutput('stdout:json_pretty')).to.deep.equal({ _tag: 'Stdout', format: 'json_pretty' });
+    expect(parseOutput('file:out/a.jsonl')).to.deep.equal({ _tag: 'File', path: 'out/a.jsonl' });
+  });
+
+  it('decodes kafka:BROKERS with its parameters', () => {
+    expect(parseOutput('kafka:127.0.0.1:9092')).to.deep.include({ _tag: 'Kafka', brokers: '127.0.0.1:9092', topic: undefined });
+    expect(parseOutput('kafka:a:9092,b:9092?topic=shop&partitions=6&compression=gzip&client_id=me&timeout_ms=5000')).to.deep.equal({
+      _tag: 'Kafka',
+      brokers: 'a:9092,b:9092',
+      topic: 'shop',
+      partitions: 6,
+      compression: 'gzip',
+      clientId: 'me',
+      timeoutMs: 5000,
+    });
+    expect(outputOperator(parseOutput('kafka:a:9092,b:9092?topic=shop')).sinkName).to.equal('kafka:a:9092,b:9092');
+  });
+
+  it('decodes mysql URIs, written alone or after "mysql:", and never names the password', () => {
+    const spec = { _tag: 'MySQL', uri: 'mysql://root@127.0.0.1:3306/test', tablePrefix: 'shop_', timeoutMs: undefined };
+    expect(parseOutput('mysql://root@127.0.0.1:3306/test?table_prefix=shop_')).to.deep.equal(spec);
+    expect(parseOutput('mysql:mysql://root@127.0.0.1:3306/test?table_prefix=shop_')).to.deep.equal(spec);
+    expect(outputOperator(parseOutput('mysql://u:pw@db:3307/shop')).sinkName).to.equal('mysql://u@db:3307/shop');
+  });
+
+  const bad: ReadonlyArray<[string, string]> = [
+    ['kafka:', 'kafka needs brokers'],
+    ['kafka:b:9092?topik=x', 'unknown parameter "topik" (topic, partitions, compression, client_id, timeout_ms)'],
+    ['kafka:b:9092?partitions=0', 'partitions must be an integer >= 1, got "0"'],
+    ['kafka:b:9092?compression=brotli', 'compression must be one of none, gzip, snappy, lz4, zstd, got "brotli"'],
+    ['mysql://root@127.0.0.1:3306', 'expected mysql://USER[:PASSWORD]@HOST[:PORT]/DATABASE'],
+    ['mysql:nonsense', 'expected mysql://USER[:PASSWORD]@HOST[:PORT]/DATABASE'],
+    ['mysql://root@h/db?prefix=x', 'unknown parameter "prefix" (table_prefix, timeout_ms)'],
+    ['postgres://x', 'unknown output "postgres"'],
+  ];
+  for (const [value, message] of bad) {
+    it(`rejects --output ${value}`, () => {
+      expect(() => parseOutput(value)).to.throw(UsageError, message);
+    });
+  }
+});
