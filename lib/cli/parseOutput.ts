@@ -62,6 +62,10 @@ const positiveInt = (value: string, name: string, v: string | undefined): number
 const parseKafka = (value: string, rest: string): OutputSpec => {
   const [brokers, params] = splitQuery(value, rest, ['topic', 'partitions', 'compression', 'client_id', 'timeout_ms']);
   if (brokers.trim() === '') throw new UsageError(`--output ${value}: kafka needs brokers, e.g. kafka:127.0.0.1:9092?topic=events`);
+  for (const b of brokers.split(',')) {
+    const m = /^\s*([^\s:]+|\[[0-9a-fA-F:]+\]):(\d{1,5})\s*$/.exec(b);
+    if (m === null || Number(m[2]) < 1 || Number(m[2]) > 65535) throw new UsageError(`--output ${value}: a broker is HOST:PORT, got "${b}"`);
+  }
   const compression = params.get('compression');
   if (compression !== undefined && !COMPRESSIONS.includes(compression as KafkaCompression)) {
     throw new UsageError(`--output ${value}: compression must be one of ${COMPRESSIONS.join(', ')}, got "${compression}"`);

@@ -212,6 +212,8 @@ class KafkaWriter implements SinkWriter {
 
   async open(): Promise<void> {
     if (this.brokers.length === 0) throw new Error('no Kafka brokers given');
+    const bad = this.brokers.find((b) => !/^[^\s]+:\d{1,5}$/.test(b));
+    if (bad !== undefined) throw new Error(`Kafka broker "${bad}" is not HOST:PORT`);
     if (this.compression !== CompressionTypes.None && CompressionCodecs[this.compression] === undefined) {
       throw new Error(`compression "${this.options.compression}" needs a KafkaJS codec registered in CompressionCodecs`);
     }

@@ -31,6 +31,8 @@ describe('parseOutput', () => {
 
   const bad: ReadonlyArray<[string, string]> = [
     ['kafka:', 'kafka needs brokers'],
+    ['kafka:b', 'a broker is HOST:PORT, got "b"'],
+    ['kafka:b:9092,c:99999', 'a broker is HOST:PORT, got "c:99999"'],
     ['kafka:b:9092?topik=x', 'unknown parameter "topik" (topic, partitions, compression, client_id, timeout_ms)'],
     ['kafka:b:9092?partitions=0', 'partitions must be an integer >= 1, got "0"'],
     ['kafka:b:9092?compression=brotli', 'compression must be one of none, gzip, snappy, lz4, zstd, got "brotli"'],
