@@ -8,6 +8,7 @@
  * Usage:
  *   npm run bench                          # throughput, concurrency, entities (default sizes)
  *   npm run bench -- --long                # … and the long-run memory section (minutes)
+ *   npm run bench -- --only outputs        # JSONL vs Kafka vs MySQL, and a slow sink (needs the services)
  *   npm run bench -- --only concurrency    # one section (or a comma-separated list)
  *   npm run bench -- --events 100000       # sizes scaled by 100 000 / 1 000 000 for a quick run
  *   npm run bench -- --node-flags='--max-old-space-size=160'  # extra node/V8 flags for every case
@@ -22,11 +23,12 @@ import { parseArgs } from 'node:util';
 import { concurrency } from './concurrency';
 import { entities } from './entities';
 import { longRun } from './longRun';
+import { outputs } from './outputs';
 import type { CaseResult, Section, Verdict } from './measure';
 import { fixed, int, rate } from './measure';
 import { throughput } from './throughput';
 
-const SECTIONS: ReadonlyArray<Section> = [throughput, concurrency, entities, longRun];
+const SECTIONS: ReadonlyArray<Section> = [throughput, concurrency, entities, longRun, outputs];
 
 /** Default sizes are for 1 000 000 events; `--events N` scales them by N / 1 000 000. */
 const DEFAULT_EVENTS = 1_000_000;
