@@ -12,7 +12,12 @@
 import type { Connection, ConnectionOptions, RowDataPacket } from 'mysql2/promise';
 import { createConnection } from 'mysql2/promise';
 import { eventSchema, type SimEvent, SYSTEM_FIELDS } from '../core/simEvent';
+import type { EntityChange, EntityChangeListener } from '../entities/entityChange';
+import { EntityTables, type PlannedChanges } from './mysqlEntityTables';
+import { type Column, ensureTable, snakeCase, SQL_TYPE, toSqlValue } from './mysqlTables';
 import { type SinkOperator, type SinkOptions, type SinkWriter, toSink } from './sink';
+
+export { snakeCase } from './mysqlTables';
 
 // ---------------------------------------------------------------------------------------------
 // model
@@ -45,35 +50,13 @@ export interface ToMySQLOptions extends SinkOptions {
   readonly connectTimeoutMs?: number;
   /** Most time a batch may take, reconnections included, before the run fails. Default 60 000 ms. */
   readonly writeTimeoutMs?: number;
-}
-
-/** Column types by field type. Strings that are keys get an indexable VARCHAR. */
-const SQL_TYPE: Readonly<Record<string, string>> = {
-  string: 'TEXT',
-  key: 'VARCHAR(255)',
-  int: 'BIGINT',
-  float: 'DOUBLE',
-  boolean: 'BOOLEAN',
-  datetime: 'DATETIME(3)',
-  json: 'JSON',
-};
-
-/** What a column of an existing table must be, by field type (lower-case `DATA_TYPE`s). */
-const COMPATIBLE: Readonly<Record<string, ReadonlyArray<string>>> = {
-  string: ['varchar', 'char', 'text', 'tinytext', 'mediumtext', 'longtext', 'enum'],
-  key: ['varchar', 'char', 'text', 'tinytext', 'mediumtext', 'longtext'],
-  int: ['bigint', 'int', 'mediumint', 'smallint', 'tinyint', 'decimal'],
-  float: ['double', 'float', 'decimal'],
-  boolean: ['tinyint', 'bit', 'boolean'],
-  datetime: ['datetime', 'timestamp'],
-  json: ['json', 'longtext', 'text', 'mediumtext'],
-};
-
-/** One column: name, field type (a key of `SQL_TYPE`), nullable. */
-interface Column {
-  readonly name: string;
-  readonly type: string;
-  readonly nullable: boolean;
+  /**
+   * Also keep entity state in tables, written in the same transactions as the events:
+   * `current` upserts one row per entity into `<prefix><entity>_state`; `history` writes one row
+   * per state version into `<prefix><entity>_state_history` with `valid_from` / `valid_to`.
+   * Needs the run's entity store: `runSimulation` / `sim.run` hand it over (see `onStore`).
+   */
+  readonly entityTables?: { readonly current?: boolean; readonly history?: boolean };
 }
 
 const SYSTEM_COLUMNS: ReadonlyArray<Column> = [
@@ -87,14 +70,6 @@ const SYSTEM_COLUMNS: ReadonlyArray<Column> = [
 // ---------------------------------------------------------------------------------------------
 // helpers
 // ---------------------------------------------------------------------------------------------
-
-/** `AccountCreated` → `account_created`; `user-events` → `user_events`. */
-export const snakeCase = (name: string): string =>
-  name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
-    .replace(/[^A-Za-z0-9_]+/g, '_')
-    .toLowerCase();
 
 /** The table's columns: system fields, then the payload's, typed from the schema or (without one) from the values. */
 const columnsOf = (e: SimEvent): Column[] => {
@@ -115,26 +90,6 @@ const columnsOf = (e: SimEvent): Column[] => {
     }
   }
   return [...SYSTEM_COLUMNS, ...payload];
-};
-
-/** `2025-01-01T10:00:00.123Z` (or any date-time `Date` parses) → `2025-01-01 10:00:00.123` in UTC. */
-const toDatetime = (v: unknown): unknown => {
-  if (typeof v !== 'string') return v;
-  const ms = Date.parse(v);
-  if (Number.isNaN(ms)) return v; // the server will say what is wrong
-  return new Date(ms).toISOString().slice(0, 23).replace('T', ' ');
-};
-
-const toSqlValue = (v: unknown, type: string): unknown => {
-  if (v === undefined || v === null) return null;
-  switch (type) {
-    case 'datetime':
-      return toDatetime(v);
-    case 'json':
-      return JSON.stringify(v);
-    default:
-      return typeof v === 'object' ? JSON.stringify(v) : v;
-  }
 };
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -172,9 +127,19 @@ class MySQLWriter implements SinkWriter {
   private conn: Connection | undefined;
   /** Columns per prepared table (created or checked). */
   private readonly tables = new Map<string, ReadonlyArray<Column>>();
+  private readonly entityTables: EntityTables | undefined;
+  /** Entity changes taken from the feed but not yet committed. */
+  private changes: EntityChange[] = [];
 
-  constructor(private readonly options: ToMySQLOptions) {
+  constructor(
+    private readonly options: ToMySQLOptions,
+    private readonly feed: ChangeFeed,
+  ) {
     this.name = connectionName(options.connection);
+    const e = options.entityTables;
+    if (e !== undefined && (e.current === true || e.history === true)) {
+      this.entityTables = new EntityTables({ prefix: options.tablePrefix ?? '', current: e.current === true, history: e.history === true });
+    }
   }
 
   private tableOf(eventType: string): string {
@@ -195,6 +160,9 @@ class MySQLWriter implements SinkWriter {
   }
 
   async open(): Promise<void> {
+    if (this.entityTables !== undefined && !this.feed.attached()) {
+      throw new Error('entityTables needs the run\'s entity store: run with runSimulation / sim.run, or pass { onStore: sink.onStore } to simulate()');
+    }
     try {
       this.conn = await this.connect();
     } catch (e) {
@@ -202,26 +170,9 @@ class MySQLWriter implements SinkWriter {
     }
   }
 
-  /** Creates the table if missing (and allowed), else checks its columns against the schema. */
+  /** Creates the table if missing (and allowed), else checks its columns; remembers its columns. */
   private async prepare(conn: Connection, table: string, columns: ReadonlyArray<Column>): Promise<void> {
-    const [rows] = await conn.query<RowDataPacket[]>(
-      'SELECT COLUMN_NAME AS name, DATA_TYPE AS type FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?',
-      [table],
-    );
-    if (rows.length === 0) {
-      if (this.options.createTables === false) throw new Error(`table ${table} does not exist (createTables is off)`);
-      const defs = columns.map((c) => `${conn.escapeId(c.name)} ${SQL_TYPE[c.type]}${c.nullable ? ' NULL' : ' NOT NULL'}`);
-      await conn.query(`CREATE TABLE IF NOT EXISTS ${conn.escapeId(table)} (${defs.join(', ')}, PRIMARY KEY (\`event_id\`))`);
-    } else {
-      const existing = new Map(rows.map((r) => [String(r.name).toLowerCase(), String(r.type).toLowerCase()]));
-      for (const c of columns) {
-        const type = existing.get(c.name.toLowerCase());
-        if (type === undefined) throw new Error(`table ${table} has no column ${c.name} (expected ${SQL_TYPE[c.type]})`);
-        if (!COMPATIBLE[c.type].includes(type)) {
-          throw new Error(`table ${table} column ${c.name} is ${type.toUpperCase()}, expected ${SQL_TYPE[c.type]} or compatible`);
-        }
-      }
-    }
+    await ensureTable(conn, table, columns, ['event_id'], this.options.createTables !== false);
     this.tables.set(table, columns);
   }
 
@@ -234,17 +185,30 @@ class MySQLWriter implements SinkWriter {
       if (events === undefined) byTable.set(table, (events = []));
       events.push(e);
     }
-    const deadline = Date.now() + (this.options.writeTimeoutMs ?? 60_000);
+    await this.transact(byTable, batch.length);
+  }
+
+  /**
+   * Writes events (grouped by table) and the entity changes so far in one transaction; after a
+   * lost connection, reconnects and writes again unless the transaction had committed (entity
+   * rows are upserts, so writing them again changes nothing).
+   */
+  private async transact(byTable: ReadonlyMap<string, ReadonlyArray<SimEvent>>, n: number): Promise<void> {
+    if (this.entityTables !== undefined) this.changes.push(...this.feed.take());
+    const planned = this.entityTables?.plan(this.changes);
+    const limit = this.options.writeTimeoutMs ?? 60_000;
+    const deadline = Date.now() + limit;
     let retried = false;
     for (;;) {
       try {
         const conn = this.conn ?? (this.conn = await this.connect());
-        if (retried && (await this.committed(conn, byTable))) return;
-        await this.insert(conn, byTable);
+        if (!(retried && (await this.committed(conn, byTable)))) await this.insert(conn, byTable, planned);
+        planned?.commit();
+        this.changes = [];
         return;
       } catch (e) {
         if (!isConnectionLost(e) || Date.now() >= deadline) {
-          if (isConnectionLost(e)) throw new Error(`lost the connection and could not write a batch of ${batch.length} events within ${this.options.writeTimeoutMs ?? 60_000} ms: ${messageOf(e)}`);
+          if (isConnectionLost(e)) throw new Error(`lost the connection and could not write a batch of ${n} events within ${limit} ms: ${messageOf(e)}`);
           throw e;
         }
         const dead = this.conn;
@@ -258,16 +222,20 @@ class MySQLWriter implements SinkWriter {
 
   /** Whether a batch whose transaction may or may not have committed is already in its first table. */
   private async committed(conn: Connection, byTable: ReadonlyMap<string, ReadonlyArray<SimEvent>>): Promise<boolean> {
-    const [table, events] = byTable.entries().next().value as [string, ReadonlyArray<SimEvent>];
+    const first = byTable.entries().next();
+    if (first.done === true) return false; // entity rows only: upserts, safe to write again
+    const [table, events] = first.value;
     if (!this.tables.has(table)) return false;
     const [rows] = await conn.query<RowDataPacket[]>('SELECT 1 FROM ?? WHERE `event_id` = ? LIMIT 1', [table, events[0].event_id]);
     return rows.length > 0;
   }
 
-  private async insert(conn: Connection, byTable: ReadonlyMap<string, ReadonlyArray<SimEvent>>): Promise<void> {
+  private async insert(conn: Connection, byTable: ReadonlyMap<string, ReadonlyArray<SimEvent>>, planned: PlannedChanges | undefined): Promise<void> {
     for (const [table, events] of byTable) {
       if (!this.tables.has(table)) await this.prepare(conn, table, columnsOf(events[0]));
     }
+    for (const type of planned?.types ?? []) await this.entityTables!.prepare(conn, type, this.options.createTables !== false);
+    if (byTable.size === 0 && (planned === undefined || planned.statements.length === 0)) return;
     await conn.beginTransaction();
     try {
       for (const [table, events] of byTable) {
@@ -279,6 +247,7 @@ class MySQLWriter implements SinkWriter {
         });
         await conn.query('INSERT INTO ?? (??) VALUES ?', [table, names, rows]);
       }
+      for (const st of planned?.statements ?? []) await conn.query(st.sql, [...st.values]);
       await conn.commit();
     } catch (e) {
       if (!isConnectionLost(e)) await conn.rollback().catch(() => undefined);
@@ -287,11 +256,53 @@ class MySQLWriter implements SinkWriter {
   }
 
   async close(): Promise<void> {
-    const conn = this.conn;
-    this.conn = undefined;
-    await conn?.end().catch(() => conn.destroy());
+    try {
+      // Entity changes after the last batch (sessions ending, releases) still belong in the tables.
+      if (this.entityTables !== undefined && this.conn !== undefined && (this.changes.length > 0 || this.feed.size() > 0)) {
+        await this.transact(new Map(), 0);
+      }
+    } finally {
+      const conn = this.conn;
+      this.conn = undefined;
+      await conn?.end().catch(() => conn.destroy());
+    }
   }
 }
+
+/** Entity changes reported by the store, waiting for the next transaction. */
+class ChangeFeed {
+  private items: EntityChange[] = [];
+  private unwatch: (() => void) | undefined;
+
+  /** Starts listening to a store (stops listening to the previous one). */
+  attach(store: WatchableStore): void {
+    this.unwatch?.();
+    this.items = [];
+    this.unwatch = store.watch((c) => this.items.push(c));
+  }
+
+  take(): EntityChange[] {
+    const out = this.items;
+    this.items = [];
+    return out;
+  }
+
+  size(): number {
+    return this.items.length;
+  }
+
+  attached(): boolean {
+    return this.unwatch !== undefined;
+  }
+}
+
+/** What the MySQL output needs of the entity store. */
+export interface WatchableStore {
+  watch(listener: EntityChangeListener): () => void;
+}
+
+/** `toMySQL`'s operator: a sink, plus `onStore` to hand it the run's entity store (for `entityTables`). */
+export type MySQLSinkOperator = SinkOperator & { readonly onStore: (store: WatchableStore) => void };
 
 /**
  * Writes events into MySQL / MariaDB, one table per event type (`tables`, else `tablePrefix +
@@ -309,9 +320,13 @@ class MySQLWriter implements SinkWriter {
  * @example
  * await sim.run([toMySQL({ connection: { host: '127.0.0.1', user: 'root', database: 'test' } })]);
  */
-export const toMySQL = (options: ToMySQLOptions): SinkOperator =>
-  toSink(() => new MySQLWriter(options), {
+export const toMySQL = (options: ToMySQLOptions): MySQLSinkOperator => {
+  const feed = new ChangeFeed();
+  const sink = toSink(() => new MySQLWriter(options, feed), {
     name: connectionName(options.connection),
     maxBatch: options.maxBatch,
     maxBuffered: options.maxBuffered,
   });
+  const wanted = options.entityTables?.current === true || options.entityTables?.history === true;
+  return Object.assign(sink, { onStore: (store: WatchableStore) => (wanted ? feed.attach(store) : undefined) });
+};

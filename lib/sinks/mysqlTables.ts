@@ -1,0 +1,96 @@
+/**
+ * Tables of the MySQL output: column types by field type, creating or checking a table, and values
+ * as MySQL takes them. Shared by the event tables (`toMySQL`) and the entity state tables.
+ *
+ * @example
+ * await ensureTable(conn, 'shop_orders', [{ name: 'event_id', type: 'key', nullable: false }], ['event_id'], true);
+ */
+import type { Connection, RowDataPacket } from 'mysql2/promise';
+
+/** Column types by field type. Strings that are keys get an indexable VARCHAR. */
+export const SQL_TYPE: Readonly<Record<string, string>> = {
+  string: 'TEXT',
+  key: 'VARCHAR(255)',
+  int: 'BIGINT',
+  float: 'DOUBLE',
+  boolean: 'BOOLEAN',
+  datetime: 'DATETIME(3)',
+  json: 'JSON',
+};
+
+/** What a column of an existing table must be, by field type (lower-case `DATA_TYPE`s). */
+export const COMPATIBLE: Readonly<Record<string, ReadonlyArray<string>>> = {
+  string: ['varchar', 'char', 'text', 'tinytext', 'mediumtext', 'longtext', 'enum'],
+  key: ['varchar', 'char', 'text', 'tinytext', 'mediumtext', 'longtext'],
+  int: ['bigint', 'int', 'mediumint', 'smallint', 'tinyint', 'decimal'],
+  float: ['double', 'float', 'decimal'],
+  boolean: ['tinyint', 'bit', 'boolean'],
+  datetime: ['datetime', 'timestamp'],
+  json: ['json', 'longtext', 'text', 'mediumtext'],
+};
+
+/** One column: name, field type (a key of `SQL_TYPE`), nullable. */
+export interface Column {
+  readonly name: string;
+  readonly type: string;
+  readonly nullable: boolean;
+}
+
+/** `AccountCreated` → `account_created`; `user-events` → `user_events`. */
+export const snakeCase = (name: string): string =>
+  name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .replace(/[^A-Za-z0-9_]+/g, '_')
+    .toLowerCase();
+
+/** `2025-01-01T10:00:00.123Z` (or any date-time `Date` parses) → `2025-01-01 10:00:00.123` in UTC. */
+export const toDatetime = (v: unknown): unknown => {
+  if (typeof v !== 'string') return v;
+  const ms = Date.parse(v);
+  if (Number.isNaN(ms)) return v; // the server will say what is wrong
+  return new Date(ms).toISOString().slice(0, 23).replace('T', ' ');
+};
+
+export const toSqlValue = (v: unknown, type: string): unknown => {
+  if (v === undefined || v === null) return null;
+  switch (type) {
+    case 'datetime':
+      return toDatetime(v);
+    case 'json':
+      return JSON.stringify(v);
+    default:
+      return typeof v === 'object' ? JSON.stringify(v) : v;
+  }
+};
+
+/**
+ * Creates `table` if it is missing (and `create` allows), else checks that it has every column
+ * with a compatible type: an error names table and column.
+ */
+export const ensureTable = async (
+  conn: Connection,
+  table: string,
+  columns: ReadonlyArray<Column>,
+  primaryKey: ReadonlyArray<string>,
+  create: boolean,
+): Promise<void> => {
+  const [rows] = await conn.query<RowDataPacket[]>(
+    'SELECT COLUMN_NAME AS name, DATA_TYPE AS type FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?',
+    [table],
+  );
+  if (rows.length === 0) {
+    if (!create) throw new Error(`table ${table} does not exist (createTables is off)`);
+    const defs = columns.map((c) => `${conn.escapeId(c.name)} ${SQL_TYPE[c.type]}${c.nullable ? ' NULL' : ' NOT NULL'}`);
+    await conn.query(`CREATE TABLE IF NOT EXISTS ${conn.escapeId(table)} (${defs.join(', ')}, PRIMARY KEY (${primaryKey.map((k) => conn.escapeId(k)).join(', ')}))`);
+    return;
+  }
+  const existing = new Map(rows.map((r) => [String(r.name).toLowerCase(), String(r.type).toLowerCase()]));
+  for (const c of columns) {
+    const type = existing.get(c.name.toLowerCase());
+    if (type === undefined) throw new Error(`table ${table} has no column ${c.name} (expected ${SQL_TYPE[c.type]})`);
+    if (!COMPATIBLE[c.type].includes(type)) {
+      throw new Error(`table ${table} column ${c.name} is ${type.toUpperCase()}, expected ${SQL_TYPE[c.type]} or compatible`);
+    }
+  }
+};
