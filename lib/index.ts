@@ -70,3 +70,10 @@ export { toMySQL } from './sinks/toMySQL';
 export type { ToMySQLOptions, MySQLConnection } from './sinks/toMySQL';
 export { serializeEvent, serializeBatch } from './sinks/serializeEvent';
 export type { EventFormat } from './sinks/serializeEvent';
+
+// expressions (shared by the YAML and story front ends)
+export {
+  parseExpression, parseTemplate, isTemplate, checkExpression, evaluate, compileExpression, compileTemplate,
+  formatExprError, ExprEvalError, defineFunction, functionNamespace,
+} from './expr';
+export type { Expr, ExprError, FunctionRegistry, FunctionSpec, ExprFunction, Variables, CompileResult } from './expr';
