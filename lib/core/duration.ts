@@ -100,7 +100,9 @@ export interface UniformSource {
 
 /** Throws a `DurationError` when a span has negative amounts or a range with min > max. */
 export const checkSpan = (span: TimeSpan): void => {
-  for (const [key] of SPAN_MS) {
+  // Indexed, not `for (const [key] of …)`: this runs for every addDecay / wait a flow yields.
+  for (let i = 0; i < SPAN_MS.length; i++) {
+    const key = SPAN_MS[i][0];
     const v = span[key];
     if (v === undefined) continue;
     if (typeof v === 'number') {

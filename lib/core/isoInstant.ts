@@ -3,8 +3,10 @@
  *
  * `isoInstant(ms)` returns exactly what `new Date(ms).toISOString()` returns, several times faster:
  * the calendar day is computed arithmetically (and the last one cached, since events of a run are
- * close in time), the time of day comes from lookup tables, and the last result is remembered
- * (every `now` field of an event formats the same instant).
+ * close in time), the digits are written into a scratch array of char codes that becomes one flat
+ * string (a string concatenated from pieces is a tree of cons-strings that `JSON.stringify` has to
+ * flatten later, at a higher cost), and the last result is remembered (every `now` field of an
+ * event formats the same instant).
  *
  * @example
  * isoInstant(Date.UTC(2025, 0, 15, 14, 30)); // '2025-01-15T14:30:00.000Z'
@@ -16,17 +18,27 @@ const MS_PER_DAY = 86_400_000;
 const END_OF_4_DIGIT_YEARS = 253_402_300_800_000;
 /** 1000-01-01T00:00:00Z: before it, years have fewer than four digits; let `Date` pad them. */
 const MIN_FAST = -30_610_224_000_000;
-const D2: string[] = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
-const D3: string[] = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
 
 let cachedDay = Number.NaN;
-let cachedPrefix = '';
 let lastMs = Number.NaN;
 let lastIso = '';
 
-/** `YYYY-MM-DDT` of a day since the epoch (Howard Hinnant's civil-from-days, no `Date`). */
-const dayPrefix = (day: number): string => {
-  if (day === cachedDay) return cachedPrefix;
+/** Char codes of `YYYY-MM-DDTHH:MM:SS.mmmZ`: the day part is written when the day changes. */
+const CODES: number[] = Array.from('0000-00-00T00:00:00.000Z', (c) => c.charCodeAt(0));
+const ZERO = 48;
+
+/** Writes `n` as `width` decimal digits into `CODES` at `at`. */
+const putDigits = (at: number, n: number, width: number): void => {
+  for (let i = at + width - 1; i >= at; i--) {
+    const q = Math.floor(n / 10);
+    CODES[i] = ZERO + (n - q * 10);
+    n = q;
+  }
+};
+
+/** Writes `YYYY-MM-DD` of a day since the epoch into `CODES` (Howard Hinnant's civil-from-days, no `Date`). */
+const putDay = (day: number): void => {
+  if (day === cachedDay) return;
   const z = day + 719_468;
   const era = Math.floor(z / 146_097);
   const doe = z - era * 146_097;
@@ -37,8 +49,9 @@ const dayPrefix = (day: number): string => {
   const m = mp < 10 ? mp + 3 : mp - 9;
   const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
   cachedDay = day;
-  cachedPrefix = y + '-' + D2[m] + '-' + D2[d] + 'T';
-  return cachedPrefix;
+  putDigits(0, y, 4);
+  putDigits(5, m, 2);
+  putDigits(8, d, 2);
 };
 
 /**
@@ -59,8 +72,18 @@ export const isoInstant = (ms: number): string => {
   r = (r - sec) / 60;
   const min = r % 60;
   const hour = (r - min) / 60;
+  putDay(day);
+  putDigits(11, hour, 2);
+  putDigits(14, min, 2);
+  putDigits(17, sec, 2);
+  putDigits(20, milli, 3);
   lastMs = ms;
-  lastIso = dayPrefix(day) + D2[hour] + ':' + D2[min] + ':' + D2[sec] + '.' + D3[milli] + 'Z';
+  const c = CODES;
+  // 24 arguments rather than `apply` with the array: about twice as fast.
+  lastIso = String.fromCharCode(
+    c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11],
+    c[12], c[13], c[14], c[15], c[16], c[17], c[18], c[19], c[20], c[21], c[22], c[23],
+  );
   return lastIso;
 };
 

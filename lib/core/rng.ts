@@ -26,29 +26,45 @@ const mix32 = (h: number): number => {
   return h >>> 0;
 };
 
+/** The hash of a seed alone, before any label. */
+const seedHash = (seed: number): number => mix32((seed | 0) ^ 0x9e3779b9) ^ mix32(Math.floor(seed / 4294967296) | 0);
+
+/** Extends a hash with one label. */
+const withLabel = (h: number, label: number | string): number => {
+  if (typeof label === 'number') return mix32(h ^ mix32((label | 0) + 0x632be59b)) ^ mix32(Math.floor(label / 4294967296) | 0);
+  for (let i = 0; i < label.length; i++) h = Math.imul(h ^ label.charCodeAt(i), 0x01000193);
+  return mix32(h ^ label.length);
+};
+
 /** Hashes a seed and a list of labels (numbers or strings) to one 32-bit seed. */
 export const deriveSeed = (seed: number, ...labels: ReadonlyArray<number | string>): number => {
-  let h = mix32((seed | 0) ^ 0x9e3779b9) ^ mix32(Math.floor(seed / 4294967296) | 0);
-  for (const label of labels) {
-    if (typeof label === 'number') {
-      h = mix32(h ^ mix32((label | 0) + 0x632be59b)) ^ mix32(Math.floor(label / 4294967296) | 0);
-    } else {
-      for (let i = 0; i < label.length; i++) h = Math.imul(h ^ label.charCodeAt(i), 0x01000193);
-      h = mix32(h ^ label.length);
-    }
-  }
+  let h = seedHash(seed);
+  for (let i = 0; i < labels.length; i++) h = withLabel(h, labels[i]);
   return h >>> 0;
+};
+
+/**
+ * `deriveSeed(seed, ...labels, n)` for many `n`: the labels are hashed once. The engine derives
+ * one stream per session this way.
+ *
+ * @example
+ * const sessionSeed = seedFamily(42, 'session');
+ * sessionSeed(7) === deriveSeed(42, 'session', 7); // true
+ */
+export const seedFamily = (seed: number, ...labels: ReadonlyArray<number | string>): ((n: number) => number) => {
+  let h = seedHash(seed);
+  for (let i = 0; i < labels.length; i++) h = withLabel(h, labels[i]);
+  const prefix = h;
+  return (n) => withLabel(prefix, n) >>> 0;
 };
 
 /** Char codes of the hex digits 0-9a-f. */
 const HEX_CODES: number[] = Array.from({ length: 16 }, (_, i) => i.toString(16).charCodeAt(0));
-/** Scratch space for `uuid()` (36 char codes; dashes fixed). */
-const UUID_CODES: number[] = Array.from({ length: 36 }, (_, i) => (i === 8 || i === 13 || i === 18 || i === 23 ? 45 : 48));
 
-const putByte = (i: number, byte: number): void => {
-  UUID_CODES[i] = HEX_CODES[byte >>> 4];
-  UUID_CODES[i + 1] = HEX_CODES[byte & 15];
-};
+/** The char code of the hex digit of the low 4 bits of `n`. */
+const hex = (n: number): number => HEX_CODES[n & 15];
+
+const DASH = 45;
 
 // ---------------------------------------------------------------------------------------------
 // model
@@ -64,14 +80,15 @@ export class Rng {
   /** Seeds the generator from a 32-bit integer (other numbers are hashed first). */
   constructor(seed: number) {
     let s = Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff ? seed : deriveSeed(seed);
-    const next = (): number => {
-      s = (s + 0x9e3779b9) | 0;
-      return mix32(s);
-    };
-    this.a = next();
-    this.b = next();
-    this.c = next();
-    this.d = next();
+    // splitmix32 steps, written out (no closure per Rng: one is made per session).
+    s = (s + 0x9e3779b9) | 0;
+    this.a = mix32(s);
+    s = (s + 0x9e3779b9) | 0;
+    this.b = mix32(s);
+    s = (s + 0x9e3779b9) | 0;
+    this.c = mix32(s);
+    s = (s + 0x9e3779b9) | 0;
+    this.d = mix32(s);
     for (let i = 0; i < 12; i++) this.nextU32();
   }
 
@@ -150,30 +167,23 @@ export class Rng {
   /**
    * A random RFC 4122 version-4 UUID drawn from this stream. Built from char codes in one go: a
    * string concatenated from many pieces stays a tree of cons-strings (hundreds of bytes each)
-   * for as long as it is kept, e.g. as an entity key.
+   * for as long as it is kept, e.g. as an entity key. Bits: 32 of the first draw, then 16 + 12
+   * of the second (version nibble 4 between), 2 variant bits + 30 of the third, 32 of the fourth.
    */
   uuid(): string {
     const a = this.nextU32();
     const b = this.nextU32();
     const c = this.nextU32();
     const d = this.nextU32();
-    putByte(0, a >>> 24);
-    putByte(2, (a >>> 16) & 255);
-    putByte(4, (a >>> 8) & 255);
-    putByte(6, a & 255);
-    putByte(9, b >>> 24);
-    putByte(11, (b >>> 16) & 255);
-    putByte(14, 0x40 | ((b >>> 8) & 15));
-    putByte(16, b & 255);
-    putByte(19, 0x80 | ((c >>> 24) & 63));
-    putByte(21, (c >>> 16) & 255);
-    putByte(24, (c >>> 8) & 255);
-    putByte(26, c & 255);
-    putByte(28, d >>> 24);
-    putByte(30, (d >>> 16) & 255);
-    putByte(32, (d >>> 8) & 255);
-    putByte(34, d & 255);
-    return String.fromCharCode.apply(null, UUID_CODES);
+    // 36 arguments rather than `apply` with an array: about twice as fast.
+    return String.fromCharCode(
+      hex(a >>> 28), hex(a >>> 24), hex(a >>> 20), hex(a >>> 16), hex(a >>> 12), hex(a >>> 8), hex(a >>> 4), hex(a), DASH,
+      hex(b >>> 28), hex(b >>> 24), hex(b >>> 20), hex(b >>> 16), DASH,
+      HEX_CODES[4], hex(b >>> 8), hex(b >>> 4), hex(b), DASH,
+      HEX_CODES[8 | ((c >>> 28) & 3)], hex(c >>> 24), hex(c >>> 20), hex(c >>> 16), DASH,
+      hex(c >>> 12), hex(c >>> 8), hex(c >>> 4), hex(c),
+      hex(d >>> 28), hex(d >>> 24), hex(d >>> 20), hex(d >>> 16), hex(d >>> 12), hex(d >>> 8), hex(d >>> 4), hex(d),
+    );
   }
 
   /** A child stream: `rng.fork('x')` does not advance `rng` and is stable per label. */

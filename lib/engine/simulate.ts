@@ -20,7 +20,7 @@
  */
 import { Observable } from 'rxjs';
 import type { SchedulerAction, SchedulerLike, Subscriber, Subscription } from 'rxjs';
-import { Rng } from '../core/rng';
+import { Rng, seedFamily } from '../core/rng';
 import type { EventMeta, SimEvent } from '../core/simEvent';
 import { EVENT_META } from '../core/simEvent';
 import { isoInstant } from '../core/isoInstant';
@@ -92,23 +92,51 @@ interface Slot {
   action: SchedulerAction<Slot> | undefined;
 }
 
-class Session {
+/**
+ * One session: the engine's bookkeeping and, as a `FlowContext`, what its flow sees (one object
+ * per session; its methods are on the prototype, `now` is shared by every session of the run).
+ */
+class Session implements FlowContext {
   /** Held entities, most recent last. */
   readonly held: EntityRecord[] = [];
-  main: EntityRecord | undefined;
-  cursor: ActionCursor | undefined;
+  main: EntityRecord | undefined = undefined;
+  cursor: ActionCursor | undefined = undefined;
   input: unknown = undefined;
   running = false;
   wakeups = 0;
   ended = false;
+  /** Virtual time, epoch ms (the run's clock; callable unbound). */
+  readonly now: () => number;
 
   constructor(
-    readonly id: string,
+    private readonly run: Run,
+    readonly sessionId: string,
     readonly flow: string,
     readonly rng: Rng,
     readonly startedAt: number,
     readonly slot: Slot | undefined,
-  ) {}
+  ) {
+    this.now = run.clock;
+  }
+
+  get scheduler(): SchedulerLike {
+    return this.run.scheduler;
+  }
+
+  get faker(): GenContext['faker'] {
+    return this.run.seeded.use(this.rng, this.now());
+  }
+
+  getEntity<S extends object>(type: EntityType<S>): EntityView<S> {
+    const r = this.latest(type);
+    if (r === undefined) throw new Error(`getEntity(${type.name}): the session holds no ${type.name}`);
+    return view<S>(r);
+  }
+
+  findEntity<S extends object>(type: EntityType<S>): EntityView<S> | undefined {
+    const r = this.latest(type);
+    return r === undefined ? undefined : view<S>(r);
+  }
 
   latest(type: EntityType<any>): EntityRecord | undefined {
     const held = this.held;
@@ -126,7 +154,8 @@ class Session {
     const held = this.held;
     for (let i = held.length - 1; i >= 0; i--) {
       if (held[i].type === type) {
-        const [r] = held.splice(i, 1);
+        const r = held[i];
+        held.splice(i, 1);
         if (this.main === r) this.main = undefined;
         return r;
       }
@@ -143,50 +172,23 @@ const describe = (u: unknown): string => {
   return tag === undefined ? Object.prototype.toString.call(u) : `{ _tag: ${JSON.stringify(tag)} }`;
 };
 
-/** What a flow sees of its session (one per session; methods on the prototype). */
-class SessionContext implements FlowContext {
-  readonly sessionId: string;
-  readonly flow: string;
-  readonly rng: Rng;
-
-  constructor(
-    private readonly session: Session,
-    readonly scheduler: SchedulerLike,
-    private readonly seeded: SeededFaker,
-    readonly now: () => number,
-  ) {
-    this.sessionId = session.id;
-    this.flow = session.flow;
-    this.rng = session.rng;
-  }
-
-  get faker(): GenContext['faker'] {
-    return this.seeded.use(this.rng, this.now());
-  }
-
-  getEntity<S extends object>(type: EntityType<S>): EntityView<S> {
-    const r = this.session.latest(type);
-    if (r === undefined) throw new Error(`getEntity(${type.name}): the session holds no ${type.name}`);
-    return view<S>(r);
-  }
-
-  findEntity<S extends object>(type: EntityType<S>): EntityView<S> | undefined {
-    const r = this.session.latest(type);
-    return r === undefined ? undefined : view<S>(r);
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // the run
 // ---------------------------------------------------------------------------------------------
 
 class Run {
-  private readonly scheduler: SchedulerLike;
+  readonly scheduler: SchedulerLike;
   private readonly t0: number;
   private readonly settings: ResolvedSettings;
   private readonly store: EntityStore;
   private readonly flowRng: Rng;
-  private readonly seeded = new SeededFaker();
+  /** `deriveSeed(seed, 'session', ordinal)`, the seed of each session's stream. */
+  private readonly sessionSeed: (ordinal: number) => number;
+  readonly seeded = new SeededFaker();
+  /** `now()` as a function, shared by every session's context. */
+  readonly clock = (): number => this.now();
+  /** Called by an Observable flow's cursor when it has something new (one function per run). */
+  private readonly onPush = (session: Session): void => this.wake(session);
   private readonly gen: { rng: Rng; faker: GenContext['faker']; now: number };
   private readonly stats: RunStats;
   /** Payload plans by schema, then by saved entity type (or the schema itself for none). */
@@ -195,9 +197,8 @@ class Run {
   private readonly flows: ReadonlyArray<FlowDef>;
   /** Per flow, the indexes of its filters (built at start). */
   private readonly filterIndexes: ReadonlyArray<ReadonlyArray<SelectIndex>>;
-  private readonly eligible: FlowDef[] = [];
-  private readonly eligibleIndex: number[] = [];
-  private readonly weights: number[] = [];
+  /** Scratch: indexes of the flows that can start now. */
+  private readonly eligible: Int32Array;
   private endAction: Subscription | undefined;
   private stopped = false;
 
@@ -212,8 +213,10 @@ class Run {
     this.store = new EntityStore(model.entities, this.settings.history);
     for (const f of model.flows) for (const s of f.filters) this.requireEntity(s.entity, `flow "${f.name}" filter`);
     this.flows = model.flows;
+    this.eligible = new Int32Array(model.flows.length);
     this.filterIndexes = model.flows.map((f) => f.filters.map((s) => this.store.index(s.entity, s.where)));
     this.flowRng = Rng.derive(this.settings.seed, 'flows');
+    this.sessionSeed = seedFamily(this.settings.seed, 'session');
     this.gen = { rng: this.flowRng, faker: this.seeded.faker, now: this.settings.start };
     this.stats = env.stats ?? createRunStats();
     this.stats.seed = this.settings.seed;
@@ -278,7 +281,7 @@ class Run {
     const { seed, start } = this.settings;
     for (const [type, count] of this.settings.initialEntities) {
       const rng = Rng.derive(seed, 'initial', type.name);
-      const session = new Session(rng.uuid(), INITIAL_FLOW, rng, start, undefined);
+      const session = new Session(this, rng.uuid(), INITIAL_FLOW, rng, start, undefined);
       for (let i = 0; i < count && !this.stopped; i++) {
         try {
           if (type.source !== undefined) {
@@ -299,7 +302,7 @@ class Run {
 
   /** Who holds a new entity: its session, or nobody for initial entities (available to every flow). */
   private holderFor(session: Session): string | null {
-    return session.slot === undefined ? null : session.id;
+    return session.slot === undefined ? null : session.sessionId;
   }
 
   private createWithoutSource(session: Session, type: EntityType<any>): void {
@@ -370,34 +373,45 @@ class Run {
   }
 
   private startSession(slot: Slot): void {
-    const { seed, timeStep } = this.settings;
+    const { timeStep } = this.settings;
     const now = this.now();
-    // Flows whose filters can all be satisfied now.
-    const { eligible, eligibleIndex, weights } = this;
-    eligible.length = 0;
-    eligibleIndex.length = 0;
-    weights.length = 0;
-    for (let i = 0; i < this.flows.length; i++) {
-      const f = this.flows[i];
-      if (f.weight <= 0) continue;
+    // Flows whose filters can all be satisfied now, then one of them by weight (the draw of
+    // `Rng.weighted` over their weights, without building arrays for it).
+    const flows = this.flows;
+    const eligible = this.eligible;
+    let count = 0;
+    let total = 0;
+    for (let i = 0; i < flows.length; i++) {
+      const w = flows[i].weight;
+      if (w <= 0) continue;
       let ok = true;
-      for (const idx of this.filterIndexes[i]) if (idx.items.length === 0) ok = false;
+      for (const idx of this.filterIndexes[i]) if (this.store.available(idx) === 0) ok = false;
       if (ok) {
-        eligible.push(f);
-        eligibleIndex.push(i);
-        weights.push(f.weight);
+        eligible[count++] = i;
+        total += w;
       }
     }
-    if (eligible.length === 0) {
+    if (count === 0) {
       this.later(slot, timeStep);
       return;
     }
-    const choice = eligible.length === 1 ? 0 : this.flowRng.weighted(weights);
-    const flow = eligible[choice];
-    const indexes = this.filterIndexes[eligibleIndex[choice]];
+    let chosen = eligible[count - 1];
+    if (count === 1) chosen = eligible[0];
+    else {
+      let r = this.flowRng.next() * total;
+      for (let j = 0; j < count; j++) {
+        r -= flows[eligible[j]].weight;
+        if (r < 0) {
+          chosen = eligible[j];
+          break;
+        }
+      }
+    }
+    const flow = flows[chosen];
+    const indexes = this.filterIndexes[chosen];
     const ordinal = this.stats.sessions.started++;
-    const rng = Rng.derive(seed, 'session', ordinal);
-    const session = new Session(rng.uuid(), flow.name, rng, now, slot);
+    const rng = new Rng(this.sessionSeed(ordinal));
+    const session = new Session(this, rng.uuid(), flow.name, rng, now, slot);
     slot.session = session;
     for (const idx of indexes) {
       const r = this.store.pick(idx, rng);
@@ -406,11 +420,11 @@ class Run {
         this.endSession(session, 'unmatched');
         return;
       }
-      this.store.hold(r, session.id, now);
+      this.store.hold(r, session.sessionId, now);
       session.keep(r);
     }
     try {
-      session.cursor = openFlow(flow.body, this.context(session), () => this.wake(session));
+      session.cursor = openFlow(flow.body, session, this.onPush);
     } catch (e) {
       this.failSession(session, e);
       return;
@@ -437,7 +451,7 @@ class Run {
     session.ended = true;
     session.cursor?.close();
     const now = this.now();
-    for (const r of session.held) if (r.heldBy === session.id) this.store.release(r, now);
+    for (const r of session.held) if (r.heldBy === session.sessionId) this.store.release(r, now);
     this.stats.sessions[outcome]++;
     const slot = session.slot;
     if (slot === undefined || this.stopped) return;
@@ -517,7 +531,8 @@ class Run {
   }
 
   private selectFor(session: Session, a: Select): boolean {
-    this.requireEntity(a.entity, `select(${a.entity.name})`);
+    // The message is built only when it is needed (this runs for every select).
+    if (!this.store.has(a.entity)) this.requireEntity(a.entity, `select(${a.entity.name})`);
     let r: EntityRecord | undefined;
     if (a.key !== undefined) {
       r = this.store.get(a.entity, a.key);
@@ -528,7 +543,7 @@ class Run {
       this.endSession(session, 'unmatched');
       return false;
     }
-    this.store.hold(r, session.id, this.now());
+    this.store.hold(r, session.sessionId, this.now());
     session.keep(r);
     session.input = view(r);
     return true;
@@ -572,7 +587,7 @@ class Run {
       event_id: rng.uuid(),
       event_type: a.schema.name,
       timestamp: isoInstant(now),
-      session_id: session.id,
+      session_id: session.sessionId,
       flow: session.flow,
     };
     for (const f of plan.fields) {
@@ -610,7 +625,7 @@ class Run {
   }
 
   private saveEntity(session: Session, a: NewEvent, e: Record<string, unknown>, g: GenContext, type: EntityType<any>): void {
-    this.requireEntity(type, `saveEntity ${type.name}`);
+    if (!this.store.has(type)) this.requireEntity(type, `saveEntity ${type.name}`);
     const pk = type.primaryKey;
     const generate = a.schema.generators[a.schema.fieldNames.indexOf(pk)];
     // A regenerated key replaces the payload's value as generated (an integer key stays an integer).
@@ -628,16 +643,12 @@ class Run {
     return `${a.schema.name}: invalid payload`;
   }
 
-  private context(session: Session): FlowContext {
-    return new SessionContext(session, this.scheduler, this.seeded, () => this.now());
-  }
-
   /** Ends the run with the error of a session's flow (a `FlowError` naming flow and session). */
   private failSession(session: Session, e: unknown): void {
     if (session.slot !== undefined && !session.ended) {
       session.ended = true;
       this.stats.sessions.failed++;
     }
-    this.fail(e instanceof FlowError ? e : new FlowError(session.flow, session.id, e instanceof Error ? e.message : String(e), e));
+    this.fail(e instanceof FlowError ? e : new FlowError(session.flow, session.sessionId, e instanceof Error ? e.message : String(e), e));
   }
 }

@@ -22,6 +22,7 @@ import type { Rng } from '../core/rng';
 import type { EntityType } from './entity';
 import type { Predicate, Where } from './where';
 import { compileWhere, whereKey } from './where';
+import type { EntityChange, EntityChangeListener } from './entityChange';
 import type { StateRecord } from './reducer';
 
 /** One temporal version of an entity. `validTo` is null for the current one. */
@@ -32,18 +33,69 @@ export interface EntityVersion {
   readonly flowName: string | null;
 }
 
+/** Entries per chunk of the version log. */
+const LOG_CHUNK_BITS = 12;
+const LOG_CHUNK = 1 << LOG_CHUNK_BITS;
+const LOG_MASK = LOG_CHUNK - 1;
+
 /**
- * An entity as stored. Its history is kept as parallel arrays (start time, state, holder) — no
- * object per version and no write to an old version when a new one starts (a version ends where
- * the next begins) — and materialised by `versions` on demand.
+ * The past versions of all entities of a store, appended in one log of fixed-size chunks: start
+ * time, state, holder, and the entry of the entity's version before it (-1 for its first). An
+ * entity keeps only its current version and the log entry of its previous one, so a change costs
+ * four writes into preallocated chunks — no array per entity that grows (and is copied) with its
+ * history, and the numbers live in typed arrays the garbage collector does not scan.
+ */
+class VersionLog {
+  private readonly froms: Float64Array[] = [];
+  private readonly prevs: Int32Array[] = [];
+  private readonly states: StateRecord[][] = [];
+  private readonly holders: Array<Array<string | null>> = [];
+  private size = 0;
+
+  /** Appends a closed version; returns its entry. */
+  append(from: number, state: StateRecord, holder: string | null, prev: number): number {
+    const i = this.size++;
+    const c = i >>> LOG_CHUNK_BITS;
+    const o = i & LOG_MASK;
+    if (o === 0) {
+      this.froms.push(new Float64Array(LOG_CHUNK));
+      this.prevs.push(new Int32Array(LOG_CHUNK));
+      this.states.push(new Array<StateRecord>(LOG_CHUNK));
+      this.holders.push(new Array<string | null>(LOG_CHUNK));
+    }
+    this.froms[c][o] = from;
+    this.prevs[c][o] = prev;
+    this.states[c][o] = state;
+    this.holders[c][o] = holder;
+    return i;
+  }
+
+  from(i: number): number {
+    return this.froms[i >>> LOG_CHUNK_BITS][i & LOG_MASK];
+  }
+
+  prev(i: number): number {
+    return this.prevs[i >>> LOG_CHUNK_BITS][i & LOG_MASK];
+  }
+
+  state(i: number): StateRecord {
+    return this.states[i >>> LOG_CHUNK_BITS][i & LOG_MASK];
+  }
+
+  holder(i: number): string | null {
+    return this.holders[i >>> LOG_CHUNK_BITS][i & LOG_MASK];
+  }
+}
+
+/**
+ * An entity as stored: its current version (state, holder, since when) and a link to its past
+ * versions in the store's log, materialised by `versions` on demand.
  */
 export class EntityRecord {
-  /** Start times of the versions, in order. */
-  readonly from: number[];
-  /** State of each version (immutable objects, shared between versions when unchanged). */
-  readonly states: StateRecord[];
-  /** Holder (session id) of each version, null when available. */
-  readonly holders: Array<string | null>;
+  /** Start of the current version (epoch ms). */
+  since: number;
+  /** Log entry of the previous version, -1 if none (always -1 with `history: 'none'`). */
+  previous = -1;
 
   constructor(
     readonly type: EntityType<any>,
@@ -52,31 +104,28 @@ export class EntityRecord {
     public state: StateRecord,
     /** Session id holding it, or null when available. */
     public heldBy: string | null,
-    /** Position in each index of its type (by index slot), -1 when absent. */
-    readonly slots: number[],
     /** Position in its type's list of all entities. */
     readonly ordinal: number,
     /** The indexes of its type (shared by all entities of the type). */
     readonly indexes: ReadonlyArray<SelectIndex>,
     /** When it was created (its first version starts then). */
     createdAt: number,
+    private readonly log: VersionLog,
   ) {
-    // One-element literals: most entities never change, and an array that is pushed to from
-    // empty reserves room for 17.
-    this.from = [createdAt];
-    this.states = [state];
-    this.holders = [heldBy];
+    this.since = createdAt;
   }
 
   /** The versions, oldest first. */
   get versions(): EntityVersion[] {
-    const n = this.from.length;
-    return this.from.map((validFrom, i) => ({
-      validFrom,
-      validTo: i + 1 < n ? this.from[i + 1] : null,
-      state: this.states[i],
-      flowName: this.holders[i],
-    }));
+    const out: EntityVersion[] = [{ validFrom: this.since, validTo: null, state: this.state, flowName: this.heldBy }];
+    const log = this.log;
+    let validTo = this.since;
+    for (let i = this.previous; i >= 0; i = log.prev(i)) {
+      const validFrom = log.from(i);
+      out.push({ validFrom, validTo, state: log.state(i), flowName: log.holder(i) });
+      validTo = validFrom;
+    }
+    return out.reverse();
   }
 }
 
@@ -92,28 +141,143 @@ export interface EntitySnapshot {
   readonly validTo: number | null;
 }
 
+/**
+ * Where each entity of a type is in each index of the type: `at[ordinal * stride + slot]` is its
+ * position in index `slot`, -1 when absent. One row of `stride` numbers per entity, side by side in
+ * one typed array, so the indexes of an entity share a cache line (with a million entities that
+ * is what a hold or an update costs: cache misses), and the garbage collector never scans them.
+ */
+class Positions {
+  at: Int32Array;
+  /** Ordinals with room. */
+  capacity: number;
+
+  constructor(
+    capacity: number,
+    /** Slots per entity: at least the number of indexes of the type. */
+    public stride: number,
+  ) {
+    this.capacity = capacity;
+    this.at = new Int32Array(capacity * stride).fill(-1);
+  }
+
+  /** Room for `capacity` ordinals and `stride` indexes (copies the rows). */
+  resize(capacity: number, stride: number): void {
+    const at = new Int32Array(capacity * stride).fill(-1);
+    const old = this.at;
+    const n = Math.min(this.capacity, capacity);
+    if (stride === this.stride) at.set(old.subarray(0, n * stride));
+    else for (let o = 0; o < n; o++) for (let k = 0; k < this.stride; k++) at[o * stride + k] = old[o * this.stride + k];
+    this.at = at;
+    this.capacity = capacity;
+    this.stride = stride;
+  }
+}
+
+/**
+ * The available entities matching one filter, as ordinals (positions in the type's list of all
+ * entities) in a typed array; each entity's position in it is in the type's `Positions`. Adding
+ * and removing (swap with the last) touch no entity object and allocate nothing.
+ */
 class SelectIndex {
-  readonly items: EntityRecord[] = [];
+  /** Ordinals of the matching available entities; the first `size` are in use. */
+  items: Int32Array;
+  size = 0;
+
   constructor(
     readonly type: EntityType<any>,
+    /** All entities of the type, by ordinal (the type table's own list). */
+    readonly all: ReadonlyArray<EntityRecord>,
+    private readonly positions: Positions,
+    /** This index's column in `positions`. */
     readonly slot: number,
     readonly predicate: Predicate,
-  ) {}
+    /** The conditions it was built from (a copy), to find it again without building a key. */
+    readonly where: Where<any>,
+  ) {
+    this.items = new Int32Array(positions.capacity);
+  }
+
+  /** Room for ordinals below `capacity` (`positions` is grown by the store). */
+  grow(capacity: number): void {
+    const items = new Int32Array(capacity);
+    items.set(this.items.subarray(0, this.size));
+    this.items = items;
+  }
+
+  has(ordinal: number): boolean {
+    const p = this.positions;
+    return p.at[ordinal * p.stride + this.slot] >= 0;
+  }
+
+  insert(ordinal: number): void {
+    const p = this.positions;
+    p.at[ordinal * p.stride + this.slot] = this.size;
+    this.items[this.size++] = ordinal;
+  }
+
+  remove(ordinal: number): void {
+    const p = this.positions;
+    const at = p.at;
+    const stride = p.stride;
+    const slot = this.slot;
+    const i = at[ordinal * stride + slot];
+    const last = this.items[--this.size];
+    if (last !== ordinal) {
+      this.items[i] = last;
+      at[last * stride + slot] = i;
+    }
+    at[ordinal * stride + slot] = -1;
+  }
 }
+
+/** A copy of conditions (lists of values copied too), safe from later changes by the caller. */
+const copyWhere = (where: Where<any>): Where<any> =>
+  where.map((c) => [c[0], c[1], Array.isArray(c[2]) ? [...(c[2] as unknown[])] : c[2]] as const);
+
+/** Same value, or lists of the same values. */
+const sameValue = (a: unknown, b: unknown): boolean => {
+  if (a === b) return true;
+  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+};
+
+/** Whether two lists of conditions are the same, condition by condition. */
+const sameWhere = (a: Where<any>, b: Where<any>): boolean => {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (!Array.isArray(y) || x[0] !== y[0] || x[1] !== y[1] || !sameValue(x[2], y[2])) return false;
+  }
+  return true;
+};
 
 interface TypeTable {
   readonly type: EntityType<any>;
   readonly byKey: Map<string, EntityRecord>;
   readonly all: EntityRecord[];
   readonly indexes: SelectIndex[];
+  /** Positions of the entities in the indexes. */
+  readonly positions: Positions;
 }
+
+/** Ordinals an index has room for at first (it doubles as entities are created). */
+const INITIAL_CAPACITY = 64;
+/** Index slots per entity at first (doubles when a type gets more indexes). */
+const INITIAL_STRIDE = 4;
 
 /** The entity store of one simulation run. */
 export class EntityStore {
   private readonly tables = new Map<string, TypeTable>();
   private readonly indexByKey = new Map<string, SelectIndex>();
+  private readonly log = new VersionLog();
+  private readonly full: boolean;
+  private readonly watchers: EntityChangeListener[] = [];
 
   constructor(types: ReadonlyArray<EntityType<any>>, readonly history: HistoryMode = 'full') {
+    this.full = history !== 'none';
     for (const t of types) this.register(t);
   }
 
@@ -124,7 +288,7 @@ export class EntityStore {
       if (existing.type !== type) throw new Error(`two different entity types are named "${type.name}"`);
       return;
     }
-    this.tables.set(type.name, { type, byKey: new Map(), all: [], indexes: [] });
+    this.tables.set(type.name, { type, byKey: new Map(), all: [], indexes: [], positions: new Positions(INITIAL_CAPACITY, INITIAL_STRIDE) });
   }
 
   /** Whether the type is part of this store. */
@@ -140,29 +304,33 @@ export class EntityStore {
 
   /** The index of available entities matching `where`, created on first use. */
   index(type: EntityType<any>, where: Where<any>): SelectIndex {
+    const table = this.table(type);
+    // A `select` yielded in a session usually builds its conditions afresh: compare them with
+    // each index's (few per type) before building the canonical key.
+    if (Array.isArray(where)) for (const known of table.indexes) if (sameWhere(known.where, where)) return known;
     const k = whereKey(type, where);
     let idx = this.indexByKey.get(k);
     if (idx !== undefined) return idx;
-    const table = this.table(type);
-    idx = new SelectIndex(type, table.indexes.length, compileWhere(type, where));
+    const predicate = compileWhere(type, where);
+    const slot = table.indexes.length;
+    const positions = table.positions;
+    if (slot >= positions.stride) positions.resize(positions.capacity, positions.stride * 2);
+    idx = new SelectIndex(type, table.all, positions, slot, predicate, copyWhere(where));
     table.indexes.push(idx);
     this.indexByKey.set(k, idx);
-    for (const r of table.all) {
-      r.slots.push(-1);
-      if (r.heldBy === null && idx.predicate(r)) this.insert(idx, r);
-    }
+    for (const r of table.all) if (r.heldBy === null && idx.predicate(r)) idx.insert(r.ordinal);
     return idx;
   }
 
   /** Number of available entities matching an index. */
   available(idx: SelectIndex): number {
-    return idx.items.length;
+    return idx.size;
   }
 
   /** A random available entity of an index, or undefined. */
   pick(idx: SelectIndex, rng: Rng): EntityRecord | undefined {
-    const n = idx.items.length;
-    return n === 0 ? undefined : idx.items[Math.floor(rng.next() * n)];
+    const n = idx.size;
+    return n === 0 ? undefined : idx.all[idx.items[Math.floor(rng.next() * n)]];
   }
 
   /** A random entity of a type, held or not, or undefined when there is none. */
@@ -190,34 +358,65 @@ export class EntityStore {
   create(type: EntityType<any>, key: string, state: StateRecord, now: number, heldBy: string | null = null): EntityRecord {
     const table = this.table(type);
     if (table.byKey.has(key)) throw new DuplicateKeyError(`${type.name} with ${type.primaryKey} ${JSON.stringify(key)} already exists`);
-    const r = new EntityRecord(type, key, state, heldBy, table.indexes.map(() => -1), table.all.length, table.indexes, now);
+    const ordinal = table.all.length;
+    const positions = table.positions;
+    if (ordinal >= positions.capacity) {
+      positions.resize(positions.capacity * 2, positions.stride);
+      for (const idx of table.indexes) idx.grow(positions.capacity);
+    }
+    const r = new EntityRecord(type, key, state, heldBy, ordinal, table.indexes, now, this.log);
     table.byKey.set(key, r);
     table.all.push(r);
     if (heldBy === null) this.reindex(r);
+    if (this.watchers.length > 0) this.notify(r);
     return r;
   }
 
   /** Locks an entity to a session: it leaves every index. */
   hold(r: EntityRecord, sessionId: string, now: number): void {
     if (r.heldBy !== null) throw new Error(`${r.type.name} ${r.key} is already held by session ${r.heldBy}`);
+    this.close(r, now);
     r.heldBy = sessionId;
-    for (const idx of r.indexes) if (r.slots[idx.slot] >= 0) this.remove(idx, r);
-    this.version(r, now);
+    const ordinal = r.ordinal;
+    for (const idx of r.indexes) if (idx.has(ordinal)) idx.remove(ordinal);
+    if (this.watchers.length > 0) this.notify(r);
   }
 
   /** Releases an entity: it joins the indexes it matches. */
   release(r: EntityRecord, now: number): void {
     if (r.heldBy === null) return;
+    this.close(r, now);
     r.heldBy = null;
-    this.version(r, now);
     this.reindex(r);
+    if (this.watchers.length > 0) this.notify(r);
   }
 
   /** Replaces an entity's state (from a reducer). */
   update(r: EntityRecord, state: StateRecord, now: number): void {
+    this.close(r, now);
     r.state = state;
-    this.version(r, now);
     if (r.heldBy === null) this.reindex(r);
+    if (this.watchers.length > 0) this.notify(r);
+  }
+
+  /**
+   * Calls `listener` synchronously after every change (creation, state update, hold, release),
+   * with the version that begins. Returns the function that stops it.
+   *
+   * @example
+   * const unwatch = store.watch((c) => changes.push(c));
+   */
+  watch(listener: EntityChangeListener): () => void {
+    this.watchers.push(listener);
+    return () => {
+      const i = this.watchers.indexOf(listener);
+      if (i >= 0) this.watchers.splice(i, 1);
+    };
+  }
+
+  private notify(r: EntityRecord): void {
+    const change: EntityChange = { type: r.type, key: r.key, state: r.state, heldBy: r.heldBy, at: r.since };
+    for (const w of this.watchers) w(change);
   }
 
   /**
@@ -227,58 +426,51 @@ export class EntityStore {
    * matching one is returned).
    */
   query(type: EntityType<any>, where: Where<any>, at: number): EntitySnapshot[] {
-    if (this.history === 'none') throw new Error('query needs state history: create the store with history "full"');
+    if (!this.full) throw new Error('query needs state history: create the store with history "full"');
     const pred = compileWhere(type, where);
+    const log = this.log;
     const out: EntitySnapshot[] = [];
     for (const r of this.table(type).all) {
-      const from = r.from;
-      for (let i = lastStartedBy(from, at); i >= 0; i--) {
-        const validTo = i + 1 < from.length ? from[i + 1] : null;
-        const valid = from[i] === at || validTo === null || validTo > at;
-        if (valid && pred({ state: r.states[i], key: r.key, heldBy: r.holders[i] })) {
-          out.push({ key: r.key, state: r.states[i], flowName: r.holders[i], validFrom: from[i], validTo });
-          break;
+      // Newest first: the current version, then the log. A version is valid at `at` if it starts
+      // at or before `at` and ends after it; versions starting exactly at `at` all count.
+      let validFrom = r.since;
+      let validTo: number | null = null;
+      let state = r.state;
+      let holder = r.heldBy;
+      for (let i = r.previous; ; ) {
+        if (validFrom <= at) {
+          const valid = validFrom === at || validTo === null || validTo > at;
+          if (valid && pred({ state, key: r.key, heldBy: holder })) {
+            out.push({ key: r.key, state, flowName: holder, validFrom, validTo });
+            break;
+          }
+          if (validFrom !== at) break;
         }
-        if (from[i] !== at) break;
+        if (i < 0) break;
+        validTo = validFrom;
+        validFrom = log.from(i);
+        state = log.state(i);
+        holder = log.holder(i);
+        i = log.prev(i);
       }
     }
     return out;
   }
 
-  private version(r: EntityRecord, now: number): void {
-    if (this.history === 'none') {
-      r.from[0] = now;
-      r.states[0] = r.state;
-      r.holders[0] = r.heldBy;
-    } else {
-      r.from.push(now);
-      r.states.push(r.state);
-      r.holders.push(r.heldBy);
-    }
+  /** Ends the current version of `r` at `now` (its replacement starts then). */
+  private close(r: EntityRecord, now: number): void {
+    if (this.full) r.previous = this.log.append(r.since, r.state, r.heldBy, r.previous);
+    r.since = now;
   }
 
   private reindex(r: EntityRecord): void {
+    const ordinal = r.ordinal;
     for (const idx of r.indexes) {
       const match = idx.predicate(r);
-      const present = r.slots[idx.slot] >= 0;
-      if (match && !present) this.insert(idx, r);
-      else if (!match && present) this.remove(idx, r);
+      const present = idx.has(ordinal);
+      if (match && !present) idx.insert(ordinal);
+      else if (!match && present) idx.remove(ordinal);
     }
-  }
-
-  private insert(idx: SelectIndex, r: EntityRecord): void {
-    r.slots[idx.slot] = idx.items.length;
-    idx.items.push(r);
-  }
-
-  private remove(idx: SelectIndex, r: EntityRecord): void {
-    const i = r.slots[idx.slot];
-    const last = idx.items.pop()!;
-    if (last !== r) {
-      idx.items[i] = last;
-      last.slots[idx.slot] = i;
-    }
-    r.slots[idx.slot] = -1;
   }
 }
 
@@ -286,20 +478,5 @@ export class EntityStore {
 export class DuplicateKeyError extends Error {
   override readonly name = 'DuplicateKeyError';
 }
-
-/** Index of the last version starting at or before `at` (binary search), -1 if none. */
-const lastStartedBy = (from: ReadonlyArray<number>, at: number): number => {
-  let lo = 0;
-  let hi = from.length - 1;
-  let found = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    if (from[mid] <= at) {
-      found = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  return found;
-};
 
 export type { SelectIndex };

@@ -30,29 +30,35 @@ export class StateError extends Error {
   override readonly name = 'StateError';
 }
 
+/** Where an operation is, for messages (built only when there is an error to report). */
+const opAt = (type: EntityType<any>, i: number): string => `SetState(${type.name})[${i}]`;
+
 /** Checks state operations against an entity type; errors name the entity, field and value. */
 export const checkOps = (type: EntityType<any>, ops: ReadonlyArray<StateOp<any>>): void => {
   if (!Array.isArray(ops)) throw new SchemaError(`SetState(${type.name}): operations must be a list of [field, operation, value]`);
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i];
-    const at = `SetState(${type.name})[${i}]`;
-    if (!Array.isArray(op) || op.length !== 3) throw new SchemaError(`${at}: an operation is [field, operation, value]`);
-    const [name, kind, value] = op as unknown as readonly [string, string, unknown];
+    if (!Array.isArray(op) || op.length !== 3) throw new SchemaError(`${opAt(type, i)}: an operation is [field, operation, value]`);
+    // Indexed reads, not destructuring: this runs for every setState a flow yields, and array
+    // destructuring goes through the iterator protocol.
+    const name = op[0] as string;
+    const kind = op[1] as string;
+    const value: unknown = op[2];
     const f = type.state[name];
-    if (f === undefined) throw new SchemaError(`${at}: "${name}" is not a state field of ${type.name} (state: ${type.stateNames.join(', ') || 'none'})`);
+    if (f === undefined) throw new SchemaError(`${opAt(type, i)}: "${name}" is not a state field of ${type.name} (state: ${type.stateNames.join(', ') || 'none'})`);
     switch (kind) {
       case 'is':
-        if (!f.codec.is(value)) throw new SchemaError(`${at}: ${type.name}.${name} expects ${f.codec.name}, got ${JSON.stringify(value)}`);
+        if (!f.codec.is(value)) throw new SchemaError(`${opAt(type, i)}: ${type.name}.${name} expects ${f.codec.name}, got ${JSON.stringify(value)}`);
         break;
       case 'add':
       case 'subtract':
-        if (f.type !== 'int' && f.type !== 'float') throw new SchemaError(`${at}: "${kind}" needs a numeric field; ${type.name}.${name} is ${f.type}`);
+        if (f.type !== 'int' && f.type !== 'float') throw new SchemaError(`${opAt(type, i)}: "${kind}" needs a numeric field; ${type.name}.${name} is ${f.type}`);
         if (typeof value !== 'number' || !Number.isFinite(value) || (f.type === 'int' && !Number.isInteger(value))) {
-          throw new SchemaError(`${at}: "${kind}" on ${type.name}.${name} needs ${f.type === 'int' ? 'an integer' : 'a number'}, got ${JSON.stringify(value)}`);
+          throw new SchemaError(`${opAt(type, i)}: "${kind}" on ${type.name}.${name} needs ${f.type === 'int' ? 'an integer' : 'a number'}, got ${JSON.stringify(value)}`);
         }
         break;
       default:
-        throw new SchemaError(`${at}: "${kind}" is not an operation (${STATE_OPERATIONS.join(', ')})`);
+        throw new SchemaError(`${opAt(type, i)}: "${kind}" is not an operation (${STATE_OPERATIONS.join(', ')})`);
     }
   }
 };
@@ -64,7 +70,10 @@ export const checkOps = (type: EntityType<any>, ops: ReadonlyArray<StateOp<any>>
 export const reduceState = (type: EntityType<any>, state: StateRecord, ops: ReadonlyArray<StateOp<any>>): StateRecord => {
   const next: Record<string, unknown> = { ...state };
   for (let i = 0; i < ops.length; i++) {
-    const [name, kind, value] = ops[i] as readonly [string, string, unknown];
+    const op = ops[i] as readonly [string, string, unknown];
+    const name = op[0];
+    const kind = op[1];
+    const value = op[2];
     if (kind === 'is') {
       next[name] = value;
     } else {

@@ -88,6 +88,9 @@ export const compileWhere = (type: EntityType<any>, where: Where<any>): Predicat
 
 const isComparable = (v: unknown): boolean => typeof v === 'number' || typeof v === 'string';
 
+/** Where a condition is, for messages (built only when there is an error to report). */
+const condAt = (type: EntityType<any>, i: number): string => `${type.name} where[${i}]`;
+
 /**
  * Checks conditions against an entity type without compiling them (cheap enough for a `select`
  * yielded in every session); errors name entity, field and operator.
@@ -96,32 +99,34 @@ export const checkWhere = (type: EntityType<any>, where: Where<any>): void => {
   if (!Array.isArray(where)) throw new SchemaError(`${type.name} where: conditions must be a list of [field, operator, value]`);
   for (let i = 0; i < where.length; i++) {
     const cond = where[i];
-    const at = `${type.name} where[${i}]`;
-    if (!Array.isArray(cond) || cond.length !== 3) throw new SchemaError(`${at}: a condition is [field, operator, value]`);
-    const [name, op, value] = cond as unknown as readonly [string, string, unknown];
+    if (!Array.isArray(cond) || cond.length !== 3) throw new SchemaError(`${condAt(type, i)}: a condition is [field, operator, value]`);
+    // Indexed reads, not destructuring (the iterator protocol): this runs for every select yielded.
+    const name = cond[0] as string;
+    const op = cond[1] as string;
+    const value: unknown = cond[2];
     const f = type.state[name];
     if (f === undefined && name !== type.primaryKey && name !== FLOW_NAME) {
-      throw new SchemaError(`${at}: "${name}" is not a state field of ${type.name} (state: ${type.stateNames.join(', ') || 'none'})`);
+      throw new SchemaError(`${condAt(type, i)}: "${name}" is not a state field of ${type.name} (state: ${type.stateNames.join(', ') || 'none'})`);
     }
     switch (op) {
       case 'is':
       case 'is_not':
         if (f !== undefined && !f.codec.is(value)) {
-          throw new SchemaError(`${at}: ${type.name}.${name} is ${f.codec.name}, cannot compare with ${JSON.stringify(value)}`);
+          throw new SchemaError(`${condAt(type, i)}: ${type.name}.${name} is ${f.codec.name}, cannot compare with ${JSON.stringify(value)}`);
         }
         break;
       case 'greater_than':
       case 'less_than':
       case 'greater_or_equal':
       case 'less_or_equal':
-        if (!isComparable(value)) throw new SchemaError(`${at}: "${op}" needs a number or string, got ${JSON.stringify(value)}`);
+        if (!isComparable(value)) throw new SchemaError(`${condAt(type, i)}: "${op}" needs a number or string, got ${JSON.stringify(value)}`);
         break;
       case 'in':
       case 'not_in':
-        if (!Array.isArray(value)) throw new SchemaError(`${at}: "${op}" needs a list of values, got ${JSON.stringify(value)}`);
+        if (!Array.isArray(value)) throw new SchemaError(`${condAt(type, i)}: "${op}" needs a list of values, got ${JSON.stringify(value)}`);
         break;
       default:
-        throw new SchemaError(`${at}: "${op}" is not an operator (${WHERE_OPERATORS.join(', ')})`);
+        throw new SchemaError(`${condAt(type, i)}: "${op}" is not an operator (${WHERE_OPERATORS.join(', ')})`);
     }
   }
 };

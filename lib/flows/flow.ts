@@ -109,36 +109,42 @@ export interface ActionCursor {
   close(): void;
 }
 
-/** Opens a session's cursor; `onPush` is called when a pending Observable flow emits or ends. */
-export const openFlow = (body: FlowBody, ctx: FlowContext, onPush: () => void): ActionCursor => {
+/**
+ * Opens a session's cursor; `onPush(ctx)` is called when a pending Observable flow emits or ends
+ * (one function can serve every session: it is told which one).
+ */
+export const openFlow = <C extends FlowContext>(body: FlowBody, ctx: C, onPush: (ctx: C) => void): ActionCursor => {
   const produced = body(ctx);
-  if (isObservable(produced)) return observableCursor(produced as Observable<Action>, onPush);
+  if (isObservable(produced)) return observableCursor(produced as Observable<Action>, () => onPush(ctx));
   if (produced !== null && typeof produced === 'object' && typeof (produced as Iterator<Action>).next === 'function') {
-    return iteratorCursor(produced as Iterator<Action, unknown, unknown>);
+    return new IteratorCursor(produced as Iterator<Action, unknown, unknown>);
   }
   throw new TypeError('a flow body must be a generator function (function*) or return an Observable of actions');
 };
 
-const iteratorCursor = (it: Iterator<Action, unknown, unknown>): ActionCursor => {
-  let done = false;
-  return {
-    pull(input) {
-      if (done) return DONE;
-      const r = it.next(input);
-      if (r.done === true) {
-        done = true;
-        return DONE;
-      }
-      return r.value;
-    },
-    close() {
-      if (!done) {
-        done = true;
-        it.return?.(undefined);
-      }
-    },
-  };
-};
+/** The cursor of a generator flow (one object per session, methods on the prototype). */
+class IteratorCursor implements ActionCursor {
+  private done = false;
+
+  constructor(private readonly it: Iterator<Action, unknown, unknown>) {}
+
+  pull(input?: unknown): Action | typeof DONE | typeof PENDING {
+    if (this.done) return DONE;
+    const r = this.it.next(input);
+    if (r.done === true) {
+      this.done = true;
+      return DONE;
+    }
+    return r.value;
+  }
+
+  close(): void {
+    if (!this.done) {
+      this.done = true;
+      this.it.return?.(undefined);
+    }
+  }
+}
 
 const observableCursor = (source: Observable<Action>, onPush: () => void): ActionCursor => {
   const queue: Action[] = [];

@@ -57,7 +57,12 @@ export interface RunOptions {
   /** Wall-clock start for `startTime: "now"` (default: the current time). */
   readonly now?: number;
   readonly timeMultiplier?: number;
-  /** Most events generated but not yet accepted by every output. Default 2 000: enough for two full output batches, small enough that in-flight events die young (a larger window gets them promoted out of the young generation and the run spends its time in GC). */
+  /**
+   * Most events generated but not yet accepted by every output. Default: the largest `window` of
+   * the outputs (500 for `toFile`), or 2 000 when an output states none (enough for two full
+   * output batches). Small enough that in-flight events die young: a larger window gets them
+   * promoted out of the young generation and the run spends its time in GC.
+   */
   readonly highWaterMark?: number;
   /** Completing this stops generation early; outputs still flush (e.g. on SIGINT). */
   readonly stop?: Observable<unknown>;
@@ -90,11 +95,21 @@ export class RunError extends Error {
   }
 }
 
+/** Events in flight when an output states no `window`. */
+const DEFAULT_HIGH_WATER_MARK = 2_000;
+
+/** The largest window of the outputs (each output must be able to stay busy). */
+const defaultHighWaterMark = (outputs: ReadonlyArray<SinkOperator>): number => {
+  let mark = 0;
+  for (const o of outputs) mark = Math.max(mark, o.window ?? DEFAULT_HIGH_WATER_MARK);
+  return mark > 0 ? mark : DEFAULT_HIGH_WATER_MARK;
+};
+
 /** Runs a simulation into its outputs; resolves with the summary once every output has flushed. */
 export const runSimulation = (model: SimulationModel, options: RunOptions = {}): Promise<RunSummary> => {
   const outputs = options.outputs ?? [];
   const stats = createRunStats();
-  const flowControl = new FlowControl(options.highWaterMark ?? 2_000);
+  const flowControl = new FlowControl(options.highWaterMark ?? defaultHighWaterMark(outputs));
   const wallStart = performance.now();
   const acceptedBefore = outputs.map((o) => o.stats.accepted);
   // Replays: a `stop` that fires or completes synchronously on subscribe (before the events are
@@ -116,6 +131,9 @@ export const runSimulation = (model: SimulationModel, options: RunOptions = {}):
     timeMultiplier: options.timeMultiplier,
     stats,
     flowControl,
+    onStore: (store) => {
+      for (const o of outputs) o.onStore?.(store);
+    },
   }).pipe(takeUntil(stop));
   for (const o of outputs) events = events.pipe(o);
   const onProgress = options.onProgress;

@@ -16,6 +16,7 @@
  */
 import { MonoTypeOperatorFunction, Observable, Subscription } from 'rxjs';
 import type { SimEvent } from '../core/simEvent';
+import type { EntityStore } from '../entities/entityStore';
 
 // ---------------------------------------------------------------------------------------------
 // model
@@ -67,6 +68,8 @@ export interface SinkOptions {
 export interface ToSinkOptions extends SinkOptions {
   /** The operator's `sinkName`. If omitted, a writer is constructed once to read its `name`. */
   readonly name?: string;
+  /** The operator's `window`: events in flight this sink needs to stay busy (see `SinkOperator`). */
+  readonly window?: number;
 }
 
 /**
@@ -97,6 +100,19 @@ export interface SinkStats {
 export type SinkOperator = MonoTypeOperatorFunction<SimEvent> & {
   readonly sinkName: string;
   readonly stats: SinkStats;
+  /**
+   * How many events in flight (generated, not yet accepted) this sink needs to stay busy, when it
+   * knows: a local file write is quick, so a few hundred do; a network sink wants room for one
+   * batch on the wire and the next one filling. `runSimulation` bounds events in flight by the
+   * largest window of its outputs unless told otherwise. Undefined: no preference.
+   */
+  readonly window?: number;
+  /**
+   * Hands the sink the run's entity store before the first event (sinks that write entity state,
+   * e.g. `toMySQL({ entityTables })`). `runSimulation` calls it; with `simulate()` piped by hand,
+   * pass `{ onStore: sink.onStore }`.
+   */
+  readonly onStore?: (store: EntityStore) => void;
 };
 
 /**
@@ -164,6 +180,10 @@ const ignore = (): void => undefined;
 export function toSink(createWriter: () => SinkWriter, options: ToSinkOptions = {}): SinkOperator {
   const maxBatch = Math.max(1, Math.floor(options.maxBatch ?? DEFAULT_MAX_BATCH));
   const maxBuffered = options.maxBuffered ?? DEFAULT_MAX_BUFFERED;
+  const window = options.window;
+  if (window !== undefined && !(Number.isInteger(window) && window >= 1)) {
+    throw new RangeError(`toSink: window must be a positive integer, got ${window}`);
+  }
   const sinkName = options.name ?? createWriter().name;
   const stats: SinkStats = { accepted: 0, batches: 0, peakBuffered: 0, overflows: 0 };
 
@@ -357,5 +377,5 @@ export function toSink(createWriter: () => SinkWriter, options: ToSinkOptions = 
       };
     });
 
-  return Object.assign(operator, { sinkName, stats });
+  return Object.assign(operator, { sinkName, stats, window });
 }

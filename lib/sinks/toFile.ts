@@ -7,7 +7,7 @@
 import { promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
 import type { SimEvent } from '../core/simEvent';
-import { type EventFormat, serializeBatch } from './serializeEvent';
+import { BatchEncoder, type EventFormat } from './serializeEvent';
 import { type SinkOperator, type SinkOptions, type SinkWriter, toSink } from './sink';
 
 /**
@@ -27,13 +27,16 @@ export interface ToFileOptions extends SinkOptions {
 class FileWriter implements SinkWriter {
   readonly name: string;
   private handle: fs.FileHandle | undefined;
+  /** Reused for every batch: `toSink` has at most one `write` in flight. */
+  private readonly encoder: BatchEncoder;
 
   constructor(
     private readonly path: string,
-    private readonly format: EventFormat,
+    format: EventFormat,
     private readonly append: boolean,
   ) {
     this.name = `file:${path}`;
+    this.encoder = new BatchEncoder(format);
   }
 
   async open(): Promise<void> {
@@ -44,7 +47,7 @@ class FileWriter implements SinkWriter {
   async write(batch: ReadonlyArray<SimEvent>): Promise<void> {
     const handle = this.handle;
     if (handle === undefined) throw new Error('file is not open');
-    const bytes = Buffer.from(serializeBatch(batch, this.format), 'utf8');
+    const bytes = this.encoder.encode(batch);
     // One write per batch; loop only if the OS wrote part of it.
     for (let offset = 0; offset < bytes.length; ) {
       const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset);
@@ -58,6 +61,14 @@ class FileWriter implements SinkWriter {
     await handle?.close();
   }
 }
+
+/**
+ * Events in flight a file sink needs: a write to a local file returns quickly, so a small window
+ * keeps the sink busy, and keeps events young enough to die in V8's young generation (with 2 000
+ * in flight, measured: about half of the in-flight events were promoted to the old generation,
+ * ≈ 170 B more promoted per event and about 1.5× the time in scavenges on the e-commerce benchmark).
+ */
+const FILE_WINDOW = 500;
 
 /**
  * Writes events to a JSONL file, one batch per `write` call, and passes each event on once its
@@ -77,6 +88,7 @@ export const toFile = (path: string, options: ToFileOptions = {}): SinkOperator 
   const append = options.append ?? false;
   return toSink(() => new FileWriter(path, format, append), {
     name: `file:${path}`,
+    window: FILE_WINDOW,
     maxBatch: options.maxBatch,
     maxBuffered: options.maxBuffered,
   });

@@ -215,6 +215,27 @@ describe('runSimulation', () => {
     });
   });
 
+  describe('default high-water mark', () => {
+    it("is the largest window of the outputs (toFile's is 500)", async () => {
+      expect(toFile(tmp.file()).window).to.equal(500);
+      const a = recordingWriter('a', { delayMs: 2 });
+      const b = recordingWriter('b', { delayMs: 1 });
+      let acked = 0;
+      let maxInFlight = 0;
+      const summary = await runSimulation(ticker({ duration: '5m' }), {
+        outputs: [toSink(a.create, { name: 'a', maxBatch: 10, window: 30 }), toSink(b.create, { name: 'b', maxBatch: 10, window: 60 })],
+        onProgress: (stats) => {
+          acked++;
+          maxInFlight = Math.max(maxInFlight, stats.events - acked + 1);
+        },
+      });
+      expect(b.accepted).to.have.length(summary.events);
+      expect(maxInFlight).to.be.at.most(60);
+      expect(maxInFlight).to.be.greaterThan(30);
+      expect(() => toSink(a.create, { name: 'x', window: 0 })).to.throw(RangeError, 'window must be a positive integer');
+    });
+  });
+
   describe('stop', () => {
     it('stops generation early; resolves once the file holds every generated event, complete', async () => {
       const file = tmp.file();

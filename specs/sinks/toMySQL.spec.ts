@@ -11,7 +11,8 @@ import type { SimulationModel } from '../../lib/engine/model';
 import { RunError, runSimulation } from '../../lib/runtime/runSimulation';
 import { toFile } from '../../lib/sinks/toFile';
 import { snakeCase, toMySQL } from '../../lib/sinks/toMySQL';
-import ecommerce from '../../scenarios/ecommerce';
+import ecommerce, { Product, User } from '../../scenarios/ecommerce';
+import { runToEnd } from '../helpers/runToEnd';
 import { expectRowsEqualJsonl, readJsonl } from '../helpers/tables';
 import { dropTables, mysqlConnection, mysqlUrl, selectAll, tablesWithPrefix, uniqueName } from '../helpers/services';
 
@@ -125,6 +126,57 @@ describe('toMySQL (real server)', function () {
     expect(killed.every((n) => n >= 1)).to.equal(true);
     expect(summary.outputs[1].accepted).to.equal(10_000);
     await expectRowsEqualJsonl(conn, await tablesWithPrefix(conn, p), readJsonl(file));
+  });
+
+  it('keeps entity state tables: the final state of every entity, and every version with valid_from / valid_to', async () => {
+    const p = prefix();
+    const m = model(3_000, 23);
+    const sink = toMySQL({ connection: mysqlUrl(), tablePrefix: p, maxBatch: 300, entityTables: { current: true, history: true } });
+    await runSimulation(m, { outputs: [sink] });
+    // The same model and seed on the engine alone: the entity store to compare with.
+    const { store } = runToEnd(m);
+    const iso = (v: unknown): number => Date.parse(`${String(v).replace(' ', 'T')}Z`);
+    for (const type of [User, Product]) {
+      const base = `${p}${snakeCase(type.name)}_state`;
+      const current = await selectAll(conn, base);
+      const records = store.all(type);
+      expect(current.length, `${base} rows`).to.equal(records.length);
+      const byKey = new Map(current.map((r) => [String(r[type.primaryKey]), r]));
+      for (const r of records) {
+        const row = byKey.get(r.key);
+        if (row === undefined) expect.fail(`${base}: no row for ${r.key}`);
+        for (const n of type.stateNames) {
+          const v = r.state[n];
+          const want = typeof v === 'boolean' ? Number(v) : v === undefined ? null : v;
+          if (row[n] !== want) expect(row[n], `${base} ${r.key}.${n}`).to.equal(want);
+        }
+        expect(row.held_by).to.equal(r.heldBy);
+        expect(iso(row.valid_from)).to.equal(r.versions[r.versions.length - 1].validFrom);
+      }
+      const history = await selectAll(conn, `${base}_history`);
+      const versions = records.reduce((n, r) => n + r.versions.length, 0);
+      expect(history.length, `${base}_history rows`).to.equal(versions);
+      const byEntity = new Map<string, typeof history>();
+      for (const h of history) byEntity.set(String(h[type.primaryKey]), [...(byEntity.get(String(h[type.primaryKey])) ?? []), h]);
+      for (const r of records) {
+        const rows = (byEntity.get(r.key) ?? []).sort((a, b) => Number(a.version) - Number(b.version));
+        const expected = r.versions.map((v, i) => [i + 1, v.validFrom, v.validTo, v.flowName]);
+        const actual = rows.map((h) => [Number(h.version), iso(h.valid_from), h.valid_to === null ? null : iso(h.valid_to), h.held_by]);
+        if (JSON.stringify(actual) !== JSON.stringify(expected)) expect(actual, `${r.key} versions`).to.deep.equal(expected);
+      }
+    }
+  });
+
+  it('refuses entityTables without the entity store (an operator piped by hand without onStore)', async () => {
+    const { simulate } = await import('../../lib/runtime/runSimulation');
+    const { lastValueFrom } = await import('rxjs');
+    const err = await lastValueFrom(
+      simulate(model(10)).pipe(toMySQL({ connection: mysqlUrl(), entityTables: { current: true } })),
+    ).then(
+      () => expect.fail('should fail'),
+      (e: unknown) => e as Error,
+    );
+    expect(err.message).to.contain("entityTables needs the run's entity store");
   });
 
   it('fails within the connect timeout, naming the sink, when the server does not answer', async () => {

@@ -1,0 +1,218 @@
+import { expect } from 'chai';
+import { Rng } from '../../lib/core/rng';
+import { entity } from '../../lib/entities/entity';
+import { DuplicateKeyError, EntityStore } from '../../lib/entities/entityStore';
+import type { EntityRecord, EntityVersion } from '../../lib/entities/entityStore';
+import { field } from '../../lib/schema/field';
+
+const User = entity('User', {
+  primaryKey: 'user_id',
+  state: { active: field.boolean({ default: false }), visits: field.int({ default: 0 }) },
+});
+const Product = entity('Product', { primaryKey: 'product_id', state: { stock: field.int({ default: 0 }) } });
+
+const T = 1_000;
+
+/** What `versions` must say, checked against an independent log kept by the spec. */
+type Expected = Array<Omit<EntityVersion, 'validTo'>>;
+const withValidTo = (vs: Expected): EntityVersion[] =>
+  vs.map((v, i) => ({ ...v, validTo: i + 1 < vs.length ? vs[i + 1].validFrom : null }));
+
+describe('entities/entityStore', () => {
+  describe('versions', () => {
+    it('every create, hold, release and update closes a version and opens one, in order', () => {
+      const store = new EntityStore([User]);
+      const u = store.create(User, 'u1', { active: false, visits: 0 }, T);
+      store.hold(u, 's1', T + 10);
+      store.update(u, { active: true, visits: 1 }, T + 20);
+      store.update(u, { active: true, visits: 2 }, T + 20); // same millisecond: kept, zero length
+      store.release(u, T + 30);
+      store.release(u, T + 40); // not held: no version
+      expect(u.versions).to.deep.equal(
+        withValidTo([
+          { validFrom: T, state: { active: false, visits: 0 }, flowName: null },
+          { validFrom: T + 10, state: { active: false, visits: 0 }, flowName: 's1' },
+          { validFrom: T + 20, state: { active: true, visits: 1 }, flowName: 's1' },
+          { validFrom: T + 20, state: { active: true, visits: 2 }, flowName: 's1' },
+          { validFrom: T + 30, state: { active: true, visits: 2 }, flowName: null },
+        ]),
+      );
+    });
+
+    it("interleaved changes of many entities keep each entity's own history (the log is shared)", () => {
+      const store = new EntityStore([User, Product]);
+      const rng = new Rng(3);
+      const expected = new Map<EntityRecord, Expected>();
+      const records: EntityRecord[] = [];
+      for (let i = 0; i < 50; i++) {
+        const type = i % 5 === 0 ? Product : User;
+        const state = type === User ? { active: false, visits: 0 } : { stock: 0 };
+        const r = store.create(type, `k${i}`, state, T);
+        records.push(r);
+        expected.set(r, [{ validFrom: T, state, flowName: null }]);
+      }
+      // Enough changes to fill several chunks of the log.
+      for (let t = T + 1; t < T + 20_000; t++) {
+        const r = records[rng.int(0, records.length - 1)];
+        const log = expected.get(r)!;
+        if (r.heldBy === null && rng.chance(0.5)) store.hold(r, `s${t}`, t);
+        else if (r.heldBy !== null && rng.chance(0.3)) store.release(r, t);
+        else store.update(r, r.type === User ? { active: rng.chance(0.5), visits: t } : { stock: t }, t);
+        log.push({ validFrom: t, state: r.state, flowName: r.heldBy });
+      }
+      for (const r of records) expect(r.versions, r.key).to.deep.equal(withValidTo(expected.get(r)!));
+    });
+
+    it("with history 'none' only the current version is kept, starting at the last change", () => {
+      const store = new EntityStore([User], 'none');
+      const u = store.create(User, 'u1', { active: false, visits: 0 }, T);
+      store.hold(u, 's1', T + 5);
+      store.update(u, { active: true, visits: 1 }, T + 7);
+      expect(u.versions).to.deep.equal([{ validFrom: T + 7, validTo: null, state: { active: true, visits: 1 }, flowName: 's1' }]);
+      expect(() => store.query(User, [], T)).to.throw('query needs state history');
+    });
+  });
+
+  describe('query', () => {
+    it('answers "who matched at instant t" from the versions, for every instant', () => {
+      const store = new EntityStore([User]);
+      const a = store.create(User, 'a', { active: false, visits: 0 }, T);
+      const b = store.create(User, 'b', { active: true, visits: 0 }, T + 5);
+      store.update(a, { active: true, visits: 1 }, T + 10);
+      store.hold(b, 's1', T + 15);
+      store.update(a, { active: false, visits: 2 }, T + 20);
+      store.release(b, T + 25);
+      const keysAt = (t: number): string[] => store.query(User, [['active', 'is', true]], t).map((s) => s.key);
+      expect(keysAt(T - 1)).to.deep.equal([]);
+      expect(keysAt(T)).to.deep.equal([]);
+      expect(keysAt(T + 5)).to.deep.equal(['b']);
+      expect(keysAt(T + 12)).to.deep.equal(['a', 'b']);
+      expect(keysAt(T + 20)).to.deep.equal(['b']); // a's active version ends then: only versions starting then count
+      expect(keysAt(T + 21)).to.deep.equal(['b']);
+      expect(store.query(User, [['flow_name', 'is', 's1']], T + 16).map((s) => s.key)).to.deep.equal(['b']);
+      expect(store.query(User, [['flow_name', 'is', 's1']], T + 30)).to.deep.equal([]);
+      expect(store.query(User, [['active', 'is', true]], T + 12)[0]).to.deep.equal({
+        key: 'a', state: { active: true, visits: 1 }, flowName: null, validFrom: T + 10, validTo: T + 20,
+      });
+    });
+
+    it('several changes within one millisecond: the latest state that matched then is returned', () => {
+      const store = new EntityStore([User]);
+      const u = store.create(User, 'u', { active: false, visits: 0 }, T);
+      store.update(u, { active: true, visits: 1 }, T + 3);
+      store.update(u, { active: true, visits: 2 }, T + 3);
+      store.update(u, { active: false, visits: 3 }, T + 3);
+      expect(store.query(User, [['active', 'is', true]], T + 3).map((s) => s.state)).to.deep.equal([{ active: true, visits: 2 }]);
+      expect(store.query(User, [['active', 'is', false]], T + 3).map((s) => s.state)).to.deep.equal([{ active: false, visits: 3 }]);
+      expect(store.query(User, [['active', 'is', true]], T + 4)).to.deep.equal([]);
+    });
+  });
+
+  describe('indexes', () => {
+    /** The keys an index offers, checked against a scan of all entities. */
+    const offered = (store: EntityStore, idx: ReturnType<EntityStore['index']>): string[] => {
+      const keys: string[] = [];
+      const rng = new Rng(1);
+      // pick() is uniform over the index: sampling finds every member of a small index.
+      for (let i = 0; i < 2000 && store.available(idx) > 0; i++) keys.push(store.pick(idx, rng)!.key);
+      return [...new Set(keys)].sort();
+    };
+
+    it('hold takes an entity out of every index, release and update put it back where it matches', () => {
+      const store = new EntityStore([User]);
+      const active = store.index(User, [['active', 'is', true]]);
+      const all = store.index(User, []);
+      const u1 = store.create(User, 'u1', { active: true, visits: 0 }, T);
+      const u2 = store.create(User, 'u2', { active: false, visits: 0 }, T);
+      expect(offered(store, active)).to.deep.equal(['u1']);
+      expect(offered(store, all)).to.deep.equal(['u1', 'u2']);
+      store.hold(u1, 's', T + 1);
+      expect(store.available(active)).to.equal(0);
+      expect(offered(store, all)).to.deep.equal(['u2']);
+      store.update(u1, { active: false, visits: 1 }, T + 2); // held: stays out
+      expect(store.available(active)).to.equal(0);
+      store.release(u1, T + 3);
+      expect(offered(store, all)).to.deep.equal(['u1', 'u2']);
+      expect(store.available(active)).to.equal(0);
+      store.update(u2, { active: true, visits: 1 }, T + 4);
+      expect(offered(store, active)).to.deep.equal(['u2']);
+    });
+
+    it('identical conditions share one index, however they are written; different ones do not', () => {
+      const store = new EntityStore([User]);
+      const a = store.index(User, [['visits', 'in', [1, 2]]]);
+      expect(store.index(User, [['visits', 'in', [1, 2]]])).to.equal(a);
+      expect(store.index(User, [['visits', 'in', [2, 1]]])).to.not.equal(a);
+      expect(store.index(User, [['visits', 'greater_than', 1]])).to.not.equal(store.index(User, [['visits', 'greater_than', 2]]));
+      expect(store.index(User, [])).to.equal(store.index(User, []));
+    });
+
+    it('a condition list changed after its index was built does not change the index', () => {
+      const store = new EntityStore([User]);
+      const where: Array<[string, 'in', number[]]> = [['visits', 'in', [1]]];
+      const idx = store.index(User, where);
+      where[0][2].push(5);
+      expect(store.index(User, where)).to.not.equal(idx);
+      expect(store.index(User, [['visits', 'in', [1]]])).to.equal(idx);
+    });
+
+    it('stays exact through growth (many entities) and indexes added late (more than fit a row at first)', () => {
+      const store = new EntityStore([User]);
+      const rng = new Rng(9);
+      const early = store.index(User, [['active', 'is', true]]);
+      const records: EntityRecord[] = [];
+      const lateIndexes: Array<{ idx: ReturnType<EntityStore['index']>; test: (r: EntityRecord) => boolean }> = [];
+      for (let i = 0; i < 3000; i++) {
+        records.push(store.create(User, `u${i}`, { active: rng.chance(0.5), visits: rng.int(0, 9) }, T));
+        if (i % 500 === 499) {
+          const min = lateIndexes.length;
+          lateIndexes.push({ idx: store.index(User, [['visits', 'greater_than', min]]), test: (r) => (r.state.visits as number) > min });
+        }
+        const r = records[rng.int(0, records.length - 1)];
+        if (r.heldBy === null && rng.chance(0.3)) store.hold(r, `s${i}`, T + i);
+        else if (rng.chance(0.3)) store.release(r, T + i);
+        else store.update(r, { active: rng.chance(0.5), visits: rng.int(0, 9) }, T + i);
+      }
+      const expectCount = (idx: ReturnType<EntityStore['index']>, test: (r: EntityRecord) => boolean): void => {
+        expect(store.available(idx)).to.equal(records.filter((r) => r.heldBy === null && test(r)).length);
+      };
+      expectCount(early, (r) => r.state.active === true);
+      for (const { idx, test } of lateIndexes) expectCount(idx, test);
+      // Every picked entity is available and matches.
+      const pickRng = new Rng(4);
+      for (let i = 0; i < 500; i++) {
+        const r = store.pick(early, pickRng)!;
+        expect(r.heldBy).to.equal(null);
+        expect(r.state.active).to.equal(true);
+      }
+    });
+
+    it('picks the same entities in the same order for the same seed', () => {
+      const run = (): string[] => {
+        const store = new EntityStore([User]);
+        const idx = store.index(User, [['active', 'is', true]]);
+        const rng = new Rng(5);
+        for (let i = 0; i < 200; i++) store.create(User, `u${i}`, { active: i % 3 !== 0, visits: 0 }, T);
+        const out: string[] = [];
+        for (let i = 0; i < 100; i++) {
+          const r = store.pick(idx, rng)!;
+          out.push(r.key);
+          store.hold(r, 's', T + i);
+          if (i % 4 === 0) store.release(store.all(User)[i], T + i);
+        }
+        return out;
+      };
+      expect(run()).to.deep.equal(run());
+    });
+  });
+
+  it('rejects duplicate keys and unknown types', () => {
+    const store = new EntityStore([User]);
+    store.create(User, 'u1', { active: false, visits: 0 }, T);
+    expect(() => store.create(User, 'u1', { active: false, visits: 0 }, T)).to.throw(DuplicateKeyError, 'User with user_id "u1" already exists');
+    expect(() => store.index(Product, [])).to.throw('entity Product is not part of this simulation');
+    const u = store.get(User, 'u1')!;
+    store.hold(u, 's1', T);
+    expect(() => store.hold(u, 's2', T)).to.throw('User u1 is already held by session s1');
+  });
+});
