@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { type Admin, Kafka, logLevel } from 'kafkajs';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { createConnection } from 'mysql2/promise';
 
@@ -56,6 +56,18 @@ export interface Consumed {
   readonly headers: Readonly<Record<string, string>>;
 }
 
+/** A topic's offsets; right after a broker restart the leaders may not be elected yet, so retry for a while. */
+const fetchOffsets = async (admin: Admin, topic: string): Promise<Array<{ partition: number; high: string; low: string }>> => {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await admin.fetchTopicOffsets(topic);
+    } catch (e) {
+      if (attempt >= 60) throw e;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+};
+
 /**
  * Every message of `topics`, in partition order: the high watermarks are read first, then a
  * consumer reads until it has reached all of them (so duplicates or extras would be seen).
@@ -67,7 +79,7 @@ export const consumeAll = async (brokers: string, topics: ReadonlyArray<string>)
   const end = new Map<string, number>(); // "topic:partition" → high watermark
   try {
     for (const topic of topics) {
-      for (const p of await admin.fetchTopicOffsets(topic)) {
+      for (const p of await fetchOffsets(admin, topic)) {
         if (Number(p.high) > Number(p.low)) end.set(`${topic}:${p.partition}`, Number(p.high));
       }
     }
