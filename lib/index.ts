@@ -77,3 +77,9 @@ export {
   formatExprError, ExprEvalError, defineFunction, functionNamespace,
 } from './expr';
 export type { Expr, ExprError, FunctionRegistry, FunctionSpec, ExprFunction, Variables, CompileResult } from './expr';
+
+// YAML configuration (seed 002 format)
+export { loadConfig } from './config/yaml/loadConfig';
+export type { LoadResult, LoadOptions } from './config/yaml/loadConfig';
+export { formatConfigError, ConfigErrors } from './config/yaml/configError';
+export type { ConfigError } from './config/yaml/configError';

@@ -1,6 +1,7 @@
 /**
  * Loads a simulation module (`.ts` through ts-node, or `.js`) and finds its Simulation: the
- * default export, or an export named `sim`. Mistakes in the module are `ModelError`s located in
+ * default export, or an export named `sim`; or a YAML configuration (`.yaml` / `.yml`, seed 002
+ * format) through `loadConfig`, whose errors become one `ModelError`, one located line each. Mistakes in the module are `ModelError`s located in
  * the user's file (`file:line:col message`).
  *
  * @example
@@ -10,6 +11,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SimulationModel } from '../engine/model';
 import type { SinkOperator } from '../sinks/sink';
+import { loadConfig } from '../config/yaml/loadConfig';
+import { formatConfigError } from '../config/yaml/configError';
 import { ModelError, locate } from './modelError';
 import { UsageError } from './parseOutput';
 
@@ -27,6 +30,11 @@ const isModel = (x: unknown): x is SimulationModel & { outputs?: unknown } =>
 /** Loads `file` (an absolute path). */
 export const loadModule = (file: string): LoadedModule => {
   if (!fs.existsSync(file)) throw new UsageError(`no such file: ${path.relative(process.cwd(), file) || file}`);
+  if (/\.ya?ml$/i.test(file)) {
+    const loaded = loadConfig(file);
+    if (!loaded.ok) throw new ModelError(loaded.errors.map(formatConfigError).join('\n'));
+    return { model: loaded.simulation, outputs: loaded.simulation.outputs };
+  }
   let mod: Record<string, unknown>;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -2,7 +2,8 @@
  * The `deep-faker` command line.
  *
  * ```
- * deep-faker run <file.ts|file.js> [--output stdout|stdout:json_pretty|file:PATH|kafka:BROKERS|mysql://URI]… [--seed N]
+ * deep-faker validate <file.yaml>
+ * deep-faker run <file.ts|file.js|file.yaml> [--output stdout|stdout:json_pretty|file:PATH|kafka:BROKERS|mysql://URI]… [--seed N]
  *                [--duration 10m] [--total-events N] [--start ISO|now] [--time-multiplier X]
  *                [--quiet] [--debug]
  * ```
@@ -14,6 +15,7 @@
  * const code = await main(['run', 'scenarios/ecommerce.ts', '--output', 'stdout', '--total-events', '10']);
  */
 import { parseArgs } from 'node:util';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Subject } from 'rxjs';
 import type { SimulationModel, SimulationSettings } from '../engine/model';
@@ -23,6 +25,8 @@ import type { RunSummary } from '../runtime/runSimulation';
 import { RunError, runSimulation } from '../runtime/runSimulation';
 import { parseDuration } from '../core/duration';
 import { loadModule } from './loadModule';
+import { loadConfig } from '../config/yaml/loadConfig';
+import { formatConfigError } from '../config/yaml/configError';
 import { ModelError, locate } from './modelError';
 import { UsageError, outputOperator, parseOutput } from './parseOutput';
 import { formatSummary } from './formatSummary';
@@ -32,7 +36,9 @@ import { progressReporter } from './progressReporter';
 export const USAGE = `Usage: deep-faker <command> [options]
 
 Commands:
-  run <file>        Run a simulation module (.ts or .js exporting a Simulation as default or "sim")
+  run <file>        Run a simulation: a module (.ts or .js exporting a Simulation as default or
+                    "sim") or a YAML configuration (.yaml, .yml)
+  validate <file>   Check a YAML configuration: prints "ok", or every error (exit code 2)
 
 Options of run:
   -o, --output <spec>        stdout | stdout:json_pretty | file:PATH | kafka:BROKERS[?topic=T]
@@ -51,6 +57,8 @@ Options of run:
 /** Where the CLI writes. Injectable for specs. */
 export interface CliIO {
   readonly stderr: NodeJS.WritableStream;
+  /** Where `validate` prints "ok" (default: process.stdout). */
+  readonly stdout?: NodeJS.WritableStream;
   readonly cwd: string;
   /** Signal source for SIGINT/SIGTERM (default: process). */
   readonly signals?: NodeJS.EventEmitter;
@@ -89,6 +97,8 @@ export const main = async (argv: ReadonlyArray<string>, io: CliIO = defaultIO())
     switch (command) {
       case 'run':
         return await runCommand(rest, io, say);
+      case 'validate':
+        return validateCommand(rest, io, say);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
@@ -106,6 +116,21 @@ export const main = async (argv: ReadonlyArray<string>, io: CliIO = defaultIO())
     if (debug && e instanceof Error) say(e.stack ?? '');
     return 1;
   }
+};
+
+const validateCommand = (args: ReadonlyArray<string>, io: CliIO, say: (t: string) => void): number => {
+  const files = args.filter((a) => a !== '--debug');
+  if (files.length !== 1) throw new UsageError(files.length === 0 ? 'validate needs a file' : `validate takes one file, got ${files.join(' ')}`);
+  const file = path.resolve(io.cwd, files[0]);
+  if (!/\.ya?ml$/i.test(file)) throw new UsageError(`validate checks YAML configurations (.yaml, .yml), got ${files[0]}`);
+  if (!fs.existsSync(file)) throw new UsageError(`no such file: ${files[0]}`);
+  const loaded = loadConfig(file, { file: path.relative(io.cwd, file) || file });
+  if (loaded.ok) {
+    (io.stdout ?? process.stdout).write('ok\n');
+    return 0;
+  }
+  say(loaded.errors.map(formatConfigError).join('\n'));
+  return 2;
 };
 
 const runCommand = async (args: ReadonlyArray<string>, io: CliIO, say: (t: string) => void): Promise<number> => {

@@ -1,0 +1,65 @@
+/**
+ * Located configuration errors: `file:line:col path: message`, collected rather than thrown, so a
+ * whole YAML document is checked at once and every mistake is reported together.
+ *
+ * @example
+ * const problems = new Problems('shop.yaml', source);
+ * problems.at(42, 'outputs[0].topic_mapping', 'expected a string, got 42');
+ * problems.errors.map(formatConfigError); // ['shop.yaml:3:20 outputs[0].topic_mapping: expected a string, got 42']
+ */
+import { LineCounter } from 'yaml';
+
+/** One mistake in a configuration file. */
+export interface ConfigError {
+  readonly file: string;
+  /** 1-based. */
+  readonly line: number;
+  /** 1-based. */
+  readonly col: number;
+  /** Where in the document: `event_types.UserLoggedIn.consumes_entities[0].alias`; '' for the document. */
+  readonly path: string;
+  readonly message: string;
+}
+
+/** `file:line:col path: message`. */
+export const formatConfigError = (e: ConfigError): string =>
+  `${e.file}:${e.line}:${e.col} ${e.path === '' ? '' : `${e.path}: `}${e.message}`;
+
+/** Thrown by `loadConfigOrThrow` and the CLI: every error, one per line. */
+export class ConfigErrors extends Error {
+  override readonly name = 'ConfigErrors';
+
+  constructor(readonly errors: ReadonlyArray<ConfigError>) {
+    super(errors.map(formatConfigError).join('\n'));
+  }
+}
+
+/** Collects errors; turns character offsets into line and column. */
+export class Problems {
+  readonly errors: ConfigError[] = [];
+  private readonly lines = new LineCounter();
+
+  constructor(
+    readonly file: string,
+    source: string,
+  ) {
+    let start = 0;
+    this.lines.addNewLine(0);
+    for (let i = source.indexOf('\n'); i >= 0; i = source.indexOf('\n', i + 1)) {
+      start = i + 1;
+      this.lines.addNewLine(start);
+    }
+  }
+
+  /** Reports `message` at character `offset` of the source. */
+  at(offset: number, path: string, message: string): void {
+    const { line, col } = this.lines.linePos(Math.max(0, offset));
+    // A schema used in several places is compiled for each: report each mistake once.
+    if (this.errors.some((e) => e.line === line && e.col === col && e.message === message)) return;
+    this.errors.push({ file: this.file, line, col, path, message });
+  }
+
+  get ok(): boolean {
+    return this.errors.length === 0;
+  }
+}
