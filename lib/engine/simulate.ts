@@ -28,6 +28,7 @@ import type { EntityType } from '../entities/entity';
 import type { EntityRecord, SelectIndex } from '../entities/entityStore';
 import { DuplicateKeyError, EntityStore } from '../entities/entityStore';
 import { StateError, reduceState } from '../entities/reducer';
+import type { Where } from '../entities/where';
 import type { StateRecord } from '../entities/reducer';
 import type { Action, NewEvent, Select, SetState } from '../flows/actions';
 import { NO_MUTATIONS, NO_OVERRIDES, decayMs } from '../flows/actions';
@@ -133,9 +134,13 @@ class Session implements FlowContext {
     return view<S>(r);
   }
 
-  findEntity<S extends object>(type: EntityType<S>): EntityView<S> | undefined {
-    const r = this.latest(type);
+  findEntity<S extends object>(type: EntityType<S>, key?: string): EntityView<S> | undefined {
+    const r = key === undefined ? this.latest(type) : this.held.find((h) => h.type === type && h.key === key);
     return r === undefined ? undefined : view<S>(r);
+  }
+
+  count<S extends object>(type: EntityType<S>, where: Where<S> = []): number {
+    return this.run.countWhere(type, where);
   }
 
   latest(type: EntityType<any>): EntityRecord | undefined {
@@ -187,6 +192,12 @@ class Run {
   readonly seeded = new SeededFaker();
   /** `now()` as a function, shared by every session's context. */
   readonly clock = (): number => this.now();
+
+  /** Entities of a type matching `where` now, held or not (`FlowContext.count`). */
+  countWhere(type: EntityType<any>, where: Where<any>): number {
+    this.requireEntity(type, 'count');
+    return this.store.countWhere(type, where);
+  }
   /** Called by an Observable flow's cursor when it has something new (one function per run). */
   private readonly onPush = (session: Session): void => this.wake(session);
   private readonly gen: { rng: Rng; faker: GenContext['faker']; now: number };
@@ -550,9 +561,10 @@ class Run {
   }
 
   private applyState(session: Session, s: SetState): void {
-    const r = session.latest(s.entity);
+    const r = s.key === undefined ? session.latest(s.entity) : session.held.find((h) => h.type === s.entity && h.key === s.key);
     if (r === undefined) {
-      throw new Error(`SetState(${s.entity.name}): the session holds no ${s.entity.name} (select one, or create it with saveEntity)`);
+      const which = s.key === undefined ? s.entity.name : `${s.entity.name} with key ${JSON.stringify(s.key)}`;
+      throw new Error(`SetState(${s.entity.name}): the session holds no ${which} (select one, or create it with saveEntity)`);
     }
     this.store.update(r, reduceState(s.entity, r.state, s.ops), this.now());
   }

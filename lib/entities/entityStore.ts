@@ -261,6 +261,17 @@ interface TypeTable {
   readonly indexes: SelectIndex[];
   /** Positions of the entities in the indexes. */
   readonly positions: Positions;
+  /** Counters of entities matching a condition, held or not (`countWhere`). */
+  readonly counters: Counter[];
+}
+
+/** How many entities of a type match a condition, held or not, kept up to date on every change. */
+interface Counter {
+  readonly key: string;
+  readonly predicate: Predicate;
+  /** Whether the entity with this ordinal is counted. */
+  readonly member: boolean[];
+  count: number;
 }
 
 /** Ordinals an index has room for at first (it doubles as entities are created). */
@@ -275,6 +286,8 @@ export class EntityStore {
   private readonly log = new VersionLog();
   private readonly full: boolean;
   private readonly watchers: EntityChangeListener[] = [];
+  /** Whether any type has a counter (`countWhere`), so changes need recounting. */
+  private counted = false;
 
   constructor(types: ReadonlyArray<EntityType<any>>, readonly history: HistoryMode = 'full') {
     this.full = history !== 'none';
@@ -288,7 +301,7 @@ export class EntityStore {
       if (existing.type !== type) throw new Error(`two different entity types are named "${type.name}"`);
       return;
     }
-    this.tables.set(type.name, { type, byKey: new Map(), all: [], indexes: [], positions: new Positions(INITIAL_CAPACITY, INITIAL_STRIDE) });
+    this.tables.set(type.name, { type, byKey: new Map(), all: [], indexes: [], positions: new Positions(INITIAL_CAPACITY, INITIAL_STRIDE), counters: [] });
   }
 
   /** Whether the type is part of this store. */
@@ -368,6 +381,7 @@ export class EntityStore {
     table.byKey.set(key, r);
     table.all.push(r);
     if (heldBy === null) this.reindex(r);
+    if (this.counted) this.recount(r);
     if (this.watchers.length > 0) this.notify(r);
     return r;
   }
@@ -379,6 +393,7 @@ export class EntityStore {
     r.heldBy = sessionId;
     const ordinal = r.ordinal;
     for (const idx of r.indexes) if (idx.has(ordinal)) idx.remove(ordinal);
+    if (this.counted) this.recount(r);
     if (this.watchers.length > 0) this.notify(r);
   }
 
@@ -388,6 +403,7 @@ export class EntityStore {
     this.close(r, now);
     r.heldBy = null;
     this.reindex(r);
+    if (this.counted) this.recount(r);
     if (this.watchers.length > 0) this.notify(r);
   }
 
@@ -396,7 +412,45 @@ export class EntityStore {
     this.close(r, now);
     r.state = state;
     if (r.heldBy === null) this.reindex(r);
+    if (this.counted) this.recount(r);
     if (this.watchers.length > 0) this.notify(r);
+  }
+
+  /**
+   * Number of entities of `type` matching `where` now, held by a session or not (conditions on
+   * state fields, the primary key and `flow_name`). The first call for a condition scans the
+   * type once; later calls are O(1), the count being kept up to date on every change.
+   *
+   * @example
+   * store.countWhere(User, [['is_logged_in', 'is', true]]); // 42
+   */
+  countWhere(type: EntityType<any>, where: Where<any>): number {
+    const table = this.table(type);
+    const key = whereKey(type, where);
+    let c = table.counters.find((x) => x.key === key);
+    if (c === undefined) {
+      c = { key, predicate: compileWhere(type, where), member: [], count: 0 };
+      for (const r of table.all) {
+        const m = c.predicate(r);
+        c.member[r.ordinal] = m;
+        if (m) c.count++;
+      }
+      table.counters.push(c);
+      this.counted = true;
+    }
+    return c.count;
+  }
+
+  private recount(r: EntityRecord): void {
+    const counters = this.table(r.type).counters;
+    for (const c of counters) {
+      const was = c.member[r.ordinal] === true;
+      const is = c.predicate(r);
+      if (was !== is) {
+        c.member[r.ordinal] = is;
+        c.count += is ? 1 : -1;
+      }
+    }
   }
 
   /**

@@ -40,6 +40,8 @@ export interface SetState {
   readonly entity: EntityType<any>;
   /** Checked operations, applied by the engine with `reduceState`. */
   readonly ops: ReadonlyArray<StateOp<any>>;
+  /** Which of the session's entities of this type (by key); undefined: the most recently acquired. */
+  readonly key: string | undefined;
 }
 
 /** Emits an event. */
@@ -159,11 +161,18 @@ export const wait = (span: TimeSpan & { after?: (rng: Rng) => number }): AddDeca
   span: spanOf(span, 'wait'),
 });
 
-/** Updates the session's entity of `entity` with the seed's operations. */
-export const setState = <S extends object>(entity: EntityType<S>, ops: ReadonlyArray<StateOp<S>>): SetState => {
+/**
+ * Updates the session's entity of `entity` with the seed's operations: the most recently acquired
+ * one, or the one with `options.key` when the session holds several of that type.
+ *
+ * @example
+ * yield setState(Account, [['balance', 'subtract', 25]]);
+ * yield setState(Account, [['balance', 'add', 25]], { key: payee.key });
+ */
+export const setState = <S extends object>(entity: EntityType<S>, ops: ReadonlyArray<StateOp<S>>, options: { readonly key?: string } = {}): SetState => {
   if (entity?._tag !== 'Entity') throw new SchemaError('setState: the first argument must be an entity type (entity(...))');
   checkOps(entity, ops as ReadonlyArray<StateOp<any>>);
-  return { _tag: 'SetState', entity, ops: ops as ReadonlyArray<StateOp<any>> };
+  return { _tag: 'SetState', entity, ops: ops as ReadonlyArray<StateOp<any>>, key: options.key };
 };
 
 const NO_CONDITIONS: Where<any> = Object.freeze([]);

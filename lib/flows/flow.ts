@@ -19,6 +19,7 @@ import { isObservable } from 'rxjs';
 import type { Faker } from '@faker-js/faker';
 import type { Rng } from '../core/rng';
 import type { EntityType } from '../entities/entity';
+import type { Where } from '../entities/where';
 import type { Action, Select } from './actions';
 import { SchemaError } from '../schema/schemaError';
 
@@ -49,8 +50,13 @@ export interface FlowContext {
   now(): number;
   /** The session's (most recently acquired) entity of a type; throws if it holds none. */
   getEntity<S extends object>(type: EntityType<S>): EntityView<S>;
-  /** Like `getEntity`, undefined when the session holds none. */
-  findEntity<S extends object>(type: EntityType<S>): EntityView<S> | undefined;
+  /** Like `getEntity`, undefined when the session holds none; with `key`, that one of the session's entities of the type. */
+  findEntity<S extends object>(type: EntityType<S>, key?: string): EntityView<S> | undefined;
+  /**
+   * How many entities of a type match `where` now, held by a session or not (e.g. to cap the
+   * users logged in at once). O(1) after the first call for a condition.
+   */
+  count<S extends object>(type: EntityType<S>, where?: Where<S>): number;
 }
 
 /** A flow body: a generator of actions, or an Observable of actions. */

@@ -129,6 +129,15 @@ export interface CompiledEvent {
   readonly items: ReadonlyArray<ItemDraw>;
   readonly weight: number | undefined;
   readonly description: string | undefined;
+  /** `max_active_instances_of_state`: the event is not generated while this many entities are in that state. */
+  readonly maxActive: MaxActive | undefined;
+}
+
+/** A cap on entities in a state (`max_active_instances_of_state`). */
+export interface MaxActive {
+  readonly entity: EntityType<any>;
+  readonly where: Where<any>;
+  readonly max: number;
 }
 
 const OPERATORS: Readonly<Record<string, WhereOperator>> = {
@@ -463,7 +472,7 @@ export class ModelCompiler {
         p.at(m.get(k)!.offset, child(path, k), `the payload has no field "${t.primaryKey}" (${t.name}'s primary key)`);
       }
     }
-    this.maxActive(m.get('max_active_instances_of_state'), child(path, 'max_active_instances_of_state'));
+    const maxActive = this.maxActive(m.get('max_active_instances_of_state'), child(path, 'max_active_instances_of_state'));
     if (consumes === undefined || schema === undefined || probability === undefined) return undefined;
     // from_entity references not covered by consumes: an implicit consume without a filter.
     const all = [...consumes];
@@ -502,19 +511,28 @@ export class ModelCompiler {
       items,
       weight,
       description,
+      maxActive,
     };
   }
 
-  private maxActive(node: YNode | undefined, path: string): void {
-    if (node === undefined) return;
+  private maxActive(node: YNode | undefined, path: string): MaxActive | undefined {
+    if (node === undefined) return undefined;
     const m = mapOf(node, path, this.problems, { required: ['entity', 'attribute', 'value', 'max_count'] });
-    if (m === undefined) return;
+    if (m === undefined) return undefined;
     const t = this.entityRef(m.get('entity'), child(path, 'entity'));
     const attr = stringOf(m.get('attribute'), child(path, 'attribute'), this.problems);
-    intAtLeast(m.get('max_count'), child(path, 'max_count'), this.problems, 0);
+    const max = intAtLeast(m.get('max_count'), child(path, 'max_count'), this.problems, 0);
     if (t !== undefined && attr !== undefined && t.state[attr] === undefined) {
       this.problems.at(m.get('attribute')!.offset, child(path, 'attribute'), `"${attr}" is not a state attribute of ${t.name}${suggestion(attr, t.stateNames)}`);
+      return undefined;
     }
+    const value = toJs(m.get('value')!);
+    if (t !== undefined && attr !== undefined && !t.state[attr].codec.is(value)) {
+      this.problems.at(m.get('value')!.offset, child(path, 'value'), `expected ${t.state[attr].codec.name}, got ${JSON.stringify(value)}`);
+      return undefined;
+    }
+    if (t === undefined || attr === undefined || max === undefined) return undefined;
+    return { entity: t, where: [[attr, 'is', value]], max };
   }
 
   private updates(
@@ -621,6 +639,8 @@ export const startSession = (ctx: FlowContext, filtered: ReadonlyArray<EntityTyp
  * cannot go on (a held entity no longer passes a filter, too few instances).
  */
 export function* playEvent(ctx: FlowContext, ev: CompiledEvent, session: StepSession, overrides: Readonly<Record<string, unknown>>): Generator<Action, boolean, unknown> {
+  const cap = ev.maxActive;
+  if (cap !== undefined && ctx.count(cap.entity, cap.where) >= cap.max) return false;
   const bound = new Map<string, EntityView>();
   const used = new Set<string>();
   for (const c of ev.consumes) {
@@ -692,16 +712,18 @@ export function* playEvent(ctx: FlowContext, ev: CompiledEvent, session: StepSes
     for (const [k, f, precision] of u.increment) {
       const d = f(payload) as number;
       if (precision !== undefined && target !== undefined) {
-        const cur = ctx.findEntity(u.entity)?.state[k];
+        const cur = (ctx.findEntity(u.entity, target.key) ?? target).state[k];
         ops.push([k, 'is', roundTo((typeof cur === 'number' ? cur : 0) + d, precision)]);
       } else ops.push([k, 'add', d]);
     }
     if (ops.length === 0) continue;
-    mutate.push(setState(u.entity, ops));
+    // A consumed entity is addressed by key (an event may hold several of one type); the entity
+    // the event creates is the session's latest of its type.
+    mutate.push(setState(u.entity, ops, { key: target?.key }));
   }
   yield newEvent(ev.schema, { overrides: values, saveEntity, mutate });
   if (saveEntity !== undefined) refresh(session, ctx.findEntity(saveEntity));
-  for (const m of mutate) refresh(session, ctx.findEntity(m.entity));
+  for (const m of mutate) refresh(session, ctx.findEntity(m.entity, m.key));
   return true;
 }
 
