@@ -16,7 +16,7 @@ export const compileFieldGenerator = (f: FieldDef<any>, where: string, name: str
   const site = { where, name, type: f.type };
   let gen: Generate;
   try {
-    gen = f.hint === undefined ? defaultGenerator(site) : compileHint(f.hint, f.params, site);
+    gen = f.generate ?? (f.hint === undefined ? defaultGenerator(site) : compileHint(f.hint, f.params, site));
   } catch (e) {
     if (e instanceof HintError) throw new SchemaError(e.message);
     throw e;

@@ -11,7 +11,7 @@
  * const status = field.enum(['available', 'discontinued']);
  */
 import * as t from 'io-ts';
-import type { FieldType } from './generator';
+import type { FieldType, Generate } from './generator';
 
 // ---------------------------------------------------------------------------------------------
 // codecs
@@ -67,6 +67,8 @@ export interface FieldDef<T = unknown> {
   /** Entity state only: copy the initial value from this field of the source event. */
   readonly fromField: string | undefined;
   readonly description: string | undefined;
+  /** A ready-made generator (front ends that compile their own, e.g. YAML configs); wins over `hint`. */
+  readonly generate: Generate | undefined;
 }
 
 /** Options every field constructor takes. Unknown keys are the hint's parameters. */
@@ -85,6 +87,8 @@ export interface FieldOptions<T> {
   readonly default?: T | null;
   readonly fromField?: string;
   readonly description?: string;
+  /** A ready-made generator instead of a hint (for front ends that compile their own). */
+  readonly generate?: Generate;
   readonly [param: string]: unknown;
 }
 
@@ -94,7 +98,7 @@ export type ValueOf<F> = F extends FieldDef<infer T> ? T : never;
 type Nullable<O, T> = O extends { readonly nullable: true } ? T | null : O extends { readonly default: null } ? T | null : T;
 
 const KNOWN_OPTIONS = new Set([
-  'faker', 'args', 'params', 'primaryKey', 'nullable', 'nullProbability', 'ref', 'default', 'fromField', 'description',
+  'faker', 'args', 'params', 'primaryKey', 'nullable', 'nullProbability', 'ref', 'default', 'fromField', 'description', 'generate',
 ]);
 
 /** A field definition that cannot be built. */
@@ -112,6 +116,9 @@ const make = <T>(type: FieldType, options: FieldOptions<unknown> = {}, codecOver
     throw new FieldError(`nullProbability must be between 0 and 1, got ${nullProbability}`);
   }
   if (nullProbability > 0 && !nullable) throw new FieldError('nullProbability needs nullable: true');
+  if (options.generate !== undefined && (typeof options.generate !== 'function' || options.faker !== undefined)) {
+    throw new FieldError('generate must be a function, and cannot be combined with a faker hint');
+  }
   const base = codecOverride ?? CODECS[type];
   const codec = (nullable ? t.union([base, t.null]) : base) as unknown as t.Type<T, unknown, unknown>;
   const hasDefault = 'default' in options && options.default !== undefined;
@@ -132,6 +139,7 @@ const make = <T>(type: FieldType, options: FieldOptions<unknown> = {}, codecOver
     default: options.default as T | undefined,
     fromField: options.fromField,
     description: options.description,
+    generate: options.generate,
   };
 };
 

@@ -24,7 +24,6 @@ import { event } from '../../schema/event';
 import type { FieldDef } from '../../schema/field';
 import { field as fieldCtor } from '../../schema/field';
 import type { FieldType, GenContext } from '../../schema/generator';
-import { defaultGenerator, registerGenerator } from '../../schema/generatorRegistry';
 import { SYSTEM_FIELDS } from '../../core/simEvent';
 import type { Action, SetState } from '../../flows/actions';
 import { newEvent, select, setState, wait } from '../../flows/actions';
@@ -41,14 +40,6 @@ import { toJs, type YNode } from './yamlTree';
 // plugging compiled producers into field definitions
 // ---------------------------------------------------------------------------------------------
 
-/**
- * The registry name under which compiled YAML producers are plugged into field definitions
- * (`params.generate`). Used without that parameter it behaves like a field without a hint.
- */
-export const COMPILED_HINT = 'deep_faker.yaml_compiled';
-registerGenerator(COMPILED_HINT, (params, site) =>
-  typeof params.generate === 'function' ? (params.generate as (g: GenContext) => unknown) : defaultGenerator(site));
-
 const FIELD_CTORS: Record<FieldType, (o: Record<string, unknown>) => FieldDef<any>> = {
   string: (o) => fieldCtor.string(o),
   int: (o) => fieldCtor.int(o),
@@ -60,7 +51,7 @@ const FIELD_CTORS: Record<FieldType, (o: Record<string, unknown>) => FieldDef<an
 
 /** A field definition generating with `generate`. */
 const pluggedField = (type: FieldType, nullable: boolean, generate: (g: GenContext) => unknown, description?: string): FieldDef<any> =>
-  FIELD_CTORS[type]({ faker: COMPILED_HINT, params: { generate }, nullable, ...(description === undefined ? {} : { description }) });
+  FIELD_CTORS[type]({ generate, nullable, ...(description === undefined ? {} : { description }) });
 
 /**
  * Standalone generators for an event's fields (used by the engine when it builds a payload
