@@ -52,8 +52,8 @@ export { simulation, Simulation } from './simulation';
 export type { SimulationOptions } from './simulation';
 
 // runtime
-export { simulate, runSimulation, RunError } from './runtime/runSimulation';
-export type { SimulateOptions, RunOptions, RunSummary } from './runtime/runSimulation';
+export { simulate, runSimulation, runStream, RunError } from './runtime/runSimulation';
+export type { SimulateOptions, RunOptions, RunSummary, RunStreamOptions, StreamRun } from './runtime/runSimulation';
 export { FlowControl } from './runtime/flowControl';
 export { onVirtualTime } from './runtime/onVirtualTime';
 
@@ -83,3 +83,16 @@ export { loadConfig } from './config/yaml/loadConfig';
 export type { LoadResult, LoadOptions } from './config/yaml/loadConfig';
 export { formatConfigError, ConfigErrors } from './config/yaml/configError';
 export type { ConfigError } from './config/yaml/configError';
+
+// Stories (seed 003 format): scheduled events with field expressions
+export { loadStory, isStoryText } from './config/story/loadStory';
+export type { LoadStoryResult, LoadStoryOptions } from './config/story/loadStory';
+export { streamStory, loadStoryOrThrow, StoryStream } from './config/story/streamStory';
+export type { StreamStoryOptions } from './config/story/streamStory';
+export { runStory } from './config/story/runStory';
+export type { RunStoryOptions } from './config/story/runStory';
+export { playStory, StoryError } from './config/story/playStory';
+export type { StoryEvent, StoryPayload, PlayStoryOptions } from './config/story/playStory';
+export { EventGenerator } from './config/story/eventGenerator';
+export type { GeneratorContext } from './config/story/eventGenerator';
+export type { Story, EventDef, Frequency } from './config/story/compileStory';

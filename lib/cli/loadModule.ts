@@ -15,6 +15,7 @@ import { loadConfig } from '../config/yaml/loadConfig';
 import { formatConfigError } from '../config/yaml/configError';
 import { ModelError, locate } from './modelError';
 import { UsageError } from './parseOutput';
+import { isStoryFile } from '../config/story/loadStory';
 
 /** What a module provides. */
 export interface LoadedModule {
@@ -30,6 +31,10 @@ const isModel = (x: unknown): x is SimulationModel & { outputs?: unknown } =>
 /** Loads `file` (an absolute path). */
 export const loadModule = (file: string): LoadedModule => {
   if (!fs.existsSync(file)) throw new UsageError(`no such file: ${path.relative(process.cwd(), file) || file}`);
+  if (isStoryFile(file)) {
+    // Stories are schedules, not simulation models: `deep-faker run` plays them with runStory.
+    throw new ModelError(`${path.relative(process.cwd(), file) || file} is a story (seed 003): run it with "deep-faker run" or runStory(), not as a simulation model`);
+  }
   if (/\.ya?ml$/i.test(file)) {
     const loaded = loadConfig(file);
     if (!loaded.ok) throw new ModelError(loaded.errors.map(formatConfigError).join('\n'));

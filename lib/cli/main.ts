@@ -17,7 +17,8 @@
 import { parseArgs } from 'node:util';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Subject } from 'rxjs';
+import { type Observable, Subject } from 'rxjs';
+import type { RunStats } from '../engine/runStats';
 import type { SimulationModel, SimulationSettings } from '../engine/model';
 import type { SinkOperator } from '../sinks/sink';
 import { isBrokenPipe } from '../sinks/toStdout';
@@ -31,14 +32,18 @@ import { ModelError, locate } from './modelError';
 import { UsageError, outputOperator, parseOutput } from './parseOutput';
 import { formatSummary } from './formatSummary';
 import { progressReporter } from './progressReporter';
+import { isStoryFile, loadStory } from '../config/story/loadStory';
+import { runStory } from '../config/story/runStory';
+import { debugEnabled } from '../config/story/streamStory';
 
 /** Usage text. */
 export const USAGE = `Usage: deep-faker <command> [options]
 
 Commands:
   run <file>        Run a simulation: a module (.ts or .js exporting a Simulation as default or
-                    "sim") or a YAML configuration (.yaml, .yml)
-  validate <file>   Check a YAML configuration: prints "ok", or every error (exit code 2)
+                    "sim"), a YAML configuration (.yaml, .yml) or a story (YAML with org_id,
+                    start_date and events; recognised from its content)
+  validate <file>   Check a YAML configuration or story: prints "ok", or every error (exit code 2)
 
 Options of run:
   -o, --output <spec>        stdout | stdout:json_pretty | file:PATH | kafka:BROKERS[?topic=T]
@@ -50,7 +55,8 @@ Options of run:
       --start <iso|now>      virtual start time
       --time-multiplier <x>  pace against the wall clock (1 = real time); default as fast as possible
   -q, --quiet                no summary or progress on stderr
-      --debug                stack traces for errors
+      --debug                stack traces for errors; for stories, also the scheduling and
+                             expression debug lines (like DEBUG=deep-faker:*)
   -h, --help                 this help
 `;
 
@@ -124,7 +130,8 @@ const validateCommand = (args: ReadonlyArray<string>, io: CliIO, say: (t: string
   const file = path.resolve(io.cwd, files[0]);
   if (!/\.ya?ml$/i.test(file)) throw new UsageError(`validate checks YAML configurations (.yaml, .yml), got ${files[0]}`);
   if (!fs.existsSync(file)) throw new UsageError(`no such file: ${files[0]}`);
-  const loaded = loadConfig(file, { file: path.relative(io.cwd, file) || file });
+  const name = path.relative(io.cwd, file) || file;
+  const loaded = isStoryFile(file) ? loadStory(file, { file: name }) : loadConfig(file, { file: name });
   if (loaded.ok) {
     (io.stdout ?? process.stdout).write('ok\n');
     return 0;
@@ -178,6 +185,9 @@ const runCommand = async (args: ReadonlyArray<string>, io: CliIO, say: (t: strin
     throw new UsageError(`--start: expected an ISO-8601 date-time or "now", got "${values.start}"`);
   }
 
+  if (isStoryFile(file)) {
+    return runStoryFile(file, { outputs, seed, totalEvents, timeMultiplier, duration: values.duration, start: values.start, quiet: values.quiet === true, debug: values.debug === true }, io, say);
+  }
   const loaded = loadModule(file);
   const overrides: Partial<Record<keyof SimulationSettings, unknown>> = {};
   if (seed !== undefined) overrides.seed = seed;
@@ -187,7 +197,31 @@ const runCommand = async (args: ReadonlyArray<string>, io: CliIO, say: (t: strin
   if (timeMultiplier !== undefined) overrides.timeMultiplier = timeMultiplier;
   const model: SimulationModel = { ...loaded.model, settings: { ...loaded.model.settings, ...overrides } as SimulationSettings };
   const sinks = outputs ?? (loaded.outputs.length > 0 ? [...loaded.outputs] : [outputOperator({ _tag: 'Stdout', format: 'json' })]);
+  return runReporting(
+    io,
+    say,
+    { quiet: values.quiet === true, debug: values.debug === true },
+    (stop, onProgress) =>
+      runSimulation(model, { outputs: sinks, stop, onProgress }).catch((e: unknown) => {
+        throw e instanceof RunError ? e : toModelError(e, file);
+      }),
+    (cause) => ({ message: describeFailure(cause, file), code: isModelMistake(cause) ? 2 : 1 }),
+  );
+};
 
+/**
+ * Runs something into outputs with what every `run` does around it: SIGINT/SIGTERM stop
+ * generation (outputs flush; a second signal exits at once), a progress line, the summary on
+ * stderr, exit codes 0 / 1 (or what `failure` says) / 130, and a quiet exit when the reader of
+ * stdout went away.
+ */
+const runReporting = async (
+  io: CliIO,
+  say: (t: string) => void,
+  flags: { readonly quiet: boolean; readonly debug: boolean },
+  run: (stop: Observable<void>, onProgress: ((stats: RunStats) => void) | undefined) => Promise<RunSummary>,
+  failure: (cause: unknown) => { readonly message: string; readonly code: number },
+): Promise<number> => {
   const stop = new Subject<void>();
   let interrupted = false;
   const onSignal = (): void => {
@@ -202,25 +236,63 @@ const runCommand = async (args: ReadonlyArray<string>, io: CliIO, say: (t: strin
   };
   io.signals?.on('SIGINT', onSignal);
   io.signals?.on('SIGTERM', onSignal);
-  const quiet = values.quiet === true;
-  const progress = quiet ? undefined : progressReporter(io.stderr);
+  const progress = flags.quiet ? undefined : progressReporter(io.stderr);
   try {
-    const summary = await runSimulation(model, { outputs: sinks, stop, onProgress: progress?.update });
+    const summary = await run(stop, progress?.update);
     progress?.done();
-    if (!quiet) say(formatSummary(summary, interrupted ? 'interrupted' : 'done'));
+    if (!flags.quiet) say(formatSummary(summary, interrupted ? 'interrupted' : 'done'));
     return interrupted ? 130 : 0;
   } catch (e) {
     progress?.done();
-    if (!(e instanceof RunError)) throw toModelError(e, file);
+    if (!(e instanceof RunError)) throw e;
     if (isBrokenPipe(e.cause)) return 0; // `deep-faker run … | head`: the reader went away
-    say(`deep-faker: ${describeFailure(e.cause, file)}`);
-    if (values.debug === true && e.cause instanceof Error) say(e.cause.stack ?? '');
-    if (!quiet) say(formatSummary(e.summary as RunSummary, 'failed'));
-    return isModelMistake(e.cause) ? 2 : 1;
+    const { message, code } = failure(e.cause);
+    say(`deep-faker: ${message}`);
+    if (flags.debug && e.cause instanceof Error) say(e.cause.stack ?? '');
+    if (!flags.quiet) say(formatSummary(e.summary as RunSummary, 'failed'));
+    return code;
   } finally {
     io.signals?.off('SIGINT', onSignal);
     io.signals?.off('SIGTERM', onSignal);
   }
+};
+
+interface StoryRunFlags {
+  readonly outputs: SinkOperator[] | undefined;
+  readonly seed: number | undefined;
+  readonly totalEvents: number | undefined;
+  readonly timeMultiplier: number | undefined;
+  readonly duration: string | undefined;
+  readonly start: string | undefined;
+  readonly quiet: boolean;
+  readonly debug: boolean;
+}
+
+/** `run story.yaml`: a seed-003 story into the outputs (default stdout), with the same summary and exit codes. */
+const runStoryFile = async (file: string, flags: StoryRunFlags, io: CliIO, say: (t: string) => void): Promise<number> => {
+  const loaded = loadStory(file, { file: path.relative(io.cwd, file) || file });
+  if (!loaded.ok) throw new ModelError(loaded.errors.map(formatConfigError).join('\n'));
+  const sinks = flags.outputs ?? [outputOperator({ _tag: 'Stdout', format: 'json' })];
+  const debug = flags.debug || debugEnabled(process.env.DEBUG) ? (line: string) => say(line) : false;
+  return runReporting(
+    io,
+    say,
+    flags,
+    (stop, onProgress) =>
+      runStory(loaded.story, {
+        outputs: sinks,
+        seed: flags.seed,
+        totalEvents: flags.totalEvents,
+        timeMultiplier: flags.timeMultiplier,
+        duration: flags.duration === undefined ? undefined : parseDuration(flags.duration),
+        // "now" is resolved here, at the edge.
+        start: flags.start === 'now' ? Date.now() : flags.start,
+        debug,
+        stop,
+        onProgress,
+      }),
+    (cause) => ({ message: cause instanceof Error ? cause.message : String(cause), code: 1 }),
+  );
 };
 
 const MODEL_ERRORS = new Set(['SchemaError', 'SettingsError', 'FieldError', 'HintError', 'DurationError']);

@@ -14,6 +14,7 @@ import type { Observable } from 'rxjs';
 import { ReplaySubject, takeUntil, tap } from 'rxjs';
 import type { SimEvent } from '../core/simEvent';
 import type { SimulationModel } from '../engine/model';
+import type { EntityStore } from '../entities/entityStore';
 import type { RunStats } from '../engine/runStats';
 import { createRunStats } from '../engine/runStats';
 import type { Env } from '../engine/simulate';
@@ -105,8 +106,28 @@ const defaultHighWaterMark = (outputs: ReadonlyArray<SinkOperator>): number => {
   return mark > 0 ? mark : DEFAULT_HIGH_WATER_MARK;
 };
 
-/** Runs a simulation into its outputs; resolves with the summary once every output has flushed. */
-export const runSimulation = (model: SimulationModel, options: RunOptions = {}): Promise<RunSummary> => {
+/** What `runStream` hands the stream it runs: the counters to fill and the flow control to obey. */
+export interface StreamRun {
+  readonly stats: RunStats;
+  readonly flowControl: FlowControl;
+  /** Outputs that want the run's entity store (e.g. `toMySQL({ entityTables })`) get it here. */
+  readonly onStore: (store: EntityStore) => void;
+}
+
+/** Options of `runStream`: where the events go and how the run is bounded. */
+export type RunStreamOptions = Pick<RunOptions, 'outputs' | 'highWaterMark' | 'stop' | 'onProgress'>;
+
+/**
+ * Runs any event stream into outputs, the way `runSimulation` runs a model: events in flight
+ * bounded by flow control (the stream calls `flowControl.emitted()` per event and waits when it
+ * says so), every output flushed, a `RunSummary` from the counters the stream fills (a
+ * `RunError` carrying it when the stream or an output fails). Front ends that do not compile to
+ * a `SimulationModel` (stories) run through it.
+ *
+ * @example
+ * const summary = await runStream(({ stats, flowControl }) => myEvents(stats, flowControl), { outputs: [toStdout()] });
+ */
+export const runStream = (events$: (run: StreamRun) => Observable<SimEvent>, options: RunStreamOptions = {}): Promise<RunSummary> => {
   const outputs = options.outputs ?? [];
   const stats = createRunStats();
   const flowControl = new FlowControl(options.highWaterMark ?? defaultHighWaterMark(outputs));
@@ -125,16 +146,10 @@ export const runSimulation = (model: SimulationModel, options: RunOptions = {}):
     wallMs: Math.round(performance.now() - wallStart),
     outputs: outputs.map((o, i) => ({ name: o.sinkName, accepted: o.stats.accepted - acceptedBefore[i] })),
   });
-  let events = simulate(model, {
-    seed: options.seed,
-    now: options.now,
-    timeMultiplier: options.timeMultiplier,
-    stats,
-    flowControl,
-    onStore: (store) => {
-      for (const o of outputs) o.onStore?.(store);
-    },
-  }).pipe(takeUntil(stop));
+  const onStore = (store: EntityStore): void => {
+    for (const o of outputs) o.onStore?.(store);
+  };
+  let events = events$({ stats, flowControl, onStore }).pipe(takeUntil(stop));
   for (const o of outputs) events = events.pipe(o);
   const onProgress = options.onProgress;
   return new Promise<RunSummary>((resolve, reject) => {
@@ -155,3 +170,11 @@ export const runSimulation = (model: SimulationModel, options: RunOptions = {}):
     });
   });
 };
+
+/** Runs a simulation into its outputs; resolves with the summary once every output has flushed. */
+export const runSimulation = (model: SimulationModel, options: RunOptions = {}): Promise<RunSummary> =>
+  runStream(
+    ({ stats, flowControl, onStore }) =>
+      simulate(model, { seed: options.seed, now: options.now, timeMultiplier: options.timeMultiplier, stats, flowControl, onStore }),
+    options,
+  );

@@ -9,8 +9,7 @@
  * if (!loaded.ok) throw new Error(loaded.errors.map(formatConfigError).join('\n'));
  * await loaded.simulation.run();
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { readSource } from '../source';
 import type { EntityType } from '../../entities/entity';
 import type { Action, Select } from '../../flows/actions';
 import { select } from '../../flows/actions';
@@ -43,23 +42,14 @@ const ROOT_KEYS = ['version', 'simulation_settings', 'schemas', 'entities', 'eve
 const SETTINGS_KEYS = ['duration', 'total_events', 'initial_entity_counts', 'time_progression', 'random_seed', 'concurrent_sessions'];
 
 /** Whether `s` is YAML text rather than a path. */
-const isText = (s: string): boolean => s.includes('\n') || (!/\.ya?ml$/i.test(s) && s.includes(':'));
-
 /**
  * Loads a YAML configuration: a path to a `.yaml` / `.yml` file, or the document's text.
  * Never throws for a mistake in the document: they come back as `errors`.
  */
 export const loadConfig = (pathOrText: string, options: LoadOptions = {}): LoadResult => {
-  let source = pathOrText;
-  let file = options.file ?? 'config.yaml';
-  if (!isText(pathOrText)) {
-    file = options.file ?? path.relative(process.cwd(), pathOrText);
-    try {
-      source = fs.readFileSync(pathOrText, 'utf8');
-    } catch (e) {
-      return { ok: false, errors: [{ file, line: 1, col: 1, path: '', message: `cannot read the file: ${(e as Error).message}` }] };
-    }
-  }
+  const src = readSource(pathOrText, options.file, 'config.yaml');
+  if (!src.ok) return src;
+  const { text: source, file } = src;
   const problems = new Problems(file, source);
   const root = parseYamlTree(source, problems);
   const simulation = root === undefined ? undefined : compileDocument(root, problems);

@@ -1,0 +1,42 @@
+/**
+ * `runStory`: a story into outputs, like `runSimulation` for a model — virtual time driven on the
+ * event loop (as fast as possible or paced), events in flight bounded by flow control, every
+ * output flushed, and the same `RunSummary` (sessions are all 0: a story has none).
+ *
+ * It is `runStream` (lib/runtime) around the story's event stream.
+ *
+ * @example
+ * const summary = await runStory('scenarios/saas.story.yaml', { outputs: [toFile('out/story.jsonl')] });
+ */
+import type { Observable } from 'rxjs';
+import type { RunStats } from '../../engine/runStats';
+import type { RunSummary } from '../../runtime/runSimulation';
+import { runStream } from '../../runtime/runSimulation';
+import type { SinkOperator } from '../../sinks/sink';
+import type { Story } from './compileStory';
+import type { SimEvent } from '../../core/simEvent';
+import type { StreamStoryOptions } from './streamStory';
+import { loadStoryOrThrow, storyEvents } from './streamStory';
+
+/** Options of `runStory`. */
+export interface RunStoryOptions extends Omit<StreamStoryOptions, 'scheduler' | 'stats' | 'highWaterMark'> {
+  readonly outputs?: ReadonlyArray<SinkOperator>;
+  /** Most events generated but not yet accepted by every output (default as `runSimulation`'s). */
+  readonly highWaterMark?: number;
+  /** Completing or emitting stops generation early; outputs still flush (e.g. on SIGINT). */
+  readonly stop?: Observable<unknown>;
+  /** Called with the counters after every event accepted by all outputs. */
+  readonly onProgress?: (stats: RunStats) => void;
+}
+
+/** Runs a story (a path, YAML text, or a loaded `Story`) into its outputs; resolves with the summary. */
+export const runStory = (story: string | Story, options: RunStoryOptions = {}): Promise<RunSummary> => {
+  const s = typeof story === 'string' ? loadStoryOrThrow(story, options) : story;
+  const { outputs, stop, onProgress, highWaterMark, ...streamOptions } = options;
+  return runStream(({ stats, flowControl }) => storyEvents(s, { ...streamOptions, stats }, flowControl) as Observable<SimEvent>, {
+    outputs,
+    stop,
+    onProgress,
+    highWaterMark,
+  });
+};

@@ -1,0 +1,194 @@
+/**
+ * `streamStory(pathOrText, options?)`: a story as a cold `Observable<StoryEvent>` that is also an
+ * async iterable — the seed's `for event in stream_story("stories/basic.yaml")`:
+ *
+ * ```ts
+ * for await (const e of streamStory('scenarios/saas.story.yaml')) process(e);
+ * streamStory('scenarios/saas.story.yaml').pipe(filter((e) => e.source === 'stripe')).subscribe(…);
+ * ```
+ *
+ * Without `options.scheduler` each subscription runs on its own virtual-time scheduler driven by
+ * the event loop (as fast as possible, or paced with `timeMultiplier`); `for await` holds the run
+ * back while more than `highWaterMark` events wait to be consumed. With `options.scheduler` (a
+ * `TestScheduler` in marble specs) events are emitted on it and nothing drives it for you.
+ *
+ * A story with mistakes throws `ConfigErrors` (every error, `file:line:col path: message`) when
+ * `streamStory` is called; an event that cannot be made (a `switch` without a matching case)
+ * ends the stream with a `StoryError` naming file, line, column, field and occurrence.
+ *
+ * Debug lines (`deep-faker:story …`: the schedule, each event, each field's expression and value,
+ * each ref's choice) go to `options.debug`: a function, `true` for stderr, or by default stderr
+ * when the `DEBUG` environment variable matches `deep-faker:story` (`DEBUG=deep-faker:*`).
+ *
+ * @example
+ * const events = await lastValueFrom(streamStory(text, { seed: 7 }).pipe(toArray()));
+ */
+import type { Observable, SchedulerLike } from 'rxjs';
+import { Observable as RxObservable, tap } from 'rxjs';
+import { ConfigErrors } from '../yaml/configError';
+import { FlowControl } from '../../runtime/flowControl';
+import { onVirtualTime } from '../../runtime/onVirtualTime';
+import type { RunStats } from '../../engine/runStats';
+import type { Story } from './compileStory';
+import type { LoadStoryOptions } from './loadStory';
+import { loadStory } from './loadStory';
+import type { StoryEvent } from './playStory';
+import { playStory } from './playStory';
+import { parseStoryDate } from './zonedTime';
+
+/** Options of `streamStory`. */
+export interface StreamStoryOptions extends LoadStoryOptions {
+  /** Run on this scheduler (e.g. `TestScheduler`); default: a fresh one driven by the event loop. */
+  readonly scheduler?: SchedulerLike;
+  /** Default: the story's `seed`, else 0. */
+  readonly seed?: number;
+  /** Overrides start_date: ISO-8601 (local to the story's zone without an offset) or epoch ms. */
+  readonly start?: string | number;
+  /** An extra bound on virtual time from the start, in ms (the CLI parses `--duration 10d`). */
+  readonly duration?: number;
+  /** Stop after this many events. */
+  readonly totalEvents?: number;
+  /** Pace against the wall clock (1 = real time); default as fast as possible. */
+  readonly timeMultiplier?: number;
+  /** Most events buffered for a slow `for await` consumer before the run waits (default 1000). */
+  readonly highWaterMark?: number;
+  /** Debug lines: a function, `true` for stderr, `false` for none; default from `DEBUG`. */
+  readonly debug?: boolean | ((line: string) => void);
+  /** Counters to fill while running (used by `runStory`). */
+  readonly stats?: RunStats;
+}
+
+/** A story's events: an Observable you can also `for await`. */
+export class StoryStream extends RxObservable<StoryEvent> implements AsyncIterable<StoryEvent> {
+  constructor(private readonly open: (flowControl: FlowControl | undefined) => Observable<StoryEvent>, private readonly highWaterMark = 1_000) {
+    super((subscriber) => open(undefined).subscribe(subscriber));
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<StoryEvent> {
+    const flow = new FlowControl(this.highWaterMark);
+    const buffer: StoryEvent[] = [];
+    let head = 0;
+    let done = false;
+    let failure: { readonly error: unknown } | undefined;
+    let waiting: { resolve: (r: IteratorResult<StoryEvent>) => void; reject: (e: unknown) => void } | undefined;
+    const subscription = this.open(flow).subscribe({
+      next: (e) => {
+        if (waiting !== undefined) {
+          const w = waiting;
+          waiting = undefined;
+          flow.acked();
+          w.resolve({ value: e, done: false });
+        } else buffer.push(e);
+      },
+      error: (error: unknown) => {
+        failure = { error };
+        if (waiting !== undefined) waiting.reject(error);
+        waiting = undefined;
+      },
+      complete: () => {
+        done = true;
+        if (waiting !== undefined) waiting.resolve({ value: undefined, done: true });
+        waiting = undefined;
+      },
+    });
+    const finish = (): Promise<IteratorResult<StoryEvent>> => {
+      subscription.unsubscribe();
+      done = true;
+      buffer.length = 0;
+      head = 0;
+      return Promise.resolve({ value: undefined, done: true });
+    };
+    return {
+      next: () => {
+        if (head < buffer.length) {
+          const value = buffer[head++];
+          if (head > 1024 && head * 2 > buffer.length) {
+            buffer.splice(0, head);
+            head = 0;
+          }
+          flow.acked();
+          return Promise.resolve({ value, done: false });
+        }
+        if (failure !== undefined) return Promise.reject(failure.error);
+        if (done) return Promise.resolve({ value: undefined, done: true });
+        return new Promise((resolve, reject) => {
+          waiting = { resolve, reject };
+        });
+      },
+      return: finish,
+    };
+  }
+}
+
+/** Whether a `DEBUG` value (`deep-faker:*`, `*`, `a,b`, `-x`) enables `namespace`. */
+export const debugEnabled = (spec: string | undefined, namespace = 'deep-faker:story'): boolean => {
+  if (spec === undefined || spec.trim() === '') return false;
+  let on = false;
+  for (const raw of spec.split(/[\s,]+/)) {
+    if (raw === '') continue;
+    const negate = raw.startsWith('-');
+    const pattern = new RegExp(`^${(negate ? raw.slice(1) : raw).replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+    if (pattern.test(namespace)) on = !negate;
+  }
+  return on;
+};
+
+const toStderr = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+/** The debug sink for an option value (reads `DEBUG` when it is undefined). */
+export const debugSink = (debug: StreamStoryOptions['debug']): ((line: string) => void) | undefined => {
+  if (typeof debug === 'function') return debug;
+  if (debug === true) return toStderr;
+  if (debug === false) return undefined;
+  return debugEnabled(process.env.DEBUG) ? toStderr : undefined;
+};
+
+/** Resolves a start override against the story's zone. */
+const startOf = (story: Story, start: string | number | undefined): number | undefined => {
+  if (start === undefined) return undefined;
+  if (typeof start === 'number') return start;
+  const parsed = parseStoryDate(start, story.zone);
+  if (parsed === undefined) throw new RangeError(`start: expected an ISO-8601 date or date-time, got ${JSON.stringify(start)}`);
+  return parsed.ms;
+};
+
+/** Loads a story or throws `ConfigErrors` with every mistake. */
+export const loadStoryOrThrow = (pathOrText: string, options: LoadStoryOptions = {}): Story => {
+  const loaded = loadStory(pathOrText, options);
+  if (!loaded.ok) throw new ConfigErrors(loaded.errors);
+  return loaded.story;
+};
+
+/**
+ * The events of a loaded story with an optional flow control: on `options.scheduler`, or on a
+ * fresh virtual-time scheduler driven by the event loop that waits while `flowControl` is paused
+ * (each event counts as emitted; the consumer acknowledges).
+ */
+export const storyEvents = (story: Story, options: StreamStoryOptions = {}, flowControl?: FlowControl): Observable<StoryEvent> => {
+  const start = startOf(story, options.start) ?? story.start;
+  const play = {
+    seed: options.seed,
+    start,
+    end: options.duration === undefined ? undefined : start + options.duration,
+    totalEvents: options.totalEvents,
+    debug: debugSink(options.debug),
+    stats: options.stats,
+  };
+  if (options.scheduler !== undefined) return playStory(story, { ...play, scheduler: options.scheduler });
+  return onVirtualTime(
+    (virtual) => {
+      const events = playStory(story, { ...play, scheduler: virtual });
+      return flowControl === undefined ? events : events.pipe(tap(() => flowControl.emitted()));
+    },
+    { startTime: start, timeMultiplier: options.timeMultiplier, flowControl },
+  );
+};
+
+/** The events of a story (a path, YAML text, or a loaded `Story`). */
+export const streamStory = (story: string | Story, options: StreamStoryOptions = {}): StoryStream => {
+  const s = typeof story === 'string' ? loadStoryOrThrow(story, options) : story;
+  startOf(s, options.start); // a bad start fails now, not on subscribe
+  return new StoryStream((flowControl) => storyEvents(s, options, flowControl), options.highWaterMark);
+};
