@@ -96,3 +96,23 @@ export type { StoryEvent, StoryPayload, PlayStoryOptions } from './config/story/
 export { EventGenerator } from './config/story/eventGenerator';
 export type { GeneratorContext } from './config/story/eventGenerator';
 export type { Story, EventDef, Frequency } from './config/story/compileStory';
+
+// delivery realism (before the sinks)
+export { delivery, deliveryStages, DEFAULT_REORDER_WINDOW } from './delivery/delivery';
+export type { DeliveryOptions } from './delivery/delivery';
+export { withIngestTime, isLate, ingestTimeFor } from './delivery/withIngestTime';
+export type { WithIngestTimeOptions } from './delivery/withIngestTime';
+export { INGEST_TIME, ingestTimeOf, hasIngestTime, setField } from './delivery/deliveryMeta';
+export { deliverInIngestOrder, reorderStats } from './delivery/deliverInIngestOrder';
+export type { DeliverInIngestOrderOptions, ReorderStats } from './delivery/deliverInIngestOrder';
+export { outOfOrder } from './delivery/outOfOrder';
+export type { OutOfOrderOptions } from './delivery/outOfOrder';
+export { holdBack, holdBackStats } from './delivery/holdBack';
+export type { HoldBackStats } from './delivery/holdBack';
+export { duplicates } from './delivery/duplicates';
+export type { DuplicatesOptions } from './delivery/duplicates';
+export { schemaVersions } from './delivery/schemaVersions';
+export type { SchemaVersion, SchemaVersionsOptions } from './delivery/schemaVersions';
+export { canonicalJson } from './delivery/canonicalJson';
+export { withChecksum, checksumOf, payloadOf, DELIVERY_FIELDS } from './delivery/withChecksum';
+export type { WithChecksumOptions } from './delivery/withChecksum';
