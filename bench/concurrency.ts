@@ -12,7 +12,7 @@ import { field } from '../lib/schema/field';
 import { newEvent, wait } from '../lib/flows/actions';
 import type { SimulationModel } from '../lib/engine/model';
 import type { BenchCase, CaseResult, Section } from './measure';
-import { TIMING_HEADER, fixed, furthestRatio, int, markdownTable, rate, runEngine, sampleRss, scaled, timingCells } from './measure';
+import { TIMING_HEADER, fixed, furthestRatio, int, markdownTable, runEngine, sampleRss, scaled, timingCells, ratiosTo } from './measure';
 
 const Step = event('Step', {
   step: field.int(),
@@ -50,9 +50,7 @@ export const concurrency: Section = {
   optIn: false,
   cases: (scale) => FLOWS.map((n) => flowsCase(n, scaled(500_000, scale))),
   report: (results) => {
-    const base = results.find((r) => r.extra.nFlows === FLOWS[0]);
-    const baseRate = base === undefined ? NaN : rate(base.events, base.seconds);
-    const ratios = results.map((r) => rate(r.events, r.seconds) / baseRate);
+    const ratios = ratiosTo(results, (r) => r.extra.nFlows === FLOWS[0]);
     const table = markdownTable(
       ['case', 'events', ...TIMING_HEADER, 'ratio', 'peak RSS MB'],
       results.map((r, i) => [

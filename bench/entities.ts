@@ -21,7 +21,7 @@ import { event } from '../lib/schema/event';
 import { field } from '../lib/schema/field';
 import { simulation } from '../lib/simulation';
 import type { BenchCase, CaseResult, Section } from './measure';
-import { TIMING_HEADER, fixed, furthestRatio, int, markdownTable, rate, runEngine, sampleRss, scaled, timingCells } from './measure';
+import { TIMING_HEADER, fixed, furthestRatio, int, markdownTable, runEngine, sampleRss, scaled, timingCells, ratiosTo } from './measure';
 
 const Account = entity('Account', {
   source: null,
@@ -89,9 +89,7 @@ export const entities: Section = {
   optIn: false,
   cases: (scale) => COUNTS.map((n) => accountsCase(n, scaled(500_000, scale))),
   report: (results) => {
-    const base = results.find((r) => r.extra.accounts === COUNTS[0]);
-    const baseRate = base === undefined ? NaN : rate(base.events, base.seconds);
-    const ratios = results.map((r) => rate(r.events, r.seconds) / baseRate);
+    const ratios = ratiosTo(results, (r) => r.extra.accounts === COUNTS[0]);
     const table = markdownTable(
       ['case', 'events', 'setup s', ...TIMING_HEADER, 'ratio', 'peak RSS MB'],
       results.map((r, i) => [

@@ -257,6 +257,13 @@ export const percent = (part: number, whole: number): string => `${Math.round((p
 /** Events per second. */
 export const rate = (events: number, seconds: number): number => (seconds > 0 ? events / seconds : NaN);
 
+/** Each result's events/s relative to the first result that `isBase` picks (NaN without one). */
+export const ratiosTo = (results: ReadonlyArray<CaseResult>, isBase: (r: CaseResult) => boolean): number[] => {
+  const base = results.find(isBase);
+  const baseRate = base === undefined ? NaN : rate(base.events, base.seconds);
+  return results.map((r) => rate(r.events, r.seconds) / baseRate);
+};
+
 /** The timing columns every section shows, in order. */
 export const TIMING_HEADER: ReadonlyArray<string> = ['seconds', 'CPU s', 'GC %', 'events/s'];
 

@@ -51,12 +51,14 @@ interface LastVersion {
   readonly row: ReadonlyArray<unknown>;
 }
 
-/** Columns of the state tables of one entity type. */
+/** Names and columns of the state tables of one entity type. */
 interface Layout {
   readonly current: string;
   readonly history: string;
   readonly stateColumns: ReadonlyArray<Column>;
   readonly keyColumn: string;
+  readonly currentColumns: ReadonlyArray<Column>;
+  readonly historyColumns: ReadonlyArray<Column>;
 }
 
 export class EntityTables {
@@ -78,38 +80,35 @@ export class EntityTables {
           const f = type.state[n];
           return { name: n, type: f.type, nullable: true };
         });
-      l = { current: base, history: `${base}_history`, stateColumns, keyColumn: type.primaryKey };
+      const key: Column = { name: type.primaryKey, type: 'key', nullable: false };
+      const heldBy: Column = { name: 'held_by', type: 'key', nullable: true };
+      const validFrom: Column = { name: 'valid_from', type: 'datetime', nullable: false };
+      l = {
+        current: base,
+        history: `${base}_history`,
+        stateColumns,
+        keyColumn: type.primaryKey,
+        currentColumns: [key, ...stateColumns, heldBy, validFrom],
+        historyColumns: [
+          key,
+          { name: 'version', type: 'int', nullable: false },
+          ...stateColumns,
+          heldBy,
+          validFrom,
+          { name: 'valid_to', type: 'datetime', nullable: true },
+        ],
+      };
       this.layouts.set(type, l);
     }
     return l;
-  }
-
-  private currentColumns(l: Layout): Column[] {
-    return [
-      { name: l.keyColumn, type: 'key', nullable: false },
-      ...l.stateColumns,
-      { name: 'held_by', type: 'key', nullable: true },
-      { name: 'valid_from', type: 'datetime', nullable: false },
-    ];
-  }
-
-  private historyColumns(l: Layout): Column[] {
-    return [
-      { name: l.keyColumn, type: 'key', nullable: false },
-      { name: 'version', type: 'int', nullable: false },
-      ...l.stateColumns,
-      { name: 'held_by', type: 'key', nullable: true },
-      { name: 'valid_from', type: 'datetime', nullable: false },
-      { name: 'valid_to', type: 'datetime', nullable: true },
-    ];
   }
 
   /** Creates or checks the tables of `type` (once per writer). */
   async prepare(conn: Connection, type: EntityType<any>, create: boolean): Promise<void> {
     if (this.prepared.has(type)) return;
     const l = this.layout(type);
-    if (this.options.current) await ensureTable(conn, l.current, this.currentColumns(l), [l.keyColumn], create);
-    if (this.options.history) await ensureTable(conn, l.history, this.historyColumns(l), [l.keyColumn, 'version'], create);
+    if (this.options.current) await ensureTable(conn, l.current, l.currentColumns, [l.keyColumn], create);
+    if (this.options.history) await ensureTable(conn, l.history, l.historyColumns, [l.keyColumn, 'version'], create);
     this.prepared.add(type);
   }
 
@@ -130,7 +129,7 @@ export class EntityTables {
         const latest = new Map<string, EntityChange>();
         for (const c of list) latest.set(c.key, c);
         const rows = [...latest.values()].map((c) => [c.key, ...stateOf(c), c.heldBy, toSqlValue(new Date(c.at).toISOString(), 'datetime')]);
-        const names = this.currentColumns(l).map((c) => c.name);
+        const names = l.currentColumns.map((c) => c.name);
         statements.push(upsert(l.current, names, rows, names.slice(1)));
       }
       if (this.options.history) {
@@ -147,7 +146,7 @@ export class EntityTables {
           pending.set(c.key, { version, row });
         }
         for (const [key, v] of pending) updates.push([type, key, v]);
-        statements.push(upsert(l.history, this.historyColumns(l).map((c) => c.name), [...rows.values()], ['valid_to']));
+        statements.push(upsert(l.history, l.historyColumns.map((c) => c.name), [...rows.values()], ['valid_to']));
       }
     }
     return {

@@ -1,20 +1,41 @@
 /**
- * Comparing what a sink wrote into MySQL tables with the JSONL output of the same run.
+ * Comparing what a sink wrote (Kafka messages, MySQL rows) with the JSONL output of the same run.
  *
  * @example
  * await expectRowsEqualJsonl(conn, await tablesWithPrefix(conn, 'shop_'), readJsonl('out/run.jsonl'));
+ * expectMessagesEqualJsonl(await consumeAll(brokers, ['shop']), readJsonl('out/run.jsonl'));
  */
 import { expect } from 'chai';
-import * as fs from 'node:fs';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
+import type { Consumed } from './services';
 
-/** The events of a JSONL file, in file order. */
-export const readJsonl = (file: string): Record<string, unknown>[] =>
-  fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
+export { readJsonl } from './jsonlFiles';
+
+/**
+ * Every consumed message is the JSONL line of its event, exactly once, with an `event_type`
+ * header; messages of one key within one partition keep the order of the JSONL output.
+ */
+export const expectMessagesEqualJsonl = (consumed: ReadonlyArray<Consumed>, jsonl: ReadonlyArray<Record<string, unknown>>): void => {
+  const position = new Map(jsonl.map((e, i) => [e.event_id as string, i]));
+  const seen = new Set<string>();
+  const lastByKey = new Map<string, number>(); // topic/partition/key → last JSONL position
+  for (const m of consumed) {
+    const e = JSON.parse(m.value) as Record<string, unknown>;
+    const id = e.event_id as string;
+    if (seen.has(id)) expect.fail(`event ${id} consumed twice`);
+    seen.add(id);
+    const i = position.get(id);
+    if (i === undefined) expect.fail(`event ${id} is not in the JSONL output`);
+    if (m.value !== JSON.stringify(jsonl[i])) expect(m.value).to.equal(JSON.stringify(jsonl[i]));
+    if (m.headers.event_type !== e.event_type) expect(m.headers.event_type).to.equal(e.event_type);
+    if (m.key !== null) {
+      const k = `${m.topic}/${m.partition}/${m.key}`;
+      if ((lastByKey.get(k) ?? -1) > i) expect.fail(`key ${m.key}: event ${id} arrived after a later event of the same key`);
+      lastByKey.set(k, i);
+    }
+  }
+  expect(seen.size).to.equal(jsonl.length);
+};
 
 /** The column types (`DATA_TYPE`) of a table. */
 const columnTypes = async (conn: Connection, table: string): Promise<Map<string, string>> => {

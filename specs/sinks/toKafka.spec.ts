@@ -11,39 +11,13 @@ import { RunError, runSimulation } from '../../lib/runtime/runSimulation';
 import { toFile } from '../../lib/sinks/toFile';
 import { toKafka } from '../../lib/sinks/toKafka';
 import ecommerce from '../../scenarios/ecommerce';
-import type { Consumed } from '../helpers/services';
 import { consumeAll, kafkaBrokers, ownsKafka, startKafka, stopKafka, uniqueName } from '../helpers/services';
+import { expectMessagesEqualJsonl, readJsonl } from '../helpers/tables';
 
 const model = (totalEvents: number, seed = 11): SimulationModel => ({
   ...ecommerce,
   settings: { ...ecommerce.settings, totalEvents, duration: '3650d', startTime: '2025-01-01T00:00:00Z', seed },
 });
-
-const readJsonl = (file: string): Record<string, unknown>[] =>
-  fs.readFileSync(file, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
-
-/** Every consumed message once, equal to the JSONL line of the same event, and per-key order kept. */
-const expectSameAsJsonl = (consumed: ReadonlyArray<Consumed>, jsonl: ReadonlyArray<Record<string, unknown>>): void => {
-  const position = new Map(jsonl.map((e, i) => [e.event_id as string, i]));
-  const seen = new Set<string>();
-  const lastByKey = new Map<string, number>(); // partition/key → last JSONL position
-  for (const m of consumed) {
-    const e = JSON.parse(m.value) as Record<string, unknown>;
-    const id = e.event_id as string;
-    if (seen.has(id)) expect.fail(`event ${id} consumed twice`);
-    seen.add(id);
-    const i = position.get(id);
-    if (i === undefined) expect.fail(`event ${id} is not in the JSONL output`);
-    if (m.value !== JSON.stringify(jsonl[i])) expect(m.value).to.equal(JSON.stringify(jsonl[i]));
-    if (m.headers.event_type !== e.event_type) expect(m.headers.event_type).to.equal(e.event_type);
-    if (m.key !== null) {
-      const k = `${m.topic}/${m.partition}/${m.key}`;
-      if ((lastByKey.get(k) ?? -1) > i) expect.fail(`key ${m.key}: event ${id} arrived after a later event of the same key`);
-      lastByKey.set(k, i);
-    }
-  }
-  expect(seen.size).to.equal(jsonl.length);
-};
 
 describe('toKafka (real broker)', function () {
   this.timeout(240_000);
@@ -69,7 +43,7 @@ describe('toKafka (real broker)', function () {
     ]);
     const consumed = await consumeAll(brokers, [shop, orders]);
     const jsonl = readJsonl(file);
-    expectSameAsJsonl(consumed, jsonl);
+    expectMessagesEqualJsonl(consumed, jsonl);
     const inOrders = consumed.filter((m) => m.topic === orders);
     expect(inOrders.length).to.equal(summary.eventsByType.OrderCompleted);
     expect(inOrders.every((m) => m.headers.event_type === 'OrderCompleted')).to.equal(true);
@@ -94,7 +68,7 @@ describe('toKafka (real broker)', function () {
       ],
     });
     const consumed = await consumeAll(brokers, [topic]);
-    expectSameAsJsonl(consumed, readJsonl(file));
+    expectMessagesEqualJsonl(consumed, readJsonl(file));
     for (const m of consumed) {
       const e = JSON.parse(m.value) as Record<string, unknown>;
       expect(m.headers.source).to.equal('specs');
@@ -143,7 +117,7 @@ describe('toKafka (real broker)', function () {
       expect(summary.outputs[1].accepted).to.equal(20_000);
       const consumed = await consumeAll(brokers, [topic]);
       expect(consumed.length).to.equal(20_000);
-      expectSameAsJsonl(consumed, readJsonl(file));
+      expectMessagesEqualJsonl(consumed, readJsonl(file));
     });
 
     it('fails clearly when an outage outlasts deliveryTimeoutMs, having delivered what it reported', async () => {
