@@ -19,6 +19,7 @@ import type { SimulationModel, SimulationSettings } from './engine/model';
 import type { FlowBody, FlowDef, FlowOptions } from './flows/flow';
 import { defineFlow } from './flows/flow';
 import type { SinkOperator } from './sinks/sink';
+import type { DeliverySettings } from './delivery/delivery';
 import type { RunOptions, RunSummary } from './runtime/runSimulation';
 import { runSimulation } from './runtime/runSimulation';
 import { SchemaError } from './schema/schemaError';
@@ -37,6 +38,8 @@ export class Simulation implements SimulationModel {
   readonly entities: EntityType<any>[] = [];
   readonly flows: FlowDef[] = [];
   readonly outputs: SinkOperator[] = [];
+  /** Delivery realism applied by `run()` before the outputs (see `withDelivery`). */
+  delivery: DeliverySettings | undefined = undefined;
 
   constructor(options: SimulationOptions = {}) {
     const { entities = [], initialEntities, ...settings } = options;
@@ -84,9 +87,21 @@ export class Simulation implements SimulationModel {
    * Runs the simulation and resolves with the summary: into the outputs given (an array of sink
    * operators), or the ones added with `addOutput`; `options` as `runSimulation` takes them.
    */
+  /**
+   * Delivery realism for `run()` (and `deep-faker run`): late arrivals, reordering, duplicates,
+   * schema versions, checksums, between the engine and the outputs. The seed defaults to the run's.
+   *
+   * @example
+   * sim.withDelivery({ ingest: { lateRate: 0.05, maxLate: '2d' }, duplicates: { rate: 0.01 } });
+   */
+  withDelivery(settings: DeliverySettings): this {
+    this.delivery = settings;
+    return this;
+  }
+
   run(outputsOrOptions: ReadonlyArray<SinkOperator> | RunOptions = {}): Promise<RunSummary> {
     const options: RunOptions = Array.isArray(outputsOrOptions) ? { outputs: outputsOrOptions } : (outputsOrOptions as RunOptions);
-    return runSimulation(this, { outputs: this.outputs, ...options });
+    return runSimulation(this, { outputs: this.outputs, delivery: this.delivery, ...options });
   }
 }
 

@@ -16,12 +16,15 @@ import { formatConfigError } from '../config/yaml/configError';
 import { ModelError, locate } from './modelError';
 import { UsageError } from './parseOutput';
 import { isStoryFile } from '../config/story/loadStory';
+import type { DeliverySettings } from '../delivery/delivery';
 
 /** What a module provides. */
 export interface LoadedModule {
   readonly model: SimulationModel;
   /** Outputs the module configured (`sim.addOutput(...)`). */
   readonly outputs: ReadonlyArray<SinkOperator>;
+  /** Delivery realism the module configured (`sim.withDelivery(...)`, a YAML `delivery:` section). */
+  readonly delivery?: DeliverySettings;
 }
 
 const isModel = (x: unknown): x is SimulationModel & { outputs?: unknown } =>
@@ -38,7 +41,7 @@ export const loadModule = (file: string): LoadedModule => {
   if (/\.ya?ml$/i.test(file)) {
     const loaded = loadConfig(file);
     if (!loaded.ok) throw new ModelError(loaded.errors.map(formatConfigError).join('\n'));
-    return { model: loaded.simulation, outputs: loaded.simulation.outputs };
+    return { model: loaded.simulation, outputs: loaded.simulation.outputs, delivery: loaded.simulation.delivery };
   }
   let mod: Record<string, unknown>;
   try {
@@ -53,5 +56,6 @@ export const loadModule = (file: string): LoadedModule => {
     throw new ModelError(`${path.relative(process.cwd(), file) || file}: exports no Simulation (export it as default or as "sim")`);
   }
   const outputs = Array.isArray(candidate.outputs) ? (candidate.outputs as SinkOperator[]) : [];
-  return { model: candidate, outputs };
+  const delivery = (candidate as { delivery?: unknown }).delivery;
+  return { model: candidate, outputs, delivery: typeof delivery === 'object' && delivery !== null ? (delivery as DeliverySettings) : undefined };
 };

@@ -46,6 +46,20 @@ export interface DeliveryOptions {
   readonly duplicates?: Omit<DuplicatesOptions, 'seed'>;
 }
 
+/**
+ * Delivery stages as a simulation or a run states them: `DeliveryOptions` whose seed may be left
+ * out, in which case the run's seed is used (`runSimulation(model, { delivery })`, `sim.delivery`,
+ * a YAML `delivery:` section, the `run` command's delivery flags).
+ *
+ * @example
+ * const settings: DeliverySettings = { ingest: { lateRate: 0.06, maxLate: '3d' }, checksum: true };
+ */
+export type DeliverySettings = Omit<DeliveryOptions, 'seed'> & { readonly seed?: number };
+
+/** True when `settings` turns on at least one stage (an empty section changes nothing). */
+export const hasDeliveryStages = (settings: DeliverySettings | undefined): boolean =>
+  settings !== undefined && deliveryStages({ ...settings, seed: settings.seed ?? 0 }).length > 0;
+
 /** Default reorder buffer of `delivery` (events). */
 export const DEFAULT_REORDER_WINDOW = 10_000;
 

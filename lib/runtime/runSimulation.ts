@@ -10,8 +10,10 @@
  * const summary = await runSimulation(sim, { outputs: [toFile('out/events.jsonl')] });
  */
 import { randomInt } from 'node:crypto';
-import type { Observable } from 'rxjs';
+import type { MonoTypeOperatorFunction, Observable } from 'rxjs';
 import { ReplaySubject, takeUntil, tap } from 'rxjs';
+import type { DeliverySettings } from '../delivery/delivery';
+import { delivery, hasDeliveryStages } from '../delivery/delivery';
 import type { SimEvent } from '../core/simEvent';
 import type { SimulationModel } from '../engine/model';
 import type { EntityStore } from '../entities/entityStore';
@@ -69,6 +71,12 @@ export interface RunOptions {
   readonly stop?: Observable<unknown>;
   /** Called with the counters after every event accepted by all outputs (cheap: read, don't keep). */
   readonly onProgress?: (stats: RunStats) => void;
+  /**
+   * Delivery realism between the engine and the outputs (`delivery(...)` of lib/delivery); its seed
+   * defaults to the run's. Events the stages hold (reorder buffers) do not count against
+   * `highWaterMark`, so a reorder window larger than the mark cannot stall the run.
+   */
+  readonly delivery?: DeliverySettings;
 }
 
 /** What a run did. */
@@ -115,7 +123,15 @@ export interface StreamRun {
 }
 
 /** Options of `runStream`: where the events go and how the run is bounded. */
-export type RunStreamOptions = Pick<RunOptions, 'outputs' | 'highWaterMark' | 'stop' | 'onProgress'>;
+export interface RunStreamOptions extends Pick<RunOptions, 'outputs' | 'highWaterMark' | 'stop' | 'onProgress'> {
+  /**
+   * Stages between the stream and the outputs (e.g. `delivery(...)`). They may hold events back,
+   * drop or add some (duplicates): flow control counts what leaves them, not what enters, so a
+   * stage holding more than `highWaterMark` events cannot stall the run; bounding what it holds is
+   * the stage's own job (the delivery stages have windows).
+   */
+  readonly transform?: MonoTypeOperatorFunction<SimEvent>;
+}
 
 /**
  * Runs any event stream into outputs, the way `runSimulation` runs a model: events in flight
@@ -150,6 +166,15 @@ export const runStream = (events$: (run: StreamRun) => Observable<SimEvent>, opt
     for (const o of outputs) o.onStore?.(store);
   };
   let events = events$({ stats, flowControl, onStore }).pipe(takeUntil(stop));
+  const transform = options.transform;
+  if (transform !== undefined) {
+    // An event entering the stages is taken off the count, one leaving them is put on it.
+    events = events.pipe(
+      tap(() => flowControl.acked()),
+      transform,
+      tap(() => flowControl.emitted()),
+    );
+  }
   for (const o of outputs) events = events.pipe(o);
   const onProgress = options.onProgress;
   return new Promise<RunSummary>((resolve, reject) => {
@@ -171,10 +196,16 @@ export const runStream = (events$: (run: StreamRun) => Observable<SimEvent>, opt
   });
 };
 
-/** Runs a simulation into its outputs; resolves with the summary once every output has flushed. */
-export const runSimulation = (model: SimulationModel, options: RunOptions = {}): Promise<RunSummary> =>
-  runStream(
-    ({ stats, flowControl, onStore }) =>
-      simulate(model, { seed: options.seed, now: options.now, timeMultiplier: options.timeMultiplier, stats, flowControl, onStore }),
-    options,
+/**
+ * Runs a simulation into its outputs, through `options.delivery` when set; resolves with the
+ * summary once every output has flushed.
+ */
+export const runSimulation = (model: SimulationModel, options: RunOptions = {}): Promise<RunSummary> => {
+  const seed = seedOf(model, options.seed);
+  const settings = options.delivery;
+  const transform = settings !== undefined && hasDeliveryStages(settings) ? delivery({ ...settings, seed: settings.seed ?? seed }) : undefined;
+  return runStream(
+    ({ stats, flowControl, onStore }) => simulate(model, { seed, now: options.now, timeMultiplier: options.timeMultiplier, stats, flowControl, onStore }),
+    { ...options, transform },
   );
+};
