@@ -23,8 +23,15 @@ export interface SimulationSettings {
   readonly startTime?: string | number;
   /** Time resolution: the least time a session slot takes, and the retry delay when no flow can start. Default "1s". */
   readonly timeStep?: DurationInput;
-  /** Concurrent sessions (closed system). Default 10. */
+  /** Concurrent sessions (closed system). Default 10. Not with `arrivals`. */
   readonly nFlows?: number;
+  /**
+   * Open system: sessions arrive on their own clock, however many are already running, instead
+   * of filling `nFlows` slots. `{ count, over }`: exactly `count` sessions, their start times
+   * uniform over [start, start + over) (sorted; the run ends once all have arrived and ended, or
+   * at `duration`). `{ rate, per }`: a Poisson process of `rate` sessions per `per`.
+   */
+  readonly arrivals?: ArrivalSettings;
   /** Random seed; same seed and model ⇒ byte-identical output. */
   readonly seed?: number;
   /** Entities created at start time, by entity name: `{ User: 100, Product: 20 }`. */
@@ -36,6 +43,22 @@ export interface SimulationSettings {
   /** Keep every state version ("full", default; enables `store.query`) or only current state ("none"). */
   readonly history?: HistoryMode;
 }
+
+/**
+ * How sessions arrive in an open system (see `SimulationSettings.arrivals`).
+ *
+ * @example
+ * const orders: ArrivalSettings = { count: 5000, over: '14d' };
+ * const visits: ArrivalSettings = { rate: 120, per: '1h' };
+ */
+export type ArrivalSettings =
+  | { readonly count: number; readonly over: DurationInput }
+  | { readonly rate: number; readonly per: DurationInput };
+
+/** Arrivals checked and resolved to numbers. */
+export type ResolvedArrivals =
+  | { readonly kind: 'count'; readonly count: number; readonly overMs: number }
+  | { readonly kind: 'rate'; readonly meanGapMs: number };
 
 /** A whole simulation as data. */
 export interface SimulationModel {
@@ -56,6 +79,8 @@ export interface ResolvedSettings {
   readonly end: number;
   readonly timeStep: number;
   readonly nFlows: number;
+  /** Open-system arrivals; undefined for the closed system of `nFlows` slots. */
+  readonly arrivals: ResolvedArrivals | undefined;
   readonly seed: number;
   readonly totalEvents: number;
   readonly initialEntities: ReadonlyArray<readonly [EntityType<any>, number]>;
@@ -77,6 +102,24 @@ export const parseStartTime = (v: string | number): number => {
   return ms;
 };
 
+const resolveArrivals = (a: ArrivalSettings | undefined): ResolvedArrivals | undefined => {
+  if (a === undefined) return undefined;
+  if (typeof a !== 'object' || a === null) throw new SettingsError(`arrivals: expected { count, over } or { rate, per }, got ${JSON.stringify(a)}`);
+  if ('count' in a) {
+    if (!Number.isInteger(a.count) || a.count < 0) throw new SettingsError(`arrivals.count: must be an integer >= 0, got ${a.count}`);
+    const overMs = duration('arrivals.over', a.over);
+    if (overMs <= 0) throw new SettingsError('arrivals.over: must be more than 0');
+    return { kind: 'count', count: a.count, overMs };
+  }
+  if ('rate' in a) {
+    if (!(typeof a.rate === 'number' && Number.isFinite(a.rate) && a.rate > 0)) throw new SettingsError(`arrivals.rate: must be a number > 0, got ${a.rate}`);
+    const perMs = duration('arrivals.per', a.per);
+    if (perMs <= 0) throw new SettingsError('arrivals.per: must be more than 0');
+    return { kind: 'rate', meanGapMs: perMs / a.rate };
+  }
+  throw new SettingsError(`arrivals: expected { count, over } or { rate, per }, got ${JSON.stringify(a)}`);
+};
+
 /** Checks settings; `now` resolves `startTime: "now"` (the runtime passes the wall clock). */
 export const resolveSettings = (model: SimulationModel, overrides: { seed?: number; now?: number } = {}): ResolvedSettings => {
   const s = model.settings;
@@ -92,6 +135,10 @@ export const resolveSettings = (model: SimulationModel, overrides: { seed?: numb
   if (timeStep <= 0) throw new SettingsError('timeStep: must be more than 0');
   const nFlows = s.nFlows ?? 10;
   if (!Number.isInteger(nFlows) || nFlows < 1) throw new SettingsError(`nFlows: must be an integer >= 1, got ${nFlows}`);
+  const arrivals = resolveArrivals(s.arrivals);
+  if (arrivals !== undefined && s.nFlows !== undefined) {
+    throw new SettingsError('arrivals: an open system (arrivals) has no nFlows slots; set one of nFlows and arrivals');
+  }
   const totalEvents = s.totalEvents ?? Infinity;
   if (totalEvents !== Infinity && (!Number.isInteger(totalEvents) || totalEvents < 1)) {
     throw new SettingsError(`totalEvents: must be an integer >= 1, got ${totalEvents}`);
@@ -109,5 +156,5 @@ export const resolveSettings = (model: SimulationModel, overrides: { seed?: numb
   });
   const history = s.history ?? 'full';
   if (history !== 'full' && history !== 'none') throw new SettingsError(`history: must be "full" or "none", got ${JSON.stringify(history)}`);
-  return { start, end: start + span, timeStep, nFlows, seed, totalEvents, initialEntities, history };
+  return { start, end: start + span, timeStep, nFlows, arrivals, seed, totalEvents, initialEntities, history };
 };

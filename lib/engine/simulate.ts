@@ -7,6 +7,10 @@
  * - At most `nFlows` sessions run at once. A free slot starts a session of a flow chosen by weight
  *   among the flows whose filters can be satisfied now; if none can, it tries again `timeStep`
  *   later. A slot holds each session for at least `timeStep`.
+ * - With `arrivals` (an open system) a session starts at each arrival instead, however many are
+ *   running; an arrival for which no flow can start is counted `unmatched` and lost. With
+ *   `{ count, over }` the stream also completes once every arrival has come and every session
+ *   has ended.
  * - Each session has its own random stream, derived from the seed and the session's ordinal.
  * - The stream completes when the duration is over (no event at or after start + duration) or
  *   after `totalEvents` events, whichever comes first; it errors with a `FlowError` naming the
@@ -89,6 +93,8 @@ type Outcome = 'completed' | 'dropped' | 'unmatched' | 'truncated';
 
 interface Slot {
   session: Session | undefined;
+  /** An open-system arrival's slot: used for one session, never refilled. */
+  readonly once: boolean;
   /** The slot's scheduler action: rescheduled for each step (one allocation per slot, not per step). */
   action: SchedulerAction<Slot> | undefined;
 }
@@ -212,6 +218,12 @@ class Run {
   private readonly eligible: Int32Array;
   private endAction: Subscription | undefined;
   private stopped = false;
+  /** Open system: the arrival clock's action, the live arrivals' slots, what is left to arrive. */
+  private arrivalAction: SchedulerAction<void> | undefined;
+  private readonly arrived = new Set<Slot>();
+  private arrivalsLeft = 0;
+  /** Position of the arrival clock: a fraction of `over` (count) or ms since start (rate). */
+  private arrivalAt = 0;
 
   constructor(
     private readonly model: SimulationModel,
@@ -248,8 +260,12 @@ class Run {
     }
     this.scheduler.schedule(() => {
       this.createInitialEntities();
+      if (this.settings.arrivals !== undefined) {
+        this.startArrivals(this.settings.arrivals);
+        return;
+      }
       for (let i = 0; i < nFlows && !this.stopped; i++) {
-        const slot: Slot = { session: undefined, action: undefined };
+        const slot: Slot = { session: undefined, action: undefined, once: false };
         this.slots.push(slot);
         this.startSession(slot);
       }
@@ -260,15 +276,20 @@ class Run {
     if (this.stopped) return;
     this.stopped = true;
     this.endAction?.unsubscribe();
-    for (const slot of this.slots) {
-      slot.action?.unsubscribe();
-      slot.session?.cursor?.close();
+    this.arrivalAction?.unsubscribe();
+    for (const slots of [this.slots, this.arrived]) {
+      for (const slot of slots) {
+        slot.action?.unsubscribe();
+        slot.session?.cursor?.close();
+      }
     }
   }
 
   private finish(): void {
     if (this.stopped) return;
-    for (const slot of this.slots) if (slot.session !== undefined && !slot.session.ended) this.stats.sessions.truncated++;
+    for (const slots of [this.slots, this.arrived]) {
+      for (const slot of slots) if (slot.session !== undefined && !slot.session.ended) this.stats.sessions.truncated++;
+    }
     if (this.settings.end !== Infinity && this.stats.events < this.settings.totalEvents) this.stats.endTime = this.settings.end;
     this.stop();
     this.subscriber.complete();
@@ -403,7 +424,10 @@ class Run {
       }
     }
     if (count === 0) {
-      this.later(slot, timeStep);
+      if (slot.once) {
+        this.stats.sessions.unmatched++;
+        this.leave(slot);
+      } else this.later(slot, timeStep);
       return;
     }
     let chosen = eligible[count - 1];
@@ -443,6 +467,50 @@ class Run {
     this.advance(session);
   }
 
+  // --- open system ---------------------------------------------------------------------------------
+
+  /**
+   * Starts the arrival clock. `{ count: n, over }`: the sorted start times are n uniform draws over
+   * [0, over), generated in order without storing them: the next one is x + (1 - x)(1 - u^(1/k))
+   * with k arrivals left (the minimum of k uniforms on [x, 1)). `{ rate }`: exponential gaps.
+   */
+  private startArrivals(arrivals: NonNullable<ResolvedSettings['arrivals']>): void {
+    const rng = Rng.derive(this.settings.seed, 'arrivals');
+    const { start } = this.settings;
+    const next = (): number => {
+      const u = rng.next();
+      if (arrivals.kind === 'count') {
+        this.arrivalAt += (1 - this.arrivalAt) * (1 - Math.pow(1 - u, 1 / this.arrivalsLeft));
+        return start + Math.floor(this.arrivalAt * arrivals.overMs);
+      }
+      this.arrivalAt += -Math.log(1 - u) * arrivals.meanGapMs;
+      return start + Math.floor(this.arrivalAt);
+    };
+    this.arrivalsLeft = arrivals.kind === 'count' ? arrivals.count : Infinity;
+    if (this.arrivalsLeft === 0) {
+      this.finish();
+      return;
+    }
+    const run = this;
+    const first = next();
+    if (first >= this.settings.end) return;
+    this.arrivalAction = this.scheduler.schedule(function (this: SchedulerAction<void>) {
+      run.arrivalsLeft--;
+      const slot: Slot = { session: undefined, action: undefined, once: true };
+      run.arrived.add(slot);
+      run.startSession(slot);
+      if (run.stopped || run.arrivalsLeft === 0) return;
+      const at = next();
+      if (at < run.settings.end) this.schedule(undefined, at - run.now());
+    }, first - this.now()) as SchedulerAction<void>;
+  }
+
+  /** An arrival's session is over; the run completes when it was the last of a counted open system. */
+  private leave(slot: Slot): void {
+    this.arrived.delete(slot);
+    if (this.arrivalsLeft === 0 && this.arrived.size === 0) this.finish();
+  }
+
   private later(slot: Slot, delay: number): void {
     if (this.now() + delay >= this.settings.end) return;
     this.schedule(slot, delay);
@@ -467,6 +535,10 @@ class Run {
     const slot = session.slot;
     if (slot === undefined || this.stopped) return;
     slot.session = undefined;
+    if (slot.once) {
+      this.leave(slot);
+      return;
+    }
     if (outcome === 'truncated') return;
     const next = Math.max(now, session.startedAt + this.settings.timeStep);
     this.later(slot, next - now);

@@ -9,7 +9,7 @@ import { main } from '../../lib/cli/main';
 import { eventTime } from '../../lib/core/simEvent';
 import type { StoryEvent } from '../../lib/config/story/playStory';
 import { streamStory } from '../../lib/config/story/streamStory';
-import { marbleOf } from '../config/story/marbleOf';
+import { marbleOf } from '../helpers/marbleOf';
 
 const DAY = 86_400_000;
 const SAAS = 'scenarios/saas.story.yaml';

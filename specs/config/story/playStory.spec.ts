@@ -9,7 +9,7 @@ import type { StoryEvent } from '../../../lib/config/story/playStory';
 import { StoryError } from '../../../lib/config/story/playStory';
 import type { StreamStoryOptions } from '../../../lib/config/story/streamStory';
 import { debugEnabled, streamStory } from '../../../lib/config/story/streamStory';
-import { marbleOf } from './marbleOf';
+import { marbleOf } from '../../helpers/marbleOf';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;

@@ -1,4 +1,4 @@
-/** Marble helpers for story specs (a story spans days: marbles are built from frame times). */
+/** Marble helpers for specs whose events are far apart in time: marbles built from frame times. */
 
 /** A run-mode marble for values at frames (same-frame values grouped), completing at `end`. */
 export const marbleOf = (frames: ReadonlyArray<readonly [number, string]>, end: number): string => {
