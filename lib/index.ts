@@ -45,7 +45,7 @@ export type { FlowContext, FlowBody, FlowDef, FlowOptions, EntityView } from './
 export { simulateOn, FlowError, INITIAL_FLOW } from './engine/simulate';
 export type { Env } from './engine/simulate';
 export { resolveSettings, SettingsError } from './engine/model';
-export type { SimulationModel, SimulationSettings } from './engine/model';
+export type { SimulationModel, SimulationSettings, ArrivalSettings } from './engine/model';
 export { createRunStats } from './engine/runStats';
 export type { RunStats, SessionCounts } from './engine/runStats';
 export { simulation, Simulation } from './simulation';
@@ -63,6 +63,8 @@ export type { SinkWriter, SinkOptions, ToSinkOptions, SinkOperator, SinkStats } 
 export { toStdout, isBrokenPipe } from './sinks/toStdout';
 export type { ToStdoutOptions } from './sinks/toStdout';
 export { toFile } from './sinks/toFile';
+export { toPartitionedFiles, partitionFileName, byUtcDate, byEventDate } from './sinks/toPartitionedFiles';
+export type { ToPartitionedFilesOptions } from './sinks/toPartitionedFiles';
 export type { ToFileOptions } from './sinks/toFile';
 export { toKafka } from './sinks/toKafka';
 export type { ToKafkaOptions, KafkaCompression, KafkaKeys } from './sinks/toKafka';
@@ -98,11 +100,11 @@ export type { GeneratorContext } from './config/story/eventGenerator';
 export type { Story, EventDef, Frequency } from './config/story/compileStory';
 
 // delivery realism (before the sinks)
-export { delivery, deliveryStages, DEFAULT_REORDER_WINDOW } from './delivery/delivery';
-export type { DeliveryOptions } from './delivery/delivery';
+export { delivery, deliveryStages, deliveryFor, hasDeliveryStages, DEFAULT_REORDER_WINDOW } from './delivery/delivery';
+export type { DeliveryOptions, DeliverySettings } from './delivery/delivery';
 export { withIngestTime, isLate, ingestTimeFor } from './delivery/withIngestTime';
 export type { WithIngestTimeOptions } from './delivery/withIngestTime';
-export { INGEST_TIME, ingestTimeOf, hasIngestTime, setField } from './delivery/deliveryMeta';
+export { INGEST_TIME, ingestTimeOf, hasIngestTime, setField, withMetaOf } from './delivery/deliveryMeta';
 export { deliverInIngestOrder, reorderStats } from './delivery/deliverInIngestOrder';
 export type { DeliverInIngestOrderOptions, ReorderStats } from './delivery/deliverInIngestOrder';
 export { outOfOrder } from './delivery/outOfOrder';

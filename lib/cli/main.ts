@@ -17,12 +17,8 @@
 import { parseArgs } from 'node:util';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type Observable, Subject } from 'rxjs';
-import type { RunStats } from '../engine/runStats';
 import type { SimulationModel, SimulationSettings } from '../engine/model';
 import type { SinkOperator } from '../sinks/sink';
-import { isBrokenPipe } from '../sinks/toStdout';
-import type { RunSummary } from '../runtime/runSimulation';
 import { RunError, runSimulation } from '../runtime/runSimulation';
 import { parseDuration } from '../core/duration';
 import { loadModule } from './loadModule';
@@ -30,11 +26,13 @@ import { loadConfig } from '../config/yaml/loadConfig';
 import { formatConfigError } from '../config/yaml/configError';
 import { ModelError, locate } from './modelError';
 import { UsageError, outputOperator, parseOutput } from './parseOutput';
-import { formatSummary } from './formatSummary';
-import { progressReporter } from './progressReporter';
+import { runReporting } from './runReporting';
+import { ordersCommand } from './orders';
 import { isStoryFile, loadStory } from '../config/story/loadStory';
 import { runStory } from '../config/story/runStory';
 import { debugEnabled } from '../config/story/streamStory';
+import type { DeliverySettings } from '../delivery/delivery';
+import { DELIVERY_FLAG_OPTIONS, DELIVERY_USAGE, deliveryFromFlags } from './deliveryFlags';
 
 /** Usage text. */
 export const USAGE = `Usage: deep-faker <command> [options]
@@ -44,6 +42,8 @@ Commands:
                     "sim"), a YAML configuration (.yaml, .yml) or a story (YAML with org_id,
                     start_date and events; recognised from its content)
   validate <file>   Check a YAML configuration or story: prints "ok", or every error (exit code 2)
+  orders --out <dir> Simulate order lifecycles (seed 004) into NDJSON files, partitions, stats.json
+                    and optionally Kafka ("deep-faker orders --help" for its options)
 
 Options of run:
   -o, --output <spec>        stdout | stdout:json_pretty | file:PATH | kafka:BROKERS[?topic=T]
@@ -58,7 +58,8 @@ Options of run:
       --debug                stack traces for errors; for stories, also the scheduling and
                              expression debug lines (like DEBUG=deep-faker:*)
   -h, --help                 this help
-`;
+
+${DELIVERY_USAGE}`;
 
 /** Where the CLI writes. Injectable for specs. */
 export interface CliIO {
@@ -105,6 +106,8 @@ export const main = async (argv: ReadonlyArray<string>, io: CliIO = defaultIO())
         return await runCommand(rest, io, say);
       case 'validate':
         return validateCommand(rest, io, say);
+      case 'orders':
+        return await ordersCommand(rest, io, say);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
@@ -157,6 +160,7 @@ const runCommand = async (args: ReadonlyArray<string>, io: CliIO, say: (t: strin
         quiet: { type: 'boolean', short: 'q' },
         debug: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
+        ...DELIVERY_FLAG_OPTIONS,
       },
     });
   } catch (e) {
@@ -185,10 +189,14 @@ const runCommand = async (args: ReadonlyArray<string>, io: CliIO, say: (t: strin
     throw new UsageError(`--start: expected an ISO-8601 date-time or "now", got "${values.start}"`);
   }
 
+  // Checked before anything is loaded: a bad flag is a usage error whatever the file.
+  const deliveryFlags = deliveryFromFlags(values, undefined);
   if (isStoryFile(file)) {
-    return runStoryFile(file, { outputs, seed, totalEvents, timeMultiplier, duration: values.duration, start: values.start, quiet: values.quiet === true, debug: values.debug === true }, io, say);
+    const run = { outputs, seed, totalEvents, timeMultiplier, duration: values.duration, start: values.start, quiet: values.quiet === true, debug: values.debug === true };
+    return runStoryFile(file, { ...run, delivery: deliveryFlags }, io, say);
   }
   const loaded = loadModule(file);
+  const delivery = deliveryFromFlags(values, loaded.delivery);
   const overrides: Partial<Record<keyof SimulationSettings, unknown>> = {};
   if (seed !== undefined) overrides.seed = seed;
   if (values.duration !== undefined) overrides.duration = values.duration;
@@ -202,59 +210,11 @@ const runCommand = async (args: ReadonlyArray<string>, io: CliIO, say: (t: strin
     say,
     { quiet: values.quiet === true, debug: values.debug === true },
     (stop, onProgress) =>
-      runSimulation(model, { outputs: sinks, stop, onProgress }).catch((e: unknown) => {
+      runSimulation(model, { outputs: sinks, stop, onProgress, delivery }).catch((e: unknown) => {
         throw e instanceof RunError ? e : toModelError(e, file);
       }),
     (cause) => ({ message: describeFailure(cause, file), code: isModelMistake(cause) ? 2 : 1 }),
   );
-};
-
-/**
- * Runs something into outputs with what every `run` does around it: SIGINT/SIGTERM stop
- * generation (outputs flush; a second signal exits at once), a progress line, the summary on
- * stderr, exit codes 0 / 1 (or what `failure` says) / 130, and a quiet exit when the reader of
- * stdout went away.
- */
-const runReporting = async (
-  io: CliIO,
-  say: (t: string) => void,
-  flags: { readonly quiet: boolean; readonly debug: boolean },
-  run: (stop: Observable<void>, onProgress: ((stats: RunStats) => void) | undefined) => Promise<RunSummary>,
-  failure: (cause: unknown) => { readonly message: string; readonly code: number },
-): Promise<number> => {
-  const stop = new Subject<void>();
-  let interrupted = false;
-  const onSignal = (): void => {
-    if (interrupted) {
-      // A second Ctrl-C: the user does not want to wait for the flush.
-      say('deep-faker: interrupted again; exiting without waiting for the outputs to flush');
-      if (io.signals === process) process.exit(130);
-      return;
-    }
-    interrupted = true;
-    stop.next();
-  };
-  io.signals?.on('SIGINT', onSignal);
-  io.signals?.on('SIGTERM', onSignal);
-  const progress = flags.quiet ? undefined : progressReporter(io.stderr);
-  try {
-    const summary = await run(stop, progress?.update);
-    progress?.done();
-    if (!flags.quiet) say(formatSummary(summary, interrupted ? 'interrupted' : 'done'));
-    return interrupted ? 130 : 0;
-  } catch (e) {
-    progress?.done();
-    if (!(e instanceof RunError)) throw e;
-    if (isBrokenPipe(e.cause)) return 0; // `deep-faker run … | head`: the reader went away
-    const { message, code } = failure(e.cause);
-    say(`deep-faker: ${message}`);
-    if (flags.debug && e.cause instanceof Error) say(e.cause.stack ?? '');
-    if (!flags.quiet) say(formatSummary(e.summary as RunSummary, 'failed'));
-    return code;
-  } finally {
-    io.signals?.off('SIGINT', onSignal);
-    io.signals?.off('SIGTERM', onSignal);
-  }
 };
 
 interface StoryRunFlags {
@@ -266,6 +226,7 @@ interface StoryRunFlags {
   readonly start: string | undefined;
   readonly quiet: boolean;
   readonly debug: boolean;
+  readonly delivery: DeliverySettings | undefined;
 }
 
 /** `run story.yaml`: a seed-003 story into the outputs (default stdout), with the same summary and exit codes. */
@@ -290,6 +251,7 @@ const runStoryFile = async (file: string, flags: StoryRunFlags, io: CliIO, say: 
         debug,
         stop,
         onProgress,
+        delivery: flags.delivery,
       }),
     (cause) => ({ message: cause instanceof Error ? cause.message : String(cause), code: 1 }),
   );

@@ -2,6 +2,8 @@
  * `delivery`: the delivery-realism operators composed in one order that makes sense, each stage
  * optional:
  *
+ * 0. `envelope` — the producer's wire format: a function reshaping each event (seed 004's
+ *    envelope nests the payload), applied first so the stages after it see the final shape;
  * 1. `schemaVersions` — the producer's version (and payload shape) of each event;
  * 2. `withChecksum` — computed by the producer over that final payload;
  * 3. `withIngestTime` — when the downstream system ingested it (late arrivals);
@@ -19,8 +21,9 @@
  *   versions: [{ version: 2, rate: 0.35, eventTypes: ['order_created'], transform: (e) => ({ ...e, device_type: 'ios' }) }],
  *   checksum: true, ingest: { lateRate: 0.06, maxLate: '3d' }, outOfOrder: { rate: 0.12 }, duplicates: { rate: 0.01 } }), toStdout());
  */
-import { MonoTypeOperatorFunction, OperatorFunction, identity } from 'rxjs';
+import { MonoTypeOperatorFunction, OperatorFunction, identity, map } from 'rxjs';
 import { SimEvent } from '../core/simEvent';
+import { withMetaOf } from './deliveryMeta';
 import { DeliverInIngestOrderOptions, deliverInIngestOrder } from './deliverInIngestOrder';
 import { DuplicatesOptions, duplicates } from './duplicates';
 import { OutOfOrderOptions, outOfOrder } from './outOfOrder';
@@ -32,6 +35,11 @@ import { WithIngestTimeOptions, withIngestTime } from './withIngestTime';
 export interface DeliveryOptions {
   /** Seed of every stage. */
   readonly seed: number;
+  /**
+   * Reshapes each event into the producer's wire format before anything else (keep the metadata
+   * slots: build the result with `setField` or `withMetaOf`). A throw ends the run naming the event.
+   */
+  readonly envelope?: (e: SimEvent) => SimEvent;
   /** Schema versions: the list, or the options of `schemaVersions` without the seed. */
   readonly versions?: ReadonlyArray<SchemaVersion> | Omit<SchemaVersionsOptions, 'seed'>;
   /** A checksum field: `true` for the defaults. */
@@ -72,6 +80,18 @@ export const DEFAULT_REORDER_WINDOW = 10_000;
 export const deliveryStages = (options: DeliveryOptions): Array<MonoTypeOperatorFunction<SimEvent>> => {
   const { seed } = options;
   const stages: Array<MonoTypeOperatorFunction<SimEvent>> = [];
+  const envelope = options.envelope;
+  if (envelope !== undefined) {
+    stages.push(
+      map((e) => {
+        try {
+          return withMetaOf(envelope(e), e);
+        } catch (err) {
+          throw new Error(`delivery envelope failed on a "${e.event_type}" event (${e.event_id}): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+        }
+      }),
+    );
+  }
   const versions = options.versions === undefined ? undefined : 'versions' in options.versions ? options.versions : { versions: options.versions };
   if (versions !== undefined) stages.push(schemaVersions({ ...versions, seed }));
   if (options.checksum !== undefined && options.checksum !== false) {
@@ -98,3 +118,14 @@ export const delivery = (options: DeliveryOptions): MonoTypeOperatorFunction<Sim
   const stages = deliveryStages(options);
   return stages.reduce<OperatorFunction<SimEvent, SimEvent>>((acc, op) => (source) => op(acc(source)), identity);
 };
+
+/**
+ * The operator a run applies for `settings` (seed defaulting to the run's `seed`), or undefined
+ * when they set no stage.
+ *
+ * @example
+ * deliveryFor({ duplicates: { rate: 0.01 } }, 42); // duplicates with seed 42
+ * deliveryFor({}, 42); // undefined
+ */
+export const deliveryFor = (settings: DeliverySettings | undefined, seed: number): MonoTypeOperatorFunction<SimEvent> | undefined =>
+  settings !== undefined && hasDeliveryStages(settings) ? delivery({ ...settings, seed: settings.seed ?? seed }) : undefined;

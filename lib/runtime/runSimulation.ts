@@ -13,7 +13,7 @@ import { randomInt } from 'node:crypto';
 import type { MonoTypeOperatorFunction, Observable } from 'rxjs';
 import { ReplaySubject, takeUntil, tap } from 'rxjs';
 import type { DeliverySettings } from '../delivery/delivery';
-import { delivery, hasDeliveryStages } from '../delivery/delivery';
+import { deliveryFor } from '../delivery/delivery';
 import type { SimEvent } from '../core/simEvent';
 import type { SimulationModel } from '../engine/model';
 import type { EntityStore } from '../entities/entityStore';
@@ -203,7 +203,7 @@ export const runStream = (events$: (run: StreamRun) => Observable<SimEvent>, opt
 export const runSimulation = (model: SimulationModel, options: RunOptions = {}): Promise<RunSummary> => {
   const seed = seedOf(model, options.seed);
   const settings = options.delivery;
-  const transform = settings !== undefined && hasDeliveryStages(settings) ? delivery({ ...settings, seed: settings.seed ?? seed }) : undefined;
+  const transform = deliveryFor(settings, seed);
   return runStream(
     ({ stats, flowControl, onStore }) => simulate(model, { seed, now: options.now, timeMultiplier: options.timeMultiplier, stats, flowControl, onStore }),
     { ...options, transform },

@@ -12,6 +12,8 @@ import type { Observable } from 'rxjs';
 import type { RunStats } from '../../engine/runStats';
 import type { RunSummary } from '../../runtime/runSimulation';
 import { runStream } from '../../runtime/runSimulation';
+import type { DeliverySettings } from '../../delivery/delivery';
+import { deliveryFor } from '../../delivery/delivery';
 import type { SinkOperator } from '../../sinks/sink';
 import type { Story } from './compileStory';
 import type { SimEvent } from '../../core/simEvent';
@@ -21,6 +23,8 @@ import { loadStoryOrThrow, storyEvents } from './streamStory';
 /** Options of `runStory`. */
 export interface RunStoryOptions extends Omit<StreamStoryOptions, 'scheduler' | 'stats' | 'highWaterMark'> {
   readonly outputs?: ReadonlyArray<SinkOperator>;
+  /** Delivery realism before the outputs (as `runSimulation`'s); its seed defaults to the story's. */
+  readonly delivery?: DeliverySettings;
   /** Most events generated but not yet accepted by every output (default as `runSimulation`'s). */
   readonly highWaterMark?: number;
   /** Completing or emitting stops generation early; outputs still flush (e.g. on SIGINT). */
@@ -32,11 +36,14 @@ export interface RunStoryOptions extends Omit<StreamStoryOptions, 'scheduler' | 
 /** Runs a story (a path, YAML text, or a loaded `Story`) into its outputs; resolves with the summary. */
 export const runStory = (story: string | Story, options: RunStoryOptions = {}): Promise<RunSummary> => {
   const s = typeof story === 'string' ? loadStoryOrThrow(story, options) : story;
-  const { outputs, stop, onProgress, highWaterMark, ...streamOptions } = options;
+  const { outputs, stop, onProgress, highWaterMark, delivery: settings, ...streamOptions } = options;
+  const seed = streamOptions.seed ?? s.seed ?? 0;
+  const transform = deliveryFor(settings, seed);
   return runStream(({ stats, flowControl }) => storyEvents(s, { ...streamOptions, stats }, flowControl) as Observable<SimEvent>, {
     outputs,
     stop,
     onProgress,
     highWaterMark,
+    transform,
   });
 };
