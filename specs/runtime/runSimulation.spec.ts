@@ -215,6 +215,70 @@ describe('runSimulation', () => {
     });
   });
 
+  describe('delivery (stages between the engine and the outputs)', () => {
+    it('duplicates: every copy reaches the outputs, flow control counts what leaves the stages', async () => {
+      const rec = recordingWriter('rec', { delayMs: 1 });
+      const summary = await runSimulation(ticker({ duration: '2m' }), {
+        outputs: [toSink(rec.create, { name: 'rec', maxBatch: 10 })],
+        highWaterMark: 20,
+        delivery: { duplicates: { rate: 1, maxDelayEvents: 0 } },
+      });
+      expect(summary.events).to.equal(5 * 120);
+      expect(rec.accepted).to.have.length(2 * summary.events);
+      expect(summary.outputs[0].accepted).to.equal(2 * summary.events);
+      for (let i = 0; i < rec.accepted.length; i += 2) expect(rec.accepted[i + 1].event_id).to.equal(rec.accepted[i].event_id);
+    });
+
+    it('a stage holding far more events than the high-water mark does not stall the run (it would if held events counted as in flight)', async () => {
+      // Every event late by up to 3 days in a 10-minute run: the reorder buffer holds nearly every
+      // event until the stream completes, 150 times the mark.
+      const rec = recordingWriter('rec');
+      let acked = 0;
+      const summary = await runSimulation(ticker({ duration: '10m' }), {
+        outputs: [toSink(rec.create, { name: 'rec', maxBatch: 10 })],
+        highWaterMark: 20,
+        delivery: { ingest: { lateRate: 1, maxLate: '3d' } },
+        onProgress: () => acked++,
+      });
+      expect(summary.events).to.equal(3000);
+      expect(rec.accepted).to.have.length(3000);
+      expect(acked).to.equal(3000);
+      const ingest = rec.accepted.map((e) => String((e as Record<string, unknown>).ingest_time));
+      expect(ingest).to.deep.equal([...ingest].sort());
+    });
+
+    it("uses the run's seed unless the settings name one; a model's withDelivery applies in sim.run()", async () => {
+      const a = tmp.file();
+      const b = tmp.file();
+      const c = tmp.file();
+      const settings = { ingest: { lateRate: 0.5, maxLate: '2d' }, checksum: true } as const;
+      await runSimulation(ticker({ duration: '1m' }), { outputs: [toFile(a)], seed: 3, delivery: settings });
+      await ticker({ duration: '1m' }).withDelivery(settings).run({ outputs: [toFile(b)], seed: 3 });
+      await runSimulation(ticker({ duration: '1m' }), { outputs: [toFile(c)], seed: 3, delivery: { ...settings, seed: 4 } });
+      expect(fs.readFileSync(b, 'utf8')).to.equal(fs.readFileSync(a, 'utf8'));
+      expect(fs.readFileSync(c, 'utf8')).to.not.equal(fs.readFileSync(a, 'utf8'));
+      expect(readJsonl(a).every((r) => typeof r.ingest_time === 'string' && typeof r.checksum === 'string')).to.equal(true);
+    });
+
+    it('a failing stage ends the run with a RunError naming it, after flushing what passed', async () => {
+      const file = tmp.file();
+      let n = 0;
+      const failing = runSimulation(ticker({ duration: '1m' }), {
+        outputs: [toFile(file)],
+        delivery: {
+          envelope: (e) => {
+            if (++n === 50) throw new Error('no envelope for you');
+            return e;
+          },
+        },
+      });
+      const err = await failing.then(() => undefined, (e: unknown) => e);
+      expect(err).to.be.instanceOf(RunError);
+      expect((err as RunError).message).to.match(/^delivery envelope failed on a "Tick" event \([0-9a-f-]{36}\): no envelope for you$/);
+      expect(readJsonl(file)).to.have.length(49);
+    });
+  });
+
   describe('default high-water mark', () => {
     it("is the largest window of the outputs (toFile's is 500)", async () => {
       expect(toFile(tmp.file()).window).to.equal(500);
