@@ -25,6 +25,7 @@ import { PayloadCompiler } from './compilePayload';
 import type { CompiledEvent } from './compileModel';
 import { ModelCompiler, playEvent, startSession, waitSeconds } from './compileModel';
 import { compileOutputs } from './compileOutputs';
+import { compileDelivery } from './compileDelivery';
 import { parseYamlTree, toJs, type YNode } from './yamlTree';
 
 /** The result of `loadConfig`. */
@@ -38,7 +39,7 @@ export interface LoadOptions {
   readonly file?: string;
 }
 
-const ROOT_KEYS = ['version', 'simulation_settings', 'schemas', 'entities', 'event_types', 'scenarios', 'outputs'];
+const ROOT_KEYS = ['version', 'simulation_settings', 'schemas', 'entities', 'event_types', 'scenarios', 'outputs', 'delivery'];
 const SETTINGS_KEYS = ['duration', 'total_events', 'initial_entity_counts', 'time_progression', 'random_seed', 'concurrent_sessions'];
 
 /** Whether `s` is YAML text rather than a path. */
@@ -89,6 +90,8 @@ const compileDocument = (root: YNode, p: Problems): Simulation | undefined => {
   }
   compileScenarios(doc.get('scenarios'), p, model, flowNames, sim);
   for (const o of compileOutputs(doc.get('outputs'), p, [...model.declaredEvents])) sim.addOutput(o);
+  const delivery = compileDelivery(doc.get('delivery'), p, { table, payloads, model });
+  if (delivery !== undefined) sim.withDelivery(delivery);
   return p.ok ? sim : undefined;
 };
 
