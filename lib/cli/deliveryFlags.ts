@@ -9,6 +9,7 @@
  */
 import { parseDuration } from '../core/duration';
 import type { DeliverySettings } from '../delivery/delivery';
+import { deliveryStages } from '../delivery/delivery';
 import type { SchemaVersion } from '../delivery/schemaVersions';
 import { UsageError } from './parseOutput';
 
@@ -78,6 +79,20 @@ export const parseSchemaVersionFlag = (v: string): SchemaVersion => {
   return { version: Number(m[1]), rate: rate('schema-version', m[2]), ...(eventTypes === undefined ? {} : { eventTypes }) };
 };
 
+/** Versions that apply to one event type must not have rates summing above 1. */
+const checkVersionRates = (versions: ReadonlyArray<SchemaVersion>): void => {
+  const named = new Set(versions.flatMap((v) => v.eventTypes ?? []));
+  // '' stands for every event type no version names.
+  for (const type of ['', ...named]) {
+    const applying = versions.filter((v) => v.eventTypes === undefined || v.eventTypes.includes(type));
+    const sum = applying.reduce((acc, v) => acc + v.rate, 0);
+    if (sum > 1 + 1e-9) {
+      const what = type === '' ? 'every event type' : `event type ${type}`;
+      throw new UsageError(`--schema-version: the rates of versions ${applying.map((v) => v.version).join(', ')} for ${what} sum to ${Math.round(sum * 1e6) / 1e6}, more than 1`);
+    }
+  }
+};
+
 /**
  * The delivery of a run: `base` (the model's) with the flags applied; undefined when neither sets
  * anything.
@@ -111,5 +126,13 @@ export const deliveryFromFlags = (values: DeliveryFlagValues, base: DeliverySett
   }
   if (values['schema-version'] !== undefined) d = { ...d, versions: values['schema-version'].map(parseSchemaVersionFlag) };
   if (values.checksum === true) d = { ...d, checksum: d.checksum === undefined || d.checksum === false ? true : d.checksum };
+  if (values['schema-version'] !== undefined) checkVersionRates(d.versions as ReadonlyArray<SchemaVersion>);
+  try {
+    // The stages check their own options (e.g. maxLate >= 1d with a late rate): a bad combination
+    // of flags is a usage error now, not a failed run later.
+    deliveryStages({ ...d, seed: 0 });
+  } catch (e) {
+    throw new UsageError(`delivery flags: ${(e as Error).message}`);
+  }
   return Object.keys(d).length === 0 ? undefined : d;
 };

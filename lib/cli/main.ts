@@ -27,7 +27,7 @@ import { formatConfigError } from '../config/yaml/configError';
 import { ModelError, locate } from './modelError';
 import { UsageError, outputOperator, parseOutput } from './parseOutput';
 import { runReporting } from './runReporting';
-import { ordersCommand } from './orders';
+import { ORDERS_USAGE, ordersCommand } from './orders';
 import { isStoryFile, loadStory } from '../config/story/loadStory';
 import { runStory } from '../config/story/runStory';
 import { debugEnabled } from '../config/story/streamStory';
@@ -94,8 +94,9 @@ export const main = async (argv: ReadonlyArray<string>, io: CliIO = defaultIO())
   const say = (text: string): void => {
     io.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
   };
+  const command = argv[0];
   try {
-    const [command, ...rest] = argv;
+    const rest = argv.slice(1);
     if (command === undefined) throw new UsageError('no command given (try "run <file>")');
     if (command === '-h' || command === '--help' || command === 'help') {
       say(USAGE);
@@ -113,7 +114,7 @@ export const main = async (argv: ReadonlyArray<string>, io: CliIO = defaultIO())
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      say(`deep-faker: ${e.message}\n\n${USAGE}`);
+      say(`deep-faker: ${e.message}\n\n${command === 'orders' ? ORDERS_USAGE : USAGE}`);
       return 2;
     }
     if (e instanceof ModelError) {
