@@ -24,11 +24,12 @@ import { concurrency } from './concurrency';
 import { entities } from './entities';
 import { longRun } from './longRun';
 import { outputs } from './outputs';
+import { orders } from './orders';
 import type { CaseResult, Section, Verdict } from './measure';
 import { fixed, int, rate } from './measure';
 import { throughput } from './throughput';
 
-const SECTIONS: ReadonlyArray<Section> = [throughput, concurrency, entities, longRun, outputs];
+const SECTIONS: ReadonlyArray<Section> = [throughput, concurrency, entities, orders, longRun, outputs];
 
 /** Default sizes are for 1 000 000 events; `--events N` scales them by N / 1 000 000. */
 const DEFAULT_EVENTS = 1_000_000;
