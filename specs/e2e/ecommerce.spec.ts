@@ -8,6 +8,7 @@ import type { SimEvent } from '../../lib/core/simEvent';
 import { eventTime } from '../../lib/core/simEvent';
 import { runToEnd } from '../helpers/runToEnd';
 import type { FinishedRun } from '../helpers/runToEnd';
+import { expectRate } from '../helpers/expectRate';
 
 const START = '2025-06-01T08:00:00.000Z';
 const T0 = Date.parse(START);
@@ -21,11 +22,6 @@ const SCHEMAS: ReadonlyArray<EventSchema<any>> = [
 const byType = (events: ReadonlyArray<SimEvent>, type: string) => events.filter((e) => e.event_type === type);
 const cents = (x: number) => Math.round(x * 100);
 
-/** Within 3 standard deviations of a binomial proportion. */
-const expectRate = (hits: number, n: number, p: number, what: string) => {
-  const sigma = Math.sqrt((p * (1 - p)) / n);
-  expect(Math.abs(hits / n - p), `${what}: ${hits}/${n} vs ${p} (3σ = ${(3 * sigma).toFixed(4)})`).to.be.at.most(3 * sigma);
-};
 
 describe('e2e: scenarios/ecommerce.ts', () => {
   let run: FinishedRun;

@@ -7,6 +7,7 @@ import { checksumOf } from '../../lib/delivery/withChecksum';
 import { ordersOutputs, PARTITIONS } from '../../lib/cli/orders';
 import type { OrdersOptions } from '../../scenarios/orders';
 import { ORDER_EVENT_TYPES, RECORD_SOURCE, SOURCE_SYSTEMS, ordersOptions, ordersSimulation, tenantId, tenantOf } from '../../scenarios/orders';
+import { expectRate } from '../helpers/expectRate';
 
 /** The seed's envelope, in the seed's order. */
 const ENVELOPE = [
@@ -56,11 +57,6 @@ const tree = (dir: string): Map<string, Buffer> => {
   return out;
 };
 
-/** Within 3 standard deviations of a binomial proportion. */
-const expectRate = (hits: number, n: number, p: number, what: string): void => {
-  const sigma = Math.sqrt((p * (1 - p)) / n);
-  expect(Math.abs(hits / n - p), `${what}: ${hits}/${n} = ${(hits / n).toFixed(4)} vs ${p} (3σ = ${(3 * sigma).toFixed(4)})`).to.be.at.most(3 * sigma);
-};
 
 describe('e2e: the order-lifecycle simulator (seed 004)', function () {
   this.timeout(180_000);

@@ -11,6 +11,7 @@ import type { EntityStore } from '../../lib/entities/entityStore';
 import { INITIAL_FLOW } from '../../lib/engine/simulate';
 import { runToEnd } from '../helpers/runToEnd';
 import type { FinishedRun } from '../helpers/runToEnd';
+import { expectRate } from '../helpers/expectRate';
 
 const START = '2025-03-03T09:00:00.000Z';
 const T0 = Date.parse(START);
@@ -43,11 +44,6 @@ const NEEDS_KYC = new Set(['FundsDeposited', 'FundsWithdrawn', 'OrderPlaced', 'O
 /** Events a session emits while it holds the instrument (fills are decided on the current price). */
 const HOLDS_INSTRUMENT = new Set(['PriceTicked', 'OrderPlaced', 'OrderFilled', 'OrderPartiallyFilled']);
 
-/** Within 3 standard deviations of a binomial proportion. */
-const expectRate = (hits: number, n: number, p: number, what: string): void => {
-  const sigma = Math.sqrt((p * (1 - p)) / n);
-  expect(Math.abs(hits / n - p), `${what}: ${hits}/${n} = ${(hits / n).toFixed(4)} vs ${p} (3σ = ${(3 * sigma).toFixed(4)})`).to.be.at.most(3 * sigma);
-};
 
 // --- holding intervals from the store's temporal versions --------------------------------------
 
