@@ -1,6 +1,6 @@
 /**
- * Tables of the MySQL output: column types by field type, creating or checking a table, and values
- * as MySQL takes them. Shared by the event tables (`toMySQL`) and the entity state tables.
+ * Tables of the MySQL output: column types by field type, creating, checking and widening a table,
+ * and values as MySQL takes them. Shared by the event tables (`toMySQL`) and the entity state tables.
  *
  * @example
  * await ensureTable(conn, 'shop_orders', [{ name: 'event_id', type: 'key', nullable: false }], ['event_id'], true);
@@ -36,6 +36,12 @@ export interface Column {
   readonly nullable: boolean;
 }
 
+/** A column of an existing table: its lower-case `DATA_TYPE` and whether it takes NULL. */
+export interface ExistingColumn {
+  readonly type: string;
+  readonly nullable: boolean;
+}
+
 /** `AccountCreated` → `account_created`; `user-events` → `user_events`. */
 export const snakeCase = (name: string): string =>
   name
@@ -65,6 +71,53 @@ export const toSqlValue = (v: unknown, type: string): unknown => {
 };
 
 /**
+ * The columns of `table` by lower-case name (empty when the table does not exist).
+ *
+ * @example
+ * (await existingColumns(conn, 'shop_orders')).get('event_id'); // { type: 'varchar', nullable: false }
+ */
+export const existingColumns = async (conn: Connection, table: string): Promise<Map<string, ExistingColumn>> => {
+  const [rows] = await conn.query<RowDataPacket[]>(
+    'SELECT COLUMN_NAME AS name, DATA_TYPE AS type, IS_NULLABLE AS nullable FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?',
+    [table],
+  );
+  return new Map(rows.map((r) => [String(r.name).toLowerCase(), { type: String(r.type).toLowerCase(), nullable: String(r.nullable).toUpperCase() === 'YES' }]));
+};
+
+/** True when an existing column of `dataType` (lower-case `DATA_TYPE`) can hold values of field type `type`. */
+export const isCompatible = (type: string, dataType: string): boolean => COMPATIBLE[type]?.includes(dataType) === true;
+
+/** Throws, naming table and column, unless the existing column can hold `c`'s values. */
+export const checkColumnType = (table: string, c: Column, existing: ExistingColumn): void => {
+  if (!isCompatible(c.type, existing.type)) {
+    throw new Error(`table ${table} column ${c.name} is ${existing.type.toUpperCase()}, expected ${SQL_TYPE[c.type]} or compatible`);
+  }
+};
+
+/** The error of a table that lacks a column it must have. */
+export const missingColumnError = (table: string, c: Column): Error => new Error(`table ${table} has no column ${c.name} (expected ${SQL_TYPE[c.type]})`);
+
+/** `CREATE TABLE IF NOT EXISTS` with `columns` and `primaryKey`. */
+export const createTable = async (conn: Connection, table: string, columns: ReadonlyArray<Column>, primaryKey: ReadonlyArray<string>): Promise<void> => {
+  const defs = columns.map((c) => `${conn.escapeId(c.name)} ${SQL_TYPE[c.type]}${c.nullable ? ' NULL' : ' NOT NULL'}`);
+  await conn.query(`CREATE TABLE IF NOT EXISTS ${conn.escapeId(table)} (${defs.join(', ')}, PRIMARY KEY (${primaryKey.map((k) => conn.escapeId(k)).join(', ')}))`);
+};
+
+/**
+ * Adds `columns` to `table` in one `ALTER TABLE … ADD COLUMN … NULL, …` (always nullable: the rows
+ * already there have no value). DDL: MySQL and MariaDB commit any open transaction first, so call
+ * it outside one.
+ *
+ * @example
+ * await addColumns(conn, 'shop_order_created', [{ name: 'promo_code', type: 'string', nullable: true }]);
+ */
+export const addColumns = async (conn: Connection, table: string, columns: ReadonlyArray<Column>): Promise<void> => {
+  if (columns.length === 0) return;
+  const adds = columns.map((c) => `ADD COLUMN ${conn.escapeId(c.name)} ${SQL_TYPE[c.type]} NULL`);
+  await conn.query(`ALTER TABLE ${conn.escapeId(table)} ${adds.join(', ')}`);
+};
+
+/**
  * Creates `table` if it is missing (and `create` allows), else checks that it has every column
  * with a compatible type: an error names table and column.
  */
@@ -75,22 +128,15 @@ export const ensureTable = async (
   primaryKey: ReadonlyArray<string>,
   create: boolean,
 ): Promise<void> => {
-  const [rows] = await conn.query<RowDataPacket[]>(
-    'SELECT COLUMN_NAME AS name, DATA_TYPE AS type FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?',
-    [table],
-  );
-  if (rows.length === 0) {
+  const existing = await existingColumns(conn, table);
+  if (existing.size === 0) {
     if (!create) throw new Error(`table ${table} does not exist (createTables is off)`);
-    const defs = columns.map((c) => `${conn.escapeId(c.name)} ${SQL_TYPE[c.type]}${c.nullable ? ' NULL' : ' NOT NULL'}`);
-    await conn.query(`CREATE TABLE IF NOT EXISTS ${conn.escapeId(table)} (${defs.join(', ')}, PRIMARY KEY (${primaryKey.map((k) => conn.escapeId(k)).join(', ')}))`);
+    await createTable(conn, table, columns, primaryKey);
     return;
   }
-  const existing = new Map(rows.map((r) => [String(r.name).toLowerCase(), String(r.type).toLowerCase()]));
   for (const c of columns) {
-    const type = existing.get(c.name.toLowerCase());
-    if (type === undefined) throw new Error(`table ${table} has no column ${c.name} (expected ${SQL_TYPE[c.type]})`);
-    if (!COMPATIBLE[c.type].includes(type)) {
-      throw new Error(`table ${table} column ${c.name} is ${type.toUpperCase()}, expected ${SQL_TYPE[c.type]} or compatible`);
-    }
+    const e = existing.get(c.name.toLowerCase());
+    if (e === undefined) throw missingColumnError(table, c);
+    checkColumnType(table, c, e);
   }
 };

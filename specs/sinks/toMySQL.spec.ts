@@ -6,9 +6,12 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Connection } from 'mysql2/promise';
+import type { Connection, RowDataPacket } from 'mysql2/promise';
+import { from, lastValueFrom, toArray } from 'rxjs';
+import { EVENT_META, type EventShape, type FieldShape, type SimEvent } from '../../lib/core/simEvent';
+import { delivery } from '../../lib/delivery/delivery';
 import type { SimulationModel } from '../../lib/engine/model';
-import { RunError, runSimulation } from '../../lib/runtime/runSimulation';
+import { RunError, runSimulation, runStream, simulate } from '../../lib/runtime/runSimulation';
 import { toFile } from '../../lib/sinks/toFile';
 import { snakeCase, toMySQL } from '../../lib/sinks/toMySQL';
 import ecommerce, { Product, User } from '../../scenarios/ecommerce';
@@ -19,6 +22,64 @@ import { dropTables, mysqlConnection, mysqlUrl, selectAll, tablesWithPrefix, uni
 const model = (totalEvents: number, seed = 21): SimulationModel => ({
   ...ecommerce,
   settings: { ...ecommerce.settings, totalEvents, duration: '3650d', startTime: '2025-01-01T00:00:00Z', seed },
+});
+
+/** A table's columns in order: name, `COLUMN_TYPE`, `IS_NULLABLE`. */
+const columnsOf = async (conn: Connection, table: string): Promise<Array<{ name: string; type: string; nullable: string }>> => {
+  const [rows] = await conn.query<RowDataPacket[]>(
+    'SELECT COLUMN_NAME AS name, COLUMN_TYPE AS type, IS_NULLABLE AS nullable FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION',
+    [table],
+  );
+  return rows.map((r) => ({ name: String(r.name), type: String(r.type), nullable: String(r.nullable) }));
+};
+
+/**
+ * Every event of `jsonl` is exactly one row of `tables` and nothing else is there; every field of
+ * the event is a column holding its value, and every other column of its row is NULL (a field
+ * another schema version has). `expectRowsEqualJsonl` compares whole rows, so it cannot tell a
+ * NULL column the event never had from a value that was lost.
+ */
+const expectRowsHoldJsonl = async (conn: Connection, tables: ReadonlyArray<string>, jsonl: ReadonlyArray<Record<string, unknown>>): Promise<void> => {
+  const byId = new Map(jsonl.map((e) => [e.event_id as string, e]));
+  const seen = new Set<string>();
+  for (const table of tables) {
+    const types = new Map((await columnsOf(conn, table)).map((c) => [c.name, c.type]));
+    for (const row of await selectAll(conn, table)) {
+      const id = String(row.event_id);
+      if (seen.has(id)) expect.fail(`event ${id} is in the tables twice`);
+      seen.add(id);
+      const want = byId.get(id);
+      if (want === undefined) expect.fail(`row ${id} of ${table} is not in the JSONL output`);
+      for (const k of Object.keys(want)) if (!(k in row)) expect.fail(`${table} has no column for field ${k} of event ${id}`);
+      for (const [k, v] of Object.entries(row)) {
+        const w = want[k];
+        const label = `${table} row ${id} column ${k}`;
+        if (!(k in want)) expect(v, label).to.equal(null);
+        else if (v === null || w === null) expect(v, label).to.equal(w);
+        else if (types.get(k)!.startsWith('datetime')) expect(`${String(v).replace(' ', 'T')}Z`, label).to.equal(w);
+        else if (typeof w === 'boolean') expect(v, label).to.equal(w ? 1 : 0);
+        else if (typeof w === 'object') expect(typeof v === 'string' ? JSON.parse(v) : v, label).to.deep.equal(w); // mysql2 may parse JSON columns itself
+        else expect(v, label).to.equal(w);
+      }
+    }
+  }
+  expect(seen.size, 'rows in all tables').to.equal(jsonl.length);
+};
+
+/** A hand-made event with a schema (as the engine attaches one), at `2025-01-01T00:00:0<i>Z`. */
+const withSchema = (schema: EventShape, i: number, fields: Record<string, unknown>): SimEvent => {
+  const timestamp = new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString();
+  const e = { event_id: `e${i}`, event_type: schema.name, timestamp, session_id: 's1', flow: 'f', ...fields } as SimEvent;
+  (e as unknown as Record<symbol, unknown>)[EVENT_META] = { time: Date.parse(timestamp), key: undefined, schema };
+  return e;
+};
+
+const shape = (name: string, fields: Record<string, string>): EventShape => ({
+  name,
+  fieldNames: Object.keys(fields),
+  fields: Object.fromEntries(
+    Object.entries(fields).map(([n, type]): [string, FieldShape] => [n, { type, primaryKey: false, nullable: false, ref: undefined }]),
+  ),
 });
 
 describe('toMySQL (real server)', function () {
@@ -71,31 +132,60 @@ describe('toMySQL (real server)', function () {
     expect(cols[0]).to.include({ c: 'event_id', k: 'PRI' });
   });
 
-  it('refuses a table whose columns do not match, naming table and column, before inserting anything', async () => {
+  it('adds the payload columns an existing table lacks; a missing system column or a type mismatch fails, naming table and column, before anything changes', async () => {
     const p = prefix();
+    const file = path.join(dir, 'existing.jsonl');
+    // A table the sink did not create, with the system columns only: the payload columns are added.
     await conn.query('CREATE TABLE ?? (event_id VARCHAR(64) PRIMARY KEY, event_type TEXT, `timestamp` DATETIME(3), session_id TEXT, flow TEXT)', [
       `${p}account_created`,
     ]);
-    const err = await runSimulation(model(200), { outputs: [toMySQL({ connection: mysqlUrl(), tablePrefix: p })] }).then(
+    await runSimulation(model(200), { outputs: [toFile(file), toMySQL({ connection: mysqlUrl(), tablePrefix: p })] });
+    expect((await columnsOf(conn, `${p}account_created`)).map((c) => `${c.name} ${c.type} ${c.nullable}`)).to.deep.equal([
+      'event_id varchar(64) NO',
+      'event_type text YES',
+      'timestamp datetime(3) YES',
+      'session_id text YES',
+      'flow text YES',
+      ...['user_id varchar(255)', 'email text', 'full_name text', 'country text', 'signup_channel text'].map((c) => `${c} YES`),
+    ]);
+    await expectRowsEqualJsonl(conn, await tablesWithPrefix(conn, p), readJsonl(file));
+
+    // Without a system column it is not an event table: an error, nothing inserted, no column added.
+    const q = prefix();
+    await conn.query('CREATE TABLE ?? (event_id VARCHAR(64) PRIMARY KEY, event_type TEXT, `timestamp` DATETIME(3), session_id TEXT)', [
+      `${q}account_created`,
+    ]);
+    const err = await runSimulation(model(200), { outputs: [toMySQL({ connection: mysqlUrl(), tablePrefix: q })] }).then(
       () => expect.fail('the run should fail'),
       (e: unknown) => e,
     );
     expect(err).to.be.instanceOf(RunError);
-    expect((err as RunError).message).to.equal(
-      `sink "${mysqlUrl()}" failed: table ${p}account_created has no column user_id (expected VARCHAR(255))`,
-    );
-    expect(await selectAll(conn, `${p}account_created`)).to.have.length(0);
-    expect(await tablesWithPrefix(conn, p)).to.deep.equal([`${p}account_created`]);
+    expect((err as RunError).message).to.equal(`sink "${mysqlUrl()}" failed: table ${q}account_created has no column flow (expected VARCHAR(255))`);
+    expect(await selectAll(conn, `${q}account_created`)).to.have.length(0);
+    expect((await columnsOf(conn, `${q}account_created`)).map((c) => c.name)).to.deep.equal(['event_id', 'event_type', 'timestamp', 'session_id']);
+    expect(await tablesWithPrefix(conn, q)).to.deep.equal([`${q}account_created`]);
 
-    await conn.query('DROP TABLE ??', [`${p}account_created`]);
+    // A column of the wrong type (system or payload) stays an error; the missing ones are not added either.
+    await conn.query('DROP TABLE ??', [`${q}account_created`]);
     await conn.query('CREATE TABLE ?? (event_id VARCHAR(64) PRIMARY KEY, event_type TEXT, `timestamp` TEXT, session_id TEXT, flow TEXT)', [
-      `${p}account_created`,
+      `${q}account_created`,
     ]);
-    const typeErr = await runSimulation(model(200), { outputs: [toMySQL({ connection: mysqlUrl(), tablePrefix: p })] }).then(
+    const typeErr = await runSimulation(model(200), { outputs: [toMySQL({ connection: mysqlUrl(), tablePrefix: q })] }).then(
       () => expect.fail('the run should fail'),
       (e: unknown) => e as Error,
     );
-    expect(typeErr.message).to.contain(`table ${p}account_created column timestamp is TEXT, expected DATETIME(3)`);
+    expect(typeErr.message).to.contain(`table ${q}account_created column timestamp is TEXT, expected DATETIME(3)`);
+    await conn.query('DROP TABLE ??', [`${q}account_created`]);
+    await conn.query('CREATE TABLE ?? (event_id VARCHAR(64) PRIMARY KEY, event_type TEXT, `timestamp` DATETIME(3), session_id TEXT, flow TEXT, email BIGINT)', [
+      `${q}account_created`,
+    ]);
+    const payloadErr = await runSimulation(model(200), { outputs: [toMySQL({ connection: mysqlUrl(), tablePrefix: q })] }).then(
+      () => expect.fail('the run should fail'),
+      (e: unknown) => e as Error,
+    );
+    expect(payloadErr.message).to.contain(`table ${q}account_created column email is BIGINT, expected TEXT`);
+    expect((await columnsOf(conn, `${q}account_created`)).map((c) => c.name)).to.deep.equal(['event_id', 'event_type', 'timestamp', 'session_id', 'flow', 'email']);
+    expect(await selectAll(conn, `${q}account_created`)).to.have.length(0);
   });
 
   it('survives KILL CONNECTION mid-run: nothing lost, nothing duplicated', async () => {
@@ -177,6 +267,198 @@ describe('toMySQL (real server)', function () {
       (e: unknown) => e as Error,
     );
     expect(err.message).to.contain("entityTables needs the run's entity store");
+  });
+
+  describe('fields the delivery stages add, rename or nest (the event keeps its schema)', () => {
+    it('delivery into toMySQL: ingest_time, schema_version, checksum on every row, v2 fields and renamed fields get columns, rows equal the JSONL', async () => {
+      const p = prefix();
+      const file = path.join(dir, 'delivered.jsonl');
+      const m = model(3_000, 24);
+      const seed = 24;
+      const stages = delivery({
+        seed,
+        checksum: true,
+        ingest: { lateRate: 0.2 },
+        versions: [
+          { version: 2, rate: 0.5, eventTypes: ['OrderCompleted'], transform: (e) => ({ ...e, promo_code: 'X' }) },
+          // A rename: v2 ProductViewed says `traffic_source` where v1 says `referrer`.
+          { version: 2, rate: 0.5, eventTypes: ['ProductViewed'], transform: ({ referrer, ...rest }) => ({ ...rest, traffic_source: referrer }) as SimEvent },
+        ],
+      });
+      const sink = toMySQL({ connection: mysqlUrl(), tablePrefix: p, maxBatch: 400 });
+      const summary = await runStream(
+        ({ stats, flowControl, onStore }) => simulate(m, { seed, stats, flowControl, onStore }),
+        { outputs: [toFile(file), sink], transform: stages },
+      );
+      const jsonl = readJsonl(file);
+      expect(jsonl.length).to.equal(summary.events);
+      expect(summary.outputs[1].accepted).to.equal(summary.events);
+      expect(sink.stats.batches, 'several batches').to.be.above(5);
+      const tables = await tablesWithPrefix(conn, p);
+      await expectRowsHoldJsonl(conn, tables, jsonl);
+
+      for (const t of tables) {
+        const cols = new Map((await columnsOf(conn, t)).map((c) => [c.name, c.type]));
+        expect([cols.get('ingest_time'), cols.get('schema_version'), cols.get('checksum')], t).to.deep.equal(['datetime(3)', 'double', 'text']);
+        const [[nulls]] = await conn.query<RowDataPacket[]>(
+          'SELECT COUNT(*) AS n FROM ?? WHERE ingest_time IS NULL OR schema_version IS NULL OR checksum IS NULL OR ingest_time < `timestamp`',
+          [t],
+        );
+        expect(Number(nulls.n), `${t}: rows without ingest_time, schema_version or checksum`).to.equal(0);
+      }
+      const late = jsonl.filter((e) => String(e.ingest_time).slice(0, 10) > String(e.timestamp).slice(0, 10)).length;
+      expect(late / jsonl.length).to.be.within(0.15, 0.25);
+
+      const [orders] = await conn.query<RowDataPacket[]>('SELECT schema_version AS v, promo_code AS promo, COUNT(*) AS n FROM ?? GROUP BY 1, 2 ORDER BY 1', [
+        `${p}order_completed`,
+      ]);
+      expect(orders.map((r) => [r.v, r.promo])).to.deep.equal([
+        [1, null],
+        [2, 'X'],
+      ]);
+      const ordersInJsonl = jsonl.filter((e) => e.event_type === 'OrderCompleted');
+      expect(orders.map((r) => Number(r.n))).to.deep.equal([1, 2].map((v) => ordersInJsonl.filter((e) => e.schema_version === v).length));
+
+      const [views] = await conn.query<RowDataPacket[]>(
+        'SELECT schema_version AS v, referrer IS NULL AS no_referrer, traffic_source IS NULL AS no_source, COUNT(*) AS n FROM ?? GROUP BY 1, 2, 3 ORDER BY 1',
+        [`${p}product_viewed`],
+      );
+      expect(views.map((r) => [r.v, r.no_referrer, r.no_source])).to.deep.equal([
+        [1, 0, 1],
+        [2, 1, 0],
+      ]);
+    });
+
+    it('a field first seen in a later batch gets its column (ALTER TABLE before the transaction); earlier rows read NULL, nothing is lost', async () => {
+      const p = prefix();
+      const signup = shape('Signup', { plan: 'string', seats: 'int' });
+      const first = [1, 2, 3].map((i) => withSchema(signup, i, { plan: 'free', seats: i, note: null }));
+      const second = [4, 5, 6].map((i) =>
+        withSchema(signup, i, {
+          plan: 'pro',
+          seats: i,
+          ingest_time: new Date(Date.UTC(2025, 0, 2) + i).toISOString(),
+          promo_code: i === 4 ? null : `P${i}`, // null first: typed by the next value
+          trial: i % 2 === 0,
+          score: i / 4,
+          tags: ['a', String(i)],
+          note: 'later',
+          [`nested`]: { items: [{ sku: `S${i}`, qty: i }] },
+        }),
+      );
+      // A v2 whose `seats` was renamed: the schema still lists `seats`; the rows must not lose `licences`.
+      const renamed = [7, 8].map((i) => withSchema(signup, i, { plan: 'team', licences: i * 10 }));
+      const sink = toMySQL({ connection: mysqlUrl(), tablePrefix: p, maxBatch: 3 });
+      const events = [...first, ...second, ...renamed];
+      const out = await lastValueFrom(from(events).pipe(sink, toArray()));
+      expect(out).to.have.length(8);
+      expect(sink.stats.batches).to.equal(3);
+
+      const table = `${p}signup`;
+      expect((await columnsOf(conn, table)).map((c) => `${c.name} ${c.type} ${c.nullable}`)).to.deep.equal([
+        'event_id varchar(255) NO',
+        'event_type varchar(255) NO',
+        'timestamp datetime(3) NO',
+        'session_id varchar(255) NO',
+        'flow varchar(255) NO',
+        'plan text YES',
+        'seats bigint(20) YES',
+        // batch 2, in the event's order (`note` was only null in batch 1: no column until it had a value)
+        'ingest_time datetime(3) YES',
+        'promo_code text YES',
+        'trial tinyint(1) YES',
+        'score double YES',
+        'tags longtext YES',
+        'note text YES',
+        'nested longtext YES',
+        // batch 3
+        'licences double YES',
+      ]);
+      await expectRowsHoldJsonl(conn, [table], events.map((e) => JSON.parse(JSON.stringify(e)) as Record<string, unknown>));
+      const [[nested]] = await conn.query<RowDataPacket[]>("SELECT JSON_VALUE(nested, '$.items[0].sku') AS sku FROM ?? WHERE event_id = 'e5'", [table]);
+      expect(nested.sku).to.equal('S5');
+    });
+
+    it('an envelope nesting the payload: `payload` is a JSON column, rows equal the JSONL', async () => {
+      const p = prefix();
+      const file = path.join(dir, 'envelope.jsonl');
+      const system = new Set(['event_id', 'event_type', 'timestamp', 'session_id', 'flow']);
+      const envelope = (e: SimEvent): SimEvent => {
+        const src = e as Record<string, unknown>;
+        const payload = Object.fromEntries(Object.entries(src).filter(([k]) => !system.has(k)));
+        return { event_id: e.event_id, event_type: e.event_type, timestamp: e.timestamp, session_id: e.session_id, flow: e.flow, source: 'web', payload } as SimEvent;
+      };
+      const summary = await runSimulation(model(1_500, 25), {
+        outputs: [toFile(file), toMySQL({ connection: mysqlUrl(), tablePrefix: p })],
+        delivery: { envelope, checksum: true, ingest: { lateRate: 0.1 } },
+      });
+      const jsonl = readJsonl(file);
+      expect(jsonl.length).to.equal(summary.events);
+      const tables = await tablesWithPrefix(conn, p);
+      // No field is absent from any row here, so the whole-row comparison applies too.
+      await expectRowsEqualJsonl(conn, tables, jsonl);
+      await expectRowsHoldJsonl(conn, tables, jsonl);
+      const orders = `${p}order_completed`;
+      expect((await columnsOf(conn, orders)).map((c) => `${c.name} ${c.type}`).slice(5)).to.deep.equal([
+        'ingest_time datetime(3)',
+        'source text',
+        'payload longtext',
+        'checksum text',
+      ]);
+      const [rows] = await conn.query<RowDataPacket[]>("SELECT event_id, JSON_VALUE(payload, '$.order_id') AS order_id, JSON_TYPE(payload) AS t FROM ??", [orders]);
+      const byId = new Map(jsonl.map((e) => [e.event_id, e]));
+      expect(rows.length).to.be.above(0);
+      for (const r of rows) {
+        expect(r.t).to.equal('OBJECT');
+        expect(r.order_id).to.equal((byId.get(r.event_id)!.payload as Record<string, unknown>).order_id);
+      }
+    });
+
+    it('an event without a value for a NOT NULL column (a dropped system field, or a renamed field of an existing table) fails naming table, column and event, before inserting', async () => {
+      const p = prefix();
+      // An envelope that drops `flow`.
+      const dropFlow = (e: SimEvent): SimEvent => {
+        const { flow: _flow, ...rest } = e as Record<string, unknown>;
+        return rest as SimEvent;
+      };
+      const err = await runSimulation(model(200, 26), {
+        outputs: [toMySQL({ connection: mysqlUrl(), tablePrefix: p })],
+        delivery: { envelope: dropFlow },
+      }).then(
+        () => expect.fail('the run should fail'),
+        (e: unknown) => e as RunError,
+      );
+      expect(err.message.startsWith(`sink "${mysqlUrl()}" failed: table ${p}`), err.message).to.equal(true);
+      expect(err.message).to.match(/ column flow is NOT NULL, but the "\w+" event [0-9a-f-]+ has no flow$/);
+      for (const t of await tablesWithPrefix(conn, p)) expect(await selectAll(conn, t), t).to.have.length(0);
+
+      // A user's table whose user_id is NOT NULL, and a version that renames user_id.
+      const q = prefix();
+      await conn.query(
+        'CREATE TABLE ?? (event_id VARCHAR(64) PRIMARY KEY, event_type TEXT NOT NULL, `timestamp` DATETIME(3) NOT NULL, session_id TEXT NOT NULL, flow TEXT NOT NULL, user_id VARCHAR(64) NOT NULL)',
+        [`${q}user_logged_out`],
+      );
+      const renameErr = await runSimulation(model(400, 27), {
+        outputs: [toMySQL({ connection: mysqlUrl(), tablePrefix: q })],
+        delivery: { versions: [{ version: 2, rate: 1, eventTypes: ['UserLoggedOut'], transform: ({ user_id, ...rest }) => ({ ...rest, account_id: user_id }) as SimEvent }] },
+      }).then(
+        () => expect.fail('the run should fail'),
+        (e: unknown) => e as RunError,
+      );
+      expect(renameErr.message).to.match(new RegExp(`table ${q}user_logged_out column user_id is NOT NULL, but the "UserLoggedOut" event [0-9a-f-]+ has no user_id$`));
+      expect(await selectAll(conn, `${q}user_logged_out`)).to.have.length(0);
+    });
+
+    it('two fields that differ only in case fail: MySQL would store them in one column', async () => {
+      const p = prefix();
+      const s = shape('Mixed', { plan: 'string' });
+      const err = await lastValueFrom(from([withSchema(s, 1, { plan: 'a', Plan: 'b' })]).pipe(toMySQL({ connection: mysqlUrl(), tablePrefix: p }))).then(
+        () => expect.fail('should fail'),
+        (e: unknown) => e as Error,
+      );
+      expect(err.message).to.equal(`sink "${mysqlUrl()}" failed: table ${p}mixed: fields plan and Plan of "Mixed" events would be one column (MySQL column names ignore case)`);
+      expect(await tablesWithPrefix(conn, p)).to.deep.equal([]);
+    });
   });
 
   it('fails within the connect timeout, naming the sink, when the server does not answer', async () => {
