@@ -100,7 +100,7 @@ export type { GeneratorContext } from './config/story/eventGenerator';
 export type { Story, EventDef, Frequency } from './config/story/compileStory';
 
 // delivery realism (before the sinks)
-export { delivery, deliveryStages, deliveryFor, hasDeliveryStages, DEFAULT_REORDER_WINDOW } from './delivery/delivery';
+export { delivery, deliveryStages, deliveryFor, DEFAULT_REORDER_WINDOW } from './delivery/delivery';
 export type { DeliveryOptions, DeliverySettings } from './delivery/delivery';
 export { withIngestTime, isLate, ingestTimeFor } from './delivery/withIngestTime';
 export type { WithIngestTimeOptions } from './delivery/withIngestTime';

@@ -233,18 +233,21 @@ const orderFlow = (o: OrdersOptions) =>
     const correctedBeforeShipping = corrected && shipped && rng.chance(0.5);
     const gap = wait({ minutes: { min: 1, max: o.maxEventGapMinutes } });
 
+    // Before payment there is nothing to refund; after it, `refunded` is generated.
+    const cancel = (overrides: Partial<{ refunded: boolean }>) =>
+      newEvent(OrderCancelled, { overrides: { ...who, ...overrides }, mutate: setState(Order, [['status', 'is', 'cancelled']]) });
+
     yield newEvent(OrderCreated, { saveEntity: Order, overrides: who });
     yield gap;
-    const cancel = newEvent(OrderCancelled, { overrides: who, mutate: setState(Order, [['status', 'is', 'cancelled']]) });
     if (cancelledBeforePayment) {
-      yield newEvent(OrderCancelled, { overrides: { ...who, refunded: false }, mutate: setState(Order, [['status', 'is', 'cancelled']]) });
+      yield cancel({ refunded: false });
       return;
     }
     const order = ctx.getEntity(Order).state;
     yield newEvent(PaymentAuthorized, { overrides: { ...who, amount: order.amount, currency: order.currency }, mutate: setState(Order, [['status', 'is', 'paid']]) });
     if (cancelled) {
       yield gap;
-      yield cancel;
+      yield cancel({});
       return;
     }
     const correct = function* () {

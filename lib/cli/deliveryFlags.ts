@@ -58,7 +58,8 @@ const count = (name: string, v: string, min: number): number => {
   return n;
 };
 
-const duration = (name: string, v: string): string => {
+/** `v` when it is a duration ("3d", "90s"), else a usage error naming `--name`. */
+export const durationFlag = (name: string, v: string): string => {
   try {
     parseDuration(v);
   } catch (e) {
@@ -106,8 +107,8 @@ export const deliveryFromFlags = (values: DeliveryFlagValues, base: DeliverySett
       ingest: {
         ...d.ingest,
         ...(values['late-rate'] === undefined ? {} : { lateRate: rate('late-rate', values['late-rate']) }),
-        ...(values['max-late'] === undefined ? {} : { maxLate: duration('max-late', values['max-late']) }),
-        ...(values['max-ingest-delay'] === undefined ? {} : { maxDelay: duration('max-ingest-delay', values['max-ingest-delay']) }),
+        ...(values['max-late'] === undefined ? {} : { maxLate: durationFlag('max-late', values['max-late']) }),
+        ...(values['max-ingest-delay'] === undefined ? {} : { maxDelay: durationFlag('max-ingest-delay', values['max-ingest-delay']) }),
       },
     };
   }

@@ -32,7 +32,7 @@ import { isStoryFile, loadStory } from '../config/story/loadStory';
 import { runStory } from '../config/story/runStory';
 import { debugEnabled } from '../config/story/streamStory';
 import type { DeliverySettings } from '../delivery/delivery';
-import { DELIVERY_FLAG_OPTIONS, DELIVERY_USAGE, deliveryFromFlags } from './deliveryFlags';
+import { DELIVERY_FLAG_OPTIONS, DELIVERY_USAGE, deliveryFromFlags, durationFlag } from './deliveryFlags';
 
 /** Usage text. */
 export const USAGE = `Usage: deep-faker <command> [options]
@@ -179,13 +179,7 @@ const runCommand = async (args: ReadonlyArray<string>, io: CliIO, say: (t: strin
   const totalEvents = integer('total-events', values['total-events']);
   if (totalEvents !== undefined && totalEvents < 1) throw new UsageError(`--total-events: expected an integer >= 1, got ${totalEvents}`);
   const timeMultiplier = number('time-multiplier', values['time-multiplier']);
-  if (values.duration !== undefined) {
-    try {
-      parseDuration(values.duration);
-    } catch (e) {
-      throw new UsageError(`--duration: ${(e as Error).message}`);
-    }
-  }
+  if (values.duration !== undefined) durationFlag('duration', values.duration);
   if (values.start !== undefined && values.start !== 'now' && Number.isNaN(Date.parse(values.start))) {
     throw new UsageError(`--start: expected an ISO-8601 date-time or "now", got "${values.start}"`);
   }

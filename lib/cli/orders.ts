@@ -14,7 +14,6 @@
  * @example
  * await main(['orders', '--out', './out', '--n-orders', '5000', '--seed', '42']);
  */
-import { promises as fsp } from 'node:fs';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -175,7 +174,7 @@ export const toOrderStats = (file: string, options: OrdersOptions): SinkOperator
           for (const e of batch) counter.add(e);
         },
         close: async () => {
-          await fsp.writeFile(file, `${JSON.stringify({ options: optionsRecord(options), ...counter.stats() }, null, 2)}\n`);
+          await fs.promises.writeFile(file, `${JSON.stringify({ options: optionsRecord(options), ...counter.stats() }, null, 2)}\n`);
         },
       };
     },

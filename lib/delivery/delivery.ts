@@ -64,10 +64,6 @@ export interface DeliveryOptions {
  */
 export type DeliverySettings = Omit<DeliveryOptions, 'seed'> & { readonly seed?: number };
 
-/** True when `settings` turns on at least one stage (an empty section changes nothing). */
-export const hasDeliveryStages = (settings: DeliverySettings | undefined): boolean =>
-  settings !== undefined && deliveryStages({ ...settings, seed: settings.seed ?? 0 }).length > 0;
-
 /** Default reorder buffer of `delivery` (events). */
 export const DEFAULT_REORDER_WINDOW = 10_000;
 
@@ -114,10 +110,10 @@ export const deliveryStages = (options: DeliveryOptions): Array<MonoTypeOperator
  * @example
  * events$.pipe(delivery({ seed: 7, ingest: { lateRate: 0.05 }, duplicates: { rate: 0.01 } }));
  */
-export const delivery = (options: DeliveryOptions): MonoTypeOperatorFunction<SimEvent> => {
-  const stages = deliveryStages(options);
-  return stages.reduce<OperatorFunction<SimEvent, SimEvent>>((acc, op) => (source) => op(acc(source)), identity);
-};
+export const delivery = (options: DeliveryOptions): MonoTypeOperatorFunction<SimEvent> => pipeStages(deliveryStages(options));
+
+const pipeStages = (stages: ReadonlyArray<MonoTypeOperatorFunction<SimEvent>>): MonoTypeOperatorFunction<SimEvent> =>
+  stages.reduce<OperatorFunction<SimEvent, SimEvent>>((acc, op) => (source) => op(acc(source)), identity);
 
 /**
  * The operator a run applies for `settings` (seed defaulting to the run's `seed`), or undefined
@@ -127,5 +123,8 @@ export const delivery = (options: DeliveryOptions): MonoTypeOperatorFunction<Sim
  * deliveryFor({ duplicates: { rate: 0.01 } }, 42); // duplicates with seed 42
  * deliveryFor({}, 42); // undefined
  */
-export const deliveryFor = (settings: DeliverySettings | undefined, seed: number): MonoTypeOperatorFunction<SimEvent> | undefined =>
-  settings !== undefined && hasDeliveryStages(settings) ? delivery({ ...settings, seed: settings.seed ?? seed }) : undefined;
+export const deliveryFor = (settings: DeliverySettings | undefined, seed: number): MonoTypeOperatorFunction<SimEvent> | undefined => {
+  if (settings === undefined) return undefined;
+  const stages = deliveryStages({ ...settings, seed: settings.seed ?? seed });
+  return stages.length === 0 ? undefined : pipeStages(stages);
+};
