@@ -11,6 +11,7 @@
  *   npm run bench -- --only outputs        # JSONL vs Kafka vs MySQL, and a slow sink (needs the services)
  *   npm run bench -- --only concurrency    # one section (or a comma-separated list)
  *   npm run bench -- --events 100000       # sizes scaled by 100 000 / 1 000 000 for a quick run
+ *   npm run bench -- --repeat 3            # each case 3 times; the median run is reported
  *   npm run bench -- --node-flags='--max-old-space-size=160'  # extra node/V8 flags for every case
  *
  * One case in this very process (e.g. to profile it; cases are numbered from 0 in each section):
@@ -105,24 +106,43 @@ const environment = (): string => {
   return `node ${process.version}, ${cpu} (${os.cpus().length} cores), ${fixed(os.totalmem() / 2 ** 30, 0)} GiB, commit ${commit}, ${new Date().toISOString()}${busy}`;
 };
 
-const runSection = async (section: Section, scale: number, nodeFlags: ReadonlyArray<string>): Promise<ReadonlyArray<Verdict>> => {
+/** The run with the median events/s (the lower middle one for an even count). */
+const medianRun = (runs: ReadonlyArray<CaseResult>): CaseResult => {
+  const sorted = [...runs].sort((a, b) => rate(a.events, a.seconds) - rate(b.events, b.seconds));
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+};
+
+const runSection = async (section: Section, scale: number, nodeFlags: ReadonlyArray<string>, repeat: number): Promise<ReadonlyArray<Verdict>> => {
   console.log(`\n## ${section.title}`);
   const results: CaseResult[] = [];
+  const spreads: string[] = [];
   const cases = section.cases(scale);
   for (let i = 0; i < cases.length; i++) {
-    process.stderr.write(`  ${section.name} / ${cases[i].name} … `);
-    try {
-      const r = await forkCase(section, i, scale, nodeFlags);
-      results.push(r);
-      process.stderr.write(`${int(rate(r.events, r.seconds))} events/s, ${fixed(r.seconds, 1)} s, peak RSS ${fixed(r.rssPeakMb, 0)} MB\n`);
-    } catch (e) {
-      process.stderr.write('failed\n');
-      console.log(`**${cases[i].name} failed:**\n\n\`\`\`\n${e instanceof Error ? e.message : String(e)}\n\`\`\`\n`);
+    const runs: CaseResult[] = [];
+    for (let k = 0; k < repeat; k++) {
+      process.stderr.write(`  ${section.name} / ${cases[i].name}${repeat > 1 ? ` (run ${k + 1}/${repeat})` : ''} … `);
+      try {
+        const r = await forkCase(section, i, scale, nodeFlags);
+        runs.push(r);
+        process.stderr.write(`${int(rate(r.events, r.seconds))} events/s, ${fixed(r.seconds, 1)} s, peak RSS ${fixed(r.rssPeakMb, 0)} MB\n`);
+      } catch (e) {
+        process.stderr.write('failed\n');
+        console.log(`**${cases[i].name} failed:**\n\n\`\`\`\n${e instanceof Error ? e.message : String(e)}\n\`\`\`\n`);
+        break;
+      }
+    }
+    if (runs.length === 0) continue;
+    results.push(medianRun(runs));
+    if (runs.length > 1) {
+      const rates = runs.map((r) => rate(r.events, r.seconds)).sort((a, b) => a - b);
+      spreads.push(`${cases[i].name}: ${int(rates[0])}–${int(rates[rates.length - 1])}`);
     }
   }
   const report = section.report(results);
   console.log(`\n${report.table}`);
-  if (report.notes.length > 0) console.log(`\n${report.notes.map((n) => `- ${n}`).join('\n')}`);
+  const notes = [...report.notes];
+  if (spreads.length > 0) notes.push(`Each row is the median of ${repeat} runs; events/s of all runs: ${spreads.join('; ')}.`);
+  if (notes.length > 0) console.log(`\n${notes.map((n) => `- ${n}`).join('\n')}`);
   return report.verdicts;
 };
 
@@ -135,6 +155,7 @@ const main = async (): Promise<void> => {
       child: { type: 'string' },
       scale: { type: 'string' },
       'node-flags': { type: 'string' },
+      repeat: { type: 'string' },
     },
   });
   if (values.child !== undefined) return runChild(values.child, Number(values.scale ?? 1));
@@ -142,6 +163,8 @@ const main = async (): Promise<void> => {
   const events = values.events === undefined ? DEFAULT_EVENTS : Number(values.events.replace(/[_ ,]/g, ''));
   if (!(events > 0)) throw new Error(`--events: expected a positive number, got ${values.events}`);
   const scale = events / DEFAULT_EVENTS;
+  const repeat = Number(values.repeat ?? 1);
+  if (!(Number.isInteger(repeat) && repeat >= 1)) throw new Error(`--repeat: expected a positive integer, got ${values.repeat}`);
   const only = values.only?.split(',').map((s) => s.trim());
   const unknown = only?.filter((n) => !SECTIONS.some((s) => s.name === n)) ?? [];
   if (unknown.length > 0) throw new Error(`--only: unknown section ${unknown.join(', ')} (sections: ${SECTIONS.map((s) => s.name).join(', ')})`);
@@ -152,7 +175,7 @@ const main = async (): Promise<void> => {
   const nodeFlags = values['node-flags']?.split(/\s+/).filter((f) => f !== '') ?? [];
   if (nodeFlags.length > 0) console.log(`\nEvery case runs with node ${nodeFlags.join(' ')}.`);
   const verdicts: Verdict[] = [];
-  for (const section of chosen) verdicts.push(...(await runSection(section, scale, nodeFlags)));
+  for (const section of chosen) verdicts.push(...(await runSection(section, scale, nodeFlags, repeat)));
 
   console.log('\n## Summary against the targets\n');
   for (const v of verdicts) console.log(`- [${v.met ? 'x' : ' '}] ${v.target}: ${v.measured} — ${v.met ? 'met' : 'NOT met'}`);

@@ -22,8 +22,6 @@ import { TIMING_HEADER, between, fixed, instant, int, markdownTable, percent, ra
 import { ecommerceModel } from './throughput';
 
 const TARGET_PEAK_MB = 300;
-/** runSimulation's default (lib/runtime/runSimulation.ts; not exported): keep the two in step. */
-const HIGH_WATER_MARK = 2_000;
 
 /** Entities and temporal versions the store holds. */
 const storeFigures = (store: EntityStore | undefined): Record<string, number> => {
@@ -42,13 +40,15 @@ const longCase = (events: number, history: 'full' | 'none'): BenchCase => {
       const file = path.join(dir, 'events.jsonl');
       try {
         const stats = createRunStats();
-        const flowControl = new FlowControl(HIGH_WATER_MARK);
+        const sink = toFile(file);
+        // what runSimulation does with one output: as many events in flight as the sink's window
+        const flowControl = new FlowControl(sink.window ?? 2_000);
         let store: EntityStore | undefined;
         const rss = sampleRss(500, () => stats.events);
         const t0 = instant();
         await new Promise<void>((resolve, reject) => {
           simulate(ecommerceModel(events, history), { stats, flowControl, onStore: (s) => (store = s) })
-            .pipe(toFile(file))
+            .pipe(sink)
             .subscribe({ next: () => flowControl.acked(), error: reject, complete: resolve });
         });
         const time = between(t0, instant());

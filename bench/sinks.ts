@@ -1,12 +1,13 @@
-// Sink throughput: events/s through toSink with a no-op writer, and through toFile (events/s, MB/s).
-// Run: node -r ts-node/register/transpile-only bench/sinks.ts
+// Sink throughput: events/s through toSink with a no-op writer, JSONL encoding (JSON.stringify vs
+// the compiled CompactJsonEncoder), and through toFile (events/s, MB/s).
+// Run: node -r ./bench/tsRegister.js bench/sinks.ts
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { EVENT_META, type SimEvent } from '../lib/core/simEvent';
 import { type SinkOperator, type SinkWriter, toSink } from '../lib/sinks/sink';
-import { serializeBatch } from '../lib/sinks/serializeEvent';
+import { BatchEncoder, serializeBatch } from '../lib/sinks/serializeEvent';
 import { toFile } from '../lib/sinks/toFile';
 
 const N = 1_000_000;
@@ -46,9 +47,32 @@ const main = async (): Promise<void> => {
   const two = await run(from(input).pipe(toSink(() => noop, { name: 'a' }), toSink(() => noop, { name: 'b' })));
   console.log(`toSink(no-op) x2 composed: ${rate(N, two)}`);
 
+  // JSONL bytes of 1000-event batches: JSON.stringify + Buffer.write (the pretty format's path,
+  // and what BatchEncoder did before it compiled layouts) vs BatchEncoder's compact encoder.
+  const batches = Array.from({ length: N / 1000 }, (_, b) => input.slice(b * 1000, (b + 1) * 1000));
+  const out = Buffer.alloc(1 << 20);
+  for (let round = 0; round < 3; round++) {
+    let t0 = process.hrtime.bigint();
+    for (const batch of batches) {
+      let end = 0;
+      for (const e of batch) {
+        end += out.write(JSON.stringify(e), end, 'utf8');
+        out[end++] = 10;
+      }
+    }
+    const stringify = Number(process.hrtime.bigint() - t0) / 1e9;
+    const encoder = new BatchEncoder('json');
+    t0 = process.hrtime.bigint();
+    for (const batch of batches) encoder.encode(batch);
+    const compiled = Number(process.hrtime.bigint() - t0) / 1e9;
+    console.log(
+      `JSONL bytes, round ${round + 1}: JSON.stringify + Buffer.write ${((stringify / N) * 1e9).toFixed(0)} ns/event, ` +
+        `BatchEncoder ${((compiled / N) * 1e9).toFixed(0)} ns/event (${(stringify / compiled).toFixed(2)}×)`,
+    );
+  }
   const t0 = process.hrtime.bigint();
-  for (let i = 0; i < N; i += 1000) serializeBatch(input.slice(i, i + 1000), 'json');
-  console.log(`serializeBatch alone: ${rate(N, Number(process.hrtime.bigint() - t0) / 1e9)}`);
+  for (const batch of batches) serializeBatch(batch, 'json');
+  console.log(`serializeBatch (one string per batch): ${rate(N, Number(process.hrtime.bigint() - t0) / 1e9)}`);
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deep-faker-bench-'));
   try {
