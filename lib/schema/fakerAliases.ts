@@ -9,7 +9,7 @@
  * @example
  * compileHint('phone_number', {}, site)(g); // e.g. '960-784-1068 x318'
  */
-import { Faker, base, en } from '@faker-js/faker';
+import { EN, Faker } from './englishFaker';
 import type { BuiltinHint, Yields } from './hintParams';
 
 /** A parameterless hint calling faker. */
@@ -33,7 +33,7 @@ const pooled = (call: (f: Faker) => string, size = 1024): BuiltinHint => {
         const i = Math.floor(g.rng.next() * size);
         let v = pool[i];
         if (v === undefined) {
-          maker ??= new Faker({ locale: [en, base] });
+          maker ??= new Faker({ locale: EN });
           maker.seed(20_250_101 + i);
           maker.setDefaultRefDate(0);
           v = pool[i] = call(maker);

@@ -9,7 +9,8 @@
  * const sf = new SeededFaker();
  * sf.use(Rng.derive(1, 'x'), Date.parse('2025-01-01')).person.fullName(); // deterministic
  */
-import { Faker, base, en, type Randomizer } from '@faker-js/faker';
+import type { Randomizer } from '@faker-js/faker';
+import { EN, Faker } from './englishFaker';
 import { Rng } from '../core/rng';
 
 /** A faker instance bound to a switchable `Rng`. */
@@ -26,7 +27,7 @@ export class SeededFaker {
         this.rng = new Rng(Array.isArray(seed) ? seed.reduce((a, b) => (a * 31 + b) >>> 0, 0) : seed);
       },
     };
-    this.faker = new Faker({ locale: [en, base], randomizer });
+    this.faker = new Faker({ locale: EN, randomizer });
     // faker's date methods default to the wall clock: make them relative to simulation time.
     this.faker.setDefaultRefDate(() => new Date(this.now));
   }
