@@ -104,14 +104,18 @@ interface Slot {
  * per session; its methods are on the prototype, `now` is shared by every session of the run).
  */
 class Session implements FlowContext {
-  /** Held entities, most recent last. */
-  readonly held: EntityRecord[] = [];
+  /**
+   * Held entities, most recent last; undefined until the first one. With 100 000 sessions alive
+   * at once every byte of a session is copied by each scavenge that it survives, so an array is
+   * allocated only when a session holds something, and then at its size (a `[]` grows to 17 slots
+   * at its first push).
+   */
+  held: EntityRecord[] | undefined = undefined;
   main: EntityRecord | undefined = undefined;
   cursor: ActionCursor | undefined = undefined;
   input: unknown = undefined;
-  running = false;
-  wakeups = 0;
-  ended = false;
+  /** RUNNING | ENDED | WOKEN, in one small integer (three boolean fields would take 16 B more). */
+  private flags = 0;
   /** Virtual time, epoch ms (the run's clock; callable unbound). */
   readonly now: () => number;
 
@@ -124,6 +128,32 @@ class Session implements FlowContext {
     readonly slot: Slot | undefined,
   ) {
     this.now = run.clock;
+  }
+
+  /** Inside `advance`: pulling and performing its actions. */
+  get running(): boolean {
+    return (this.flags & RUNNING) !== 0;
+  }
+
+  set running(on: boolean) {
+    this.flags = on ? this.flags | RUNNING : this.flags & ~RUNNING;
+  }
+
+  get ended(): boolean {
+    return (this.flags & ENDED) !== 0;
+  }
+
+  set ended(on: boolean) {
+    this.flags = on ? this.flags | ENDED : this.flags & ~ENDED;
+  }
+
+  /** An Observable flow pushed while the session was running: pull again before waiting. */
+  get woken(): boolean {
+    return (this.flags & WOKEN) !== 0;
+  }
+
+  set woken(on: boolean) {
+    this.flags = on ? this.flags | WOKEN : this.flags & ~WOKEN;
   }
 
   get scheduler(): SchedulerLike {
@@ -141,7 +171,7 @@ class Session implements FlowContext {
   }
 
   findEntity<S extends object>(type: EntityType<S>, key?: string): EntityView<S> | undefined {
-    const r = key === undefined ? this.latest(type) : this.held.find((h) => h.type === type && h.key === key);
+    const r = key === undefined ? this.latest(type) : this.heldWithKey(type, key);
     return r === undefined ? undefined : view<S>(r);
   }
 
@@ -151,18 +181,25 @@ class Session implements FlowContext {
 
   latest(type: EntityType<any>): EntityRecord | undefined {
     const held = this.held;
+    if (held === undefined) return undefined;
     for (let i = held.length - 1; i >= 0; i--) if (held[i].type === type) return held[i];
     return undefined;
   }
 
+  heldWithKey(type: EntityType<any>, key: string): EntityRecord | undefined {
+    return this.held?.find((h) => h.type === type && h.key === key);
+  }
+
   keep(r: EntityRecord): void {
-    this.held.push(r);
+    if (this.held === undefined) this.held = [r];
+    else this.held.push(r);
     if (this.main === undefined) this.main = r;
   }
 
   /** Stops holding `r` (the latest of its type); returns it. */
   drop(type: EntityType<any>): EntityRecord | undefined {
     const held = this.held;
+    if (held === undefined) return undefined;
     for (let i = held.length - 1; i >= 0; i--) {
       if (held[i].type === type) {
         const r = held[i];
@@ -173,7 +210,17 @@ class Session implements FlowContext {
     }
     return undefined;
   }
+
+  /** Forgets every held entity (without releasing them). */
+  forget(): void {
+    this.held = undefined;
+    this.main = undefined;
+  }
 }
+
+const RUNNING = 1;
+const ENDED = 2;
+const WOKEN = 4;
 
 const view = <S extends object>(r: EntityRecord): EntityView<S> => ({ type: r.type.name, key: r.key, state: r.state as S });
 
@@ -326,8 +373,7 @@ class Run {
           return;
         }
         // Initial entities are created unheld; the pseudo-session keeps each one only for its event's key.
-        session.held.length = 0;
-        session.main = undefined;
+        session.forget();
       }
     }
   }
@@ -519,7 +565,7 @@ class Run {
   private wake(session: Session): void {
     if (session.ended || this.stopped) return;
     if (session.running) {
-      session.wakeups++;
+      session.woken = true;
       return;
     }
     this.advance(session);
@@ -530,7 +576,8 @@ class Run {
     session.ended = true;
     session.cursor?.close();
     const now = this.now();
-    for (const r of session.held) if (r.heldBy === session.sessionId) this.store.release(r, now);
+    const held = session.held;
+    if (held !== undefined) for (const r of held) if (r.heldBy === session.sessionId) this.store.release(r, now);
     this.stats.sessions[outcome]++;
     const slot = session.slot;
     if (slot === undefined || this.stopped) return;
@@ -558,8 +605,8 @@ class Run {
           return;
         }
         if (a === PENDING) {
-          if (session.wakeups > 0) {
-            session.wakeups = 0;
+          if (session.woken) {
+            session.woken = false;
             continue;
           }
           return;
@@ -633,7 +680,7 @@ class Run {
   }
 
   private applyState(session: Session, s: SetState): void {
-    const r = s.key === undefined ? session.latest(s.entity) : session.held.find((h) => h.type === s.entity && h.key === s.key);
+    const r = s.key === undefined ? session.latest(s.entity) : session.heldWithKey(s.entity, s.key);
     if (r === undefined) {
       const which = s.key === undefined ? s.entity.name : `${s.entity.name} with key ${JSON.stringify(s.key)}`;
       throw new Error(`SetState(${s.entity.name}): the session holds no ${which} (select one, or create it with saveEntity)`);

@@ -88,38 +88,56 @@ class VersionLog {
 }
 
 /**
- * An entity as stored: its current version (state, holder, since when) and a link to its past
- * versions in the store's log, materialised by `versions` on demand.
+ * An entity as stored: its key, current state and holder. Its type, its type's indexes and the
+ * start of its current version live in its type's table (the start in a typed column), so a
+ * record is five fields: with a million entities, each byte of a record is a megabyte that every
+ * major GC marks. Past versions are in the store's log, materialised by `versions` on demand.
  */
 export class EntityRecord {
-  /** Start of the current version (epoch ms). */
-  since: number;
-  /** Log entry of the previous version, -1 if none (always -1 with `history: 'none'`). */
-  previous = -1;
-
   constructor(
-    readonly type: EntityType<any>,
+    private readonly table: TypeTable,
     readonly key: string,
     /** Current state (immutable object, replaced on change). */
     public state: StateRecord,
     /** Session id holding it, or null when available. */
     public heldBy: string | null,
-    /** Position in its type's list of all entities. */
+    /** Position in its type's list of all entities (and row in its columns). */
     readonly ordinal: number,
-    /** The indexes of its type (shared by all entities of the type). */
-    readonly indexes: ReadonlyArray<SelectIndex>,
-    /** When it was created (its first version starts then). */
-    createdAt: number,
-    private readonly log: VersionLog,
-  ) {
-    this.since = createdAt;
+  ) {}
+
+  get type(): EntityType<any> {
+    return this.table.type;
+  }
+
+  /** The indexes of its type (shared by all entities of the type). */
+  get indexes(): ReadonlyArray<SelectIndex> {
+    return this.table.indexes;
+  }
+
+  /** Start of the current version (epoch ms). */
+  get since(): number {
+    return this.table.columns.since[this.ordinal];
+  }
+
+  set since(t: number) {
+    this.table.columns.since[this.ordinal] = t;
+  }
+
+  /** Log entry of the previous version, -1 if none (always -1 with `history: 'none'`). */
+  get previous(): number {
+    return this.table.columns.previous[this.ordinal];
+  }
+
+  set previous(entry: number) {
+    this.table.columns.previous[this.ordinal] = entry;
   }
 
   /** The versions, oldest first. */
   get versions(): EntityVersion[] {
-    const out: EntityVersion[] = [{ validFrom: this.since, validTo: null, state: this.state, flowName: this.heldBy }];
-    const log = this.log;
-    let validTo = this.since;
+    const since = this.since;
+    const out: EntityVersion[] = [{ validFrom: since, validTo: null, state: this.state, flowName: this.heldBy }];
+    const log = this.table.log;
+    let validTo = since;
     for (let i = this.previous; i >= 0; i = log.prev(i)) {
       const validFrom = log.from(i);
       out.push({ validFrom, validTo, state: log.state(i), flowName: log.holder(i) });
@@ -142,13 +160,19 @@ export interface EntitySnapshot {
 }
 
 /**
- * Where each entity of a type is in each index of the type: `at[ordinal * stride + slot]` is its
- * position in index `slot`, -1 when absent. One row of `stride` numbers per entity, side by side in
- * one typed array, so the indexes of an entity share a cache line (with a million entities that
- * is what a hold or an update costs: cache misses), and the garbage collector never scans them.
+ * A type's per-entity numbers, one row per ordinal in typed arrays that the garbage collector
+ * never scans:
+ * - `at[ordinal * stride + slot]`: the entity's position in index `slot`, -1 when absent. The
+ *   indexes of an entity share a cache line (with a million entities that is what a hold or an
+ *   update costs: cache misses);
+ * - `since[ordinal]`: when its current version started (epoch ms; in a record it would be a boxed
+ *   double, 24 B);
+ * - `previous[ordinal]`: the log entry of its previous version, -1 if none.
  */
-class Positions {
+class Columns {
   at: Int32Array;
+  since: Float64Array;
+  previous: Int32Array;
   /** Ordinals with room. */
   capacity: number;
 
@@ -159,6 +183,8 @@ class Positions {
   ) {
     this.capacity = capacity;
     this.at = new Int32Array(capacity * stride).fill(-1);
+    this.since = new Float64Array(capacity);
+    this.previous = new Int32Array(capacity).fill(-1);
   }
 
   /** Room for `capacity` ordinals and `stride` indexes (copies the rows). */
@@ -169,6 +195,14 @@ class Positions {
     if (stride === this.stride) at.set(old.subarray(0, n * stride));
     else for (let o = 0; o < n; o++) for (let k = 0; k < this.stride; k++) at[o * stride + k] = old[o * this.stride + k];
     this.at = at;
+    if (capacity !== this.capacity) {
+      const since = new Float64Array(capacity);
+      since.set(this.since.subarray(0, n));
+      this.since = since;
+      const previous = new Int32Array(capacity).fill(-1);
+      previous.set(this.previous.subarray(0, n));
+      this.previous = previous;
+    }
     this.capacity = capacity;
     this.stride = stride;
   }
@@ -176,7 +210,7 @@ class Positions {
 
 /**
  * The available entities matching one filter, as ordinals (positions in the type's list of all
- * entities) in a typed array; each entity's position in it is in the type's `Positions`. Adding
+ * entities) in a typed array; each entity's position in it is in the type's `Columns` (`at`). Adding
  * and removing (swap with the last) touch no entity object and allocate nothing.
  */
 class SelectIndex {
@@ -188,7 +222,7 @@ class SelectIndex {
     readonly type: EntityType<any>,
     /** All entities of the type, by ordinal (the type table's own list). */
     readonly all: ReadonlyArray<EntityRecord>,
-    private readonly positions: Positions,
+    private readonly positions: Columns,
     /** This index's column in `positions`. */
     readonly slot: number,
     readonly predicate: Predicate,
@@ -259,8 +293,10 @@ interface TypeTable {
   readonly byKey: Map<string, EntityRecord>;
   readonly all: EntityRecord[];
   readonly indexes: SelectIndex[];
-  /** Positions of the entities in the indexes. */
-  readonly positions: Positions;
+  /** Per-entity numbers: positions in the indexes, version start and previous version. */
+  readonly columns: Columns;
+  /** The store's version log. */
+  readonly log: VersionLog;
   /** Counters of entities matching a condition, held or not (`countWhere`). */
   readonly counters: Counter[];
 }
@@ -301,7 +337,7 @@ export class EntityStore {
       if (existing.type !== type) throw new Error(`two different entity types are named "${type.name}"`);
       return;
     }
-    this.tables.set(type.name, { type, byKey: new Map(), all: [], indexes: [], positions: new Positions(INITIAL_CAPACITY, INITIAL_STRIDE), counters: [] });
+    this.tables.set(type.name, { type, byKey: new Map(), all: [], indexes: [], columns: new Columns(INITIAL_CAPACITY, INITIAL_STRIDE), log: this.log, counters: [] });
   }
 
   /** Whether the type is part of this store. */
@@ -326,9 +362,9 @@ export class EntityStore {
     if (idx !== undefined) return idx;
     const predicate = compileWhere(type, where);
     const slot = table.indexes.length;
-    const positions = table.positions;
-    if (slot >= positions.stride) positions.resize(positions.capacity, positions.stride * 2);
-    idx = new SelectIndex(type, table.all, positions, slot, predicate, copyWhere(where));
+    const columns = table.columns;
+    if (slot >= columns.stride) columns.resize(columns.capacity, columns.stride * 2);
+    idx = new SelectIndex(type, table.all, columns, slot, predicate, copyWhere(where));
     table.indexes.push(idx);
     this.indexByKey.set(k, idx);
     for (const r of table.all) if (r.heldBy === null && idx.predicate(r)) idx.insert(r.ordinal);
@@ -372,12 +408,13 @@ export class EntityStore {
     const table = this.table(type);
     if (table.byKey.has(key)) throw new DuplicateKeyError(`${type.name} with ${type.primaryKey} ${JSON.stringify(key)} already exists`);
     const ordinal = table.all.length;
-    const positions = table.positions;
-    if (ordinal >= positions.capacity) {
-      positions.resize(positions.capacity * 2, positions.stride);
-      for (const idx of table.indexes) idx.grow(positions.capacity);
+    const columns = table.columns;
+    if (ordinal >= columns.capacity) {
+      columns.resize(columns.capacity * 2, columns.stride);
+      for (const idx of table.indexes) idx.grow(columns.capacity);
     }
-    const r = new EntityRecord(type, key, state, heldBy, ordinal, table.indexes, now, this.log);
+    const r = new EntityRecord(table, key, state, heldBy, ordinal);
+    columns.since[ordinal] = now;
     table.byKey.set(key, r);
     table.all.push(r);
     if (heldBy === null) this.reindex(r);
