@@ -116,20 +116,20 @@ export class EntityRecord {
 
   /** Start of the current version (epoch ms). */
   get since(): number {
-    return this.table.columns.since[this.ordinal];
+    return this.table.columns.since(this.ordinal);
   }
 
   set since(t: number) {
-    this.table.columns.since[this.ordinal] = t;
+    this.table.columns.setSince(this.ordinal, t);
   }
 
   /** Log entry of the previous version, -1 if none (always -1 with `history: 'none'`). */
   get previous(): number {
-    return this.table.columns.previous[this.ordinal];
+    return this.table.columns.get(this.ordinal, PREVIOUS_SLOT);
   }
 
   set previous(entry: number) {
-    this.table.columns.previous[this.ordinal] = entry;
+    this.table.columns.set(this.ordinal, PREVIOUS_SLOT, entry);
   }
 
   /** The versions, oldest first. */
@@ -160,108 +160,143 @@ export interface EntitySnapshot {
 }
 
 /**
- * A type's per-entity numbers, one row per ordinal in typed arrays that the garbage collector
- * never scans:
- * - `at[ordinal * stride + slot]`: the entity's position in index `slot`, -1 when absent. The
- *   indexes of an entity share a cache line (with a million entities that is what a hold or an
- *   update costs: cache misses);
- * - `since[ordinal]`: when its current version started (epoch ms; in a record it would be a boxed
- *   double, 24 B);
- * - `previous[ordinal]`: the log entry of its previous version, -1 if none.
+ * A type's per-entity numbers: one row of `stride` 32-bit slots per ordinal, in buffers that the
+ * garbage collector never scans, so that everything numeric about an entity shares a cache line
+ * (with a million entities, cache misses are what a hold or an update costs):
+ * - slots 0–1: when its current version started (epoch ms, a float64; in a record it would be a
+ *   boxed double, 24 B);
+ * - slot 2: the log entry of its previous version, -1 if none;
+ * - slot 3: unused (keeps rows a whole number of float64s);
+ * - slots 4…: its position in each index of the type (`INDEX_SLOT0 + i` for index i), -1 when
+ *   absent.
+ *
+ * Rows come in chunks of 65 536; the first one starts at 64 rows and doubles up to that. Past it,
+ * no buffer is copied as the population grows and at most one chunk is partly empty (a doubling
+ * array is a third empty on average, and leaves its old copies to the next major GC). With a
+ * million entities the 16 chunks' headers stay in cache, so the extra indirection is cheap.
  */
 class Columns {
-  at: Int32Array;
-  since: Float64Array;
-  previous: Int32Array;
-  /** Ordinals with room. */
-  capacity: number;
+  /** The chunks as int32 slots. */
+  private ints: Int32Array[] = [];
+  /** The same chunks as float64s. */
+  private floats: Float64Array[] = [];
 
   constructor(
-    capacity: number,
-    /** Slots per entity: at least the number of indexes of the type. */
+    /** Slots per row: an even number, at least `INDEX_SLOT0` + the number of indexes of the type. */
     public stride: number,
-  ) {
-    this.capacity = capacity;
-    this.at = new Int32Array(capacity * stride).fill(-1);
-    this.since = new Float64Array(capacity);
-    this.previous = new Int32Array(capacity).fill(-1);
+  ) {}
+
+  /** Makes room for `ordinal` (ordinals are added in order). */
+  add(ordinal: number): void {
+    const c = ordinal >>> ROW_CHUNK_BITS;
+    if (c === this.ints.length) this.addChunk(c === 0 ? FIRST_ROWS : ROW_CHUNK);
+    else if ((ordinal & ROW_MASK) * this.stride >= this.ints[c].length) this.growFirst();
   }
 
-  /** Room for `capacity` ordinals and `stride` indexes (copies the rows). */
-  resize(capacity: number, stride: number): void {
-    const at = new Int32Array(capacity * stride).fill(-1);
-    const old = this.at;
-    const n = Math.min(this.capacity, capacity);
-    if (stride === this.stride) at.set(old.subarray(0, n * stride));
-    else for (let o = 0; o < n; o++) for (let k = 0; k < this.stride; k++) at[o * stride + k] = old[o * this.stride + k];
-    this.at = at;
-    if (capacity !== this.capacity) {
-      const since = new Float64Array(capacity);
-      since.set(this.since.subarray(0, n));
-      this.since = since;
-      const previous = new Int32Array(capacity).fill(-1);
-      previous.set(this.previous.subarray(0, n));
-      this.previous = previous;
-    }
-    this.capacity = capacity;
+  get(ordinal: number, slot: number): number {
+    return this.ints[ordinal >>> ROW_CHUNK_BITS][(ordinal & ROW_MASK) * this.stride + slot];
+  }
+
+  set(ordinal: number, slot: number, value: number): void {
+    this.ints[ordinal >>> ROW_CHUNK_BITS][(ordinal & ROW_MASK) * this.stride + slot] = value;
+  }
+
+  since(ordinal: number): number {
+    return this.floats[ordinal >>> ROW_CHUNK_BITS][(ordinal & ROW_MASK) * (this.stride >> 1)];
+  }
+
+  setSince(ordinal: number, t: number): void {
+    this.floats[ordinal >>> ROW_CHUNK_BITS][(ordinal & ROW_MASK) * (this.stride >> 1)] = t;
+  }
+
+  /** Rows of `stride` slots from now on (copies the rows into new chunks). */
+  widen(stride: number): void {
+    const old = this.ints;
+    const oldStride = this.stride;
+    this.ints = [];
+    this.floats = [];
     this.stride = stride;
+    for (const chunk of old) {
+      const rows = chunk.length / oldStride;
+      const ints = this.addChunk(rows);
+      for (let o = 0; o < rows; o++) ints.set(chunk.subarray(o * oldStride, (o + 1) * oldStride), o * stride);
+    }
+  }
+
+  /** Doubles the first chunk (the only one that can be partial). */
+  private growFirst(): void {
+    const old = this.ints[0];
+    const ints = new Int32Array(Math.min(old.length * 2, ROW_CHUNK * this.stride)).fill(-1);
+    ints.set(old);
+    this.ints[0] = ints;
+    this.floats[0] = new Float64Array(ints.buffer);
+  }
+
+  private addChunk(rows: number): Int32Array {
+    const ints = new Int32Array(rows * this.stride).fill(-1);
+    this.ints.push(ints);
+    this.floats.push(new Float64Array(ints.buffer));
+    return ints;
   }
 }
 
+/** Rows per chunk of `Columns`, and of its first chunk at first. */
+const ROW_CHUNK_BITS = 16;
+const FIRST_ROWS = 64;
+const ROW_CHUNK = 1 << ROW_CHUNK_BITS;
+const ROW_MASK = ROW_CHUNK - 1;
+/** Slot of a row holding the previous version's log entry. */
+const PREVIOUS_SLOT = 2;
+/** Slot of a row holding the position in the type's first index. */
+const INDEX_SLOT0 = 4;
+
 /**
  * The available entities matching one filter, as ordinals (positions in the type's list of all
- * entities) in a typed array; each entity's position in it is in the type's `Columns` (`at`). Adding
- * and removing (swap with the last) touch no entity object and allocate nothing.
+ * entities) in a typed array; each entity's position in it is in its row of the type's `Columns`.
+ * Adding and removing (swap with the last) touch no entity object and allocate nothing (but for
+ * the array's doubling as it fills).
  */
 class SelectIndex {
   /** Ordinals of the matching available entities; the first `size` are in use. */
-  items: Int32Array;
+  items = new Int32Array(INITIAL_ITEMS);
   size = 0;
 
   constructor(
     readonly type: EntityType<any>,
     /** All entities of the type, by ordinal (the type table's own list). */
     readonly all: ReadonlyArray<EntityRecord>,
-    private readonly positions: Columns,
-    /** This index's column in `positions`. */
+    private readonly columns: Columns,
+    /** This index's slot in the rows of `columns`. */
     readonly slot: number,
     readonly predicate: Predicate,
     /** The conditions it was built from (a copy), to find it again without building a key. */
     readonly where: Where<any>,
-  ) {
-    this.items = new Int32Array(positions.capacity);
-  }
-
-  /** Room for ordinals below `capacity` (`positions` is grown by the store). */
-  grow(capacity: number): void {
-    const items = new Int32Array(capacity);
-    items.set(this.items.subarray(0, this.size));
-    this.items = items;
-  }
+  ) {}
 
   has(ordinal: number): boolean {
-    const p = this.positions;
-    return p.at[ordinal * p.stride + this.slot] >= 0;
+    return this.columns.get(ordinal, this.slot) >= 0;
   }
 
   insert(ordinal: number): void {
-    const p = this.positions;
-    p.at[ordinal * p.stride + this.slot] = this.size;
+    if (this.size === this.items.length) {
+      const items = new Int32Array(this.size * 2);
+      items.set(this.items);
+      this.items = items;
+    }
+    this.columns.set(ordinal, this.slot, this.size);
     this.items[this.size++] = ordinal;
   }
 
   remove(ordinal: number): void {
-    const p = this.positions;
-    const at = p.at;
-    const stride = p.stride;
+    const columns = this.columns;
     const slot = this.slot;
-    const i = at[ordinal * stride + slot];
+    const i = columns.get(ordinal, slot);
     const last = this.items[--this.size];
     if (last !== ordinal) {
       this.items[i] = last;
-      at[last * stride + slot] = i;
+      columns.set(last, slot, i);
     }
-    at[ordinal * stride + slot] = -1;
+    columns.set(ordinal, slot, -1);
   }
 }
 
@@ -310,10 +345,10 @@ interface Counter {
   count: number;
 }
 
-/** Ordinals an index has room for at first (it doubles as entities are created). */
-const INITIAL_CAPACITY = 64;
-/** Index slots per entity at first (doubles when a type gets more indexes). */
-const INITIAL_STRIDE = 4;
+/** Ordinals an index has room for at first (it doubles as it fills). */
+const INITIAL_ITEMS = 64;
+/** Slots per row at first: room for 4 indexes (doubles when a type gets more). */
+const INITIAL_STRIDE = 8;
 
 /** The entity store of one simulation run. */
 export class EntityStore {
@@ -337,7 +372,7 @@ export class EntityStore {
       if (existing.type !== type) throw new Error(`two different entity types are named "${type.name}"`);
       return;
     }
-    this.tables.set(type.name, { type, byKey: new Map(), all: [], indexes: [], columns: new Columns(INITIAL_CAPACITY, INITIAL_STRIDE), log: this.log, counters: [] });
+    this.tables.set(type.name, { type, byKey: new Map(), all: [], indexes: [], columns: new Columns(INITIAL_STRIDE), log: this.log, counters: [] });
   }
 
   /** Whether the type is part of this store. */
@@ -361,9 +396,9 @@ export class EntityStore {
     let idx = this.indexByKey.get(k);
     if (idx !== undefined) return idx;
     const predicate = compileWhere(type, where);
-    const slot = table.indexes.length;
+    const slot = INDEX_SLOT0 + table.indexes.length;
     const columns = table.columns;
-    if (slot >= columns.stride) columns.resize(columns.capacity, columns.stride * 2);
+    if (slot >= columns.stride) columns.widen(columns.stride * 2);
     idx = new SelectIndex(type, table.all, columns, slot, predicate, copyWhere(where));
     table.indexes.push(idx);
     this.indexByKey.set(k, idx);
@@ -409,12 +444,9 @@ export class EntityStore {
     if (table.byKey.has(key)) throw new DuplicateKeyError(`${type.name} with ${type.primaryKey} ${JSON.stringify(key)} already exists`);
     const ordinal = table.all.length;
     const columns = table.columns;
-    if (ordinal >= columns.capacity) {
-      columns.resize(columns.capacity * 2, columns.stride);
-      for (const idx of table.indexes) idx.grow(columns.capacity);
-    }
+    columns.add(ordinal);
     const r = new EntityRecord(table, key, state, heldBy, ordinal);
-    columns.since[ordinal] = now;
+    columns.setSince(ordinal, now);
     table.byKey.set(key, r);
     table.all.push(r);
     if (heldBy === null) this.reindex(r);

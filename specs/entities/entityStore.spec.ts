@@ -156,23 +156,34 @@ describe('entities/entityStore', () => {
       expect(store.index(User, [['visits', 'in', [1]]])).to.equal(idx);
     });
 
-    it('stays exact through growth (many entities) and indexes added late (more than fit a row at first)', () => {
+    it('stays exact through growth (many entities, several row chunks) and indexes added late (more than fit a row at first)', () => {
       const store = new EntityStore([User]);
       const rng = new Rng(9);
       const early = store.index(User, [['active', 'is', true]]);
       const records: EntityRecord[] = [];
+      const lastChange = new Map<EntityRecord, number>();
       const lateIndexes: Array<{ idx: ReturnType<EntityStore['index']>; test: (r: EntityRecord) => boolean }> = [];
-      for (let i = 0; i < 3000; i++) {
-        records.push(store.create(User, `u${i}`, { active: rng.chance(0.5), visits: rng.int(0, 9) }, T));
-        if (i % 500 === 499) {
+      for (let i = 0; i < 72_000; i++) {
+        const created = store.create(User, `u${i}`, { active: rng.chance(0.5), visits: rng.int(0, 9) }, T);
+        records.push(created);
+        lastChange.set(created, T);
+        // Rows come in chunks of 65 536: the fifth late index (at 70 000 entities) no longer fits
+        // a row, so the rows of both chunks are widened.
+        if (i % 14_000 === 13_999) {
           const min = lateIndexes.length;
           lateIndexes.push({ idx: store.index(User, [['visits', 'greater_than', min]]), test: (r) => (r.state.visits as number) > min });
         }
         const r = records[rng.int(0, records.length - 1)];
         if (r.heldBy === null && rng.chance(0.3)) store.hold(r, `s${i}`, T + i);
-        else if (rng.chance(0.3)) store.release(r, T + i);
-        else store.update(r, { active: rng.chance(0.5), visits: rng.int(0, 9) }, T + i);
+        else if (rng.chance(0.3)) {
+          if (r.heldBy === null) continue;
+          store.release(r, T + i);
+        } else store.update(r, { active: rng.chance(0.5), visits: rng.int(0, 9) }, T + i);
+        lastChange.set(r, T + i);
       }
+      expect(lateIndexes).to.have.length(5);
+      // Each entity's current version starts at its last change (kept in its row through widening).
+      for (const r of records) expect(r.versions.at(-1)!.validFrom).to.equal(lastChange.get(r));
       const expectCount = (idx: ReturnType<EntityStore['index']>, test: (r: EntityRecord) => boolean): void => {
         expect(store.available(idx)).to.equal(records.filter((r) => r.heldBy === null && test(r)).length);
       };
