@@ -62,6 +62,7 @@ export const concurrency: Section = {
       ]),
     );
     const worst = furthestRatio(ratios);
+    const complete = results.length === FLOWS.length;
     return {
       table,
       notes: [
@@ -73,8 +74,9 @@ export const concurrency: Section = {
       verdicts: [
         {
           target: `concurrency sweep (nFlows ${FLOWS.map(int).join(' / ')}) within ${TOLERANCE * 100}% of nFlows ${FLOWS[0]}`,
-          measured: `furthest ratio ${fixed(worst, 2)}`,
-          met: Math.abs(1 - worst) <= TOLERANCE,
+          // A sweep with a failed case proves nothing.
+          measured: complete ? `furthest ratio ${fixed(worst, 2)}` : `only ${results.length} of ${FLOWS.length} cases ran`,
+          met: complete && Math.abs(1 - worst) <= TOLERANCE,
         },
       ],
     };

@@ -102,6 +102,7 @@ export const entities: Section = {
       ]),
     );
     const worst = furthestRatio(ratios);
+    const complete = results.length === COUNTS.length;
     return {
       table,
       notes: [
@@ -111,8 +112,9 @@ export const entities: Section = {
       verdicts: [
         {
           target: `entity sweep (${COUNTS.map(int).join(' / ')} accounts) within ${TOLERANCE * 100}% of ${int(COUNTS[0])}`,
-          measured: `furthest ratio ${fixed(worst, 2)}`,
-          met: Math.abs(1 - worst) <= TOLERANCE,
+          // A sweep with a failed case proves nothing.
+          measured: complete ? `furthest ratio ${fixed(worst, 2)}` : `only ${results.length} of ${COUNTS.length} cases ran`,
+          met: complete && Math.abs(1 - worst) <= TOLERANCE,
         },
       ],
     };

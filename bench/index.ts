@@ -13,11 +13,13 @@
  *   npm run bench -- --events 100000       # sizes scaled by 100 000 / 1 000 000 for a quick run
  *   npm run bench -- --repeat 3            # each case 3 times; the median run is reported
  *   npm run bench -- --node-flags='--max-old-space-size=160'  # extra node/V8 flags for every case
+ *   npm run bench -- --compiled            # cases run as JavaScript compiled by tsc, without ts-node
  *
  * One case in this very process (e.g. to profile it; cases are numbered from 0 in each section):
  *   node --cpu-prof -r ./bench/tsRegister.js bench/index.ts --child throughput:0 --scale 0.3
  */
-import { execSync, fork } from 'node:child_process';
+import { execFileSync, execSync, fork } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -38,8 +40,9 @@ const DEFAULT_EVENTS = 1_000_000;
 const LEGEND = [
   'Each case runs in its own node process. seconds: wall time measured; CPU s: user + system time of all threads',
   '(V8 GC helper threads included, so it can exceed seconds); GC %: main-thread GC pauses / seconds; peak RSS: the',
-  'highest of 100 ms samples and getrusage maxrss, including what the process holds before the run (≈ 160 MB:',
-  'node ≈ 40, ts-node + the typescript module it always loads ≈ 55, faker + rxjs + lib ≈ 60).',
+  'highest of 100 ms samples and getrusage maxrss, including what the process holds before the run (≈ 140 MB:',
+  'node ≈ 40, ts-node + the typescript module it always loads ≈ 50, rxjs + io-ts + fp-ts ≈ 15, faker (English) ≈ 6,',
+  'the compiled sources of lib and the scenario).',
 ].join('\n');
 
 type ChildMessage = { readonly ok: true; readonly result: CaseResult } | { readonly ok: false; readonly error: string };
@@ -74,11 +77,34 @@ const runChild = async (spec: string, scale: number): Promise<void> => {
 // parent: sections, tables, summary
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * How the case processes load the code: this file through ts-node (what `npm start` and the CLI
+ * do), or the project compiled by tsc into a directory (what a program that embeds the library
+ * runs: no ts-node, so not the ≈ 50 MB of the typescript module it loads).
+ */
+type Loader = { readonly kind: 'ts-node' } | { readonly kind: 'compiled'; readonly dir: string };
+
+/**
+ * Compiles the project (lib, scenarios, bench) with tsc into a temporary directory under `.tmp/`,
+ * inside the project so that the compiled files find `node_modules`.
+ */
+const compileProject = (): string => {
+  const root = path.join(__dirname, '..');
+  fs.mkdirSync(path.join(root, '.tmp'), { recursive: true });
+  const dir = fs.mkdtempSync(path.join(root, '.tmp', 'bench-js-'));
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', root, '--outDir', dir], { stdio: 'inherit' });
+  // The plain JavaScript that the sources require (scripts/kafka.js, bin/), from where it is.
+  for (const js of ['scripts', 'bin']) fs.symlinkSync(path.join(root, js), path.join(dir, js));
+  return dir;
+};
+
 /** Runs one case in a fresh node process. */
-const forkCase = (section: Section, index: number, scale: number, nodeFlags: ReadonlyArray<string>): Promise<CaseResult> =>
+const forkCase = (section: Section, index: number, scale: number, nodeFlags: ReadonlyArray<string>, loader: Loader): Promise<CaseResult> =>
   new Promise<CaseResult>((resolve, reject) => {
-    const child = fork(__filename, ['--child', `${section.name}:${index}`, '--scale', String(scale)], {
-      execArgv: ['--expose-gc', ...nodeFlags, '-r', path.join(__dirname, 'tsRegister.js')],
+    const script = loader.kind === 'compiled' ? path.join(loader.dir, 'bench', 'index.js') : __filename;
+    const register = loader.kind === 'compiled' ? [] : ['-r', path.join(__dirname, 'tsRegister.js')];
+    const child = fork(script, ['--child', `${section.name}:${index}`, '--scale', String(scale)], {
+      execArgv: ['--expose-gc', ...nodeFlags, ...register],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     let answer: ChildMessage | undefined;
@@ -112,7 +138,7 @@ const medianRun = (runs: ReadonlyArray<CaseResult>): CaseResult => {
   return sorted[Math.floor((sorted.length - 1) / 2)];
 };
 
-const runSection = async (section: Section, scale: number, nodeFlags: ReadonlyArray<string>, repeat: number): Promise<ReadonlyArray<Verdict>> => {
+const runSection = async (section: Section, scale: number, nodeFlags: ReadonlyArray<string>, repeat: number, loader: Loader): Promise<ReadonlyArray<Verdict>> => {
   console.log(`\n## ${section.title}`);
   const results: CaseResult[] = [];
   const spreads: string[] = [];
@@ -122,7 +148,7 @@ const runSection = async (section: Section, scale: number, nodeFlags: ReadonlyAr
     for (let k = 0; k < repeat; k++) {
       process.stderr.write(`  ${section.name} / ${cases[i].name}${repeat > 1 ? ` (run ${k + 1}/${repeat})` : ''} … `);
       try {
-        const r = await forkCase(section, i, scale, nodeFlags);
+        const r = await forkCase(section, i, scale, nodeFlags, loader);
         runs.push(r);
         process.stderr.write(`${int(rate(r.events, r.seconds))} events/s, ${fixed(r.seconds, 1)} s, peak RSS ${fixed(r.rssPeakMb, 0)} MB\n`);
       } catch (e) {
@@ -156,6 +182,7 @@ const main = async (): Promise<void> => {
       scale: { type: 'string' },
       'node-flags': { type: 'string' },
       repeat: { type: 'string' },
+      compiled: { type: 'boolean', default: false },
     },
   });
   if (values.child !== undefined) return runChild(values.child, Number(values.scale ?? 1));
@@ -174,8 +201,17 @@ const main = async (): Promise<void> => {
   if (scale !== 1) console.log(`\nSizes scaled by ${scale} (--events ${int(events)}).`);
   const nodeFlags = values['node-flags']?.split(/\s+/).filter((f) => f !== '') ?? [];
   if (nodeFlags.length > 0) console.log(`\nEvery case runs with node ${nodeFlags.join(' ')}.`);
+  let loader: Loader = { kind: 'ts-node' };
+  if (values.compiled) {
+    loader = { kind: 'compiled', dir: compileProject() };
+    console.log('\nEvery case runs as JavaScript compiled by tsc, without ts-node (and the typescript module it loads).');
+  }
   const verdicts: Verdict[] = [];
-  for (const section of chosen) verdicts.push(...(await runSection(section, scale, nodeFlags, repeat)));
+  try {
+    for (const section of chosen) verdicts.push(...(await runSection(section, scale, nodeFlags, repeat, loader)));
+  } finally {
+    if (loader.kind === 'compiled') fs.rmSync(loader.dir, { recursive: true, force: true });
+  }
 
   console.log('\n## Summary against the targets\n');
   for (const v of verdicts) console.log(`- [${v.met ? 'x' : ' '}] ${v.target}: ${v.measured} — ${v.met ? 'met' : 'NOT met'}`);
