@@ -79,6 +79,15 @@ export class Rng {
 
   /** Seeds the generator from a 32-bit integer (other numbers are hashed first). */
   constructor(seed: number) {
+    this.a = this.b = this.c = this.d = 0;
+    this.reseed(seed);
+  }
+
+  /**
+   * Restarts the stream in place, exactly as `new Rng(seed)` would start (the engine reuses one
+   * `Rng` per session slot rather than allocating one per session).
+   */
+  reseed(seed: number): this {
     let s = Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff ? seed : deriveSeed(seed);
     // splitmix32 steps, written out (no closure per Rng: one is made per session).
     s = (s + 0x9e3779b9) | 0;
@@ -90,6 +99,7 @@ export class Rng {
     s = (s + 0x9e3779b9) | 0;
     this.d = mix32(s);
     for (let i = 0; i < 12; i++) this.nextU32();
+    return this;
   }
 
   /** A stream derived from a seed and labels: `Rng.derive(seed, 'session', n)`. */

@@ -117,37 +117,56 @@ export interface ActionCursor {
 
 /**
  * Opens a session's cursor; `onPush(ctx)` is called when a pending Observable flow emits or ends
- * (one function can serve every session: it is told which one).
+ * (one function can serve every session: it is told which one). `reuse`, a closed cursor of an
+ * earlier session, is reopened on a generator flow instead of allocating one.
  */
-export const openFlow = <C extends FlowContext>(body: FlowBody, ctx: C, onPush: (ctx: C) => void): ActionCursor => {
+export const openFlow = <C extends FlowContext>(body: FlowBody, ctx: C, onPush: (ctx: C) => void, reuse?: ActionCursor): ActionCursor => {
   const produced = body(ctx);
   if (isObservable(produced)) return observableCursor(produced as Observable<Action>, () => onPush(ctx));
   if (produced !== null && typeof produced === 'object' && typeof (produced as Iterator<Action>).next === 'function') {
-    return new IteratorCursor(produced as Iterator<Action, unknown, unknown>);
+    const it = produced as Iterator<Action, unknown, unknown>;
+    return reuse instanceof IteratorCursor && reuse.closed ? reuse.reopen(it) : new IteratorCursor(it);
   }
   throw new TypeError('a flow body must be a generator function (function*) or return an Observable of actions');
 };
 
-/** The cursor of a generator flow (one object per session, methods on the prototype). */
+/**
+ * The cursor of a generator flow (methods on the prototype). Once done or closed it lets go of the
+ * generator, and can be reopened on another one.
+ */
 class IteratorCursor implements ActionCursor {
-  private done = false;
+  private it: Iterator<Action, unknown, unknown> | undefined;
 
-  constructor(private readonly it: Iterator<Action, unknown, unknown>) {}
+  constructor(it: Iterator<Action, unknown, unknown>) {
+    this.it = it;
+  }
+
+  /** Done or closed. */
+  get closed(): boolean {
+    return this.it === undefined;
+  }
+
+  reopen(it: Iterator<Action, unknown, unknown>): this {
+    this.it = it;
+    return this;
+  }
 
   pull(input?: unknown): Action | typeof DONE | typeof PENDING {
-    if (this.done) return DONE;
-    const r = this.it.next(input);
+    const it = this.it;
+    if (it === undefined) return DONE;
+    const r = it.next(input);
     if (r.done === true) {
-      this.done = true;
+      this.it = undefined;
       return DONE;
     }
     return r.value;
   }
 
   close(): void {
-    if (!this.done) {
-      this.done = true;
-      this.it.return?.(undefined);
+    const it = this.it;
+    if (it !== undefined) {
+      this.it = undefined;
+      it.return?.(undefined);
     }
   }
 }

@@ -20,6 +20,17 @@ describe('core/rng', () => {
     expect([q.nextU32(), q.uuid()]).to.deep.equal([4205396811, 'd337dca0-48dc-43fd-b5a3-26c517129b34']);
   });
 
+  it('reseed(seed) restarts a used stream exactly as new Rng(seed) starts', () => {
+    for (const seed of [0, 1, 42, 2 ** 32 - 1, 2 ** 40 + 3, -7, 0.5]) {
+      const used = new Rng(99);
+      for (let i = 0; i < 10; i++) used.nextU32();
+      const fresh = new Rng(seed);
+      expect(used.reseed(seed)).to.equal(used);
+      for (let i = 0; i < 50; i++) expect(used.nextU32(), `${seed} #${i}`).to.equal(fresh.nextU32());
+      expect(used.uuid()).to.equal(fresh.uuid());
+    }
+  });
+
   it('uuid() is an RFC 4122 version-4 UUID made of the next four 32-bit draws', () => {
     const a = new Rng(11);
     const b = new Rng(11);

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { TestScheduler } from 'rxjs/testing';
 import { concat, map, of, timer, toArray } from 'rxjs';
 import { HeapScheduler } from '../../lib/core/heapScheduler';
+import { Rng, deriveSeed } from '../../lib/core/rng';
 import { simulateOn, FlowError } from '../../lib/engine/simulate';
 import type { Env } from '../../lib/engine/simulate';
 import { createRunStats } from '../../lib/engine/runStats';
@@ -151,6 +152,41 @@ describe('engine/simulateOn', () => {
       const times = events.map(eventTime);
       for (let i = 1; i < times.length; i++) expect(times[i]).to.be.at.least(times[i - 1]);
       expect(times[times.length - 1]).to.be.below(T0 + 600_000);
+    });
+
+    it("a slot's sessions reuse one context object, yet each flow sees only its own session for its whole life", () => {
+      type Seen = { id: string; ctx: object; ids: string[]; ended: boolean };
+      const seen: Seen[] = [];
+      const { events } = runAll(model({ totalEvents: 600, nFlows: 2 }, [
+        [{ name: 'steps' }, function* (ctx) {
+          const mine: Seen = { id: ctx.sessionId, ctx, ids: [], ended: false };
+          seen.push(mine);
+          try {
+            for (let i = 0; i < 3; i++) {
+              const e = (yield newEvent(A)) as SimEvent;
+              mine.ids.push(ctx.sessionId, e.session_id as string);
+              yield wait({ seconds: { min: 1, max: 30 } });
+              mine.ids.push(ctx.sessionId);
+            }
+          } finally {
+            mine.ids.push(ctx.sessionId); // also when the run stops it
+            mine.ended = true;
+          }
+        }],
+      ], []));
+      expect(events).to.have.length(600);
+      expect(seen.length).to.be.greaterThan(150);
+      for (const s of seen) expect(new Set(s.ids), `session ${s.id}`).to.deep.equal(new Set([s.id]));
+      // 2 slots: their sessions share 2 context objects, and one is reused only after its session ended.
+      expect(new Set(seen.map((s) => s.ctx)).size).to.equal(2);
+      for (let i = 0; i < seen.length; i++) {
+        const next = seen.slice(i + 1).find((s) => s.ctx === seen[i].ctx);
+        if (next !== undefined) expect(seen[i].ended, `session ${seen[i].id} ended before its context was reused`).to.equal(true);
+      }
+      // Each session's random stream starts afresh from its own seed (a reused Rng is reseeded):
+      // the k-th session's id is the first uuid of deriveSeed(seed, 'session', k).
+      seen.forEach((s, k) => expect(s.id, `session #${k}`).to.equal(new Rng(deriveSeed(7, 'session', k)).uuid()));
+      expect(new Set(seen.map((s) => s.id)).size, 'session ids are unique').to.equal(seen.length);
     });
 
     it('stops after totalEvents', () => {
