@@ -217,6 +217,23 @@ describe('entities/entityStore', () => {
     });
   });
 
+  it('finds every entity by its key through growth, and nothing else', () => {
+    const store = new EntityStore([User]);
+    const rng = new Rng(3);
+    const keys: string[] = [];
+    for (let i = 0; i < 50_000; i++) {
+      // sequential, random and look-alike keys, and a few unusual characters
+      const key = i % 3 === 0 ? `u${i}` : i % 3 === 1 ? rng.uuid() : `ü-${i}-\u{1F600}`;
+      keys.push(key);
+      store.create(User, key, { active: false, visits: 0 }, T);
+      if (i % 997 === 0) for (let j = 0; j <= i; j += 101) expect(store.get(User, keys[j])?.key).to.equal(keys[j]);
+    }
+    keys.forEach((k, i) => expect(store.get(User, k)?.ordinal, k).to.equal(i));
+    for (const absent of ['', 'u1 ', 'U3', 'u50000', `${keys[1]}x`, keys[1].toUpperCase()]) expect(store.get(User, absent), absent).to.equal(undefined);
+    expect(store.get(User, 12 as unknown as string), 'not a string').to.equal(undefined);
+    expect(() => store.create(User, keys[25_001], { active: false, visits: 0 }, T)).to.throw(DuplicateKeyError);
+  });
+
   it('rejects duplicate keys and unknown types', () => {
     const store = new EntityStore([User]);
     store.create(User, 'u1', { active: false, visits: 0 }, T);
