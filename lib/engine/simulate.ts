@@ -159,7 +159,7 @@ class Session implements FlowContext {
   }
 
   set running(on: boolean) {
-    this.flags = on ? this.flags | RUNNING : this.flags & ~RUNNING;
+    this.setFlag(RUNNING, on);
   }
 
   get ended(): boolean {
@@ -167,7 +167,7 @@ class Session implements FlowContext {
   }
 
   set ended(on: boolean) {
-    this.flags = on ? this.flags | ENDED : this.flags & ~ENDED;
+    this.setFlag(ENDED, on);
   }
 
   /** An Observable flow pushed while the session was running: pull again before waiting. */
@@ -176,7 +176,11 @@ class Session implements FlowContext {
   }
 
   set woken(on: boolean) {
-    this.flags = on ? this.flags | WOKEN : this.flags & ~WOKEN;
+    this.setFlag(WOKEN, on);
+  }
+
+  private setFlag(bit: number, on: boolean): void {
+    this.flags = on ? this.flags | bit : this.flags & ~bit;
   }
 
   get scheduler(): SchedulerLike {
