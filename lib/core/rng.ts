@@ -89,7 +89,7 @@ export class Rng {
    */
   reseed(seed: number): this {
     let s = Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff ? seed : deriveSeed(seed);
-    // splitmix32 steps, written out (no closure per Rng: one is made per session).
+    // splitmix32 steps, written out (no closure per Rng: one is made per session slot).
     s = (s + 0x9e3779b9) | 0;
     this.a = mix32(s);
     s = (s + 0x9e3779b9) | 0;
