@@ -11,7 +11,9 @@
  * Steady-state events/s excludes the creation of the initial entities: it is timed from the first
  * event of a flow (`flow !== 'initial_entities'`). The engine creates initial entities in the
  * first scheduler action, before it starts any session, so everything before that event is setup
- * (reported separately). Peak RSS includes the entities, of course.
+ * (reported separately). Peak RSS includes the entities, of course. The same sweep of the bare
+ * loop of bench/floors.ts (random accounts, state replaced, nothing else) shows how much of the
+ * slowdown is the machine's rather than the engine's.
  */
 import { entity } from '../lib/entities/entity';
 import type { SimulationModel } from '../lib/engine/model';
@@ -20,6 +22,7 @@ import { newEvent, select, setState } from '../lib/flows/actions';
 import { event } from '../lib/schema/event';
 import { field } from '../lib/schema/field';
 import { simulation } from '../lib/simulation';
+import { entitiesFloor, floorCase, floorName } from './floors';
 import type { BenchCase, CaseResult, Section } from './measure';
 import { TIMING_HEADER, fixed, furthestRatio, int, markdownTable, runEngine, sampleRss, scaled, timingCells, ratiosTo } from './measure';
 
@@ -87,33 +90,41 @@ export const entities: Section = {
   name: 'entities',
   title: 'Entity-count scaling: indexed where-filters on 1 000 … 1 000 000 state-only entities, engine only',
   optIn: false,
-  cases: (scale) => COUNTS.map((n) => accountsCase(n, scaled(500_000, scale))),
-  report: (results) => {
+  cases: (scale) => [
+    ...COUNTS.map((n) => accountsCase(n, scaled(500_000, scale))),
+    ...COUNTS.map((n) => floorCase(floorName('accounts', n), () => entitiesFloor(n, scaled(5_000_000, scale)), { accounts: n })),
+  ],
+  report: (all) => {
+    const results = all.filter((r) => r.extra.floor === undefined);
+    const floors = all.filter((r) => r.extra.floor !== undefined);
     const ratios = ratiosTo(results, (r) => r.extra.accounts === COUNTS[0]);
+    const floorRatios = ratiosTo(floors, (r) => r.extra.accounts === COUNTS[0]);
     const table = markdownTable(
       ['case', 'events', 'setup s', ...TIMING_HEADER, 'ratio', 'peak RSS MB'],
-      results.map((r, i) => [
+      [...results, ...floors].map((r, i) => [
         r.name,
         int(r.events),
-        fixed(Number(r.extra.setupSeconds), 2),
+        i < results.length ? fixed(Number(r.extra.setupSeconds), 2) : '–',
         ...timingCells(r),
-        fixed(ratios[i], 2),
+        fixed(i < results.length ? ratios[i] : floorRatios[i - results.length], 2),
         fixed(r.rssPeakMb, 0),
       ]),
     );
     const worst = furthestRatio(ratios);
+    const floorWorst = floors.length === COUNTS.length ? ` (its floor: ${fixed(furthestRatio(floorRatios), 2)})` : '';
     const complete = results.length === COUNTS.length;
     return {
       table,
       notes: [
         'setup s: creating the initial accounts (before the first flow event), not counted in seconds or events/s.',
-        `ratio: steady-state events/s relative to ${int(COUNTS[0])} accounts.`,
+        `ratio: steady-state events/s relative to ${int(COUNTS[0])} accounts (floors: to the floor at ${int(COUNTS[0])}).`,
+        'floor: the same sweep of a bare loop (bench/floors.ts): a random account locked, its state replaced by a new object, an event object naming its key, nothing else; 10 times the events.',
       ],
       verdicts: [
         {
           target: `entity sweep (${COUNTS.map(int).join(' / ')} accounts) within ${TOLERANCE * 100}% of ${int(COUNTS[0])}`,
           // A sweep with a failed case proves nothing.
-          measured: complete ? `furthest ratio ${fixed(worst, 2)}` : `only ${results.length} of ${COUNTS.length} cases ran`,
+          measured: complete ? `furthest ratio ${fixed(worst, 2)}${floorWorst}` : `only ${results.length} of ${COUNTS.length} cases ran`,
           met: complete && Math.abs(1 - worst) <= TOLERANCE,
         },
       ],

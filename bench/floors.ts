@@ -1,0 +1,156 @@
+/**
+ * Floors: the least work any engine has to do for the concurrency and entity sweeps, written as
+ * bare loops without deep-faker, so the sweeps' ratios can be read against what this machine
+ * allows.
+ *
+ * - **Sessions** (`sessionsFloor`): N sessions, each a generator of three steps with a 1–60 s
+ *   wait between them (the concurrency section's flow), resumed in time order by a bare binary
+ *   heap of (time, sequence); every step allocates an event. A finished session is replaced by a
+ *   new one. No scheduler actions, RxJS, entities, payload generation or checks.
+ * - **Entities** (`entitiesFloor`): N accounts `{ key, state: { active, balance } }`; every event
+ *   picks one at random, locks it, replaces its state by a new object (as the store does, states
+ *   being immutable), allocates an event naming its key and unlocks it. No indexes, sessions or
+ *   scheduler.
+ *
+ * Both draw from the project's seeded `Rng`, so every run does the same work. What grows with N
+ * here is only where the data lies: N objects touched in an order the CPU cannot predict no
+ * longer fit its caches (and their pages its TLB), and objects that outlive a scavenge are copied
+ * and promoted. A ratio of an engine sweep close to its floor's ratio means the engine adds
+ * little that grows with N.
+ */
+import { Rng } from '../lib/core/rng';
+import type { BenchCase, CaseResult } from './measure';
+import { ENGINE_CHUNK, between, instant, int, sampleRss } from './measure';
+
+/**
+ * Lets the event loop turn, as `runEngine` does between chunks of events: node reports GC pauses
+ * to the observer only then, and the RSS sampler's timer fires only then.
+ */
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** What one floor case measured, before RSS figures are added. */
+interface FloorRun {
+  readonly events: number;
+  readonly checksum: number;
+  readonly span: ReturnType<typeof between>;
+}
+
+interface FloorSession {
+  readonly id: string;
+  readonly steps: Generator<number, void, void>;
+}
+
+/** A session's flow: step 1, wait, step 2, wait, step 3 (each yield is the wait in ms after a step). */
+function* threeSteps(rng: Rng, out: { step: number }): Generator<number, void, void> {
+  out.step = 1;
+  yield rng.int(1, 60) * 1000;
+  out.step = 2;
+  yield rng.int(1, 60) * 1000;
+  out.step = 3;
+}
+
+/** `events` steps of `nFlows` concurrent generator sessions in time order. */
+export const sessionsFloor = async (nFlows: number, events: number, seed = 7): Promise<FloorRun> => {
+  const rng = new Rng(seed);
+  const times = new Float64Array(nFlows);
+  const seqs = new Float64Array(nFlows);
+  const items: Array<FloorSession | undefined> = new Array(nFlows);
+  const out = { step: 0 };
+  let count = 0;
+  let sequence = 0;
+  const push = (time: number, item: FloorSession): void => {
+    let i = count++;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (times[p] <= time) break;
+      times[i] = times[p];
+      seqs[i] = seqs[p];
+      items[i] = items[p];
+      i = p;
+    }
+    times[i] = time;
+    seqs[i] = sequence++;
+    items[i] = item;
+  };
+  const pop = (): FloorSession => {
+    const top = items[0] as FloorSession;
+    const n = --count;
+    const time = times[n];
+    const seq = seqs[n];
+    const item = items[n];
+    items[n] = undefined;
+    if (n === 0) return top;
+    let i = 0;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= n) break;
+      if (c + 1 < n && (times[c + 1] < times[c] || (times[c + 1] === times[c] && seqs[c + 1] < seqs[c]))) c++;
+      if (time < times[c] || (time === times[c] && seq < seqs[c])) break;
+      times[i] = times[c];
+      seqs[i] = seqs[c];
+      items[i] = items[c];
+      i = c;
+    }
+    times[i] = time;
+    seqs[i] = seq;
+    items[i] = item;
+    return top;
+  };
+  const session = (): FloorSession => ({ id: rng.uuid(), steps: threeSteps(rng, out) });
+
+  const t0 = instant();
+  for (let i = 0; i < nFlows; i++) push(0, session());
+  let checksum = 0;
+  let emitted = 0;
+  while (emitted < events) {
+    if (emitted % ENGINE_CHUNK === 0) await turn();
+    const now = times[0];
+    const s = pop();
+    const step = s.steps.next();
+    const e = { session_id: s.id, step: out.step, timestamp: now };
+    checksum = (checksum + e.step + e.session_id.length) % 1_000_003;
+    emitted++;
+    if (step.done === true) push(now + 1000, session());
+    else push(now + step.value, s);
+  }
+  return { events: emitted, checksum, span: between(t0, instant()) };
+};
+
+interface FloorAccount {
+  readonly key: string;
+  state: { readonly active: boolean; readonly balance: number };
+  heldBy: string | null;
+}
+
+/** `events` updates of random accounts among `accounts`; the accounts are created before timing. */
+export const entitiesFloor = async (accounts: number, events: number, seed = 11): Promise<FloorRun> => {
+  const rng = new Rng(seed);
+  const all: FloorAccount[] = [];
+  for (let i = 0; i < accounts; i++) all.push({ key: rng.uuid(), state: { active: true, balance: rng.int(0, 1000) }, heldBy: null });
+  const t0 = instant();
+  let checksum = 0;
+  for (let i = 0; i < events; i++) {
+    if (i % ENGINE_CHUNK === 0) await turn();
+    const a = all[Math.floor(rng.next() * accounts)];
+    a.heldBy = 'session';
+    const amount = rng.int(1, 500);
+    a.state = { active: a.state.active, balance: a.state.balance + amount };
+    const e = { account_id: a.key, amount, timestamp: i };
+    checksum = (checksum + e.amount + e.account_id.length) % 1_000_003;
+    a.heldBy = null;
+  }
+  return { events, checksum, span: between(t0, instant()) };
+};
+
+/** A floor as a bench case (its own process, RSS sampled like the engine cases). */
+export const floorCase = (name: string, run: () => Promise<FloorRun>, extra: Record<string, number>): BenchCase => ({
+  name,
+  run: async (): Promise<CaseResult> => {
+    const rss = sampleRss(100);
+    const r = await run();
+    return { name, events: r.events, ...r.span, ...rss.stop(), extra: { ...extra, floor: 1, checksum: r.checksum } };
+  },
+});
+
+/** Case name of a floor, e.g. "floor, nFlows 1 000". */
+export const floorName = (what: string, n: number): string => `floor, ${what} ${int(n)}`;
