@@ -194,12 +194,12 @@ class Session implements FlowContext {
   getEntity<S extends object>(type: EntityType<S>): EntityView<S> {
     const r = this.latest(type);
     if (r === undefined) throw new Error(`getEntity(${type.name}): the session holds no ${type.name}`);
-    return view<S>(r);
+    return this.run.view<S>(r);
   }
 
   findEntity<S extends object>(type: EntityType<S>, key?: string): EntityView<S> | undefined {
     const r = key === undefined ? this.latest(type) : this.heldWithKey(type, key);
-    return r === undefined ? undefined : view<S>(r);
+    return r === undefined ? undefined : this.run.view<S>(r);
   }
 
   count<S extends object>(type: EntityType<S>, where: Where<S> = []): number {
@@ -248,8 +248,6 @@ class Session implements FlowContext {
 const RUNNING = 1;
 const ENDED = 2;
 const WOKEN = 4;
-
-const view = <S extends object>(r: EntityRecord): EntityView<S> => ({ type: r.type.name, key: r.key, state: r.state as S });
 
 const describe = (u: unknown): string => {
   if (u === null || typeof u !== 'object') return JSON.stringify(u) ?? String(u);
@@ -697,6 +695,11 @@ class Run {
     }
   }
 
+  /** What a flow sees of an entity: its state as of now, which later changes leave as it is. */
+  view<S extends object>(r: EntityRecord): EntityView<S> {
+    return { type: r.type.name, key: r.key, state: this.store.stateOf(r) as S };
+  }
+
   private selectFor(session: Session, a: Select): boolean {
     // The message is built only when it is needed (this runs for every select).
     if (!this.store.has(a.entity)) this.requireEntity(a.entity, `select(${a.entity.name})`);
@@ -712,7 +715,7 @@ class Run {
     }
     this.store.hold(r, session.sessionId, this.now());
     session.keep(r);
-    session.input = view(r);
+    session.input = this.view(r);
     return true;
   }
 

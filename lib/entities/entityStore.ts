@@ -10,7 +10,8 @@
  * - **Versions.** Each change closes the current version (`validTo`) and opens a new one
  *   (`validFrom`), including `flow_name` changes; changes within one millisecond are all kept,
  *   in order (zero-length versions). `query(type, where, at)` answers
- *   "which users were logged in at 10:03". With `history: 'none'` only current state is kept.
+ *   "which users were logged in at 10:03". With `history: 'none'` only current state is kept,
+ *   and each entity keeps one state object, updated in place (see `update`).
  *
  * @example
  * const store = new EntityStore([User]);
@@ -97,7 +98,11 @@ export class EntityRecord {
   constructor(
     private readonly table: TypeTable,
     readonly key: string,
-    /** Current state (immutable object, replaced on change). */
+    /**
+     * Current state. With history 'full', an immutable object replaced on every change; with
+     * 'none', the entity's one state object, updated in place: read it, or keep
+     * `store.stateOf(r)`, a copy.
+     */
     public state: StateRecord,
     /** Session id holding it, or null when available. */
     public heldBy: string | null,
@@ -135,7 +140,8 @@ export class EntityRecord {
   /** The versions, oldest first. */
   get versions(): EntityVersion[] {
     const since = this.since;
-    const out: EntityVersion[] = [{ validFrom: since, validTo: null, state: this.state, flowName: this.heldBy }];
+    const state = this.table.inPlace ? { ...this.state } : this.state;
+    const out: EntityVersion[] = [{ validFrom: since, validTo: null, state, flowName: this.heldBy }];
     const log = this.table.log;
     let validTo = since;
     for (let i = this.previous; i >= 0; i = log.prev(i)) {
@@ -400,6 +406,8 @@ interface TypeTable {
   readonly columns: Columns;
   /** The store's version log. */
   readonly log: VersionLog;
+  /** Whether states are updated in place (history 'none'). */
+  readonly inPlace: boolean;
   /** Counters of entities matching a condition, held or not (`countWhere`). */
   readonly counters: Counter[];
 }
@@ -441,7 +449,8 @@ export class EntityStore {
       return;
     }
     const all: EntityRecord[] = [];
-    this.tables.set(type.name, { type, byKey: new KeyIndex(all), all, indexes: [], columns: new Columns(INITIAL_STRIDE), log: this.log, counters: [] });
+    const columns = new Columns(INITIAL_STRIDE);
+    this.tables.set(type.name, { type, byKey: new KeyIndex(all), all, indexes: [], columns, log: this.log, inPlace: !this.full, counters: [] });
   }
 
   /** Whether the type is part of this store. */
@@ -507,14 +516,17 @@ export class EntityStore {
     return this.table(type).all;
   }
 
-  /** Creates an entity; `heldBy` locks it to a session at once. Throws on a duplicate key. */
+  /**
+   * Creates an entity; `heldBy` locks it to a session at once. Throws on a duplicate key. With
+   * history 'none' the store keeps a copy of `state` (it will update that copy in place).
+   */
   create(type: EntityType<any>, key: string, state: StateRecord, now: number, heldBy: string | null = null): EntityRecord {
     const table = this.table(type);
     if (table.byKey.get(key) !== undefined) throw new DuplicateKeyError(`${type.name} with ${type.primaryKey} ${JSON.stringify(key)} already exists`);
     const ordinal = table.all.length;
     const columns = table.columns;
     columns.add(ordinal);
-    const r = new EntityRecord(table, key, state, heldBy, ordinal);
+    const r = new EntityRecord(table, key, this.full ? state : { ...state }, heldBy, ordinal);
     columns.setSince(ordinal, now);
     table.all.push(r);
     table.byKey.add(key, ordinal);
@@ -545,13 +557,29 @@ export class EntityStore {
     if (this.watchers.length > 0) this.notify(r);
   }
 
-  /** Replaces an entity's state (from a reducer). */
+  /**
+   * Sets an entity's state (from a reducer). With history 'full' the old state object goes to
+   * the log and `state` replaces it. With 'none' the values of `state` are copied into the
+   * entity's own state object: a long-lived entity's state is in the old generation of the
+   * heap, and replacing it on every change leaves a dead object there each time, which only a
+   * major GC frees (over a 10M-event run, ≈ 35 MB more peak RSS). Nothing outside the store sees
+   * that object change: views given to flows, watchers and `versions` get copies (`stateOf`).
+   */
   update(r: EntityRecord, state: StateRecord, now: number): void {
     this.close(r, now);
-    r.state = state;
+    if (this.full) r.state = state;
+    else Object.assign(r.state, state);
     if (r.heldBy === null) this.reindex(r);
     if (this.counted) this.recount(r);
     if (this.watchers.length > 0) this.notify(r);
+  }
+
+  /**
+   * The current state of `r` as a value that will not change: the state object itself with
+   * history 'full' (states are immutable there), a copy with 'none' (updated in place).
+   */
+  stateOf(r: EntityRecord): StateRecord {
+    return this.full ? r.state : { ...r.state };
   }
 
   /**
@@ -607,7 +635,7 @@ export class EntityStore {
   }
 
   private notify(r: EntityRecord): void {
-    const change: EntityChange = { type: r.type, key: r.key, state: r.state, heldBy: r.heldBy, at: r.since };
+    const change: EntityChange = { type: r.type, key: r.key, state: this.stateOf(r), heldBy: r.heldBy, at: r.since };
     for (const w of this.watchers) w(change);
   }
 

@@ -27,7 +27,7 @@ import { SchemaError } from '../schema/schemaError';
 // model
 // ---------------------------------------------------------------------------------------------
 
-/** A read-only view of an entity the session holds. */
+/** A read-only view of an entity the session holds, as of when it was taken: later changes do not show in it. */
 export interface EntityView<S extends object = Record<string, unknown>> {
   readonly type: string;
   readonly key: string;

@@ -230,6 +230,45 @@ describe('engine/simulateOn', () => {
       expect(at(5).flowName, 'released when the session ended').to.equal(null);
     });
 
+    it("a flow's views stay as they were taken while the entity changes, with history 'full' and 'none' alike", () => {
+      for (const history of ['full', 'none'] as const) {
+        const seen: Array<Record<string, unknown>> = [];
+        const { events, store } = runAll(model({ duration: '1m', nFlows: 1, history, totalEvents: 3 }, [
+          [{ name: 'visits' }, function* (ctx) {
+            const created = (yield newEvent(Registered, { saveEntity: User })) as SimEvent;
+            const atStart = ctx.getEntity(User);
+            yield setState(User, [['visits', 'add', 1]]);
+            const afterOne = ctx.getEntity(User);
+            yield newEvent(Touched, { mutate: setState(User, [['visits', 'add', 1], ['active', 'is', true]]) });
+            seen.push(atStart.state, afterOne.state, ctx.getEntity(User).state, { plan: created.plan });
+          }],
+        ]));
+        const plan = seen[3].plan;
+        expect(seen.slice(0, 3), history).to.deep.equal([
+          { active: false, plan, visits: 0 },
+          { active: false, plan, visits: 1 },
+          { active: true, plan, visits: 2 },
+        ]);
+        expect(store!.get(User, events[0].user_id as string)!.state, history).to.deep.equal({ active: true, plan, visits: 2 });
+      }
+    });
+
+    it("history 'none' emits exactly what 'full' emits", () => {
+      const flows: ReadonlyArray<readonly [FlowOptions, FlowBody]> = [
+        [{ name: 'signup', weight: 1 }, function* () {
+          yield newEvent(Registered, { saveEntity: User });
+        }],
+        [{ name: 'visit', weight: 3, filter: select(User, [['visits', 'less_than', 3]]) }, function* () {
+          yield wait({ seconds: { min: 1, max: 20 } });
+          yield newEvent(Touched, { mutate: setState(User, [['visits', 'add', 1], ['active', 'is', true]]) });
+        }],
+      ];
+      const json = (history: 'full' | 'none') => runAll(model({ duration: '2h', nFlows: 5, history }, flows)).events.map((e) => JSON.stringify(e));
+      const full = json('full');
+      expect(full.length).to.be.greaterThan(500);
+      expect(json('none')).to.deep.equal(full);
+    });
+
     it('drop-off: rate 1 ends every session at the decay, rate 0 never', () => {
       const flows = (rate: number) => model({ duration: '5m', nFlows: 2 }, [[{ name: 'd' }, function* () {
         yield newEvent(A);

@@ -71,6 +71,44 @@ describe('entities/entityStore', () => {
       expect(u.versions).to.deep.equal([{ validFrom: T + 7, validTo: null, state: { active: true, visits: 1 }, flowName: 's1' }]);
       expect(() => store.query(User, [], T)).to.throw('query needs state history');
     });
+
+    it("with history 'none' an entity keeps one state object, and what the store hands out does not change with it", () => {
+      const store = new EntityStore([User], 'none');
+      const given = { active: false, visits: 0 };
+      const changes: unknown[] = [];
+      store.watch((c) => changes.push(c.state));
+      const u = store.create(User, 'u1', given, T);
+      const own = u.state;
+      const before = store.stateOf(u);
+      const versionsBefore = u.versions;
+      store.update(u, { active: true, visits: 1 }, T + 1);
+      store.update(u, { active: true, visits: 2 }, T + 2);
+      expect(u.state, 'updated in place').to.equal(own);
+      expect(u.state).to.deep.equal({ active: true, visits: 2 });
+      expect(given, 'the object given to create is copied').to.deep.equal({ active: false, visits: 0 });
+      expect(before).to.deep.equal({ active: false, visits: 0 });
+      expect(versionsBefore[0].state).to.deep.equal({ active: false, visits: 0 });
+      expect(changes).to.deep.equal([
+        { active: false, visits: 0 },
+        { active: true, visits: 1 },
+        { active: true, visits: 2 },
+      ]);
+      // indexes follow in-place changes as they follow replaced states
+      const inactive = store.index(User, [['active', 'is', false]]);
+      expect(store.available(inactive)).to.equal(0);
+      store.update(u, { active: false, visits: 3 }, T + 3);
+      expect(store.available(inactive)).to.equal(1);
+    });
+
+    it("with history 'full' states are replaced, never changed, and stateOf is the state itself", () => {
+      const store = new EntityStore([User]);
+      const u = store.create(User, 'u1', { active: false, visits: 0 }, T);
+      const first = u.state;
+      store.update(u, { active: true, visits: 1 }, T + 1);
+      expect(first).to.deep.equal({ active: false, visits: 0 });
+      expect(u.state).to.not.equal(first);
+      expect(store.stateOf(u)).to.equal(u.state);
+    });
   });
 
   describe('query', () => {
