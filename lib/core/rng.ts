@@ -12,6 +12,8 @@
  * rng.int(1, 6); // a die roll, the same on every run with seed 42
  */
 
+import { formatUuid } from './uuid';
+
 // ---------------------------------------------------------------------------------------------
 // hashing
 // ---------------------------------------------------------------------------------------------
@@ -57,14 +59,6 @@ export const seedFamily = (seed: number, ...labels: ReadonlyArray<number | strin
   const prefix = h;
   return (n) => withLabel(prefix, n) >>> 0;
 };
-
-/** Char codes of the hex digits 0-9a-f. */
-const HEX_CODES: number[] = Array.from({ length: 16 }, (_, i) => i.toString(16).charCodeAt(0));
-
-/** The char code of the hex digit of the low 4 bits of `n`. */
-const hex = (n: number): number => HEX_CODES[n & 15];
-
-const DASH = 45;
 
 // ---------------------------------------------------------------------------------------------
 // model
@@ -175,25 +169,16 @@ export class Rng {
   }
 
   /**
-   * A random RFC 4122 version-4 UUID drawn from this stream. Built from char codes in one go: a
-   * string concatenated from many pieces stays a tree of cons-strings (hundreds of bytes each)
-   * for as long as it is kept, e.g. as an entity key. Bits: 32 of the first draw, then 16 + 12
-   * of the second (version nibble 4 between), 2 variant bits + 30 of the third, 32 of the fourth.
+   * A random RFC 4122 version-4 UUID drawn from this stream. Bits: 32 of the first draw, then
+   * 16 + 12 of the second (version nibble 4 between), 2 variant bits + 30 of the third, 32 of the
+   * fourth.
    */
   uuid(): string {
     const a = this.nextU32();
     const b = this.nextU32();
     const c = this.nextU32();
     const d = this.nextU32();
-    // 36 arguments rather than `apply` with an array: about twice as fast.
-    return String.fromCharCode(
-      hex(a >>> 28), hex(a >>> 24), hex(a >>> 20), hex(a >>> 16), hex(a >>> 12), hex(a >>> 8), hex(a >>> 4), hex(a), DASH,
-      hex(b >>> 28), hex(b >>> 24), hex(b >>> 20), hex(b >>> 16), DASH,
-      HEX_CODES[4], hex(b >>> 8), hex(b >>> 4), hex(b), DASH,
-      HEX_CODES[8 | ((c >>> 28) & 3)], hex(c >>> 24), hex(c >>> 20), hex(c >>> 16), DASH,
-      hex(c >>> 12), hex(c >>> 8), hex(c >>> 4), hex(c),
-      hex(d >>> 28), hex(d >>> 24), hex(d >>> 20), hex(d >>> 16), hex(d >>> 12), hex(d >>> 8), hex(d >>> 4), hex(d),
-    );
+    return formatUuid(a, (b & 0xffff0000) | 0x4000 | (b & 0xfff), ((8 | ((c >>> 28) & 3)) << 28) | (c & 0xfffffff), d);
   }
 
   /** A child stream: `rng.fork('x')` does not advance `rng` and is stable per label. */

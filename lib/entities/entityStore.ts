@@ -20,6 +20,7 @@
  * store.query(User, [['is_logged_in', 'is', true]], t1).length; // 1
  */
 import type { Rng } from '../core/rng';
+import { formatUuid, parseUuid } from '../core/uuid';
 import type { EntityType } from './entity';
 import type { Predicate, Where } from './where';
 import { compileWhere, whereKey } from './where';
@@ -89,15 +90,17 @@ class VersionLog {
 }
 
 /**
- * An entity as stored: its key, current state and holder. Its type, its type's indexes and the
- * start of its current version live in its type's table (the start in a typed column), so a
+ * An entity as stored: its current state, its holder and its key — unless the key is a UUID,
+ * which its type's key index keeps as 16 bytes of a typed array. Its type, its type's indexes and
+ * the start of its current version live in its type's table (the start in a typed column), so a
  * record is five fields: with a million entities, each byte of a record is a megabyte that every
  * major GC marks. Past versions are in the store's log, materialised by `versions` on demand.
  */
 export class EntityRecord {
   constructor(
     private readonly table: TypeTable,
-    readonly key: string,
+    /** The key as a string, when it is kept as one (see `key`). */
+    private keyText: string | undefined,
     /**
      * Current state. With history 'full', an immutable object replaced on every change; with
      * 'none', the entity's one state object, updated in place: read it, or keep
@@ -109,6 +112,24 @@ export class EntityRecord {
     /** Position in its type's list of all entities (and row in its columns). */
     readonly ordinal: number,
   ) {}
+
+  /**
+   * Its primary key. A key that is a UUID in canonical form is kept as 16 bytes in its type's
+   * key index rather than as a 56-byte string, and made again when read; while a session holds
+   * the entity the string is kept, since that is when it is read (for the events' key fields).
+   */
+  get key(): string {
+    const text = this.keyText;
+    if (text !== undefined) return text;
+    const key = this.table.byKey.uuid(this.ordinal);
+    if (this.heldBy !== null) this.keyText = key;
+    return key;
+  }
+
+  /** @internal Drops the key string if the key index can make it again (on release). */
+  dropKeyText(): void {
+    if (this.keyText !== undefined && this.table.byKey.isUuid(this.ordinal)) this.keyText = undefined;
+  }
 
   get type(): EntityType<any> {
     return this.table.type;
@@ -188,7 +209,10 @@ class Columns {
   private floats: Float64Array[] = [];
 
   constructor(
-    /** Slots per row: an even number, at least `INDEX_SLOT0` + the number of indexes of the type. */
+    /**
+     * Slots per row, an even number (rows are read as float64s too): for a type's rows, at least
+     * `INDEX_SLOT0` + the number of its indexes; 4 for the UUID words of `KeyIndex`.
+     */
     public stride: number,
   ) {}
 
@@ -312,13 +336,31 @@ class SelectIndex {
  * A `Map` keeps a 24-byte entry per key in a table that doubles (≈ 47 B per entity at 600 000
  * entities, a table every major GC scans); this takes 8 B per slot where the GC never looks, and
  * reads a record only when the hashes match. Entities are never removed, so no tombstones.
+ *
+ * It also keeps the keys that are UUIDs in canonical form as four 32-bit words per ordinal
+ * (`Columns` of stride 4; all -1 for a key kept as a string by its record): 16 B instead of a
+ * 56-byte string on the heap, for most entities.
  */
 class KeyIndex {
   private ordinals = new Int32Array(64);
   private hashes = new Int32Array(64);
   private size = 0;
+  private readonly words = new Columns(4);
+  private readonly scratch = new Int32Array(4);
 
   constructor(private readonly all: ReadonlyArray<EntityRecord>) {}
+
+  /** Whether the key of `ordinal` is kept as UUID words. */
+  isUuid(ordinal: number): boolean {
+    const w = this.words;
+    return w.get(ordinal, 0) !== -1 || w.get(ordinal, 1) !== -1 || w.get(ordinal, 2) !== -1 || w.get(ordinal, 3) !== -1;
+  }
+
+  /** The key of `ordinal` made from its UUID words (`isUuid(ordinal)` must hold). */
+  uuid(ordinal: number): string {
+    const w = this.words;
+    return formatUuid(w.get(ordinal, 0), w.get(ordinal, 1), w.get(ordinal, 2), w.get(ordinal, 3));
+  }
 
   get(key: string): EntityRecord | undefined {
     if (typeof key !== 'string') return undefined; // keys are strings; a flow may ask with anything
@@ -335,11 +377,20 @@ class KeyIndex {
     }
   }
 
-  /** Adds a key known to be absent. */
-  add(key: string, ordinal: number): void {
+  /**
+   * Adds a key known to be absent, for the next ordinal. Returns whether it is kept as UUID
+   * words (then its record need not keep the string).
+   */
+  add(key: string, ordinal: number): boolean {
     if ((this.size + 1) * 4 > this.ordinals.length * 3) this.rehash(this.ordinals.length * 2);
     this.place(hashKey(key), ordinal + 1);
     this.size++;
+    const words = this.words;
+    words.add(ordinal);
+    const scratch = this.scratch;
+    if (!parseUuid(key, scratch, 0)) return false;
+    for (let i = 0; i < 4; i++) words.set(ordinal, i, scratch[i]);
+    return true;
   }
 
   private place(h: number, o: number): void {
@@ -526,10 +577,11 @@ export class EntityStore {
     const ordinal = table.all.length;
     const columns = table.columns;
     columns.add(ordinal);
-    const r = new EntityRecord(table, key, this.full ? state : { ...state }, heldBy, ordinal);
+    const asUuid = table.byKey.add(key, ordinal);
+    // An entity created held keeps its key string while held (its session reads it).
+    const r = new EntityRecord(table, asUuid && heldBy === null ? undefined : key, this.full ? state : { ...state }, heldBy, ordinal);
     columns.setSince(ordinal, now);
     table.all.push(r);
-    table.byKey.add(key, ordinal);
     if (heldBy === null) this.reindex(r);
     if (this.counted) this.recount(r);
     if (this.watchers.length > 0) this.notify(r);
@@ -552,6 +604,7 @@ export class EntityStore {
     if (r.heldBy === null) return;
     this.close(r, now);
     r.heldBy = null;
+    r.dropKeyText();
     this.reindex(r);
     if (this.counted) this.recount(r);
     if (this.watchers.length > 0) this.notify(r);

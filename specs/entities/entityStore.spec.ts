@@ -272,6 +272,49 @@ describe('entities/entityStore', () => {
     expect(() => store.create(User, keys[25_001], { active: false, visits: 0 }, T)).to.throw(DuplicateKeyError);
   });
 
+  it('keeps UUID keys as words: the same key read back held or not, and no key string kept for an entity nobody holds', () => {
+    const store = new EntityStore([User]);
+    const rng = new Rng(5);
+    /** The key string a record keeps, if any (what this test is about). */
+    const kept = (r: EntityRecord): unknown => (r as unknown as { keyText: unknown }).keyText;
+    const uuid = rng.uuid();
+    const odd = [
+      '00000000-0000-0000-0000-000000000000', // nil UUID: words
+      'ffffffff-ffff-ffff-ffff-ffffffffffff', // all -1 words: kept as a string
+      uuid.toUpperCase(), // not canonical (would not read back as written): a string
+      `{${uuid}}`,
+      uuid.replace(/-/g, ''),
+      `${uuid.slice(0, 8)}_${uuid.slice(9)}`,
+      'g'.repeat(8) + uuid.slice(8),
+    ];
+    const idle = store.create(User, uuid, { active: false, visits: 0 }, T);
+    const held = store.create(User, rng.uuid(), { active: false, visits: 0 }, T, 's1');
+    const others = odd.map((k) => store.create(User, k, { active: false, visits: 0 }, T));
+    expect(kept(idle), 'an idle entity keeps no string').to.equal(undefined);
+    expect(idle.key).to.equal(uuid);
+    expect(kept(idle), 'reading the key of an idle entity keeps nothing').to.equal(undefined);
+    expect(kept(held), 'created held: its session reads the key').to.be.a('string');
+    const heldKey = held.key;
+    store.release(held, T + 1);
+    expect(kept(held), 'released: string dropped').to.equal(undefined);
+    expect(held.key).to.equal(heldKey);
+    store.hold(idle, 's2', T + 2);
+    expect(idle.key).to.equal(uuid);
+    expect(kept(idle), 'held and read: kept').to.equal(uuid);
+    store.release(idle, T + 3);
+    expect(kept(idle)).to.equal(undefined);
+    others.forEach((r, i) => {
+      expect(r.key, odd[i]).to.equal(odd[i]);
+      expect(store.get(User, odd[i]), odd[i]).to.equal(r);
+      store.hold(r, 's3', T + 4);
+      store.release(r, T + 5);
+      expect(r.key, odd[i]).to.equal(odd[i]);
+    });
+    expect(others.map((r) => kept(r) !== undefined)).to.deep.equal([false, true, true, true, true, true, true]);
+    expect(store.get(User, uuid)).to.equal(idle);
+    expect(store.get(User, heldKey)).to.equal(held);
+  });
+
   it('rejects duplicate keys and unknown types', () => {
     const store = new EntityStore([User]);
     store.create(User, 'u1', { active: false, visits: 0 }, T);
