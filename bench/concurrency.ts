@@ -13,9 +13,9 @@ import { event } from '../lib/schema/event';
 import { field } from '../lib/schema/field';
 import { newEvent, wait } from '../lib/flows/actions';
 import type { SimulationModel } from '../lib/engine/model';
-import { floorCase, floorName, sessionsFloor } from './floors';
+import { floorCase, floorName, sessionsFloor, sweep } from './floors';
 import type { BenchCase, CaseResult, Section } from './measure';
-import { TIMING_HEADER, fixed, furthestRatio, int, markdownTable, runEngine, sampleRss, scaled, timingCells, ratiosTo } from './measure';
+import { TIMING_HEADER, fixed, int, markdownTable, runEngine, sampleRss, scaled, timingCells } from './measure';
 
 const Step = event('Step', {
   step: field.int(),
@@ -57,23 +57,12 @@ export const concurrency: Section = {
     ...FLOWS.map((n) => floorCase(floorName('nFlows', n), () => sessionsFloor(n, scaled(2_500_000, scale)), { nFlows: n })),
   ],
   report: (all) => {
-    const results = all.filter((r) => r.extra.floor === undefined);
-    const floors = all.filter((r) => r.extra.floor !== undefined);
-    const ratios = ratiosTo(results, (r) => r.extra.nFlows === FLOWS[0]);
-    const floorRatios = ratiosTo(floors, (r) => r.extra.nFlows === FLOWS[0]);
+    const { rows, worst, floorWorst, complete } = sweep(all, (r) => r.extra.nFlows === FLOWS[0], FLOWS.length);
     const table = markdownTable(
       ['case', 'events', ...TIMING_HEADER, 'ratio', 'peak RSS MB'],
-      [...results, ...floors].map((r, i) => [
-        r.name,
-        int(r.events),
-        ...timingCells(r),
-        fixed(i < results.length ? ratios[i] : floorRatios[i - results.length], 2),
-        fixed(r.rssPeakMb, 0),
-      ]),
+      rows.map(({ result: r, ratio }) => [r.name, int(r.events), ...timingCells(r), fixed(ratio, 2), fixed(r.rssPeakMb, 0)]),
     );
-    const worst = furthestRatio(ratios);
-    const floorWorst = floors.length === FLOWS.length ? ` (its floor: ${fixed(furthestRatio(floorRatios), 2)})` : '';
-    const complete = results.length === FLOWS.length;
+    const results = rows.map((row) => row.result).filter((r) => r.extra.floor === undefined);
     return {
       table,
       notes: [
@@ -87,7 +76,9 @@ export const concurrency: Section = {
         {
           target: `concurrency sweep (nFlows ${FLOWS.map(int).join(' / ')}) within ${TOLERANCE * 100}% of nFlows ${FLOWS[0]}`,
           // A sweep with a failed case proves nothing.
-          measured: complete ? `furthest ratio ${fixed(worst, 2)}${floorWorst}` : `only ${results.length} of ${FLOWS.length} cases ran`,
+          measured: complete
+            ? `furthest ratio ${fixed(worst, 2)}${floorWorst === undefined ? '' : ` (its floor: ${fixed(floorWorst, 2)})`}`
+            : `only ${results.length} of ${FLOWS.length} cases ran`,
           met: complete && Math.abs(1 - worst) <= TOLERANCE,
         },
       ],

@@ -20,7 +20,7 @@
  */
 import { Rng } from '../lib/core/rng';
 import type { BenchCase, CaseResult } from './measure';
-import { ENGINE_CHUNK, between, instant, int, sampleRss } from './measure';
+import { ENGINE_CHUNK, between, furthestRatio, instant, int, ratiosTo, sampleRss } from './measure';
 
 /**
  * Lets the event loop turn, as `runEngine` does between chunks of events: node reports GC pauses
@@ -154,3 +154,37 @@ export const floorCase = (name: string, run: () => Promise<FloorRun>, extra: Rec
 
 /** Case name of a floor, e.g. "floor, nFlows 1 000". */
 export const floorName = (what: string, n: number): string => `floor, ${what} ${int(n)}`;
+
+/** One row of a sweep with its floor: a case and its ratio to its own baseline. */
+export interface SweepRow {
+  readonly result: CaseResult;
+  readonly ratio: number;
+}
+
+/** A sweep's rows (engine cases, then floor cases) and how far each side strays from 1. */
+export interface Sweep {
+  readonly rows: ReadonlyArray<SweepRow>;
+  /** Furthest ratio of the engine cases. */
+  readonly worst: number;
+  /** Furthest ratio of the floor cases, when all `size` ran. */
+  readonly floorWorst: number | undefined;
+  /** Whether all `size` engine cases ran. */
+  readonly complete: boolean;
+}
+
+/**
+ * Splits a section's results into engine and floor cases (`extra.floor`), each with ratios to
+ * the case of its own kind that `isBase` picks; `size` is the number of points of the sweep.
+ */
+export const sweep = (all: ReadonlyArray<CaseResult>, isBase: (r: CaseResult) => boolean, size: number): Sweep => {
+  const results = all.filter((r) => r.extra.floor === undefined);
+  const floors = all.filter((r) => r.extra.floor !== undefined);
+  const ratios = ratiosTo(results, isBase);
+  const floorRatios = ratiosTo(floors, isBase);
+  return {
+    rows: [...results.map((result, i) => ({ result, ratio: ratios[i] })), ...floors.map((result, i) => ({ result, ratio: floorRatios[i] }))],
+    worst: furthestRatio(ratios),
+    floorWorst: floors.length === size ? furthestRatio(floorRatios) : undefined,
+    complete: results.length === size,
+  };
+};
