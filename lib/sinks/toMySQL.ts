@@ -14,8 +14,8 @@
  * @example
  * simulate(model, env).pipe(toMySQL({ connection: 'mysql://root@127.0.0.1:3306/test', tablePrefix: 'shop_' })).subscribe();
  */
+import type * as Mysql2 from 'mysql2/promise';
 import type { Connection, ConnectionOptions, RowDataPacket } from 'mysql2/promise';
-import { createConnection } from 'mysql2/promise';
 import { type EventShape, eventSchema, type FieldShape, type SimEvent, SYSTEM_FIELDS } from '../core/simEvent';
 import type { EntityChange, EntityChangeListener } from '../entities/entityChange';
 import { EntityTables, type PlannedChanges } from './mysqlEntityTables';
@@ -75,6 +75,13 @@ const SYSTEM_COLUMNS: ReadonlyArray<Column> = [
 // ---------------------------------------------------------------------------------------------
 // helpers
 // ---------------------------------------------------------------------------------------------
+
+/**
+ * mysql2, loaded by the first connection: deep-faker's entry point exports `toMySQL`, and a
+ * program that writes no MySQL output should not load it (see `loadKafkaJs` in toKafka.ts).
+ */
+let mysql2Module: typeof Mysql2 | undefined;
+const loadMysql2 = (): typeof Mysql2 => (mysql2Module ??= require('mysql2/promise') as typeof Mysql2);
 
 const SYSTEM = new Set<string>(SYSTEM_FIELDS);
 
@@ -237,6 +244,7 @@ class MySQLWriter implements SinkWriter {
     const timeout = this.options.connectTimeoutMs ?? 10_000;
     const base = this.options.connection;
     const extra = { connectTimeout: timeout, timezone: 'Z', dateStrings: true, supportBigNumbers: true } as const;
+    const { createConnection } = loadMysql2();
     const conn =
       typeof base === 'string'
         ? await createConnection({ uri: base, ...extra })

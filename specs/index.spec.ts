@@ -1,0 +1,40 @@
+import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
+
+/** Runs `body` in a fresh node process that has loaded deep-faker's entry point as `lib`; returns what it printed, parsed. */
+const inFreshProcess = (body: string): unknown => {
+  const script = [
+    `require(${JSON.stringify(path.join(__dirname, 'helpers', 'tsRegister.js'))});`,
+    `const lib = require(${JSON.stringify(path.join(__dirname, '..', 'lib', 'index.ts'))});`,
+    `const loaded = (m) => Object.keys(require.cache).some((k) => k.includes('/node_modules/' + m + '/'));`,
+    body,
+  ].join('\n');
+  return JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
+};
+
+describe('lib/index (the package entry point)', () => {
+  it('loads neither KafkaJS nor mysql2 until a Kafka or MySQL output is subscribed to', () => {
+    const seen = inFreshProcess(`
+      const { of } = require('rxjs');
+      const seen = { imported: [loaded('kafkajs'), loaded('mysql2')] };
+      const kafka = lib.toKafka({ brokers: '127.0.0.1:1', connectTimeoutMs: 1 });
+      const mysql = lib.toMySQL({ connection: 'mysql://root@127.0.0.1:1/test', connectTimeoutMs: 1 });
+      seen.operators = [loaded('kafkajs'), loaded('mysql2')];
+      of().pipe(kafka).subscribe({ error: () => undefined });
+      seen.kafka = [loaded('kafkajs'), loaded('mysql2')];
+      of().pipe(mysql).subscribe({ error: () => undefined });
+      setTimeout(() => {
+        seen.mysql = [loaded('kafkajs'), loaded('mysql2')];
+        process.stdout.write(JSON.stringify(seen));
+        process.exit(0);
+      }, 200);
+    `);
+    expect(seen).to.deep.equal({
+      imported: [false, false],
+      operators: [false, false],
+      kafka: [true, false],
+      mysql: [true, true],
+    });
+  });
+});
