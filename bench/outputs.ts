@@ -14,8 +14,9 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
-import { createConnection, type RowDataPacket } from 'mysql2/promise';
+import type * as KafkaJs from 'kafkajs';
+import type * as Mysql2 from 'mysql2/promise';
+import type { RowDataPacket } from 'mysql2/promise';
 import { runSimulation } from '../lib/runtime/runSimulation';
 import { type SinkOperator, toSink } from '../lib/sinks/sink';
 import { toFile } from '../lib/sinks/toFile';
@@ -69,6 +70,8 @@ const kafkaCase = (events: number): BenchCase => ({
       const brokers = process.env.KAFKA_BROKERS || (await kafkaScript.start({ quiet: true }));
       const topic = `bench_${suffix()}`;
       const cleanup = async (): Promise<void> => {
+        // Required here, not imported: every bench case process loads this module.
+        const { Kafka, logLevel } = require('kafkajs') as typeof KafkaJs;
         const admin = new Kafka({ brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
         await admin.connect();
         await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
@@ -84,6 +87,7 @@ const mysqlCase = (events: number): BenchCase => ({
     measured('MySQL (MariaDB, 1 000-row transactions)', events, async () => {
       const prefix = `bench_${suffix()}_`;
       const cleanup = async (): Promise<void> => {
+        const { createConnection } = require('mysql2/promise') as typeof Mysql2; // as kafkajs above
         const conn = await createConnection({ uri: MYSQL_URL });
         const [rows] = await conn.query<RowDataPacket[]>(
           'SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE ?',
