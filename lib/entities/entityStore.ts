@@ -115,15 +115,15 @@ export class EntityRecord {
 
   /**
    * Its primary key. A key that is a UUID in canonical form is kept as 16 bytes in its type's
-   * key index rather than as a 56-byte string, and made again when read; while a session holds
-   * the entity the string is kept, since that is when it is read (for the events' key fields).
+   * key index rather than as a 56-byte string; the string is made again when first read and kept
+   * until the entity is next released. Keys are read in bursts (a session's events name the
+   * entities it holds; a small table of unheld entities, such as products, is read again and
+   * again), while most of a large population sits unread between sessions.
    */
   get key(): string {
     const text = this.keyText;
     if (text !== undefined) return text;
-    const key = this.table.byKey.uuid(this.ordinal);
-    if (this.heldBy !== null) this.keyText = key;
-    return key;
+    return (this.keyText = this.table.byKey.uuid(this.ordinal));
   }
 
   /** @internal Drops the key string if the key index can make it again (on release). */
