@@ -200,6 +200,14 @@ describe('e2e: scenarios/ecommerce.ts', () => {
     expect(text(other)).not.to.equal(text(run));
   });
 
+  it("with history 'none' (states updated in place) emits byte-identical events", () => {
+    const text = (r: FinishedRun) => r.events.map((e) => JSON.stringify(e)).join('\n');
+    const none = runToEnd(sim, { seed: 42, startTime: START, duration: `${HOURS}h`, settings: { history: 'none' } });
+    expect(none.store?.history).to.equal('none');
+    expect(none.events.length).to.equal(run.events.length);
+    expect(text(none)).to.equal(text(run));
+  });
+
   describe('the seed 001 quick start', () => {
     it('runs as written: registrations, carts of PROD_001, orders of 99.99 counted on the user', () => {
       const q = runToEnd(QuickStart.sim, { seed: 1, startTime: START });

@@ -440,4 +440,11 @@ describe('e2e: scenarios/trading.ts', function () {
     expect(jsonl(run(SEED))).to.equal(first);
     expect(jsonl(run(SEED + 1))).not.to.equal(first);
   });
+
+  it("with history 'none' (states updated in place) emits byte-identical JSONL", () => {
+    const jsonl = (x: FinishedRun): string => x.events.map((e) => JSON.stringify(e)).join('\n');
+    const none = runToEnd(sim, { seed: SEED, startTime: START, duration: `${HOURS}h`, settings: { history: 'none' } });
+    expect(none.store.history).to.equal('none');
+    expect(jsonl(none)).to.equal(jsonl(r));
+  });
 });
