@@ -218,7 +218,11 @@ const main = async (): Promise<void> => {
   if (!chosen.includes(longRun)) console.log('- [ ] peak RSS < 300 MB for 10M events: not measured (run with --long)');
 };
 
-main().catch((e: unknown) => {
-  console.error(e instanceof Error ? e.message : e);
-  process.exitCode = 1;
-});
+// Only as a program (`npm run bench`, or a case process): a script that imports this module for
+// its sections does not start a benchmark.
+if (require.main === module) {
+  main().catch((e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exitCode = 1;
+  });
+}
