@@ -339,19 +339,23 @@ class SelectIndex {
  *
  * It also keeps the keys that are UUIDs in canonical form as four 32-bit words per ordinal
  * (`Columns` of stride 4; all -1 for a key kept as a string by its record): 16 B instead of a
- * 56-byte string on the heap, for most entities.
+ * 56-byte string on the heap, for most entities. Rows of words exist only from the first UUID
+ * key on, so a type whose keys are no UUIDs pays nothing.
  */
 class KeyIndex {
   private ordinals = new Int32Array(64);
   private hashes = new Int32Array(64);
   private size = 0;
   private readonly words = new Columns(4);
+  /** Ordinals that have a row of words: [0, wordRows). */
+  private wordRows = 0;
   private readonly scratch = new Int32Array(4);
 
   constructor(private readonly all: ReadonlyArray<EntityRecord>) {}
 
   /** Whether the key of `ordinal` is kept as UUID words. */
   isUuid(ordinal: number): boolean {
+    if (ordinal >= this.wordRows) return false;
     const w = this.words;
     return w.get(ordinal, 0) !== -1 || w.get(ordinal, 1) !== -1 || w.get(ordinal, 2) !== -1 || w.get(ordinal, 3) !== -1;
   }
@@ -385,10 +389,10 @@ class KeyIndex {
     if ((this.size + 1) * 4 > this.ordinals.length * 3) this.rehash(this.ordinals.length * 2);
     this.place(hashKey(key), ordinal + 1);
     this.size++;
-    const words = this.words;
-    words.add(ordinal);
     const scratch = this.scratch;
     if (!parseUuid(key, scratch, 0)) return false;
+    const words = this.words;
+    while (this.wordRows <= ordinal) words.add(this.wordRows++); // rows start filled with -1
     for (let i = 0; i < 4; i++) words.set(ordinal, i, scratch[i]);
     return true;
   }
@@ -500,8 +504,7 @@ export class EntityStore {
       return;
     }
     const all: EntityRecord[] = [];
-    const columns = new Columns(INITIAL_STRIDE);
-    this.tables.set(type.name, { type, byKey: new KeyIndex(all), all, indexes: [], columns, log: this.log, inPlace: !this.full, counters: [] });
+    this.tables.set(type.name, { type, byKey: new KeyIndex(all), all, indexes: [], columns: new Columns(INITIAL_STRIDE), log: this.log, inPlace: !this.full, counters: [] });
   }
 
   /** Whether the type is part of this store. */

@@ -99,10 +99,9 @@ const loadKafkaJs = (): typeof KafkaJs => (kafkaJsModule ??= require('kafkajs') 
 const compressionType = (k: typeof KafkaJs, c: KafkaCompression): CompressionTypes =>
   ({ none: k.CompressionTypes.None, gzip: k.CompressionTypes.GZIP, snappy: k.CompressionTypes.Snappy, lz4: k.CompressionTypes.LZ4, zstd: k.CompressionTypes.ZSTD })[c];
 
-const LOG_LEVELS = ['nothing', 'error', 'warn', 'info', 'debug'] as const;
-
-const logLevelOf = (k: typeof KafkaJs, name: (typeof LOG_LEVELS)[number]): KafkaJs.logLevel =>
-  ({ nothing: k.logLevel.NOTHING, error: k.logLevel.ERROR, warn: k.logLevel.WARN, info: k.logLevel.INFO, debug: k.logLevel.DEBUG })[name];
+/** KafkaJS's level of one of ours: the same names, upper case. */
+const logLevelOf = (k: typeof KafkaJs, name: NonNullable<ToKafkaOptions['logLevel']>): KafkaJs.logLevel =>
+  k.logLevel[name.toUpperCase() as keyof typeof KafkaJs.logLevel];
 
 /** The broker list of an option value: trimmed, empty entries dropped. */
 export const brokerList = (brokers: string | ReadonlyArray<string>): string[] =>
@@ -151,8 +150,8 @@ const isTransient = (e: unknown): boolean => errorChain(e).some((err) => err.ret
 
 /** Logs KafkaJS's own messages to stderr, one line each. */
 const stderrLogger = () => ({ namespace, level, log }: { namespace: string; level: number; log: { message: string } }) => {
-  const k = loadKafkaJs();
-  const name = LOG_LEVELS.find((n) => logLevelOf(k, n) === level) ?? String(level);
+  const levels = loadKafkaJs().logLevel;
+  const name = Object.keys(levels).find((n) => levels[n as keyof typeof levels] === level)?.toLowerCase() ?? String(level);
   process.stderr.write(`kafka ${name} [${namespace}] ${log.message}\n`);
 };
 
