@@ -278,6 +278,12 @@ class Run {
   }
   /** Called by an Observable flow's cursor when it has something new (one function per run). */
   private readonly onPush = (session: Session): void => this.wake(session);
+  /**
+   * The work of every slot's scheduler action, told its slot by the action's state: one function
+   * per run rather than a closure per slot (with 100 000 slots, 10 MB less, and a closure and its
+   * context fewer to load from memory at every step).
+   */
+  private readonly slotWork: (this: SchedulerAction<Slot>, slot?: Slot) => void;
   private readonly gen: { rng: Rng; faker: GenContext['faker']; now: number };
   private readonly stats: RunStats;
   /** Payload plans by schema, then by saved entity type (or the schema itself for none). */
@@ -318,6 +324,11 @@ class Run {
     this.stats.startTime = this.settings.start;
     this.stats.endTime = this.settings.start;
     env.onStore?.(this.store);
+    const run = this;
+    this.slotWork = function (slot) {
+      slot!.action = this;
+      run.onSlot(slot!);
+    };
   }
 
   /** Virtual time, epoch ms. */
@@ -460,11 +471,7 @@ class Run {
       // Like RxJS AsyncAction, a scheduler action may be scheduled again once it has run.
       action.schedule(slot, delay);
     } else {
-      const run = this;
-      this.scheduler.schedule(function (this: SchedulerAction<Slot>, s?: Slot) {
-        s!.action = this;
-        run.onSlot(s!);
-      }, delay, slot);
+      this.scheduler.schedule(this.slotWork, delay, slot);
     }
   }
 
