@@ -13,7 +13,7 @@ import { event } from '../lib/schema/event';
 import { field } from '../lib/schema/field';
 import { newEvent, wait } from '../lib/flows/actions';
 import type { SimulationModel } from '../lib/engine/model';
-import { floorCase, floorName, sessionsFloor, sweep } from './floors';
+import { costsNote, floorCase, floorName, sessionsFloor, sweep } from './floors';
 import type { BenchCase, CaseResult, Section } from './measure';
 import { TIMING_HEADER, fixed, int, markdownTable, runEngine, sampleRss, scaled, timingCells } from './measure';
 
@@ -57,7 +57,7 @@ export const concurrency: Section = {
     ...FLOWS.map((n) => floorCase(floorName('nFlows', n), () => sessionsFloor(n, scaled(2_500_000, scale)), { nFlows: n })),
   ],
   report: (all) => {
-    const { rows, worst, floorWorst, complete } = sweep(all, (r) => r.extra.nFlows === FLOWS[0], FLOWS.length);
+    const { rows, worst, floorWorst, complete, costs } = sweep(all, (r) => r.extra.nFlows === FLOWS[0], FLOWS.length, (r) => Number(r.extra.nFlows), TOLERANCE);
     const table = markdownTable(
       ['case', 'events', ...TIMING_HEADER, 'ratio', 'peak RSS MB'],
       rows.map(({ result: r, ratio }) => [r.name, int(r.events), ...timingCells(r), fixed(ratio, 2), fixed(r.rssPeakMb, 0)]),
@@ -71,6 +71,7 @@ export const concurrency: Section = {
         ...results
           .filter((r) => r.events < 3 * Number(r.extra.nFlows))
           .map((r) => `${r.name}: fewer events than 3 per slot, so this case measures mostly the start-up burst (use the default size).`),
+        ...(costs === undefined ? [] : [costsNote(costs, (n) => `nFlows ${int(n)}`, `nFlows ${FLOWS[0]}`, TOLERANCE)]),
       ],
       verdicts: [
         {

@@ -22,7 +22,7 @@ import { newEvent, select, setState } from '../lib/flows/actions';
 import { event } from '../lib/schema/event';
 import { field } from '../lib/schema/field';
 import { simulation } from '../lib/simulation';
-import { entitiesFloor, floorCase, floorName, sweep } from './floors';
+import { costsNote, entitiesFloor, floorCase, floorName, sweep } from './floors';
 import type { BenchCase, CaseResult, Section } from './measure';
 import { TIMING_HEADER, fixed, int, markdownTable, runEngine, sampleRss, scaled, timingCells } from './measure';
 
@@ -95,7 +95,7 @@ export const entities: Section = {
     ...COUNTS.map((n) => floorCase(floorName('accounts', n), () => entitiesFloor(n, scaled(5_000_000, scale)), { accounts: n })),
   ],
   report: (all) => {
-    const { rows, worst, floorWorst, complete } = sweep(all, (r) => r.extra.accounts === COUNTS[0], COUNTS.length);
+    const { rows, worst, floorWorst, complete, costs } = sweep(all, (r) => r.extra.accounts === COUNTS[0], COUNTS.length, (r) => Number(r.extra.accounts), TOLERANCE);
     const table = markdownTable(
       ['case', 'events', 'setup s', ...TIMING_HEADER, 'ratio', 'peak RSS MB'],
       rows.map(({ result: r, ratio }) => [
@@ -114,6 +114,7 @@ export const entities: Section = {
         'setup s: creating the initial accounts (before the first flow event), not counted in seconds or events/s.',
         `ratio: steady-state events/s relative to ${int(COUNTS[0])} accounts (floors: to the floor at ${int(COUNTS[0])}).`,
         'floor: the same sweep of a bare loop (bench/floors.ts): a random account locked, its state replaced by a new object, an event object naming its key, nothing else; 10 times the events.',
+        ...(costs === undefined ? [] : [costsNote(costs, (n) => `${int(n)} accounts`, `${int(COUNTS[0])} accounts`, TOLERANCE)]),
       ],
       verdicts: [
         {

@@ -161,6 +161,26 @@ export interface SweepRow {
   readonly ratio: number;
 }
 
+/**
+ * A sweep's target in µs per event rather than as a ratio. "Within `tolerance` of the base"
+ * allows the far end of the sweep `1 / (1 - tolerance) - 1` times the engine's cost per event at
+ * the base (a quarter of it for 20%) on top; the floor shows what the machine alone adds there
+ * for the least work of the sweep. When the floor adds more than the budget, no implementation
+ * that does that work can meet the target here, whatever it does besides.
+ */
+export interface SweepCosts {
+  /** The point of the sweep where the costs are read: its largest (e.g. 100 000 sessions). */
+  readonly at: number;
+  /** Engine µs per event at the base. */
+  readonly baseUs: number;
+  /** The most µs per event the target lets the far end add to `baseUs`. */
+  readonly budgetUs: number;
+  /** What the engine adds at `at`, µs per event. */
+  readonly engineUs: number;
+  /** What the floor adds at `at` over its own base, µs per event (when both floor cases ran). */
+  readonly floorUs: number | undefined;
+}
+
 /** A sweep's rows (engine cases, then floor cases) and how far each side strays from 1. */
 export interface Sweep {
   readonly rows: ReadonlyArray<SweepRow>;
@@ -170,13 +190,24 @@ export interface Sweep {
   readonly floorWorst: number | undefined;
   /** Whether all `size` engine cases ran. */
   readonly complete: boolean;
+  /** The target in µs per event at the largest point, when its engine cases ran. */
+  readonly costs: SweepCosts | undefined;
 }
+
+const usPerEvent = (r: CaseResult): number => (r.seconds / r.events) * 1e6;
 
 /**
  * Splits a section's results into engine and floor cases (`extra.floor`), each with ratios to
- * the case of its own kind that `isBase` picks; `size` is the number of points of the sweep.
+ * the case of its own kind that `isBase` picks; `size` is the number of points of the sweep,
+ * `point` reads a case's point (e.g. its nFlows) and `tolerance` is the target's (0.2 for 20%).
  */
-export const sweep = (all: ReadonlyArray<CaseResult>, isBase: (r: CaseResult) => boolean, size: number): Sweep => {
+export const sweep = (
+  all: ReadonlyArray<CaseResult>,
+  isBase: (r: CaseResult) => boolean,
+  size: number,
+  point: (r: CaseResult) => number,
+  tolerance: number,
+): Sweep => {
   const results = all.filter((r) => r.extra.floor === undefined);
   const floors = all.filter((r) => r.extra.floor !== undefined);
   const ratios = ratiosTo(results, isBase);
@@ -186,5 +217,43 @@ export const sweep = (all: ReadonlyArray<CaseResult>, isBase: (r: CaseResult) =>
     worst: furthestRatio(ratios),
     floorWorst: floors.length === size ? furthestRatio(floorRatios) : undefined,
     complete: results.length === size,
+    costs: sweepCosts(results, floors, isBase, point, tolerance),
   };
+};
+
+const sweepCosts = (
+  results: ReadonlyArray<CaseResult>,
+  floors: ReadonlyArray<CaseResult>,
+  isBase: (r: CaseResult) => boolean,
+  point: (r: CaseResult) => number,
+  tolerance: number,
+): SweepCosts | undefined => {
+  const base = results.find(isBase);
+  if (base === undefined || results.length < 2) return undefined;
+  const at = Math.max(...results.map(point));
+  const far = results.find((r) => point(r) === at) as CaseResult;
+  const floorBase = floors.find(isBase);
+  const floorFar = floors.find((r) => point(r) === at);
+  const baseUs = usPerEvent(base);
+  return {
+    at,
+    baseUs,
+    budgetUs: baseUs * (1 / (1 - tolerance) - 1),
+    engineUs: usPerEvent(far) - baseUs,
+    floorUs: floorBase === undefined || floorFar === undefined ? undefined : usPerEvent(floorFar) - usPerEvent(floorBase),
+  };
+};
+
+/**
+ * The note that reads a sweep's target in µs per event, e.g. "per event: 0.98 µs at nFlows 10;
+ * within 20% lets nFlows 100 000 add at most 0.25 µs; the engine adds 2.39 µs there, its floor
+ * alone 0.76 µs: more than the target allows any implementation here".
+ */
+export const costsNote = (c: SweepCosts, name: (n: number) => string, base: string, tolerance: number): string => {
+  const us = (x: number): string => `${x.toFixed(2)} µs`;
+  const floor =
+    c.floorUs === undefined
+      ? ''
+      : `, its floor alone ${us(c.floorUs)}${c.floorUs > c.budgetUs ? ': more than the target allows any implementation that does the floor\'s work on this machine' : ''}`;
+  return `per event: ${us(c.baseUs)} at ${base}; within ${tolerance * 100}% lets ${name(c.at)} add at most ${us(c.budgetUs)}; the engine adds ${us(c.engineUs)} there${floor}.`;
 };
