@@ -43,9 +43,10 @@ describe('e2e: scenarios into Kafka and MySQL', function () {
   const prefixes: string[] = [];
 
   before(async () => {
+    // First, so that after() has a folder to remove even when a service does not come up.
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deep-faker-e2e-outputs-'));
     brokers = await kafkaBrokers();
     conn = await mysqlConnection();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deep-faker-e2e-outputs-'));
   });
   after(async () => {
     for (const p of prefixes) await dropTables(conn, p);

@@ -25,8 +25,9 @@ describe('toKafka (real broker)', function () {
   let dir: string;
 
   before(async () => {
-    brokers = await kafkaBrokers();
+    // First, so that after() has a folder to remove even when the broker does not come up.
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deep-faker-kafka-'));
+    brokers = await kafkaBrokers();
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 

@@ -94,12 +94,13 @@ describe('toMySQL (real server)', function () {
   };
 
   before(async () => {
-    conn = await mysqlConnection();
+    // First, so that after() has a folder to remove even when MariaDB does not come up.
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deep-faker-mysql-'));
+    conn = await mysqlConnection();
   });
   after(async () => {
     for (const p of prefixes) await dropTables(conn, p);
-    await conn.end();
+    await conn?.end();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
