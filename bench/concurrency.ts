@@ -71,7 +71,7 @@ export const concurrency: Section = {
         ...results
           .filter((r) => r.events < 3 * Number(r.extra.nFlows))
           .map((r) => `${r.name}: fewer events than 3 per slot, so this case measures mostly the start-up burst (use the default size).`),
-        ...(costs === undefined ? [] : [costsNote(costs, (n) => `nFlows ${int(n)}`, `nFlows ${FLOWS[0]}`, TOLERANCE)]),
+        ...(costs === undefined ? [] : [costsNote(costs)]),
       ],
       verdicts: [
         {

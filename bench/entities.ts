@@ -114,7 +114,7 @@ export const entities: Section = {
         'setup s: creating the initial accounts (before the first flow event), not counted in seconds or events/s.',
         `ratio: steady-state events/s relative to ${int(COUNTS[0])} accounts (floors: to the floor at ${int(COUNTS[0])}).`,
         'floor: the same sweep of a bare loop (bench/floors.ts): a random account locked, its state replaced by a new object, an event object naming its key, nothing else; 10 times the events.',
-        ...(costs === undefined ? [] : [costsNote(costs, (n) => `${int(n)} accounts`, `${int(COUNTS[0])} accounts`, TOLERANCE)]),
+        ...(costs === undefined ? [] : [costsNote(costs)]),
       ],
       verdicts: [
         {

@@ -169,15 +169,19 @@ export interface SweepRow {
  * that does that work can meet the target here, whatever it does besides.
  */
 export interface SweepCosts {
-  /** The point of the sweep where the costs are read: its largest (e.g. 100 000 sessions). */
-  readonly at: number;
+  /** The base case's name (e.g. "nFlows 10"). */
+  readonly base: string;
+  /** The case where the costs are read, the sweep's largest point (e.g. "nFlows 100 000"). */
+  readonly far: string;
+  /** The target's tolerance (0.2 for 20%). */
+  readonly tolerance: number;
   /** Engine µs per event at the base. */
   readonly baseUs: number;
   /** The most µs per event the target lets the far end add to `baseUs`. */
   readonly budgetUs: number;
-  /** What the engine adds at `at`, µs per event. */
+  /** What the engine adds at `far`, µs per event. */
   readonly engineUs: number;
-  /** What the floor adds at `at` over its own base, µs per event (when both floor cases ran). */
+  /** What the floor adds at `far`'s point over its own base, µs per event (when both floor cases ran). */
   readonly floorUs: number | undefined;
 }
 
@@ -236,7 +240,9 @@ const sweepCosts = (
   const floorFar = floors.find((r) => point(r) === at);
   const baseUs = usPerEvent(base);
   return {
-    at,
+    base: base.name,
+    far: far.name,
+    tolerance,
     baseUs,
     budgetUs: baseUs * (1 / (1 - tolerance) - 1),
     engineUs: usPerEvent(far) - baseUs,
@@ -245,15 +251,16 @@ const sweepCosts = (
 };
 
 /**
- * The note that reads a sweep's target in µs per event, e.g. "per event: 0.98 µs at nFlows 10;
- * within 20% lets nFlows 100 000 add at most 0.25 µs; the engine adds 2.39 µs there, its floor
- * alone 0.76 µs: more than the target allows any implementation here".
+ * The note that reads a sweep's target in µs per event, e.g. "per event: 1.06 µs at nFlows 10;
+ * within 20% lets nFlows 100 000 add at most 0.26 µs; the engine adds 1.82 µs there, its floor
+ * alone 0.67 µs: more than the target allows any implementation that does the floor's work on
+ * this machine."
  */
-export const costsNote = (c: SweepCosts, name: (n: number) => string, base: string, tolerance: number): string => {
+export const costsNote = (c: SweepCosts): string => {
   const us = (x: number): string => `${x.toFixed(2)} µs`;
   const floor =
     c.floorUs === undefined
       ? ''
       : `, its floor alone ${us(c.floorUs)}${c.floorUs > c.budgetUs ? ': more than the target allows any implementation that does the floor\'s work on this machine' : ''}`;
-  return `per event: ${us(c.baseUs)} at ${base}; within ${tolerance * 100}% lets ${name(c.at)} add at most ${us(c.budgetUs)}; the engine adds ${us(c.engineUs)} there${floor}.`;
+  return `per event: ${us(c.baseUs)} at ${c.base}; within ${c.tolerance * 100}% lets ${c.far} add at most ${us(c.budgetUs)}; the engine adds ${us(c.engineUs)} there${floor}.`;
 };
