@@ -1,16 +1,18 @@
 #!/usr/bin/env node
 'use strict';
-// Loads TypeScript simulation modules (and deep-faker's own sources) through ts-node with the
-// sucrase transpiler (fast start), without type-checking at run time (`npm test` type-checks).
-require('ts-node').register({
-  transpileOnly: true,
-  transpiler: require.resolve('./sucraseTranspiler.js'),
-  skipProject: true,
-  ignore: ['(?:^|/)node_modules/(?!deep-faker/)'],
-  compilerOptions: { module: 'commonjs', target: 'ES2022', esModuleInterop: true },
+// The installed package runs the compiled CLI in dist/. A checkout of the repository (lib/ is
+// there, dist/ need not be) runs the TypeScript sources instead, so specs test what they edit.
+const fs = require('node:fs');
+const path = require('node:path');
+
+const sources = path.join(__dirname, '..', 'lib', 'cli', 'main.ts');
+let cli;
+if (fs.existsSync(sources)) {
+  require('./registerTypeScript').registerTypeScript();
+  cli = require(sources);
+} else {
+  cli = require('../dist/cli/main.js');
+}
+cli.main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
 });
-require('../lib/cli/main')
-  .main(process.argv.slice(2))
-  .then((code) => {
-    process.exitCode = code;
-  });

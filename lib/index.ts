@@ -118,3 +118,7 @@ export type { SchemaVersion, SchemaVersionsOptions } from './delivery/schemaVers
 export { canonicalJson } from './delivery/canonicalJson';
 export { withChecksum, checksumOf, payloadOf, DELIVERY_FIELDS } from './delivery/withChecksum';
 export type { WithChecksumOptions } from './delivery/withChecksum';
+
+// the order-lifecycle simulator (also `deep-faker orders`)
+export { ordersSimulation, ordersOptions, ORDERS_DEFAULTS, ordersDelivery } from './orders/ordersSimulation';
+export type { OrdersOptions } from './orders/ordersSimulation';

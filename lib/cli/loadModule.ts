@@ -1,8 +1,11 @@
 /**
- * Loads a simulation module (`.ts` through ts-node, or `.js`) and finds its Simulation: the
- * default export, or an export named `sim`; or a YAML configuration (`.yaml` / `.yml`, seed 002
- * format) through `loadConfig`, whose errors become one `ModelError`, one located line each. Mistakes in the module are `ModelError`s located in
- * the user's file (`file:line:col message`).
+ * Loads a simulation module and finds its Simulation: `export default sim`, `export const sim`,
+ * `module.exports = sim` or `module.exports = { sim }`. JavaScript (`.js`, `.cjs`, `.mjs`, in
+ * CommonJS or `"type": "module"` packages) loads through require(), ESM included (Node ≥ 20.19);
+ * TypeScript (`.ts`, `.mts`, `.cts`) through the same require() with sucrase stripping its types.
+ * A YAML model (`.yaml` / `.yml`, the YAML model format) loads through `loadConfig`, whose errors
+ * become one `ModelError`, one located line each. Mistakes in a module are `ModelError`s located
+ * in the user's file (`file:line:col message`).
  *
  * @example
  * const { model, outputs } = loadModule(path.resolve('scenarios/ecommerce.ts'));
@@ -17,6 +20,10 @@ import { ModelError, locate } from './modelError';
 import { UsageError } from './parseOutput';
 import { isStoryFile } from '../config/story/loadStory';
 import type { DeliverySettings } from '../delivery/delivery';
+
+// bin/ holds the hook as plain JavaScript so that the repository's own bin can load lib/ with it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { registerTypeScript } = require('../../bin/registerTypeScript') as { registerTypeScript(): void };
 
 /** What a module provides. */
 export interface LoadedModule {
@@ -36,13 +43,14 @@ export const loadModule = (file: string): LoadedModule => {
   if (!fs.existsSync(file)) throw new UsageError(`no such file: ${path.relative(process.cwd(), file) || file}`);
   if (isStoryFile(file)) {
     // Stories are schedules, not simulation models: `deep-faker run` plays them with runStory.
-    throw new ModelError(`${path.relative(process.cwd(), file) || file} is a story (seed 003): run it with "deep-faker run" or runStory(), not as a simulation model`);
+    throw new ModelError(`${path.relative(process.cwd(), file) || file} is a story (the story format): run it with "deep-faker run" or runStory(), not as a simulation model`);
   }
   if (/\.ya?ml$/i.test(file)) {
     const loaded = loadConfig(file);
     if (!loaded.ok) throw new ModelError(loaded.errors.map(formatConfigError).join('\n'));
     return { model: loaded.simulation, outputs: loaded.simulation.outputs, delivery: loaded.simulation.delivery };
   }
+  if (/\.[cm]?ts$/i.test(file)) registerTypeScript();
   let mod: Record<string, unknown>;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -51,7 +59,7 @@ export const loadModule = (file: string): LoadedModule => {
     if (e instanceof Error) throw new ModelError(locate(e, file), e);
     throw new ModelError(String(e), e);
   }
-  const candidate = mod.default ?? mod.sim;
+  const candidate = isModel(mod) ? mod : (mod.default ?? mod.sim);
   if (!isModel(candidate)) {
     throw new ModelError(`${path.relative(process.cwd(), file) || file}: exports no Simulation (export it as default or as "sim")`);
   }

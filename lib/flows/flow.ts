@@ -16,7 +16,7 @@
  */
 import type { Observable, SchedulerLike, Subscription } from 'rxjs';
 import { isObservable } from 'rxjs';
-import type { Faker } from '@faker-js/faker';
+import type { Faker } from '@faker-js/faker' with { 'resolution-mode': 'import' };
 import type { Rng } from '../core/rng';
 import type { EntityType } from '../entities/entity';
 import type { Where } from '../entities/where';

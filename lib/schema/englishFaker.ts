@@ -13,7 +13,7 @@
  * f.person.fullName(); // same as new Faker({ locale: [en, base] }) seeded with 1
  */
 import { faker as english } from '@faker-js/faker/locale/en';
-import type { Faker as FakerClass, LocaleDefinition } from '@faker-js/faker';
+import type { Faker as FakerClass, LocaleDefinition } from '@faker-js/faker' with { 'resolution-mode': 'import' };
 
 /** faker's `Faker` class (the constructor of the English instance). */
 export const Faker = english.constructor as typeof FakerClass;

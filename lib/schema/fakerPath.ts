@@ -17,7 +17,7 @@
  * compileFakerPath('number.int', 'number.int', { min: 1, max: 6 }, site); // { yields: 'unknown', generate }
  * compileFakerPath('person.firstName', 'person.firstName', { args: ['female'] }, site);
  */
-import type { Faker } from '@faker-js/faker';
+import type { Faker } from '@faker-js/faker' with { 'resolution-mode': 'import' };
 import { Rng } from '../core/rng';
 import type { FieldSite } from './generator';
 import { HintError } from './generator';

@@ -9,7 +9,7 @@
  * @example
  * const gen: Generate<number> = (g) => g.rng.int(1, 6);
  */
-import type { Faker } from '@faker-js/faker';
+import type { Faker } from '@faker-js/faker' with { 'resolution-mode': 'import' };
 import type { Rng } from '../core/rng';
 
 /** What a generator may use. `faker` draws from `rng`; `now` is virtual epoch ms. */

@@ -17,7 +17,7 @@
  * const g = { rng, faker: sf.use(rng, 0), now: 0 };
  * localeTables(g.faker).fullName(g); // e.g. 'Mrs. Lila Kuhn'
  */
-import type { Faker } from '@faker-js/faker';
+import type { Faker } from '@faker-js/faker' with { 'resolution-mode': 'import' };
 import type { Rng } from '../core/rng';
 import type { GenContext } from './generator';
 

@@ -9,7 +9,7 @@
  * const sf = new SeededFaker();
  * sf.use(Rng.derive(1, 'x'), Date.parse('2025-01-01')).person.fullName(); // deterministic
  */
-import type { Randomizer } from '@faker-js/faker';
+import type { Randomizer } from '@faker-js/faker' with { 'resolution-mode': 'import' };
 import { EN, Faker } from './englishFaker';
 import { Rng } from '../core/rng';
 

@@ -21,7 +21,7 @@
  *   }
  * }
  */
-import type { Faker } from '@faker-js/faker';
+import type { Faker } from '@faker-js/faker' with { 'resolution-mode': 'import' };
 import type { Rng } from '../../core/rng';
 import { isDict } from '../../expr/values';
 

@@ -20,7 +20,7 @@
  * const r = compileExpression('switch(plan, {"free": 0, "pro": 99})', { functions: storyFunctions(), names: ['plan'] });
  * if (r.ok) r.evaluate({ plan: 'pro' }, ctx); // 99
  */
-import type { Faker } from '@faker-js/faker';
+import type { Faker } from '@faker-js/faker' with { 'resolution-mode': 'import' };
 import type { Rng } from '../../core/rng';
 import { parseDuration } from '../../core/duration';
 import type { FunctionRegistry } from '../../expr';
