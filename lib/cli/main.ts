@@ -38,9 +38,9 @@ import { DELIVERY_FLAG_OPTIONS, DELIVERY_USAGE, deliveryFromFlags, durationFlag 
 export const USAGE = `Usage: deep-faker <command> [options]
 
 Commands:
-  run <file>        Run a simulation: a module (.ts or .js exporting a Simulation as default or
-                    "sim"), a YAML configuration (.yaml, .yml) or a story (YAML with org_id,
-                    start_date and events; recognised from its content)
+  run <file>        Run a simulation: a module (.ts .mts .cts .js .mjs .cjs exporting a Simulation
+                    as default or "sim", or module.exports = sim), a YAML model (.yaml, .yml) or a
+                    story (YAML with org_id, start_date and events; recognised from its content)
   validate <file>   Check a YAML configuration or story: prints "ok", or every error (exit code 2)
   orders --out <dir> Simulate order lifecycles (seed 004) into NDJSON files, partitions, stats.json
                     and optionally Kafka ("deep-faker orders --help" for its options)
