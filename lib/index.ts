@@ -80,13 +80,13 @@ export {
 } from './expr';
 export type { Expr, ExprError, FunctionRegistry, FunctionSpec, ExprFunction, Variables, CompileResult } from './expr';
 
-// YAML configuration (seed 002 format)
+// the YAML model format
 export { loadConfig } from './config/yaml/loadConfig';
 export type { LoadResult, LoadOptions } from './config/yaml/loadConfig';
 export { formatConfigError, ConfigErrors } from './config/yaml/configError';
 export type { ConfigError } from './config/yaml/configError';
 
-// Stories (seed 003 format): scheduled events with field expressions
+// the story format: scheduled events with field expressions
 export { loadStory, isStoryText } from './config/story/loadStory';
 export type { LoadStoryResult, LoadStoryOptions } from './config/story/loadStory';
 export { streamStory, loadStoryOrThrow, StoryStream } from './config/story/streamStory';

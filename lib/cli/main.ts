@@ -42,7 +42,7 @@ Commands:
                     as default or "sim", or module.exports = sim), a YAML model (.yaml, .yml) or a
                     story (YAML with org_id, start_date and events; recognised from its content)
   validate <file>   Check a YAML configuration or story: prints "ok", or every error (exit code 2)
-  orders --out <dir> Simulate order lifecycles (seed 004) into NDJSON files, partitions, stats.json
+  orders --out <dir> Simulate order lifecycles into NDJSON files, partitions, stats.json
                     and optionally Kafka ("deep-faker orders --help" for its options)
 
 Options of run:

@@ -1,5 +1,5 @@
 /**
- * `deep-faker orders`: seed 004's order-lifecycle simulator, with its options and defaults, on the
+ * `deep-faker orders`: the order-lifecycle simulator, with its options and defaults, on the
  * scenario scenarios/orders.ts. Writes into `--out`:
  *
  * ```
@@ -33,7 +33,7 @@ import { runReporting } from './runReporting';
 /** Usage text of `orders`. */
 export const ORDERS_USAGE = `Usage: deep-faker orders --out <dir> [options]
 
-Simulates e-commerce order lifecycles (seed 004) with late, out-of-order and versioned events.
+Simulates e-commerce order lifecycles with late, out-of-order and versioned events.
 
 Options (defaults in brackets):
       --out <dir>                    output directory (required)

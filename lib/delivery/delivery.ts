@@ -2,7 +2,7 @@
  * `delivery`: the delivery-realism operators composed in one order that makes sense, each stage
  * optional:
  *
- * 0. `envelope` — the producer's wire format: a function reshaping each event (seed 004's
+ * 0. `envelope` — the producer's wire format: a function reshaping each event (the order simulator's
  *    envelope nests the payload), applied first so the stages after it see the final shape;
  * 1. `schemaVersions` — the producer's version (and payload shape) of each event;
  * 2. `withChecksum` — computed by the producer over that final payload;

@@ -1,5 +1,5 @@
 /**
- * `outOfOrder`: seed 004's `--out-of-order-rate`, on any stream of events.
+ * `outOfOrder`: the order simulator's `--out-of-order-rate`, on any stream of events.
  *
  * Each event, with probability `rate`, is held back and delivered after `k` later events, `k`
  * uniform in 1..`window` (see `holdBack` for the exact mechanism). A held event is always

@@ -1,7 +1,7 @@
 /**
  * `schemaVersions`: schema evolution. Every event gets a schema version in `field` (placed right
  * after `event_type`): one of `versions`, each with its own rate among the event types it applies
- * to, else `defaultVersion` (1). A chosen version's `transform` rewrites the event (seed 004:
+ * to, else `defaultVersion` (1). A chosen version's `transform` rewrites the event (the order simulator:
  * `order_created` v2 adds `promo_code` and `device_type`).
  *
  * Exactly: for an event of type T, the versions whose `eventTypes` include T (or have none) are

@@ -3,7 +3,7 @@
  *
  * checksum = lowercase hex of `algorithm` (default SHA-256) over the UTF-8 bytes of
  * `canonicalJson(payload)`, where the payload of an event is:
- * - its `payload` field, when that is a JSON object (seed 004's envelope);
+ * - its `payload` field, when that is a JSON object (the order simulator's envelope);
  * - otherwise (deep-faker's flat events) the object of all its fields except the envelope:
  *   the system fields (`event_id`, `event_type`, `timestamp`, `session_id`, `flow`), the fields the
  *   delivery operators add (`ingest_time`, `schema_version`) and the checksum field itself —

@@ -101,7 +101,7 @@ export const withIngestTime = (options: WithIngestTimeOptions): MonoTypeOperator
 };
 
 /**
- * True when an ISO-8601 ingest time falls on a later UTC day than the event time (seed 004's "late").
+ * True when an ISO-8601 ingest time falls on a later UTC day than the event time (the order simulator's "late").
  *
  * @example
  * isLate('2025-01-01T23:59:59.000Z', '2025-01-02T00:00:00.000Z'); // true

@@ -1,8 +1,8 @@
 /**
  * # lib/expr — a small, safe, Python-flavoured expression language
  *
- * Shared by the YAML front end (seed 002: `derived` fields such as
- * `sum(item.quantity * item.unit_price for item in items)`) and the story front end (seed 003:
+ * Shared by the YAML front end (the YAML model format: `derived` fields such as
+ * `sum(item.quantity * item.unit_price for item in items)`) and the story front end (the story format:
  * `random(1, 100)`, `duration(hours=1)`, `faker.name()`, `prev.field_name`, `"template ${value}"`,
  * `weighted({'google': 0.6, 'direct': 0.4})`, `ref(user.signup.user_id)`, `switch(plan, {...})`).
  *

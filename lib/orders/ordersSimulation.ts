@@ -1,5 +1,5 @@
 /**
- * Order lifecycles with the untidiness of real pipelines (seed 004), written as an ordinary
+ * The order-lifecycle simulator: order lifecycles with the untidiness of real pipelines, written as an ordinary
  * simulation plus delivery realism, so it runs like any other: `deep-faker orders --out ./out`,
  * `deep-faker run scenarios/orders.ts`, or from code.
  *

@@ -30,7 +30,7 @@ export { snakeCase } from './mysqlTables';
 
 /**
  * Where the database is: a URI (`mysql://user:password@host:3306/database`) or connection options
- * as in seed 001's `connection_config` (`host`, `port`, `user`, `password`, `database`, …).
+ * as in a `connection_config` object (`host`, `port`, `user`, `password`, `database`, …).
  *
  * @example
  * const c: MySQLConnection = { host: '127.0.0.1', port: 3306, user: 'root', password: '', database: 'test' };

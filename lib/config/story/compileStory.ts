@@ -1,5 +1,5 @@
 /**
- * Decodes and checks a story document (seed 003) — the located YAML tree — into a `Story`: the
+ * Decodes and checks a story document (the story format) — the located YAML tree — into a `Story`: the
  * schedule of every event definition and its compiled data fields. Every mistake is reported at
  * once to `Problems`, located at the exact line and column (inside expressions too): unknown keys
  * (with did-you-mean), wrong types, negative offsets or repeats, bad dates, zones and frequencies,

@@ -1,5 +1,5 @@
 /**
- * `loadStory`: a story document (seed 003; a path or its text) → a checked `Story`, or every
+ * `loadStory`: a story document (the story format; a path or its text) → a checked `Story`, or every
  * mistake at once, each located: `story.yaml:24:35 events[1].data.amount: unknown function
  * "swich"; did you mean "switch"?`. `isStoryText` tells a story from a seed-002 configuration.
  *
@@ -30,7 +30,7 @@ export interface LoadStoryOptions extends CompileStoryOptions {
 
 /** Whether `s` is YAML text rather than a path. */
 /**
- * Whether YAML text is a story (seed 003): a top-level `events:` list with `org_id` or
+ * Whether YAML text is a story (the story format): a top-level `events:` list with `org_id` or
  * `start_date`. Seed-002 configurations have `event_types` instead.
  *
  * @example

@@ -1,5 +1,5 @@
 /**
- * The functions story expressions can call (seed 003), over `lib/expr`'s built-ins (`round`,
+ * The functions story expressions can call (the story format), over `lib/expr`'s built-ins (`round`,
  * `min`, `max`, `len`, `str`, …). Everything random draws from the context's seeded `Rng`; time is
  * the event's virtual time in the story's zone.
  *
