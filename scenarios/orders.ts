@@ -4,4 +4,5 @@
  * CLI's `deep-faker orders` command runs it too.
  */
 export * from '../lib/orders/ordersSimulation';
+export * from '../lib/orders/orderStats';
 export { default } from '../lib/orders/ordersSimulation';
