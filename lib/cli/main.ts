@@ -27,10 +27,7 @@ import { formatConfigError } from '../config/yaml/configError';
 import { ModelError, locate } from './modelError';
 import { UsageError, outputOperator, parseOutput } from './parseOutput';
 import { runReporting } from './runReporting';
-import { ORDERS_USAGE, ordersCommand } from './orders';
-import { isStoryFile, loadStory } from '../config/story/loadStory';
-import { runStory } from '../config/story/runStory';
-import { debugEnabled } from '../config/story/streamStory';
+import { isStoryFile } from '../config/story/isStory';
 import type { DeliverySettings } from '../delivery/delivery';
 import { DELIVERY_FLAG_OPTIONS, DELIVERY_USAGE, deliveryFromFlags, durationFlag } from './deliveryFlags';
 
@@ -106,15 +103,15 @@ export const main = async (argv: ReadonlyArray<string>, io: CliIO = defaultIO())
       case 'run':
         return await runCommand(rest, io, say);
       case 'validate':
-        return validateCommand(rest, io, say);
+        return await validateCommand(rest, io, say);
       case 'orders':
-        return await ordersCommand(rest, io, say);
+        return await (await import('./orders')).ordersCommand(rest, io, say);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      say(`deep-faker: ${e.message}\n\n${command === 'orders' ? ORDERS_USAGE : USAGE}`);
+      say(`deep-faker: ${e.message}\n\n${command === 'orders' ? (await import('./orders')).ORDERS_USAGE : USAGE}`);
       return 2;
     }
     if (e instanceof ModelError) {
@@ -128,14 +125,14 @@ export const main = async (argv: ReadonlyArray<string>, io: CliIO = defaultIO())
   }
 };
 
-const validateCommand = (args: ReadonlyArray<string>, io: CliIO, say: (t: string) => void): number => {
+const validateCommand = async (args: ReadonlyArray<string>, io: CliIO, say: (t: string) => void): Promise<number> => {
   const files = args.filter((a) => a !== '--debug');
   if (files.length !== 1) throw new UsageError(files.length === 0 ? 'validate needs a file' : `validate takes one file, got ${files.join(' ')}`);
   const file = path.resolve(io.cwd, files[0]);
   if (!/\.ya?ml$/i.test(file)) throw new UsageError(`validate checks YAML configurations (.yaml, .yml), got ${files[0]}`);
   if (!fs.existsSync(file)) throw new UsageError(`no such file: ${files[0]}`);
   const name = path.relative(io.cwd, file) || file;
-  const loaded = isStoryFile(file) ? loadStory(file, { file: name }) : loadConfig(file, { file: name });
+  const loaded = isStoryFile(file) ? (await import('../config/story/loadStory')).loadStory(file, { file: name }) : loadConfig(file, { file: name });
   if (loaded.ok) {
     (io.stdout ?? process.stdout).write('ok\n');
     return 0;
@@ -224,8 +221,10 @@ interface StoryRunFlags {
   readonly delivery: DeliverySettings | undefined;
 }
 
-/** `run story.yaml`: a seed-003 story into the outputs (default stdout), with the same summary and exit codes. */
+/** `run story.yaml`: a story into the outputs (default stdout), with the same summary and exit codes. */
 const runStoryFile = async (file: string, flags: StoryRunFlags, io: CliIO, say: (t: string) => void): Promise<number> => {
+  // The story front end loads only for a story.
+  const [{ loadStory }, { runStory }, { debugEnabled }] = await Promise.all([import('../config/story/loadStory'), import('../config/story/runStory'), import('../config/story/streamStory')]);
   const loaded = loadStory(file, { file: path.relative(io.cwd, file) || file });
   if (!loaded.ok) throw new ModelError(loaded.errors.map(formatConfigError).join('\n'));
   const sinks = flags.outputs ?? [outputOperator({ _tag: 'Stdout', format: 'json' })];

@@ -6,7 +6,8 @@
  * return runReporting(io, say, { quiet: false, debug: false }, (stop, onProgress) => runSimulation(sim, { stop, onProgress }),
  *   (cause) => ({ message: String(cause), code: 1 }));
  */
-import { type Observable, Subject } from 'rxjs';
+import type { Observable } from 'rxjs';
+import { Subject } from '../core/rx';
 import type { RunStats } from '../engine/runStats';
 import type { RunSummary } from '../runtime/runSimulation';
 import { RunError } from '../runtime/runSimulation';

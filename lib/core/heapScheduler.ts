@@ -29,7 +29,7 @@
  * // seen: [[10, 0], [20, 1], [30, 2]]
  */
 
-import { Subscription } from 'rxjs';
+import { Subscription } from './rx';
 import type { SchedulerAction, SchedulerLike } from 'rxjs';
 
 // ---------------------------------------------------------------------------------------------

@@ -20,7 +20,8 @@
  * events$.pipe(withIngestTime({ seed: 1, lateRate: 0.06 }), deliverInIngestOrder({ window: 10_000, stats }));
  * // afterwards: stats.maxBuffered <= 10_000
  */
-import { MonoTypeOperatorFunction, Observable } from 'rxjs';
+import type { MonoTypeOperatorFunction } from 'rxjs';
+import { Observable } from '../core/rx';
 import { SimEvent, eventTime } from '../core/simEvent';
 import { ingestTimeOf } from './deliveryMeta';
 

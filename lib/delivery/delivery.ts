@@ -21,7 +21,8 @@
  *   versions: [{ version: 2, rate: 0.35, eventTypes: ['order_created'], transform: (e) => ({ ...e, device_type: 'ios' }) }],
  *   checksum: true, ingest: { lateRate: 0.06, maxLate: '3d' }, outOfOrder: { rate: 0.12 }, duplicates: { rate: 0.01 } }), toStdout());
  */
-import { MonoTypeOperatorFunction, OperatorFunction, identity, map } from 'rxjs';
+import type { MonoTypeOperatorFunction, OperatorFunction } from 'rxjs';
+import { identity, map } from '../core/rx';
 import { SimEvent } from '../core/simEvent';
 import { withMetaOf } from './deliveryMeta';
 import { DeliverInIngestOrderOptions, deliverInIngestOrder } from './deliverInIngestOrder';

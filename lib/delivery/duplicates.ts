@@ -10,7 +10,8 @@
  * @example
  * events$.pipe(duplicates({ seed: 42, rate: 0.01, maxDelayEvents: 10 }));
  */
-import { MonoTypeOperatorFunction, Observable } from 'rxjs';
+import type { MonoTypeOperatorFunction } from 'rxjs';
+import { Observable } from '../core/rx';
 import { Rng } from '../core/rng';
 import { SimEvent } from '../core/simEvent';
 import { withMetaOf } from './deliveryMeta';

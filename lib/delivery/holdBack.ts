@@ -15,7 +15,8 @@
  * // a b c d → b a c d: a lets one event pass
  * source.pipe(holdBack((e) => (e.event_id === 'a' ? 1 : 0), 4));
  */
-import { MonoTypeOperatorFunction, Observable } from 'rxjs';
+import type { MonoTypeOperatorFunction } from 'rxjs';
+import { Observable } from '../core/rx';
 import { SimEvent } from '../core/simEvent';
 
 /** Counters of `holdBack` / `outOfOrder`, updated as they run. */

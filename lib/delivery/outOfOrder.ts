@@ -12,7 +12,8 @@
  * @example
  * events$.pipe(outOfOrder({ seed: 42, rate: 0.12, window: 5 }));
  */
-import { MonoTypeOperatorFunction, defer } from 'rxjs';
+import type { MonoTypeOperatorFunction } from 'rxjs';
+import { defer } from '../core/rx';
 import { Rng } from '../core/rng';
 import { SimEvent } from '../core/simEvent';
 import { HoldBackStats, holdBack } from './holdBack';

@@ -17,7 +17,8 @@
  * events$.pipe(schemaVersions({ seed: 42, versions: [{ version: 2, rate: 0.35, eventTypes: ['order_created'],
  *   transform: (e, rng) => ({ ...e, promo_code: rng.chance(0.3) ? 'SPRING10' : null, device_type: rng.pick(['desktop', 'mobile']) }) }] }));
  */
-import { MonoTypeOperatorFunction, Observable } from 'rxjs';
+import type { MonoTypeOperatorFunction } from 'rxjs';
+import { Observable } from '../core/rx';
 import { Rng } from '../core/rng';
 import { SimEvent } from '../core/simEvent';
 import { setField, withMetaOf } from './deliveryMeta';

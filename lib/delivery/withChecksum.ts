@@ -17,7 +17,8 @@
  * events$.pipe(withChecksum()); // {…,"checksum":"9f86d08…"}
  */
 import { createHash } from 'node:crypto';
-import { MonoTypeOperatorFunction, map } from 'rxjs';
+import type { MonoTypeOperatorFunction } from 'rxjs';
+import { map } from '../core/rx';
 import { SYSTEM_FIELDS, SimEvent } from '../core/simEvent';
 import { canonicalJson } from './canonicalJson';
 import { setField } from './deliveryMeta';

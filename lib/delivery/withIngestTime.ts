@@ -18,7 +18,8 @@
  * sim$.pipe(withIngestTime({ seed: 42, lateRate: 0.06, maxLate: '3d' }));
  * // {"event_id":…,"timestamp":"2025-01-01T10:00:00.000Z","ingest_time":"2025-01-01T10:00:01.234Z",…}
  */
-import { MonoTypeOperatorFunction, map } from 'rxjs';
+import type { MonoTypeOperatorFunction } from 'rxjs';
+import { map } from '../core/rx';
 import { DurationInput, parseDuration } from '../core/duration';
 import { isoInstant } from '../core/isoInstant';
 import { Rng } from '../core/rng';

@@ -22,7 +22,7 @@
  * simulateOn(model, { scheduler }).subscribe((e) => events.push(e));
  * scheduler.flush();
  */
-import { Observable } from 'rxjs';
+import { Observable } from '../core/rx';
 import type { SchedulerAction, SchedulerLike, Subscriber, Subscription } from 'rxjs';
 import { Rng, seedFamily } from '../core/rng';
 import type { EventMeta, SimEvent } from '../core/simEvent';

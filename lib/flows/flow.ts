@@ -15,7 +15,7 @@
  *   });
  */
 import type { Observable, SchedulerLike, Subscription } from 'rxjs';
-import { isObservable } from 'rxjs';
+import { isObservable } from '../core/rx';
 import type { Faker } from '@faker-js/faker' with { 'resolution-mode': 'import' };
 import type { Rng } from '../core/rng';
 import type { EntityType } from '../entities/entity';

@@ -14,7 +14,7 @@
  * ).subscribe(console.log); // "0 at 60000", "1 at 120000", "2 at 180000" — in a few ms
  */
 
-import { Observable } from 'rxjs';
+import { Observable } from '../core/rx';
 import { HeapScheduler } from '../core/heapScheduler';
 import { DriveOptions, Driver, drive } from './driver';
 

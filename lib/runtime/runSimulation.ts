@@ -11,7 +11,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { MonoTypeOperatorFunction, Observable } from 'rxjs';
-import { ReplaySubject, takeUntil, tap } from 'rxjs';
+import { ReplaySubject, takeUntil, tap } from '../core/rx';
 import type { DeliverySettings } from '../delivery/delivery';
 import { deliveryFor } from '../delivery/delivery';
 import type { SimEvent } from '../core/simEvent';

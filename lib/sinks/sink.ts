@@ -14,7 +14,8 @@
  * };
  * events$.pipe(toSink(() => counted, { name: 'counter', maxBatch: 500 })).subscribe();
  */
-import { MonoTypeOperatorFunction, Observable, Subscription } from 'rxjs';
+import type { MonoTypeOperatorFunction } from 'rxjs';
+import { Observable, Subscription } from '../core/rx';
 import type { SimEvent } from '../core/simEvent';
 import type { EntityStore } from '../entities/entityStore';
 

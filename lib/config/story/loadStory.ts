@@ -8,7 +8,6 @@
  * if (!loaded.ok) throw new ConfigErrors(loaded.errors);
  * loaded.story.events.length; // 2
  */
-import * as fs from 'node:fs';
 import { readSource } from '../source';
 import type { ConfigError } from '../yaml/configError';
 import { Problems } from '../yaml/configError';
@@ -28,25 +27,7 @@ export interface LoadStoryOptions extends CompileStoryOptions {
   readonly file?: string;
 }
 
-/** Whether `s` is YAML text rather than a path. */
-/**
- * Whether YAML text is a story (the story format): a top-level `events:` list with `org_id` or
- * `start_date`. Seed-002 configurations have `event_types` instead.
- *
- * @example
- * isStoryText('org_id: acme\nstart_date: 2025-01-01\nevents: []\n'); // true
- */
-export const isStoryText = (text: string): boolean =>
-  /^events[ \t]*:/m.test(text) && /^(org_id|start_date)[ \t]*:/m.test(text) && !/^event_types[ \t]*:/m.test(text);
-
-/** Whether the file at `file` is a story (reads its text). */
-export const isStoryFile = (file: string): boolean => {
-  try {
-    return /\.ya?ml$/i.test(file) && isStoryText(fs.readFileSync(file, 'utf8'));
-  } catch {
-    return false;
-  }
-};
+export { isStoryFile, isStoryText } from './isStory';
 
 /** Loads and checks a story; never throws for a mistake in the document. */
 export const loadStory = (pathOrText: string, options: LoadStoryOptions = {}): LoadStoryResult => {

@@ -16,7 +16,7 @@
  * playStory(story, { scheduler, seed: 1 }).subscribe((e) => console.log(e.timestamp, e.data));
  * scheduler.flush();
  */
-import { Observable } from 'rxjs';
+import { Observable } from '../../core/rx';
 import type { SchedulerAction, SchedulerLike, Subscriber } from 'rxjs';
 import { Rng } from '../../core/rng';
 import type { EventMeta, EventShape, SimEvent } from '../../core/simEvent';

@@ -24,7 +24,7 @@
  * const events = await lastValueFrom(streamStory(text, { seed: 7 }).pipe(toArray()));
  */
 import type { Observable, SchedulerLike } from 'rxjs';
-import { Observable as RxObservable, tap } from 'rxjs';
+import { Observable as RxObservable, tap } from '../../core/rx';
 import { ConfigErrors } from '../yaml/configError';
 import { FlowControl } from '../../runtime/flowControl';
 import { onVirtualTime } from '../../runtime/onVirtualTime';
