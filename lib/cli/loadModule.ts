@@ -2,7 +2,8 @@
  * Loads a simulation module and finds its Simulation: `export default sim`, `export const sim`,
  * `module.exports = sim` or `module.exports = { sim }`. JavaScript (`.js`, `.cjs`, `.mjs`, in
  * CommonJS or `"type": "module"` packages) loads through require(), ESM included (Node ≥ 20.19);
- * TypeScript (`.ts`, `.mts`, `.cts`) through the same require() with sucrase stripping its types.
+ * TypeScript (`.ts`, `.mts`, `.cts`) through the same require() with its types stripped (by
+ * sucrase or the project's TypeScript, see bin/registerTypeScript.js).
  * A YAML model (`.yaml` / `.yml`, the YAML model format) loads through `loadConfig`, whose errors
  * become one `ModelError`, one located line each. Mistakes in a module are `ModelError`s located
  * in the user's file (`file:line:col message`).
@@ -18,12 +19,12 @@ import { loadConfig } from '../config/yaml/loadConfig';
 import { formatConfigError } from '../config/yaml/configError';
 import { ModelError, locate } from './modelError';
 import { UsageError } from './parseOutput';
-import { isStoryFile } from '../config/story/loadStory';
+import { isStoryFile } from '../config/story/isStory';
 import type { DeliverySettings } from '../delivery/delivery';
 
 // bin/ holds the hook as plain JavaScript so that the repository's own bin can load lib/ with it.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { registerTypeScript } = require('../../bin/registerTypeScript') as { registerTypeScript(): void };
+const { registerTypeScript } = require('../../bin/registerTypeScript') as { registerTypeScript(file: string): void };
 
 /** What a module provides. */
 export interface LoadedModule {
@@ -50,9 +51,9 @@ export const loadModule = (file: string): LoadedModule => {
     if (!loaded.ok) throw new ModelError(loaded.errors.map(formatConfigError).join('\n'));
     return { model: loaded.simulation, outputs: loaded.simulation.outputs, delivery: loaded.simulation.delivery };
   }
-  if (/\.[cm]?ts$/i.test(file)) registerTypeScript();
   let mod: Record<string, unknown>;
   try {
+    if (/\.[cm]?ts$/i.test(file)) registerTypeScript(file);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     mod = require(file) as Record<string, unknown>;
   } catch (e) {

@@ -20,9 +20,8 @@ export class ModelError extends Error {
 
 /** `file:line:col message` when the error was thrown from `file` (absolute), else the message. */
 export const locate = (e: Error, file: string): string => {
-  // sucrase (TypeScript scenarios) reports a syntax error as `Error transforming FILE: what (L:C)`.
-  const syntax = /^Error transforming (.+?): ([\s\S]*) \((\d+):(\d+)\)$/.exec(e.message);
-  if (syntax !== null) return `${path.relative(process.cwd(), syntax[1]) || syntax[1]}:${syntax[3]}:${syntax[4]} syntax error: ${syntax[2]}`;
+  // Thrown located by bin/registerTypeScript.js (a TypeScript scenario's syntax, or no transpiler).
+  if (e.name === 'TypeScriptSyntaxError' || e.name === 'NoTypeScriptTranspilerError') return e.message;
   const frames = (e.stack ?? '').split('\n').slice(1);
   for (const f of frames) {
     const m = /\(?((?:[A-Za-z]:)?[^():]+):(\d+):(\d+)\)?\s*$/.exec(f.trim().replace(/^at\s+/, ''));
