@@ -27,6 +27,9 @@ import { formatConfigError } from '../config/yaml/configError';
 import { ModelError, locate } from './modelError';
 import { UsageError, outputOperator, parseOutput } from './parseOutput';
 import { runReporting } from './runReporting';
+import type { CliIO } from './cliIO';
+
+export type { CliIO } from './cliIO';
 import { isStoryFile } from '../config/story/isStory';
 import type { DeliverySettings } from '../delivery/delivery';
 import { DELIVERY_FLAG_OPTIONS, DELIVERY_USAGE, deliveryFromFlags, durationFlag } from './deliveryFlags';
@@ -57,16 +60,6 @@ Options of run:
   -h, --help                 this help
 
 ${DELIVERY_USAGE}`;
-
-/** Where the CLI writes. Injectable for specs. */
-export interface CliIO {
-  readonly stderr: NodeJS.WritableStream;
-  /** Where `validate` prints "ok" (default: process.stdout). */
-  readonly stdout?: NodeJS.WritableStream;
-  readonly cwd: string;
-  /** Signal source for SIGINT/SIGTERM (default: process). */
-  readonly signals?: NodeJS.EventEmitter;
-}
 
 const defaultIO = (): CliIO => ({ stderr: process.stderr, cwd: process.cwd(), signals: process });
 

@@ -27,7 +27,7 @@ import { byUtcDate, toPartitionedFiles } from '../sinks/toPartitionedFiles';
 import type { OrdersOptions } from '../orders/ordersSimulation';
 import { ORDERS_DEFAULTS, ordersOptions, ordersSimulation } from '../orders/ordersSimulation';
 import { OrderStatsCounter } from '../orders/orderStats';
-import type { CliIO } from './main';
+import type { CliIO } from './cliIO';
 import { UsageError } from './parseOutput';
 import { runReporting } from './runReporting';
 

@@ -14,7 +14,7 @@ import { RunError } from '../runtime/runSimulation';
 import { isBrokenPipe } from '../sinks/toStdout';
 import { formatSummary } from './formatSummary';
 import { progressReporter } from './progressReporter';
-import type { CliIO } from './main';
+import type { CliIO } from './cliIO';
 
 /**
  * Runs something into outputs with what every `run` does around it: SIGINT/SIGTERM stop

@@ -30,8 +30,17 @@
  * const options = ordersOptions({ nOrders: 1000, seed: 7, start: '2026-01-01T00:00:00Z' });
  * await ordersSimulation(options).run([toFile('out/events.ndjson')]);
  */
-import { entity, event, field, newEvent, setState, simulation, wait, withMetaOf } from '../index';
-import type { DeliverySettings, FlowContext, Rng, SimEvent, Simulation } from '../index';
+import { field } from '../schema/field';
+import { event } from '../schema/event';
+import { entity } from '../entities/entity';
+import { newEvent, setState, wait } from '../flows/actions';
+import { withMetaOf } from '../delivery/deliveryMeta';
+import { simulation } from '../simulation';
+import type { Simulation } from '../simulation';
+import type { DeliverySettings } from '../delivery/delivery';
+import type { FlowContext } from '../flows/flow';
+import type { Rng } from '../core/rng';
+import type { SimEvent } from '../core/simEvent';
 
 // =============================================================================================
 // Options (the seed's command-line table, same defaults)
