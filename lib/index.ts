@@ -8,6 +8,7 @@
 // core
 export { Rng, deriveSeed } from './core/rng';
 export { parseDuration, formatDuration, DurationError } from './core/duration';
+export { DeepFakerError, ModelError } from './core/errors';
 export type { DurationInput, TimeSpan, Range } from './core/duration';
 export { HeapScheduler } from './core/heapScheduler';
 export { EVENT_META, SYSTEM_FIELDS, eventTime, eventKey, eventSchema } from './core/simEvent';

@@ -57,8 +57,8 @@ export const loadModule = (file: string): LoadedModule => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     mod = require(file) as Record<string, unknown>;
   } catch (e) {
-    if (e instanceof Error) throw new ModelError(locate(e, file), e);
-    throw new ModelError(String(e), e);
+    if (e instanceof Error) throw new ModelError(locate(e, file), { cause: e });
+    throw new ModelError(String(e), { cause: e });
   }
   const candidate = isModel(mod) ? mod : (mod.default ?? mod.sim);
   if (!isModel(candidate)) {

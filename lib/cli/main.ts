@@ -244,11 +244,9 @@ const runStoryFile = async (file: string, flags: StoryRunFlags, io: CliIO, say: 
   );
 };
 
-const MODEL_ERRORS = new Set(['SchemaError', 'SettingsError', 'FieldError', 'HintError', 'DurationError']);
-
-const isModelMistake = (e: unknown): boolean => e instanceof Error && MODEL_ERRORS.has(e.name);
+const isModelMistake = (e: unknown): boolean => e instanceof ModelError;
 
 const describeFailure = (e: unknown, file: string): string => (e instanceof Error ? (isModelMistake(e) ? locate(e, file) : e.message) : String(e));
 
-const toModelError = (e: unknown, file: string): unknown => (isModelMistake(e) ? new ModelError(locate(e as Error, file), e) : e);
+const toModelError = (e: unknown, file: string): unknown => (isModelMistake(e) ? new ModelError(locate(e as ModelError, file), { cause: e }) : e);
 

@@ -1,22 +1,13 @@
 /**
- * Mistakes in the user's model (a bad schema, hint, setting or module): the CLI prints them as
- * `file:line:col message`, without a stack trace unless `--debug`, and exits 2.
+ * Locating mistakes in the user's model (a bad schema, hint, setting or module): the CLI prints
+ * them as `file:line:col message` (a `ModelError`), without a stack trace unless `--debug`, exit 2.
  *
  * @example
  * locate(err, '/abs/scenarios/shop.ts'); // 'scenarios/shop.ts:12:27 Signup.emial: unknown faker hint …'
  */
 import * as path from 'node:path';
 
-/** A mistake in the user's model. */
-export class ModelError extends Error {
-  override readonly name = 'ModelError';
-  constructor(
-    message: string,
-    readonly cause?: unknown,
-  ) {
-    super(message);
-  }
-}
+export { ModelError } from '../core/errors';
 
 /** `file:line:col message` when the error was thrown from `file` (absolute), else the message. */
 export const locate = (e: Error, file: string): string => {

@@ -17,6 +17,7 @@ import { toFile } from '../sinks/toFile';
 import { type KafkaCompression, toKafka } from '../sinks/toKafka';
 import { toMySQL } from '../sinks/toMySQL';
 import { toStdout } from '../sinks/toStdout';
+import { DeepFakerError } from '../core/errors';
 
 /** A decoded `--output` value. */
 export type OutputSpec =
@@ -34,7 +35,7 @@ export type OutputSpec =
   | { readonly _tag: 'MySQL'; readonly uri: string; readonly tablePrefix?: string; readonly timeoutMs?: number };
 
 /** A `--output` value that is not understood. */
-export class UsageError extends Error {
+export class UsageError extends DeepFakerError {
   override readonly name = 'UsageError';
 }
 

@@ -6,6 +6,7 @@
  * parseDuration('1h30m'); // 5_400_000
  * parseDuration(1500);    // 1500 (numbers are milliseconds)
  */
+import { ModelError } from './errors';
 
 const UNIT_MS: Record<string, number> = {
   ms: 1,
@@ -24,7 +25,7 @@ const PART = /(\d+(?:\.\d+)?)\s*(ms|sec|min|s|m|h|d|w)/y;
 export type DurationInput = string | number;
 
 /** Why a duration could not be read. */
-export class DurationError extends Error {
+export class DurationError extends ModelError {
   override readonly name = 'DurationError';
 }
 

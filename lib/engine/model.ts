@@ -14,6 +14,7 @@ import { parseDuration } from '../core/duration';
 import type { EntityType } from '../entities/entity';
 import type { HistoryMode } from '../entities/entityStore';
 import type { FlowDef } from '../flows/flow';
+import { ModelError } from '../core/errors';
 
 /** Simulation settings (the seed's `Simulation(...)` arguments). */
 export interface SimulationSettings {
@@ -68,7 +69,7 @@ export interface SimulationModel {
 }
 
 /** A setting that cannot be used; the message names it. */
-export class SettingsError extends Error {
+export class SettingsError extends ModelError {
   override readonly name = 'SettingsError';
 }
 

@@ -24,6 +24,7 @@ import { simulateOn } from '../engine/simulate';
 import type { SinkOperator } from '../sinks/sink';
 import { FlowControl } from './flowControl';
 import { onVirtualTime } from './onVirtualTime';
+import { DeepFakerError } from '../core/errors';
 
 /** Options of `simulate` without a scheduler of one's own. */
 export interface SimulateOptions extends Partial<Env> {
@@ -94,7 +95,7 @@ export interface RunSummary {
 }
 
 /** A run that failed; `summary` says what was generated and acknowledged before it stopped. */
-export class RunError extends Error {
+export class RunError extends DeepFakerError {
   override readonly name = 'RunError';
   constructor(
     readonly cause: unknown,

@@ -12,6 +12,7 @@
  */
 import * as t from 'io-ts';
 import type { FieldType, Generate } from './generator';
+import { ModelError } from '../core/errors';
 
 // ---------------------------------------------------------------------------------------------
 // codecs
@@ -102,7 +103,7 @@ const KNOWN_OPTIONS = new Set([
 ]);
 
 /** A field definition that cannot be built. */
-export class FieldError extends Error {
+export class FieldError extends ModelError {
   override readonly name = 'FieldError';
 }
 

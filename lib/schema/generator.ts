@@ -11,6 +11,7 @@
  */
 import type { Faker } from '@faker-js/faker' with { 'resolution-mode': 'import' };
 import type { Rng } from '../core/rng';
+import { ModelError } from '../core/errors';
 
 /** What a generator may use. `faker` draws from `rng`; `now` is virtual epoch ms. */
 export interface GenContext {
@@ -37,6 +38,6 @@ export interface FieldSite {
 export type GeneratorFactory = (params: Readonly<Record<string, unknown>>, site: FieldSite) => Generate;
 
 /** A hint that cannot be compiled: unknown name or bad parameters. The message names the field. */
-export class HintError extends Error {
+export class HintError extends ModelError {
   override readonly name = 'HintError';
 }

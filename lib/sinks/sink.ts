@@ -18,6 +18,7 @@ import type { MonoTypeOperatorFunction } from 'rxjs';
 import { Observable, Subscription } from '../core/rx';
 import type { SimEvent } from '../core/simEvent';
 import type { EntityStore } from '../entities/entityStore';
+import { DeepFakerError } from '../core/errors';
 
 // ---------------------------------------------------------------------------------------------
 // model
@@ -122,7 +123,7 @@ export type SinkOperator = MonoTypeOperatorFunction<SimEvent> & {
  * @example
  * new SinkError('file:x.jsonl', new Error('EACCES')).message; // 'sink "file:x.jsonl" failed: EACCES'
  */
-export class SinkError extends Error {
+export class SinkError extends DeepFakerError {
   override readonly name = 'SinkError';
   override readonly cause: unknown;
 

@@ -8,6 +8,7 @@
  * problems.errors.map(formatConfigError); // ['shop.yaml:3:20 outputs[0].topic_mapping: expected a string, got 42']
  */
 import { LineCounter } from 'yaml';
+import { ModelError } from '../../core/errors';
 
 /** One mistake in a configuration file. */
 export interface ConfigError {
@@ -26,7 +27,7 @@ export const formatConfigError = (e: ConfigError): string =>
   `${e.file}:${e.line}:${e.col} ${e.path === '' ? '' : `${e.path}: `}${e.message}`;
 
 /** Thrown by `loadConfigOrThrow` and the CLI: every error, one per line. */
-export class ConfigErrors extends Error {
+export class ConfigErrors extends ModelError {
   override readonly name = 'ConfigErrors';
 
   constructor(readonly errors: ReadonlyArray<ConfigError>) {
