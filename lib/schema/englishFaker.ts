@@ -1,9 +1,9 @@
 /**
  * The `Faker` class and its English locale, loaded without faker's other locales.
  *
- * `@faker-js/faker`'s main entry imports all of its 70-odd locales (≈ 32 MB of RSS and a slower
- * start in every process); deep-faker only ever speaks English, so it loads
- * `@faker-js/faker/locale/en` (English over `base`, ≈ 6 MB) and takes the class from that
+ * `@faker-js/faker`'s main entry imports all of its locales (memory and start-up in every
+ * process); deep-faker only ever speaks English, so it loads
+ * `@faker-js/faker/locale/en` (English over `base`) and takes the class from that
  * instance. `EN` is that instance's merged locale (`rawDefinitions`, public API), the same data
  * as `[en, base]`, so a faker built on it draws exactly the same values.
  *

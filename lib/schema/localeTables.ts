@@ -2,7 +2,7 @@
  * faker's locale data, compiled once per faker instance into fast pickers that draw from `g.rng`.
  *
  * faker resolves patterns such as `{{person.firstName}} {{person.lastName}}` through its generic
- * mustache machinery on every call (≈50k full names/s). Here the same patterns, read from
+ * mustache machinery on every call, which is slow (bench/generators.ts). Here the same patterns, read from
  * `faker.rawDefinitions`, are compiled once into closures that index the locale arrays directly,
  * with faker's own probabilities (sex-specific vs generic first names, prefixes and suffixes,
  * hyphenated last names, weighted name patterns). A token this compiler does not know falls back

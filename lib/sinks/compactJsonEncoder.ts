@@ -2,12 +2,11 @@
  * Compact JSON of events, written straight into a Buffer as UTF-8: exactly the bytes of
  * `JSON.stringify(event)`, without building the string first.
  *
- * Why: `JSON.stringify` + `Buffer.write` cost ≈ 1.1 µs per e-commerce event and allocate ≈ 1 KB
- * (the string builder's parts, then the string): a third of everything an e-commerce → JSONL run
- * allocated. Events of one type share a layout (the same keys in the same order), so the encoder
- * compiles one function per layout that copies the keys as constants and each value with a typed
- * fast path: ≈ 0.75 µs per e-commerce event, 1.75× faster on bench/sinks.ts, and nothing
- * allocated for ASCII strings, numbers, booleans and nulls.
+ * Why: `JSON.stringify` + `Buffer.write` allocate the string builder's parts, then the string,
+ * for every event: a large share of everything a run into JSONL allocates. Events of one type
+ * share a layout (the same keys in the same order), so the encoder compiles one function per
+ * layout that copies the keys as constants and each value with a typed fast path: faster
+ * (bench/sinks.ts) and nothing allocated for ASCII strings, numbers, booleans and nulls.
  *
  * Exactness: a layout is used only for a plain object (prototype `Object.prototype`) whose own
  * enumerable keys are the layout's, in order. Values take the fast path when they are strings

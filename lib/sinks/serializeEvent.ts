@@ -51,9 +51,9 @@ const INITIAL_ENCODER_BYTES = 1 << 20;
  * Encodes batches as JSONL (the same bytes as `serializeBatch`, UTF-8) into one Buffer that is
  * reused from batch to batch. Compact JSON is written straight into the Buffer by a
  * `CompactJsonEncoder` (no string per event); `json_pretty` goes through `JSON.stringify`. No
- * batch-sized string is joined and no Buffer is allocated per batch (a batch of 1000 events is
- * ≈ 300 KB: as a string and as a Buffer it lands in V8's large-object space, and every such
- * allocation brings the next full garbage collection closer).
+ * batch-sized string is joined and no Buffer is allocated per batch (a batch is large enough to
+ * land in V8's large-object space, and every such allocation brings the next full garbage
+ * collection closer).
  *
  * The returned Buffer is a view of the encoder's memory: valid until the next `encode` call, so
  * write it out before encoding the next batch (a sink writer has one write in flight at most).

@@ -64,9 +64,8 @@ class FileWriter implements SinkWriter {
 
 /**
  * Events in flight a file sink needs: a write to a local file returns quickly, so a small window
- * keeps the sink busy, and keeps events young enough to die in V8's young generation (with 2 000
- * in flight, measured: about half of the in-flight events were promoted to the old generation,
- * ≈ 170 B more promoted per event and about 1.5× the time in scavenges on the e-commerce benchmark).
+ * keeps the sink busy, and keeps events young enough to die in V8's young generation (a larger
+ * window gets many of them promoted to the old generation, and scavenges take longer).
  */
 const FILE_WINDOW = 500;
 

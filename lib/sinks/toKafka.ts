@@ -90,8 +90,8 @@ const DEFAULT_PARTITIONS = 3;
 
 /**
  * KafkaJS, loaded by the first Kafka writer: deep-faker's entry point exports `toKafka`, and a
- * program that writes no Kafka output should not load KafkaJS's 143 modules (with mysql2's 99,
- * ≈ 7 MB of RSS and part of every start).
+ * program that writes no Kafka output should not pay for loading KafkaJS (memory and start-up;
+ * mysql2 is loaded the same way).
  */
 let kafkaJsModule: typeof KafkaJs | undefined;
 const loadKafkaJs = (): typeof KafkaJs => (kafkaJsModule ??= require('kafkajs') as typeof KafkaJs);

@@ -1,8 +1,8 @@
 /**
- * The seed's `static_hashed` generator: a hash of a generated raw value. `sha256`, `sha512`,
+ * The YAML model format's `static_hashed` generator: a hash of a generated raw value. `sha256`, `sha512`,
  * `sha1` and `md5` give lowercase hex; `bcrypt` gives a `$2b$` hash whose salt is drawn from the
- * session's random source (so runs stay reproducible) at the given cost (default 4: bcrypt is
- * deliberately slow, about 1 ms per hash at cost 4 and 60 ms at cost 10).
+ * session's random source (so runs stay reproducible) at the given cost (default 4, the lowest: bcrypt is
+ * deliberately slow, and each step of cost doubles the time of a hash).
  *
  * @example
  * const hash = staticHashed('sha256', 4);
