@@ -10,10 +10,10 @@
  * Layout: the heap is three parallel arrays — due times and sequence numbers in `Float64Array`s,
  * actions in a plain array — so comparisons never chase object pointers (faster than a heap of
  * action objects once many actions are pending; bench/scheduler.ts). Cancelled or moved actions
- * leave a stale entry behind (lazy deletion: an entry
- * is live when its sequence number is its action's current one); stale entries are dropped when
- * they reach the top, and the heap is compacted whenever they outnumber the live ones, so memory
- * stays proportional to the live actions.
+ * leave a stale entry behind (lazy deletion: an entry is live when its sequence number is its
+ * action's current one); stale entries are dropped when they reach the top, and the heap is
+ * compacted whenever they outnumber the live ones, so memory stays proportional to the live
+ * actions.
  *
  * It implements `SchedulerLike`, so every RxJS creation function and operator that takes a
  * scheduler (`timer`, `interval`, `delay`, `debounceTime`, `bufferTime`, `observeOn`, …) runs on
