@@ -35,6 +35,7 @@ import { SelectIndex as IndexOf } from './selectIndex';
 import { VersionLog } from './versionLog';
 import type { Predicate, Where } from './where';
 import { compileWhere, whereKey } from './where';
+import { DeepFakerError } from '../core/errors';
 
 export { EntityRecord } from './entityRecord';
 export type { EntityVersion } from './entityRecord';
@@ -344,6 +345,6 @@ export class EntityStore {
 }
 
 /** Two entities of one type with the same key. */
-export class DuplicateKeyError extends Error {
+export class DuplicateKeyError extends DeepFakerError {
   override readonly name = 'DuplicateKeyError';
 }

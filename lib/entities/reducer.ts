@@ -10,6 +10,7 @@
  */
 import type { EntityType } from './entity';
 import { SchemaError } from '../schema/schemaError';
+import { DeepFakerError } from '../core/errors';
 
 /** Keys of `S` whose values are numbers. */
 export type NumericKeys<S> = { [K in keyof S & string]: S[K] extends number | null ? K : never }[keyof S & string];
@@ -26,7 +27,7 @@ export const STATE_OPERATIONS = ['is', 'add', 'subtract'] as const;
 export type StateRecord = Readonly<Record<string, unknown>>;
 
 /** A reducer that cannot apply to the current state (e.g. adding to null). */
-export class StateError extends Error {
+export class StateError extends DeepFakerError {
   override readonly name = 'StateError';
 }
 

@@ -10,6 +10,7 @@
 import type { EntityType } from './entity';
 import { FLOW_NAME } from './entity';
 import { SchemaError } from '../schema/schemaError';
+import { ModelError } from '../core/errors';
 
 /** Condition operators. */
 export const WHERE_OPERATORS = [
@@ -45,7 +46,7 @@ export type Predicate = (target: WhereTarget) => boolean;
 type Getter = (e: WhereTarget) => unknown;
 
 const ordered = (op: string, test: (a: Comparable, b: Comparable) => boolean) => (get: Getter, v: unknown): Predicate => {
-  if (typeof v !== 'number' && typeof v !== 'string') throw new Error(`"${op}" needs a number or string, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' && typeof v !== 'string') throw new ModelError(`"${op}" needs a number or string, got ${JSON.stringify(v)}`);
   return (e) => {
     const a = get(e);
     return (typeof a === 'number' || typeof a === 'string') && typeof a === typeof v && test(a, v);
@@ -53,7 +54,7 @@ const ordered = (op: string, test: (a: Comparable, b: Comparable) => boolean) =>
 };
 
 const membership = (get: Getter, v: unknown, negate: boolean): Predicate => {
-  if (!Array.isArray(v)) throw new Error(`"${negate ? 'not_in' : 'in'}" needs a list of values, got ${JSON.stringify(v)}`);
+  if (!Array.isArray(v)) throw new ModelError(`"${negate ? 'not_in' : 'in'}" needs a list of values, got ${JSON.stringify(v)}`);
   const set = new Set<unknown>(v);
   return negate ? (e) => !set.has(get(e)) : (e) => set.has(get(e));
 };
