@@ -10,8 +10,8 @@
  * const payload = c.object(spec, 'PurchasePayload');
  * payload?.produce(g, emptyScope()); // { purchase_id: '…', items: [...], total_amount: 37.5, … }
  */
-import type { EntityView } from '../../flows/flow';
-import type { FieldType, GenContext, Generate } from '../../schema/generator';
+import type { PayloadScope, Produce } from '../../flows/stepEvent';
+import type { FieldType, Generate } from '../../schema/generator';
 import { HintError } from '../../schema/generator';
 import { compileHint, defaultGenerator } from '../../schema/generatorRegistry';
 import { compileExpression } from '../../expr';
@@ -20,21 +20,6 @@ import { child, intAtLeast, mapOf, numberOf, oneOf, seqOf, stringOf, suggestion 
 import type { FieldSpec, SchemaTable } from './fieldSpec';
 import { toJs, type YNode } from './yamlTree';
 import { staticHashed } from './staticHashed';
-
-/** What a producer can see while a payload is built. */
-export interface PayloadScope {
-  /** The enclosing object's values so far. */
-  readonly local: Record<string, unknown>;
-  /** The top-level payload's values so far. */
-  readonly root: Record<string, unknown>;
-  /** Entity instances by entity name and alias. */
-  readonly entities: ReadonlyMap<string, EntityView>;
-  /** Per top-level array field, the entity instances of each item (the seed's "each item its own product"). */
-  readonly items: ReadonlyMap<string, ReadonlyArray<ReadonlyMap<string, EntityView>>>;
-}
-
-/** Makes a value. */
-export type Produce = (g: GenContext, scope: PayloadScope) => unknown;
 
 /** A compiled field. */
 export interface CompiledField {

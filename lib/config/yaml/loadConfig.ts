@@ -22,8 +22,10 @@ import { Problems } from './configError';
 import { child, intAtLeast, mapOf, numberOf, seqOf, stringOf, suggestion } from './decode';
 import { SchemaTable } from './fieldSpec';
 import { PayloadCompiler } from './compilePayload';
-import type { CompiledEvent } from './compileModel';
-import { ModelCompiler, playEvent, startSession, waitSeconds } from './compileModel';
+import type { CompiledEvent } from './compileEventType';
+import { ModelCompiler } from './compileModel';
+import { entityDecls, entityInfo } from './entityDecls';
+import { playEvent, startSession, waitSeconds } from '../../flows/playEvent';
 import { compileOutputs } from './compileOutputs';
 import { compileDelivery } from './compileDelivery';
 import { parseYamlTree, toJs, type YNode } from './yamlTree';
@@ -69,10 +71,10 @@ const compileDocument = (root: YNode, p: Problems): Simulation | undefined => {
     p.at(version.offset, 'version', `version ${JSON.stringify((version as { value: unknown }).value)} is not supported (this is format 1.x)`);
   }
   const table = new SchemaTable(doc.get('schemas'), p);
-  const decls = ModelCompiler.entityDecls(doc.get('entities'), table, p);
+  const decls = entityDecls(doc.get('entities'), table, p);
   const aliases = collectAliases(doc.get('event_types'), doc.get('scenarios'));
   const declared = new Set(doc.get('entities')?.kind === 'map' ? (doc.get('entities') as { entries: ReadonlyArray<{ key: string }> }).entries.map((e) => e.key) : []);
-  const payloads = new PayloadCompiler(p, table, new Map(decls.map((d) => [d.name, ModelCompiler.infoOf(d)])), aliases, declared);
+  const payloads = new PayloadCompiler(p, table, new Map(decls.map((d) => [d.name, entityInfo(d)])), aliases, declared);
   const model = new ModelCompiler(p, table, payloads, declared);
   model.compile(doc.get('event_types'), decls);
   table.checkAll();

@@ -1,0 +1,69 @@
+/**
+ * The first pass over a YAML model's `entities`: each entity's schema, primary key and
+ * `state_attributes`, checked, before anything refers to them (`from_entity`, filters, the
+ * entity types compiled later).
+ *
+ * @example
+ * const decls = entityDecls(doc.get('entities'), table, problems);
+ * const infos = new Map(decls.map((d) => [d.name, entityInfo(d)])); // for the payload compiler
+ */
+import { FLOW_NAME } from '../../entities/entity';
+import type { Problems } from './configError';
+import { child, mapOf, stringOf, suggestion } from './decode';
+import type { FieldSpec, SchemaTable } from './fieldSpec';
+import type { EntityInfo } from './compilePayload';
+import type { YNode } from './yamlTree';
+
+/** An entity as declared in the document. */
+export interface EntityDecl {
+  readonly name: string;
+  readonly offset: number;
+  readonly path: string;
+  readonly spec: FieldSpec;
+  readonly primaryKey: string;
+  readonly attributes: ReadonlyArray<readonly [string, FieldSpec]>;
+}
+
+/** Decodes `entities`; an entity with a mistake is reported and left out. */
+export const entityDecls = (node: YNode | undefined, table: SchemaTable, problems: Problems): EntityDecl[] => {
+  const out: EntityDecl[] = [];
+  for (const e of mapOf(node, 'entities', problems)?.entries ?? []) {
+    const path = child('entities', e.key);
+    const m = mapOf(e.value, path, problems, { required: ['schema', 'primary_key'], optional: ['state_attributes', 'description'] });
+    if (m === undefined) continue;
+    const ref = stringOf(m.get('schema'), child(path, 'schema'), problems);
+    const spec = ref === undefined ? undefined : table.resolve(ref, m.get('schema')!.offset, child(path, 'schema'));
+    const pk = stringOf(m.get('primary_key'), child(path, 'primary_key'), problems);
+    if (spec === undefined || pk === undefined) continue;
+    if (spec.type !== 'object' || spec.properties === undefined) {
+      problems.at(m.get('schema')!.offset, child(path, 'schema'), `${ref} is not an object schema with properties`);
+      continue;
+    }
+    const props = spec.properties.map(([n]) => n);
+    if (!props.includes(pk) && !spec.incomplete) {
+      problems.at(m.get('primary_key')!.offset, child(path, 'primary_key'), `"${pk}" is not a field of ${ref}${suggestion(pk, props) || ` (fields: ${props.join(', ')})`}`);
+      continue;
+    }
+    const attributes: Array<readonly [string, FieldSpec]> = [];
+    const am = mapOf(m.get('state_attributes'), child(path, 'state_attributes'), problems);
+    for (const a of am?.entries ?? []) {
+      const ap = child(child(path, 'state_attributes'), a.key);
+      if (props.includes(a.key) || a.key === FLOW_NAME) {
+        problems.at(a.keyOffset, ap, a.key === FLOW_NAME ? `"${FLOW_NAME}" is reserved (the session holding the entity)` : `"${a.key}" is already a field of the entity's schema`);
+        continue;
+      }
+      const s = table.field(a.value, ap, a.key, true);
+      if (s !== undefined) attributes.push([a.key, s]);
+    }
+    out.push({ name: e.key, offset: e.keyOffset, path, spec, primaryKey: pk, attributes });
+  }
+  return out;
+};
+
+/** Entity info for `from_entity` checks. */
+export const entityInfo = (d: EntityDecl): EntityInfo => ({
+  name: d.name,
+  primaryKey: d.primaryKey,
+  incomplete: d.spec.incomplete,
+  fields: [...(d.spec.properties ?? []).map(([n]) => n).filter((n) => n !== d.primaryKey), ...d.attributes.map(([n]) => n)],
+});

@@ -1,0 +1,66 @@
+/**
+ * The entities a run starts with (`initialEntities`), created before the first session: through
+ * their type's source event when it has one (the event is emitted, by the pseudo-flow
+ * `INITIAL_FLOW`), else straight from the type's key generator and state init. They are created
+ * unheld, so every flow can select them.
+ *
+ * @example
+ * createInitialEntities(run); // the run's first scheduled work
+ */
+import { Rng } from '../core/rng';
+import type { SimEvent } from '../core/simEvent';
+import type { EntityType } from '../entities/entity';
+import type { NewEvent } from '../flows/actions';
+import { NO_MUTATIONS, NO_OVERRIDES } from '../flows/actions';
+import type { EntityWriter } from './entityWriter';
+import type { EventBuilder } from './eventBuilder';
+import type { ResolvedSettings } from './model';
+import type { SessionHost } from './session';
+import { Session } from './session';
+
+/** Name of the pseudo-flow that emits the source events of initial entities. */
+export const INITIAL_FLOW = 'initial_entities';
+
+/** What creating the initial entities needs of the run. */
+export interface InitialEntitiesHost extends SessionHost {
+  readonly settings: ResolvedSettings;
+  readonly stopped: boolean;
+  readonly events: EventBuilder;
+  readonly writer: EntityWriter;
+  /** Virtual time, epoch ms. */
+  now(): number;
+  /** Builds, counts and emits the event of `a`. */
+  emitEvent(session: Session, a: NewEvent): SimEvent;
+  /** Ends the run with the error of a session's flow. */
+  failSession(session: Session, e: unknown): void;
+}
+
+/** Creates the run's initial entities, each type with its own random stream; stops at the first error. */
+export const createInitialEntities = (run: InitialEntitiesHost): void => {
+  const { seed, start } = run.settings;
+  for (const [type, count] of run.settings.initialEntities) {
+    const rng = Rng.derive(seed, 'initial', type.name);
+    const session = new Session(run, rng.uuid(), INITIAL_FLOW, rng, start, undefined);
+    for (let i = 0; i < count && !run.stopped; i++) {
+      try {
+        if (type.source !== undefined) {
+          run.emitEvent(session, { _tag: 'NewEvent', schema: type.source, overrides: NO_OVERRIDES, saveEntity: type, mutate: NO_MUTATIONS, key: undefined });
+        } else {
+          createWithoutSource(run, session, type);
+        }
+      } catch (e) {
+        run.failSession(session, e);
+        return;
+      }
+      // The pseudo-session keeps each entity only for its event's key.
+      session.forget();
+    }
+  }
+};
+
+const createWithoutSource = (run: InitialEntitiesHost, session: Session, type: EntityType<any>): void => {
+  const g = run.events.genFor(session.rng, run.now());
+  const generate = (): string => String(type.keyGenerator(g));
+  const key = run.writer.uniqueKey(type, generate(), generate, `${type.name}.${type.primaryKey}`);
+  run.writer.create(session, type, key, {}, g, run.now());
+};
