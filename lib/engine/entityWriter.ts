@@ -18,11 +18,12 @@ import type { SetState } from '../flows/actions';
 import type { GenContext } from '../schema/generator';
 import { describeValue } from './describeValue';
 import type { Session } from './session';
+import { ActionError } from '../flows/actionError';
 
 /** Throws unless `type` is one of the simulation's entities; `where` names what used it. */
 export const requireEntity = (store: EntityStore, type: EntityType<any>, where: string): void => {
   if (!store.has(type)) {
-    throw new Error(`${where}: entity ${type?.name} is not part of the simulation; add it to the simulation's entities`);
+    throw new ActionError(`${where}: entity ${type?.name} is not part of the simulation; add it to the simulation's entities`);
   }
 };
 
@@ -57,7 +58,7 @@ export class EntityWriter {
     const r = s.key === undefined ? session.latest(s.entity) : session.heldWithKey(s.entity, s.key);
     if (r === undefined) {
       const which = s.key === undefined ? s.entity.name : `${s.entity.name} with key ${JSON.stringify(s.key)}`;
-      throw new Error(`SetState(${s.entity.name}): the session holds no ${which} (select one, or create it with saveEntity)`);
+      throw new ActionError(`SetState(${s.entity.name}): the session holds no ${which} (select one, or create it with saveEntity)`);
     }
     this.store.update(r, reduceState(s.entity, r.state, s.ops), now);
   }

@@ -23,6 +23,7 @@ import { requireEntity } from './entityWriter';
 import type { PayloadPlan } from './payloadPlan';
 import { planPayload } from './payloadPlan';
 import type { Session } from './session';
+import { ActionError } from '../flows/actionError';
 
 /** Builds the events of one run. */
 export class EventBuilder {
@@ -76,14 +77,14 @@ export class EventBuilder {
         e[name] = f.generate(g);
       }
     }
-    if (!a.schema.codec.is(e)) throw new Error(this.invalidPayload(a, e));
+    if (!a.schema.codec.is(e)) throw new ActionError(this.invalidPayload(a, e));
     const saved = a.saveEntity;
     if (saved !== undefined) this.saveEntity(session, a, e, g, saved, now);
     for (const m of a.mutate) {
       try {
         this.writer.setState(session, m, now);
       } catch (err) {
-        if (err instanceof StateError) throw new Error(`${a.schema.name} mutate: ${err.message}`);
+        if (err instanceof StateError) throw new ActionError(`${a.schema.name} mutate: ${err.message}`, { cause: err });
         throw err;
       }
     }

@@ -5,9 +5,10 @@
  * @example
  * simulateOn(model, { scheduler }).subscribe({ error: (e) => e instanceof FlowError && e.flow }); // 'checkout'
  */
+import { DeepFakerError } from '../core/errors';
 
 /** A flow that failed; names the flow and the session. */
-export class FlowError extends Error {
+export class FlowError extends DeepFakerError {
   override readonly name = 'FlowError';
   constructor(
     readonly flow: string,

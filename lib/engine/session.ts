@@ -17,6 +17,7 @@ import type { Where } from '../entities/where';
 import type { ActionCursor, EntityView, FlowContext } from '../flows/flow';
 import type { GenContext } from '../schema/generator';
 import type { SeededFaker } from '../schema/seededFaker';
+import { ActionError } from '../flows/actionError';
 
 /** How a session ended: the session counter it adds to. */
 export type Outcome = 'completed' | 'dropped' | 'unmatched' | 'truncated';
@@ -138,7 +139,7 @@ export class Session implements FlowContext {
 
   getEntity<S extends object>(type: EntityType<S>): EntityView<S> {
     const r = this.latest(type);
-    if (r === undefined) throw new Error(`getEntity(${type.name}): the session holds no ${type.name}`);
+    if (r === undefined) throw new ActionError(`getEntity(${type.name}): the session holds no ${type.name}`);
     return this.run.view<S>(r);
   }
 

@@ -29,6 +29,7 @@ import type { StateOp } from '../entities/reducer';
 import { checkOps } from '../entities/reducer';
 import type { Where } from '../entities/where';
 import { checkWhere } from '../entities/where';
+import { ActionError } from './actionError';
 
 // ---------------------------------------------------------------------------------------------
 // model
@@ -143,7 +144,7 @@ const spanOf = (options: TimeSpan & { after?: (rng: Rng) => number }, what: stri
 export const decayMs = (a: AddDecay, rng: Rng): number => {
   if (typeof a.span !== 'function') return sampleSpan(a.span, rng);
   const ms = a.span(rng);
-  if (!(ms >= 0) || !Number.isFinite(ms)) throw new Error(`addDecay after() returned ${ms}; expected milliseconds >= 0`);
+  if (!(ms >= 0) || !Number.isFinite(ms)) throw new ActionError(`addDecay after() returned ${ms}; expected milliseconds >= 0`);
   return Math.round(ms);
 };
 
