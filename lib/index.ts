@@ -69,7 +69,8 @@ export type { ToFileOptions } from './sinks/toFile';
 export { toKafka } from './sinks/toKafka';
 export type { ToKafkaOptions, KafkaCompression, KafkaKeys } from './sinks/toKafka';
 export { toMySQL } from './sinks/toMySQL';
-export type { ToMySQLOptions, MySQLConnection } from './sinks/toMySQL';
+export type { ToMySQLOptions } from './sinks/toMySQL';
+export type { MySQLConnection } from './sinks/mysqlConnection';
 export { serializeEvent, serializeBatch } from './sinks/serializeEvent';
 export type { EventFormat } from './sinks/serializeEvent';
 
