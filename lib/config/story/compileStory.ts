@@ -13,80 +13,17 @@
  */
 import type { Expr } from '../../expr';
 import { childrenOf, compileExpression, compileTemplate, isTemplate, lineColumn, parseExpression, pathOf } from '../../expr';
-import type { Variables } from '../../expr';
 import { parseDuration } from '../../core/duration';
+import type { EventGenerator } from '../../story/eventGenerator';
+import type { EventDef, FieldPlan, Frequency, RefTarget, Story, ValuePlan } from '../../story/story';
+import { CONTEXT_NAMES, occurrenceTime, resolveRef } from '../../story/story';
+import type { StoryEvalContext } from '../../story/storyFunctions';
+import { compileFakerCall, storyFunctions } from '../../story/storyFunctions';
+import type { Zone } from '../../story/zonedTime';
+import { badDirective, knownZones, parseStoryDate, zone } from '../../story/zonedTime';
 import type { Problems } from '../yaml/configError';
 import { child, describeNode, intAtLeast, mapOf, seqOf, stringOf, suggestion } from '../yaml/decode';
 import type { YNode } from '../yaml/yamlTree';
-import type { EventGenerator } from './eventGenerator';
-import type { StoryEvalContext } from './storyFunctions';
-import { compileFakerCall, storyFunctions } from './storyFunctions';
-import type { Zone } from './zonedTime';
-import { badDirective, knownZones, parseStoryDate, zone } from './zonedTime';
-
-// ---------------------------------------------------------------------------------------------
-// model
-// ---------------------------------------------------------------------------------------------
-
-/** How occurrences repeat: calendar days in the story's zone (daily, weekly) or a fixed span. */
-export type Frequency =
-  | { readonly _tag: 'Calendar'; readonly days: number; readonly label: string }
-  | { readonly _tag: 'Fixed'; readonly ms: number; readonly label: string };
-
-/** A compiled value: evaluates against the event's variables and context. */
-export type ValuePlan = (variables: Variables, ctx: StoryEvalContext) => unknown;
-
-/** One top-level data field. */
-export interface FieldPlan {
-  readonly name: string;
-  /** Its YAML text, for debug logs. */
-  readonly text: string;
-  /** `events[1].data.amount`, for runtime errors. */
-  readonly path: string;
-  /** `story.yaml:12:15 events[1].data.amount` for a character of the field's expression (0: its start). */
-  readonly locate: (exprOffset: number) => string;
-  readonly evaluate: ValuePlan;
-}
-
-/** What a `ref(path)` points at. */
-export interface RefTarget {
-  /** Index of the target definition. */
-  readonly target: number;
-  /** The field path inside the target's data (`['user_id']`). */
-  readonly field: ReadonlyArray<string>;
-  /** Same repetition index (the counts line up) rather than the latest. */
-  readonly sameIndex: boolean;
-}
-
-/** One event definition. */
-export interface EventDef {
-  readonly index: number;
-  /** `posthog/user.signup` (`#2`, `#3`… for a repeated source/event pair). */
-  readonly key: string;
-  readonly source: string;
-  readonly event: string;
-  readonly offsetDays: number;
-  readonly repeat: number;
-  readonly frequency: Frequency;
-  readonly fields: ReadonlyArray<FieldPlan>;
-  readonly fieldNames: ReadonlyArray<string>;
-  readonly generator: EventGenerator | undefined;
-  /** Static refs by their path text. */
-  readonly refs: ReadonlyMap<string, RefTarget>;
-}
-
-/** A checked story. */
-export interface Story {
-  readonly file: string;
-  readonly orgId: string;
-  readonly zone: Zone;
-  /** Epoch ms of start_date. */
-  readonly start: number;
-  /** Exclusive end (epoch ms), Infinity without end_date. */
-  readonly end: number;
-  readonly seed: number | undefined;
-  readonly events: ReadonlyArray<EventDef>;
-}
 
 /** Options of the compiler. */
 export interface CompileStoryOptions {
@@ -100,15 +37,6 @@ const FREQUENCIES: Readonly<Record<string, Frequency>> = {
   hourly: { _tag: 'Fixed', ms: 3_600_000, label: 'hourly' },
   daily: { _tag: 'Calendar', days: 1, label: 'daily' },
   weekly: { _tag: 'Calendar', days: 7, label: 'weekly' },
-};
-/** Names every expression may use besides the earlier fields. */
-const CONTEXT_NAMES = ['prev', 'index', 'org_id'];
-
-/** The instant of occurrence `k` of `def` for a story starting at `start`. */
-export const occurrenceTime = (z: Zone, start: number, def: Pick<EventDef, 'offsetDays' | 'frequency'>, k: number): number => {
-  const first = z.addDays(start, def.offsetDays);
-  const f = def.frequency;
-  return f._tag === 'Calendar' ? z.addDays(first, k * f.days) : first + k * f.ms;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -270,34 +198,6 @@ interface Schedule {
 }
 
 const FUNCTIONS = storyFunctions();
-
-/** Finds what a ref path names: the longest `[source.]event` prefix, then a field path. */
-export const resolveRef = (
-  path: string,
-  from: { readonly index: number; readonly repeat: number },
-  events: ReadonlyArray<Pick<EventDef, 'index' | 'source' | 'event' | 'repeat' | 'fieldNames' | 'generator'>>,
-): { readonly ok: true; readonly ref: RefTarget } | { readonly ok: false; readonly message: string } => {
-  const parts = path.split('.');
-  for (let cut = parts.length - 1; cut >= 1; cut--) {
-    const name = parts.slice(0, cut).join('.');
-    const matches = events.filter((e) => e.event === name || `${e.source}.${e.event}` === name);
-    if (matches.length === 0) continue;
-    if (matches.length > 1) {
-      return { ok: false, message: `ref(): "${name}" is ambiguous (${matches.length} definitions: ${matches.map((m) => `events[${m.index}] ${m.source}/${m.event}`).join(', ')}); qualify it with its source` };
-    }
-    const target = matches[0];
-    const field = parts.slice(cut);
-    if (target.index === from.index) return { ok: false, message: `ref(): an event cannot refer to itself; use prev.${field.join('.')}` };
-    const names = target.fieldNames;
-    if (target.generator === undefined && !names.includes(field[0])) {
-      return { ok: false, message: `ref(): ${target.event} has no field "${field[0]}"${suggestion(field[0], names) || ` (fields: ${names.join(', ') || 'none'})`}` };
-    }
-    return { ok: true, ref: { target: target.index, field, sameIndex: target.repeat === from.repeat } };
-  }
-  const known = events.map((e) => e.event);
-  const guess = parts.length > 1 ? parts.slice(0, -1).join('.') : path;
-  return { ok: false, message: `ref(): no event "${guess}" in the story${suggestion(guess, known) || ` (events: ${known.join(', ')}); write ref(event.field), e.g. ref(user.signup.user_id)`}` };
-};
 
 const isConstant = (e: Expr): boolean =>
   e._tag === 'Literal' || ((e._tag === 'List' || e._tag === 'Dict') && childrenOf(e).every(isConstant)) || (e._tag === 'Unary' && isConstant(e.operand));
