@@ -70,7 +70,8 @@ export type { ToFileOptions } from './sinks/toFile';
 export { toKafka } from './sinks/toKafka';
 export type { ToKafkaOptions, KafkaCompression, KafkaKeys } from './sinks/toKafka';
 export { toMySQL } from './sinks/toMySQL';
-export type { ToMySQLOptions, MySQLConnection } from './sinks/toMySQL';
+export type { ToMySQLOptions } from './sinks/toMySQL';
+export type { MySQLConnection } from './sinks/mysqlConnection';
 export { serializeEvent, serializeBatch } from './sinks/serializeEvent';
 export type { EventFormat } from './sinks/serializeEvent';
 
@@ -94,11 +95,13 @@ export { streamStory, loadStoryOrThrow, StoryStream } from './config/story/strea
 export type { StreamStoryOptions } from './config/story/streamStory';
 export { runStory } from './config/story/runStory';
 export type { RunStoryOptions } from './config/story/runStory';
-export { playStory, StoryError } from './config/story/playStory';
-export type { StoryEvent, StoryPayload, PlayStoryOptions } from './config/story/playStory';
-export { EventGenerator } from './config/story/eventGenerator';
-export type { GeneratorContext } from './config/story/eventGenerator';
-export type { Story, EventDef, Frequency } from './config/story/compileStory';
+export { playStory } from './story/playStory';
+export type { PlayStoryOptions } from './story/playStory';
+export { StoryError } from './story/storyError';
+export type { StoryEvent, StoryPayload } from './story/storyEvent';
+export { EventGenerator } from './story/eventGenerator';
+export type { GeneratorContext } from './story/eventGenerator';
+export type { Story, EventDef, Frequency } from './story/story';
 
 // delivery realism (before the sinks)
 export { delivery, deliveryStages, deliveryFor, DEFAULT_REORDER_WINDOW } from './delivery/delivery';

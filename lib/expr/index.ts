@@ -144,7 +144,8 @@ export type {
 export { childrenOf, pathOf } from './ast';
 export { ExprEvalError, formatExprError, lineColumn } from './errors';
 export type { ExprError } from './errors';
-export { parseExpression, MAX_NESTING, MAX_DEPTH } from './parseExpression';
+export { parseExpression } from './parseExpression';
+export { MAX_NESTING, MAX_DEPTH } from './tokenCursor';
 export type { ParseResult, ParseOptions } from './parseExpression';
 export { parseTemplate, isTemplate } from './parseTemplate';
 export { checkExpression } from './checkExpression';

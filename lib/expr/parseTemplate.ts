@@ -15,7 +15,7 @@ import { ExprSyntaxError } from './errors';
 import type { Token } from './lexer';
 import { Lexer } from './lexer';
 import type { ParseOptions, ParseResult } from './parseExpression';
-import { Parser } from './parseExpression';
+import { Parser } from './parser';
 
 /** Does `text` contain a `${…}` part (that is not escaped as `$${`)? */
 export const isTemplate = (text: string): boolean => {

@@ -1,8 +1,9 @@
 /**
  * Everyday Python-Faker hint names that delegate to a faker-js method.
  *
- * These are less hot than the names, numbers and ids of `fastGenerators`, so they call faker on
- * `g.faker` (whose randomness is the session's `Rng`) rather than re-implementing its formats.
+ * These run less often than the names, numbers and ids drawn straight from `g.rng`
+ * (`nameGenerators`, `numberGenerators`, `identifierGenerators`), so they call faker on `g.faker`
+ * (whose randomness is the session's `Rng`) rather than re-implementing its formats.
  * They take no parameters; use the faker-js path (`location.zipCode`, with `args` or options) for
  * anything finer.
  *

@@ -2,15 +2,15 @@
  * The field generator registry: field hints → compiled generators.
  *
  * A hint is resolved, in this order, as
- * 1. a registered name: the seed's Python-Faker names (`uuid4`, `name`, `email`, `random_int`,
+ * 1. a registered name (`builtinGenerators`): Python-Faker names (`uuid4`, `name`, `email`, `random_int`,
  *    `random_element`, `pyfloat`, `date_time`, `now`, `lexify`, `ean`, `ecommerce.product_name`, …),
- *    the seed YAML built-ins (`uuid_v4`, `random_float`, `choice`, `current_timestamp`,
+ *    the YAML model format's built-ins (`uuid_v4`, `random_float`, `choice`, `current_timestamp`,
  *    `random_alphanumeric`), everyday Faker names (`phone_number`, `city`, `user_agent`, …), and
  *    anything added with `registerGenerator`; a leading `faker.` is ignored (`faker.email`);
  * 2. a faker-js method path (`person.fullName`, `number.int`, `faker.lorem.sentence`);
  * 3. a Python-style `provider.method` whose method is a registered name (`faker.address.city`).
  * A dotted hint whose last part is a registered built-in and whose params use that built-in's
- * parameter names is taken as the built-in even if faker-js has the path: the seed's
+ * parameter names is taken as the built-in even if faker-js has the path: a YAML model's
  * `faker.lorem.sentence` with `nb_words: 10` is Python Faker's `sentence(nb_words=10)`.
  *
  * Compilation happens once, when the schema is defined: parameters are checked (unknown ones are
@@ -30,10 +30,7 @@ import { HintParams, type BuiltinHint } from './hintParams';
 import { adaptToField, coercerFor } from './hintCoercion';
 import { compileFakerPath, fakerMethodPaths, isFakerMethod } from './fakerPath';
 import { didYouMean } from './didYouMean';
-import { fastGenerators } from './fastGenerators';
-import { dateGenerators } from './dateGenerators';
-import { fakerAliases } from './fakerAliases';
-import { loremGenerators } from './loremGenerators';
+import { builtinGenerators } from './builtinGenerators';
 
 // ---------------------------------------------------------------------------------------------
 // model
@@ -44,9 +41,7 @@ type Entry =
   | { readonly _tag: 'User'; readonly factory: GeneratorFactory };
 
 const registry = new Map<string, Entry>();
-for (const table of [fastGenerators, loremGenerators, dateGenerators, fakerAliases]) {
-  for (const [name, hint] of Object.entries(table)) registry.set(name, { _tag: 'Builtin', hint });
-}
+for (const [name, hint] of Object.entries(builtinGenerators)) registry.set(name, { _tag: 'Builtin', hint });
 
 const FAKER_PREFIX = 'faker.';
 

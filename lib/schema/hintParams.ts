@@ -56,6 +56,22 @@ export interface BuiltinHint {
   readonly make: (p: HintParams, site: FieldSite) => Compiled;
 }
 
+/**
+ * A compiled built-in from what it yields and its generator.
+ *
+ * @example
+ * const dice = compiled('int', (g) => 1 + ((g.rng.next() * 6) | 0));
+ */
+export const compiled = (yields: Yields, generate: Generate): Compiled => ({ generate, yields });
+
+/**
+ * A built-in without parameters.
+ *
+ * @example
+ * const coin: BuiltinHint = simple('boolean', (g) => g.rng.next() < 0.5);
+ */
+export const simple = (yields: Yields, generate: Generate): BuiltinHint => ({ make: () => compiled(yields, generate) });
+
 /** Shows a parameter value in an error message. */
 const show = (v: unknown): string => {
   if (typeof v === 'string') return JSON.stringify(v);

@@ -14,28 +14,17 @@
  * @example
  * simulate(model, env).pipe(toMySQL({ connection: 'mysql://root@127.0.0.1:3306/test', tablePrefix: 'shop_' })).subscribe();
  */
-import type * as Mysql2 from 'mysql2/promise';
-import type { Connection, ConnectionOptions, RowDataPacket } from 'mysql2/promise';
-import { type EventShape, eventSchema, type FieldShape, type SimEvent, SYSTEM_FIELDS } from '../core/simEvent';
-import type { EntityChange, EntityChangeListener } from '../entities/entityChange';
+import type { Connection, RowDataPacket } from 'mysql2/promise';
+import type { SimEvent } from '../core/simEvent';
+import type { EntityChange } from '../entities/entityChange';
+import { ChangeFeed, type WatchableStore } from './changeFeed';
+import { connectionName, connectMySQL, isConnectionLost, messageOf, type MySQLConnection } from './mysqlConnection';
 import { EntityTables, type PlannedChanges } from './mysqlEntityTables';
-import { addColumns, checkColumnType, type Column, createTable, existingColumns, isCompatible, missingColumnError, snakeCase, SQL_TYPE, toSqlValue } from './mysqlTables';
+import { checkNotNull, prepareEventTable, type TableState } from './mysqlEventTables';
+import { snakeCase, toSqlValue } from './mysqlTables';
 import { type SinkOperator, type SinkOptions, type SinkWriter, toSink } from './sink';
 
 export { snakeCase } from './mysqlTables';
-
-// ---------------------------------------------------------------------------------------------
-// model
-// ---------------------------------------------------------------------------------------------
-
-/**
- * Where the database is: a URI (`mysql://user:password@host:3306/database`) or connection options
- * as in a `connection_config` object (`host`, `port`, `user`, `password`, `database`, …).
- *
- * @example
- * const c: MySQLConnection = { host: '127.0.0.1', port: 3306, user: 'root', password: '', database: 'test' };
- */
-export type MySQLConnection = string | ConnectionOptions;
 
 /**
  * Options of `toMySQL`.
@@ -64,156 +53,7 @@ export interface ToMySQLOptions extends SinkOptions {
   readonly entityTables?: { readonly current?: boolean; readonly history?: boolean };
 }
 
-const SYSTEM_COLUMNS: ReadonlyArray<Column> = [
-  { name: 'event_id', type: 'key', nullable: false },
-  { name: 'event_type', type: 'key', nullable: false },
-  { name: 'timestamp', type: 'datetime', nullable: false },
-  { name: 'session_id', type: 'key', nullable: false },
-  { name: 'flow', type: 'key', nullable: false },
-];
-
-// ---------------------------------------------------------------------------------------------
-// helpers
-// ---------------------------------------------------------------------------------------------
-
-/**
- * mysql2, loaded by the first connection: deep-faker's entry point exports `toMySQL`, and a
- * program that writes no MySQL output should not load it (see `loadKafkaJs` in toKafka.ts).
- */
-let mysql2Module: typeof Mysql2 | undefined;
-const loadMysql2 = (): typeof Mysql2 => (mysql2Module ??= require('mysql2/promise') as typeof Mysql2);
-
-const SYSTEM = new Set<string>(SYSTEM_FIELDS);
-
-/** A payload column the events need, and whether its type was inferred from a value (no schema said it). */
-interface PlannedColumn extends Column {
-  readonly inferred: boolean;
-}
-
-/** `2025-01-01T10:00:00.123Z` exactly as `toISOString` writes it (years 1000–9999): DATETIME(3) holds it without loss. */
-const ISO_INSTANT = /^[1-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
-const isIsoInstant = (s: string): boolean => {
-  if (!ISO_INSTANT.test(s)) return false;
-  const ms = Date.parse(s);
-  return !Number.isNaN(ms) && new Date(ms).toISOString() === s; // rejects 2025-02-30 and the like
-};
-
-/** Field type of a value no schema types: booleans, numbers (DOUBLE: what a JS number is), ISO instants, other strings, the rest JSON. */
-const inferredType = (v: unknown): string =>
-  typeof v === 'boolean' ? 'boolean' : typeof v === 'number' ? 'float' : typeof v === 'string' ? (isIsoInstant(v) ? 'datetime' : 'string') : 'json';
-
-/** Field type of a schema field (string keys and references are indexable keys). */
-const schemaType = (f: FieldShape): string => {
-  const type = f.type === 'string' && (f.primaryKey || f.ref !== undefined) ? 'key' : f.type;
-  return SQL_TYPE[type] === undefined ? 'string' : type;
-};
-
-const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
-
-/**
- * The payload columns `events` need that `isKnown` does not know, in order: per event, the schema
- * fields it has (schema order), then its other non-system fields (its own order) — fields added,
- * renamed or nested by delivery stages keep the schema of the event they came from, so the schema
- * alone is not the shape. Typed by the schema, else by the first non-null value; a field without a
- * schema that is null in every event gets no column yet (it would have no type; NULL is what the
- * column reads as once a later batch adds it). Nullable: another version may drop any of them.
- * Also the schema fields no event carries (`absent`), so a table that already has them can be
- * checked for NOT NULL columns the events leave empty.
- */
-const newColumnsOf = (events: ReadonlyArray<SimEvent>, isKnown: (name: string) => boolean): { carried: PlannedColumn[]; absent: PlannedColumn[] } => {
-  const schemas = new Set<EventShape>();
-  const found = new Map<string, PlannedColumn | undefined>(); // first-seen order; undefined: only nulls so far
-  const note = (name: string, type: string | undefined, inferred: boolean): void => {
-    if (found.get(name) !== undefined || isKnown(name)) return;
-    found.set(name, type === undefined ? undefined : { name, type, nullable: true, inferred });
-  };
-  for (const e of events) {
-    const record = e as Record<string, unknown>;
-    const schema = eventSchema(e);
-    if (schema !== undefined) {
-      schemas.add(schema);
-      for (const name of schema.fieldNames) {
-        if (!SYSTEM.has(name) && record[name] !== undefined && hasOwn(record, name)) note(name, schemaType(schema.fields[name]), false);
-      }
-    }
-    for (const name of Object.keys(record)) {
-      if (SYSTEM.has(name) || (schema !== undefined && hasOwn(schema.fields, name))) continue;
-      const v = record[name];
-      if (v !== undefined) note(name, v === null ? undefined : inferredType(v), true);
-    }
-  }
-  const carried: PlannedColumn[] = [];
-  for (const c of found.values()) if (c !== undefined) carried.push(c);
-  const absent: PlannedColumn[] = [];
-  for (const schema of schemas) {
-    for (const name of schema.fieldNames) {
-      if (SYSTEM.has(name) || found.has(name) || isKnown(name) || absent.some((c) => c.name === name)) continue;
-      absent.push({ name, type: schemaType(schema.fields[name]), nullable: true, inferred: false });
-    }
-  }
-  return { carried, absent };
-};
-
-/** A table as the writer knows it: the columns it writes (system fields first), by field name. */
-interface TableState {
-  readonly columns: ReadonlyArray<Column>;
-  readonly byName: ReadonlyMap<string, Column>;
-  /** Lower-case name → field name: MySQL column names are case-insensitive. */
-  readonly byLower: ReadonlyMap<string, string>;
-}
-
-const tableState = (columns: ReadonlyArray<Column>): TableState => ({
-  columns,
-  byName: new Map(columns.map((c) => [c.name, c])),
-  byLower: new Map(columns.map((c) => [c.name.toLowerCase(), c.name])),
-});
-
-/**
- * Fails, before anything is written, when an event has no value for a NOT NULL column (a system
- * field a delivery envelope dropped, or a column of an existing table a version dropped): the
- * server would reject the batch, or without strict mode store a zero in its place.
- */
-const checkNotNull = (table: string, state: TableState, events: ReadonlyArray<SimEvent>): void => {
-  for (const c of state.columns) {
-    if (c.nullable) continue;
-    for (const e of events) {
-      const v = (e as Record<string, unknown>)[c.name];
-      if (v === undefined || v === null) {
-        throw new Error(`table ${table} column ${c.name} is NOT NULL, but the "${e.event_type}" event ${e.event_id} has no ${c.name}`);
-      }
-    }
-  }
-};
-
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Errors after which the connection is gone but the batch may be retried on a new one. */
-const isConnectionLost = (e: unknown): boolean => {
-  const err = e as { fatal?: boolean; code?: string } | undefined;
-  return (
-    err?.fatal === true ||
-    err?.code === 'PROTOCOL_CONNECTION_LOST' ||
-    err?.code === 'ER_CONNECTION_KILLED' ||
-    err?.code === 'ECONNRESET' ||
-    err?.code === 'ECONNREFUSED' ||
-    err?.code === 'EPIPE' ||
-    err?.code === 'ER_SERVER_SHUTDOWN'
-  );
-};
-
-const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
-
-/** `mysql://user:secret@host/db` → `mysql://user@host/db`: never print a password. */
-const redact = (uri: string): string => uri.replace(/^(\w+:\/\/[^:/@]+):[^@]*@/, '$1@');
-
-/** The sink's name: the URI without its password, e.g. `mysql://root@127.0.0.1:3306/test`. */
-const connectionName = (c: MySQLConnection): string =>
-  typeof c === 'string' ? redact(c) : `mysql://${c.user ?? 'root'}@${c.host ?? 'localhost'}:${c.port ?? 3306}/${c.database ?? ''}`;
-
-// ---------------------------------------------------------------------------------------------
-// writer
-// ---------------------------------------------------------------------------------------------
 
 /** One connection; tables prepared on first use; one transaction per batch. */
 class MySQLWriter implements SinkWriter {
@@ -240,18 +80,8 @@ class MySQLWriter implements SinkWriter {
     return this.options.tables?.[eventType] ?? `${this.options.tablePrefix ?? ''}${snakeCase(eventType)}`;
   }
 
-  private async connect(): Promise<Connection> {
-    const timeout = this.options.connectTimeoutMs ?? 10_000;
-    const base = this.options.connection;
-    const extra = { connectTimeout: timeout, timezone: 'Z', dateStrings: true, supportBigNumbers: true } as const;
-    const { createConnection } = loadMysql2();
-    const conn =
-      typeof base === 'string'
-        ? await createConnection({ uri: base, ...extra })
-        : await createConnection({ ...base, ...extra });
-    // A connection killed while idle reports here; the next query fails and reconnects.
-    conn.on('error', () => undefined);
-    return conn;
+  private connect(): Promise<Connection> {
+    return connectMySQL(this.options.connection, this.options.connectTimeoutMs ?? 10_000);
   }
 
   async open(): Promise<void> {
@@ -265,62 +95,9 @@ class MySQLWriter implements SinkWriter {
     }
   }
 
-  /**
-   * Makes `table` ready for `events`: created if missing (and allowed) with the columns they need;
-   * else every column they need and the writer does not know yet is looked up — added with
-   * `ALTER TABLE … ADD COLUMN … NULL` when the table lacks it (a payload column; a missing system
-   * column is an error), checked when it has it. Runs before the batch's transaction: DDL commits.
-   * Only what succeeded is remembered, so after a lost connection the next try looks again.
-   */
+  /** `table` made ready for `events` (see `prepareEventTable`); the state is kept only when that succeeds. */
   private async prepare(conn: Connection, table: string, events: ReadonlyArray<SimEvent>): Promise<TableState> {
-    const known = this.tables.get(table);
-    const { carried: fresh, absent } = newColumnsOf(events, (name) => known?.byName.has(name) === true);
-    if (known !== undefined && fresh.length === 0) return known;
-    // Two fields MySQL cannot tell apart would land in one column: one of them would be lost.
-    const lower = new Map(known?.byLower ?? SYSTEM_COLUMNS.map((c) => [c.name, c.name]));
-    for (const c of fresh) {
-      const other = lower.get(c.name.toLowerCase());
-      if (other !== undefined) {
-        throw new Error(`table ${table}: fields ${other} and ${c.name} of "${events[0].event_type}" events would be one column (MySQL column names ignore case)`);
-      }
-      lower.set(c.name.toLowerCase(), c.name);
-    }
-    const existing = await existingColumns(conn, table);
-    let state: TableState;
-    if (existing.size === 0) {
-      if (this.options.createTables === false) throw new Error(`table ${table} does not exist (createTables is off)`);
-      const columns = [...(known?.columns ?? SYSTEM_COLUMNS), ...fresh.map(({ name, type, nullable }) => ({ name, type, nullable }))];
-      await createTable(conn, table, columns, ['event_id']);
-      state = tableState(columns);
-    } else {
-      const wanted: PlannedColumn[] = [...(known === undefined ? SYSTEM_COLUMNS.map((c) => ({ ...c, inferred: false })) : []), ...fresh];
-      const columns: Column[] = [];
-      const missing: Column[] = [];
-      for (const c of wanted) {
-        const has = existing.get(c.name.toLowerCase());
-        if (has === undefined) {
-          if (SYSTEM.has(c.name)) throw missingColumnError(table, c);
-          missing.push({ name: c.name, type: c.type, nullable: true });
-          columns.push({ name: c.name, type: c.type, nullable: true });
-        } else if (isCompatible(c.type, has.type)) {
-          columns.push({ name: c.name, type: c.type, nullable: has.nullable });
-        } else if (c.inferred && c.type === 'datetime' && isCompatible('string', has.type)) {
-          columns.push({ name: c.name, type: 'string', nullable: has.nullable }); // an ISO string in a text column, as it is
-        } else {
-          checkColumnType(table, c, has); // throws, naming table and column
-        }
-      }
-      // Schema fields these events lack (a version dropped or renamed them) that the table has:
-      // written as NULL, which `checkNotNull` refuses when the column is NOT NULL.
-      for (const c of absent) {
-        const has = existing.get(c.name.toLowerCase());
-        if (has === undefined || lower.has(c.name.toLowerCase())) continue;
-        checkColumnType(table, c, has);
-        columns.push({ name: c.name, type: c.type, nullable: has.nullable });
-      }
-      await addColumns(conn, table, missing);
-      state = tableState([...(known?.columns ?? []), ...columns]);
-    }
+    const state = await prepareEventTable(conn, table, events, this.tables.get(table), this.options.createTables !== false);
     this.tables.set(table, state);
     return state;
   }
@@ -420,38 +197,6 @@ class MySQLWriter implements SinkWriter {
       await conn?.end().catch(() => conn.destroy());
     }
   }
-}
-
-/** Entity changes reported by the store, waiting for the next transaction. */
-class ChangeFeed {
-  private items: EntityChange[] = [];
-  private unwatch: (() => void) | undefined;
-
-  /** Starts listening to a store (stops listening to the previous one). */
-  attach(store: WatchableStore): void {
-    this.unwatch?.();
-    this.items = [];
-    this.unwatch = store.watch((c) => this.items.push(c));
-  }
-
-  take(): EntityChange[] {
-    const out = this.items;
-    this.items = [];
-    return out;
-  }
-
-  size(): number {
-    return this.items.length;
-  }
-
-  attached(): boolean {
-    return this.unwatch !== undefined;
-  }
-}
-
-/** What the MySQL output needs of the entity store. */
-export interface WatchableStore {
-  watch(listener: EntityChangeListener): () => void;
 }
 
 /** `toMySQL`'s operator: a sink, plus `onStore` to hand it the run's entity store (for `entityTables`). */

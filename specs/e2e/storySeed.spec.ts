@@ -7,7 +7,7 @@ import { lastValueFrom, map, toArray } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { main } from '../../lib/cli/main';
 import { eventTime } from '../../lib/core/simEvent';
-import type { StoryEvent } from '../../lib/config/story/playStory';
+import type { StoryEvent } from '../../lib/story/storyEvent';
 import { streamStory } from '../../lib/config/story/streamStory';
 import { marbleOf } from '../helpers/marbleOf';
 

@@ -1,7 +1,7 @@
 /**
  * `loadStory`: a story document (the story format; a path or its text) → a checked `Story`, or every
  * mistake at once, each located: `story.yaml:24:35 events[1].data.amount: unknown function
- * "swich"; did you mean "switch"?`. `isStoryText` tells a story from a seed-002 configuration.
+ * "swich"; did you mean "switch"?`. `isStoryText` tells a story from a model in the YAML model format.
  *
  * @example
  * const loaded = loadStory('scenarios/saas.story.yaml');
@@ -12,7 +12,8 @@ import { readSource } from '../source';
 import type { ConfigError } from '../yaml/configError';
 import { Problems } from '../yaml/configError';
 import { parseYamlTree } from '../yaml/yamlTree';
-import type { CompileStoryOptions, Story } from './compileStory';
+import type { Story } from '../../story/story';
+import type { CompileStoryOptions } from './compileStory';
 import { compileStory } from './compileStory';
 import { maskExpressions, unmask } from './maskExpressions';
 

@@ -1,6 +1,6 @@
 /**
- * Lets a story write expressions unquoted even where YAML would misread them. The seed's own
- * example does: `source: weighted({'google': 0.6, 'direct': 0.3})` (": " inside a plain scalar) and
+ * Lets a story write expressions unquoted even where YAML would misread them. The story format's
+ * own example does: `source: weighted({'google': 0.6, 'direct': 0.3})` (": " inside a plain scalar) and
  * a `switch(plan, {` spread over five lines. Before parsing, every plain mapping value that starts
  * with a call (`name(` or `a.b(`) is read up to the end of the line on which its brackets balance
  * (strings respected) and replaced by as many `x` characters — the same length, so every offset

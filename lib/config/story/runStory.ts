@@ -15,7 +15,7 @@ import { runStream } from '../../runtime/runSimulation';
 import type { DeliverySettings } from '../../delivery/delivery';
 import { deliveryFor } from '../../delivery/delivery';
 import type { SinkOperator } from '../../sinks/sink';
-import type { Story } from './compileStory';
+import type { Story } from '../../story/story';
 import type { SimEvent } from '../../core/simEvent';
 import type { StreamStoryOptions } from './streamStory';
 import { loadStoryOrThrow, storyEvents } from './streamStory';

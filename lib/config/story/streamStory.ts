@@ -1,6 +1,6 @@
 /**
  * `streamStory(pathOrText, options?)`: a story as a cold `Observable<StoryEvent>` that is also an
- * async iterable — the seed's `for event in stream_story("stories/basic.yaml")`:
+ * async iterable — the story format's `for event in stream_story("stories/basic.yaml")`:
  *
  * ```ts
  * for await (const e of streamStory('scenarios/saas.story.yaml')) process(e);
@@ -29,12 +29,12 @@ import { ConfigErrors } from '../yaml/configError';
 import { FlowControl } from '../../runtime/flowControl';
 import { onVirtualTime } from '../../runtime/onVirtualTime';
 import type { RunStats } from '../../engine/runStats';
-import type { Story } from './compileStory';
+import type { Story } from '../../story/story';
 import type { LoadStoryOptions } from './loadStory';
 import { loadStory } from './loadStory';
-import type { StoryEvent } from './playStory';
-import { playStory } from './playStory';
-import { parseStoryDate } from './zonedTime';
+import { playStory } from '../../story/playStory';
+import type { StoryEvent } from '../../story/storyEvent';
+import { parseStoryDate } from '../../story/zonedTime';
 
 /** Options of `streamStory`. */
 export interface StreamStoryOptions extends LoadStoryOptions {

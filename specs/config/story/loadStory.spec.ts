@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { formatConfigError } from '../../../lib/config/yaml/configError';
 import { isStoryText, loadStory } from '../../../lib/config/story/loadStory';
 import { maskExpressions } from '../../../lib/config/story/maskExpressions';
-import { EventGenerator } from '../../../lib/config/story/eventGenerator';
+import { EventGenerator } from '../../../lib/story/eventGenerator';
 
 const errorsOf = (text: string, options = {}): string[] => {
   const r = loadStory(text, { file: 's.yaml', ...options });

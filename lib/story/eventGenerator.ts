@@ -1,6 +1,6 @@
 /**
- * `EventGenerator`: custom code that makes the data of one story event definition (the seed's
- * `class CustomGenerator(EventGenerator)`). Register an instance per source/event with
+ * `EventGenerator`: custom code that makes the data of one story event definition (the story
+ * format's `class CustomGenerator(EventGenerator)`). Register an instance per source/event with
  * `streamStory(story, { generators: { 'stripe/invoice.paid': new InvoiceGenerator() } })` (or by
  * event name alone: `{ 'invoice.paid': … }`). For each occurrence, the definition's `data` (if
  * any) is evaluated first; then `generate(context)` runs and the fields it returns are added to
@@ -22,8 +22,8 @@
  * }
  */
 import type { Faker } from '@faker-js/faker' with { 'resolution-mode': 'import' };
-import type { Rng } from '../../core/rng';
-import { isDict } from '../../expr/values';
+import type { Rng } from '../core/rng';
+import { isDict } from '../expr/values';
 
 /** What `generate` receives. */
 export interface GeneratorContext {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { badDirective, parseStoryDate, zone } from '../../../lib/config/story/zonedTime';
+import { badDirective, parseStoryDate, zone } from '../../lib/story/zonedTime';
 
-describe('config/story: zonedTime', () => {
+describe('story: zonedTime', () => {
   const ny = zone('America/New_York');
   const wall = (year: number, month: number, day: number, hour = 0, minute = 0) => ({ year, month, day, hour, minute, second: 0, ms: 0 });
 

@@ -11,7 +11,7 @@
  * ny.iso(ny.addDays(t, -1));         // '2025-03-08T09:00:00.000-05:00'
  * ny.format(t, '%Y-%m-%d %H:%M %Z'); // '2025-03-09 09:00 EDT'
  */
-import { isoInstant } from '../../core/isoInstant';
+import { isoInstant } from '../core/isoInstant';
 
 /** A local wall time (month 1-12). */
 export interface WallTime {

@@ -21,14 +21,14 @@
  * if (r.ok) r.evaluate({ plan: 'pro' }, ctx); // 99
  */
 import type { Faker } from '@faker-js/faker' with { 'resolution-mode': 'import' };
-import type { Rng } from '../../core/rng';
-import { parseDuration } from '../../core/duration';
-import type { FunctionRegistry } from '../../expr';
-import { defineFunction, functionNamespace } from '../../expr';
-import { isDict, typeName } from '../../expr/values';
-import type { Generate } from '../../schema/generator';
-import { compileHint, knownHints } from '../../schema/generatorRegistry';
-import { fakerMethodPaths, isFakerMethod } from '../../schema/fakerPath';
+import type { Rng } from '../core/rng';
+import { parseDuration } from '../core/duration';
+import type { FunctionRegistry } from '../expr';
+import { defineFunction, functionNamespace } from '../expr';
+import { isDict, typeName } from '../expr/values';
+import type { Generate } from '../schema/generator';
+import { compileHint, knownHints } from '../schema/generatorRegistry';
+import { fakerMethodPaths, isFakerMethod } from '../schema/fakerPath';
 import type { Zone } from './zonedTime';
 
 /** What story functions read while an event is made (one mutable object per definition). */

@@ -16,34 +16,19 @@
  * playStory(story, { scheduler, seed: 1 }).subscribe((e) => console.log(e.timestamp, e.data));
  * scheduler.flush();
  */
-import { Observable } from '../../core/rx';
+import { Observable } from '../core/rx';
 import type { SchedulerAction, SchedulerLike, Subscriber } from 'rxjs';
-import { Rng } from '../../core/rng';
-import type { EventMeta, EventShape, SimEvent } from '../../core/simEvent';
-import { EVENT_META } from '../../core/simEvent';
-import type { RunStats } from '../../engine/runStats';
-import { ExprEvalError, compileExpression, formatExprError } from '../../expr';
-import type { Variables } from '../../expr';
-import { isDict } from '../../expr/values';
-import { SeededFaker } from '../../schema/seededFaker';
-import type { EventDef, RefTarget, Story } from './compileStory';
-import { occurrenceTime, resolveRef } from './compileStory';
+import { Rng } from '../core/rng';
+import type { RunStats } from '../engine/runStats';
+import { ExprEvalError } from '../expr';
+import { SeededFaker } from '../schema/seededFaker';
+import { type DefState, definitionStates, pruneHistory, refValue, variablesOf } from './definitionStates';
 import type { GeneratorContext } from './eventGenerator';
-import type { StoryEvalContext } from './storyFunctions';
-import { storyFunctions } from './storyFunctions';
-
-/** The payload of a story event: who, where from, and the evaluated data. */
-export type StoryPayload = {
-  readonly org_id: string;
-  readonly source: string;
-  readonly data: Record<string, unknown>;
-};
-
-/**
- * An event of a story: `event_type` is the story's `event`, `flow` the definition's `source/event`.
- * (Also a `SimEvent<Record<string, unknown>>`, so every output takes it.)
- */
-export type StoryEvent = SimEvent<Record<string, unknown> & StoryPayload>;
+import { runGenerator } from './runGenerator';
+import type { Story } from './story';
+import { occurrenceTime } from './story';
+import { StoryError } from './storyError';
+import { type StoryEvent, storyEvent } from './storyEvent';
 
 /** How to play a story. */
 export interface PlayStoryOptions {
@@ -63,48 +48,11 @@ export interface PlayStoryOptions {
   readonly stats?: RunStats;
 }
 
-/** A story event that could not be made: names the file, line, column, field and occurrence. */
-export class StoryError extends Error {
-  override readonly name = 'StoryError';
-  constructor(
-    message: string,
-    readonly cause?: unknown,
-  ) {
-    super(message);
-  }
-}
-
-const FUNCTIONS = storyFunctions();
-const DATA_SHAPE = { type: 'json', primaryKey: false, nullable: false, ref: undefined } as const;
-const TEXT_SHAPE = { type: 'string', primaryKey: false, nullable: false, ref: undefined } as const;
-
-/** Per definition, while playing. */
-interface DefState {
-  readonly def: EventDef;
-  readonly rng: Rng;
-  readonly ctx: StoryEvalContext;
-  readonly shape: EventShape;
-  /** Next occurrence index and its time (Infinity when done). */
-  next: number;
-  nextTime: number;
-  /** Occurrences emitted. */
-  count: number;
-  latest: Record<string, unknown> | undefined;
-  prev: Record<string, unknown>;
-  /** Data by repetition, kept only while a same-index ref may still need it. */
-  readonly history: Map<number, Record<string, unknown>> | undefined;
-  lowest: number;
-  /** Definitions that refer to this one by repetition index. */
-  readonly sameIndexReferrers: DefState[];
-  /** Scratch while an event is made. */
-  data: Record<string, unknown>;
-  index: number;
-}
-
 /** Plays `story` on `options.scheduler`. Cold: each subscription is an independent run. */
 export const playStory = (story: Story, options: PlayStoryOptions): Observable<StoryEvent> =>
   new Observable<StoryEvent>((subscriber) => new Player(story, options, subscriber).start());
 
+/** One run of a story: plans each definition's occurrences on the scheduler, makes and emits their events. */
 class Player {
   private readonly scheduler: SchedulerLike;
   private readonly t0: number;
@@ -118,6 +66,7 @@ class Player {
   private emitted = 0;
   private stopped = false;
   private action: SchedulerAction<unknown> | undefined;
+  private readonly stats: RunStats | undefined;
 
   constructor(
     private readonly story: Story,
@@ -139,39 +88,9 @@ class Player {
       stats.endTime = this.startMs;
     }
     this.stats = stats;
-    const sameIndexTargets = new Set<number>();
-    for (const def of story.events) for (const r of def.refs.values()) if (r.sameIndex) sameIndexTargets.add(r.target);
-    this.states = story.events.map((def) => this.stateOf(def, seed, sameIndexTargets.has(def.index)));
-    for (const s of this.states) {
-      for (const r of s.def.refs.values()) {
-        const target = this.states[r.target];
-        if (r.sameIndex && !target.sameIndexReferrers.includes(s)) target.sameIndexReferrers.push(s);
-      }
-    }
-  }
-
-  private readonly stats: RunStats | undefined;
-
-  private stateOf(def: EventDef, seed: number, keepHistory: boolean): DefState {
-    const rng = Rng.derive(seed, 'story', def.key);
-    const state: DefState = {
-      def,
-      rng,
-      ctx: { rng, faker: this.seeded.faker, now: 0, zone: this.story.zone, ref: (path, fallback) => this.ref(state, path, fallback) },
-      shape: { name: def.event, fieldNames: ['org_id', 'source', 'data'], fields: { org_id: TEXT_SHAPE, source: TEXT_SHAPE, data: DATA_SHAPE } },
-      next: 0,
-      nextTime: Infinity,
-      count: 0,
-      latest: undefined,
-      prev: Object.fromEntries(def.fieldNames.map((n) => [n, null])),
-      history: keepHistory ? new Map() : undefined,
-      lowest: 0,
-      sameIndexReferrers: [],
-      data: {},
-      index: 0,
-    };
-    this.plan(state, false);
-    return state;
+    const log = this.debug === undefined ? undefined : (line: string): void => this.log(line);
+    this.states = definitionStates(story, seed, this.seeded.faker, (s, path, fallback) => refValue(this.states, story, s, path, fallback, log));
+    for (const s of this.states) this.plan(s, false);
   }
 
   /** Virtual time, epoch ms. */
@@ -265,6 +184,7 @@ class Player {
     this.next();
   }
 
+  /** Makes the next occurrence of `s` (its data fields in order, then its generator's) and emits it. */
   private emit(s: DefState, now: number): void {
     const def = s.def;
     const index = s.next;
@@ -278,7 +198,7 @@ class Player {
     const data: Record<string, unknown> = {};
     s.data = data;
     s.index = index;
-    const variables = this.variablesOf(s);
+    const variables = variablesOf(s, this.story.orgId);
     for (const f of def.fields) {
       let v: unknown;
       try {
@@ -303,49 +223,12 @@ class Player {
         rng: s.rng,
         faker: ctx.faker,
       };
-      const cache = new Map<string, (v: Variables) => unknown>();
-      gen.bind({
-        evaluate: (expression) => {
-          let run = cache.get(expression);
-          if (run === undefined) {
-            const c = compileExpression<StoryEvalContext>(expression, { functions: FUNCTIONS });
-            if (!c.ok) throw new StoryError(`resolveValue: ${c.errors.map((e) => formatExprError(expression, e)).join('\n')}`);
-            run = (v) => c.evaluate(v, ctx);
-            cache.set(expression, run);
-          }
-          try {
-            return run(variables);
-          } catch (e) {
-            if (e instanceof ExprEvalError) throw new StoryError(`resolveValue: ${formatExprError(expression, e)}`, e);
-            throw e;
-          }
-        },
-        lookup: (name) => (typeof variables === 'function' ? variables(name) : undefined),
-      });
-      let out: Readonly<Record<string, unknown>>;
-      try {
-        out = gen.generate(context);
-      } catch (e) {
-        throw this.failure(s, `${this.story.file} events[${def.index}] generator`, e);
-      } finally {
-        gen.bind(undefined);
-      }
-      if (!isDict(out)) throw this.failure(s, `${this.story.file} events[${def.index}] generator`, new TypeError(`generate() must return an object of fields, got ${JSON.stringify(out)}`));
+      const where = `${this.story.file} events[${def.index}] generator`;
+      const out = runGenerator(gen, context, ctx, variables, (e) => this.failure(s, where, e));
       Object.assign(data, out);
       if (this.debug !== undefined) this.log(`  generator → ${JSON.stringify(out)}`);
     }
-    const e: Record<string | symbol, unknown> = {
-      event_id: eventId,
-      event_type: def.event,
-      timestamp,
-      session_id: this.runId,
-      flow: def.key,
-      org_id: this.story.orgId,
-      source: def.source,
-      data,
-    };
-    const meta: EventMeta = { time: now, key: this.story.orgId, schema: s.shape };
-    e[EVENT_META] = meta;
+    const e = storyEvent(def, { eventId, timestamp, time: now, runId: this.runId, orgId: this.story.orgId, data, shape: s.shape });
     // Bookkeeping before emitting: a subscriber that unsubscribes synchronously sees a consistent state.
     s.prev = data;
     s.latest = data;
@@ -353,7 +236,7 @@ class Player {
     s.count++;
     s.next++;
     this.plan(s);
-    this.prune(s);
+    pruneHistory(this.states, s);
     this.emitted++;
     const stats = this.stats;
     if (stats !== undefined) {
@@ -361,70 +244,7 @@ class Player {
       stats.eventsByType[def.event] = (stats.eventsByType[def.event] ?? 0) + 1;
       stats.endTime = now;
     }
-    this.subscriber.next(e as unknown as StoryEvent);
-  }
-
-  /** Drops history no same-index referrer can still ask for. */
-  private prune(referrer: DefState): void {
-    for (const r of referrer.def.refs.values()) {
-      if (!r.sameIndex) continue;
-      const target = this.states[r.target];
-      if (target.history === undefined) continue;
-      let needed = Infinity;
-      for (const x of target.sameIndexReferrers) needed = Math.min(needed, x.next);
-      // The latest is kept apart; anything below every referrer's next index is done with.
-      while (target.lowest < needed && target.lowest < target.count) target.history.delete(target.lowest++);
-    }
-  }
-
-  /** The names an expression sees: the fields made so far, then prev, index, org_id. */
-  private variablesOf(s: DefState): Variables {
-    return (name) => {
-      if (Object.prototype.hasOwnProperty.call(s.data, name)) return s.data[name] ?? null;
-      switch (name) {
-        case 'prev':
-          return s.prev;
-        case 'index':
-          return s.index;
-        case 'org_id':
-          return this.story.orgId;
-        default:
-          return undefined;
-      }
-    };
-  }
-
-  private ref(s: DefState, path: string, fallback: { readonly value: unknown } | undefined): unknown {
-    let r: RefTarget | undefined = s.def.refs.get(path);
-    if (r === undefined) {
-      const found = resolveRef(path, s.def, this.story.events);
-      if (!found.ok) throw new Error(found.message);
-      r = found.ref;
-    }
-    const target = this.states[r.target];
-    let data: Record<string, unknown> | undefined;
-    let which: string;
-    if (r.sameIndex && target.count > s.index && target.history?.has(s.index) === true) {
-      data = target.history.get(s.index);
-      which = `#${s.index} (same repetition)`;
-    } else {
-      data = target.latest;
-      which = `#${target.count - 1} (latest)`;
-    }
-    if (data === undefined) {
-      if (fallback !== undefined) {
-        if (this.debug !== undefined) this.log(`  ref(${path}): ${target.def.key} has not happened yet → default ${JSON.stringify(fallback.value)}`);
-        return fallback.value;
-      }
-      throw new Error(`${target.def.event} has not happened yet: nothing to refer to (give a default: ref(${path}, null))`);
-    }
-    let v: unknown = data;
-    for (const key of r.field) {
-      if (!isDict(v) || !Object.prototype.hasOwnProperty.call(v, key)) throw new Error(`${target.def.key} ${which} has no field "${r.field.join('.')}"`);
-      v = v[key];
-    }
-    if (this.debug !== undefined) this.log(`  ref(${path}) → ${target.def.key} ${which} = ${JSON.stringify(v)}`);
-    return v ?? null;
+    this.subscriber.next(e);
   }
 
   private failure(s: DefState, where: string, e: unknown): StoryError {

@@ -1,15 +1,15 @@
 import { expect } from 'chai';
 import { map } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { HeapScheduler } from '../../../lib/core/heapScheduler';
-import { eventKey, eventTime } from '../../../lib/core/simEvent';
-import type { GeneratorContext } from '../../../lib/config/story/eventGenerator';
-import { EventGenerator } from '../../../lib/config/story/eventGenerator';
-import type { StoryEvent } from '../../../lib/config/story/playStory';
-import { StoryError } from '../../../lib/config/story/playStory';
-import type { StreamStoryOptions } from '../../../lib/config/story/streamStory';
-import { debugEnabled, streamStory } from '../../../lib/config/story/streamStory';
-import { marbleOf } from '../../helpers/marbleOf';
+import { HeapScheduler } from '../../lib/core/heapScheduler';
+import { eventKey, eventTime } from '../../lib/core/simEvent';
+import type { StreamStoryOptions } from '../../lib/config/story/streamStory';
+import { debugEnabled, streamStory } from '../../lib/config/story/streamStory';
+import type { GeneratorContext } from '../../lib/story/eventGenerator';
+import { EventGenerator } from '../../lib/story/eventGenerator';
+import { StoryError } from '../../lib/story/storyError';
+import type { StoryEvent } from '../../lib/story/storyEvent';
+import { marbleOf } from '../helpers/marbleOf';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -26,7 +26,7 @@ const runAll = (text: string, options: StreamStoryOptions = {}): { events: Story
   return { events, error };
 };
 
-describe('config/story: playStory', () => {
+describe('story: playStory', () => {
   const testScheduler = () => new TestScheduler((a, b) => {
     expect(a).to.deep.equal(b);
   });
