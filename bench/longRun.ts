@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import type { EntityStore } from '../lib/entities/entityStore';
 import { createRunStats } from '../lib/engine/runStats';
 import { FlowControl } from '../lib/runtime/flowControl';
-import { simulate } from '../lib/runtime/runSimulation';
+import { simulate } from '../lib/runtime/simulate';
 import { toFile } from '../lib/sinks/toFile';
 import { Product, User } from '../scenarios/ecommerce';
 import type { BenchCase, CaseResult, RssSample, Section } from './measure';

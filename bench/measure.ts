@@ -14,7 +14,7 @@ import { HeapScheduler } from '../lib/core/heapScheduler';
 import type { SimEvent } from '../lib/core/simEvent';
 import type { EntityStore } from '../lib/entities/entityStore';
 import type { SimulationModel, SimulationSettings } from '../lib/engine/model';
-import { INITIAL_FLOW, simulateOn } from '../lib/engine/simulate';
+import { INITIAL_FLOW, simulateOn } from '../lib/engine/simulateOn';
 
 // ---------------------------------------------------------------------------------------------
 // results

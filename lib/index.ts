@@ -43,8 +43,8 @@ export { acquire } from './flows/acquire';
 export type { FlowContext, FlowBody, FlowDef, FlowOptions, EntityView } from './flows/flow';
 
 // engine
-export { simulateOn, FlowError, INITIAL_FLOW } from './engine/simulate';
-export type { Env } from './engine/simulate';
+export { simulateOn, FlowError, INITIAL_FLOW } from './engine/simulateOn';
+export type { Env } from './engine/simulateOn';
 export { resolveSettings, SettingsError } from './engine/model';
 export type { SimulationModel, SimulationSettings, ArrivalSettings } from './engine/model';
 export { createRunStats } from './engine/runStats';
@@ -53,8 +53,10 @@ export { simulation, Simulation } from './simulation';
 export type { SimulationOptions } from './simulation';
 
 // runtime
-export { simulate, runSimulation, runStream, RunError } from './runtime/runSimulation';
-export type { SimulateOptions, RunOptions, RunSummary, RunStreamOptions, StreamRun } from './runtime/runSimulation';
+export { simulate } from './runtime/simulate';
+export type { SimulateOptions } from './runtime/simulate';
+export { runSimulation, runStream, RunError } from './runtime/runSimulation';
+export type { RunOptions, RunSummary, RunStreamOptions, StreamRun } from './runtime/runSimulation';
 export { FlowControl } from './runtime/flowControl';
 export { onVirtualTime } from './runtime/onVirtualTime';
 

@@ -38,7 +38,7 @@ import type { RunStats } from './runStats';
 import { createRunStats } from './runStats';
 import type { Outcome, Slot } from './session';
 import { Session, newSlot } from './session';
-import type { Env } from './simulate';
+import type { Env } from './env';
 
 /** A run: started by `start`, stopped by `stop` or by itself when it completes or fails. */
 export class Run {

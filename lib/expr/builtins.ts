@@ -7,14 +7,15 @@
  * @example
  * // sum(i.q * i.p for i in items), round(2.5) == 2, round(0.125, 2) == 0.12, len('héllo') == 5
  */
-import type { FunctionSpec } from './functions';
+import type { FunctionSpec } from './functionSpec';
 import { ExprEvalError } from './errors';
+import { DeepFakerError } from '../core/errors';
 import { compareValues, isDict, iterate, stringify, truthy, typeName } from './values';
 
 const NO_SPAN = { start: 0, end: 0 };
 
 /** Thrown by built-ins; the call site adds `name(): ` and the position. */
-class BuiltinError extends Error {}
+class BuiltinError extends DeepFakerError {}
 
 /** `iterate`, failing with a `BuiltinError` (the call site knows the position). */
 const itemsOf = (v: unknown): readonly unknown[] => {

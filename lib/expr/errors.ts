@@ -10,6 +10,8 @@
  * //   1 +
  * //      ^
  */
+import { DeepFakerError } from '../core/errors';
+
 
 /** A syntax or check problem at `[start, end)` of the source. */
 export interface ExprError {
@@ -19,7 +21,7 @@ export interface ExprError {
 }
 
 /** Thrown by evaluation: a type error, a missing field, division by zero, a failing function. */
-export class ExprEvalError extends Error {
+export class ExprEvalError extends DeepFakerError {
   override readonly name = 'ExprEvalError';
 
   constructor(
@@ -33,7 +35,7 @@ export class ExprEvalError extends Error {
 }
 
 /** Thrown inside the parser, turned into an `ExprError` result at its edge. */
-export class ExprSyntaxError extends Error {
+export class ExprSyntaxError extends DeepFakerError {
   override readonly name = 'ExprSyntaxError';
 
   constructor(

@@ -7,7 +7,7 @@
  * suggest('itms', ['items', 'x']); // '; did you mean "items"?'
  * suggest('x', ['c']);             // ''
  */
-import { didYouMean } from '../schema/didYouMean';
+import { didYouMean } from '../core/didYouMean';
 
 export const suggest = (name: string, candidates: Iterable<string>): string => {
   const best = didYouMean(name, candidates);

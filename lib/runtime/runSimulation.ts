@@ -1,15 +1,10 @@
 /**
- * Running a simulation for real: virtual time driven on the Node event loop (as fast as possible,
- * or paced by `timeMultiplier`), events piped through the outputs, in-flight events bounded by
- * flow control, and a summary at the end.
- *
- * `simulate(model)` is the stream; `runSimulation(model, { outputs })` is the whole run.
+ * Running a simulation for real: the events of `simulate(model)` (simulate.ts) piped through the
+ * outputs, in-flight events bounded by flow control, and a summary at the end.
  *
  * @example
- * simulate(sim).pipe(take(10)).subscribe(console.log);
  * const summary = await runSimulation(sim, { outputs: [toFile('out/events.jsonl')] });
  */
-import { randomInt } from 'node:crypto';
 import type { MonoTypeOperatorFunction, Observable } from 'rxjs';
 import { ReplaySubject, takeUntil, tap } from '../core/rx';
 import type { DeliverySettings } from '../delivery/delivery';
@@ -19,40 +14,10 @@ import type { SimulationModel } from '../engine/model';
 import type { EntityStore } from '../entities/entityStore';
 import type { RunStats } from '../engine/runStats';
 import { createRunStats } from '../engine/runStats';
-import type { Env } from '../engine/simulate';
-import { simulateOn } from '../engine/simulate';
 import type { SinkOperator } from '../sinks/sink';
 import { FlowControl } from './flowControl';
-import { onVirtualTime } from './onVirtualTime';
+import { seedOf, simulate } from './simulate';
 import { DeepFakerError } from '../core/errors';
-
-/** Options of `simulate` without a scheduler of one's own. */
-export interface SimulateOptions extends Partial<Env> {
-  /** Overrides the model's pacing: 1 = real time, undefined/Infinity = as fast as possible. */
-  readonly timeMultiplier?: number;
-  /** Bounds events emitted but not yet acknowledged (counted with `flowControl.acked`). */
-  readonly flowControl?: FlowControl;
-}
-
-/** Resolves the seed at the edge: the model's, an override, or a random one (reported in the summary). */
-const seedOf = (model: SimulationModel, seed: number | undefined): number => seed ?? model.settings.seed ?? randomInt(0, 2 ** 31 - 1);
-
-/**
- * The simulation as a cold Observable. With `env.scheduler` it runs on that scheduler (e.g. a
- * `TestScheduler`); without one, on a fresh virtual-time scheduler driven by the event loop.
- */
-export const simulate = (model: SimulationModel, options: SimulateOptions = {}): Observable<SimEvent> => {
-  const { timeMultiplier = model.settings.timeMultiplier, flowControl, ...env } = options;
-  const base = { ...env, seed: seedOf(model, env.seed), now: env.now ?? Date.now() };
-  if (env.scheduler !== undefined) return simulateOn(model, { ...base, scheduler: env.scheduler });
-  return onVirtualTime(
-    (scheduler) => {
-      const events = simulateOn(model, { ...base, scheduler });
-      return flowControl === undefined ? events : events.pipe(tap(() => flowControl.emitted()));
-    },
-    { timeMultiplier, flowControl },
-  );
-};
 
 /** Options of a run. */
 export interface RunOptions {

@@ -23,7 +23,7 @@ import type { FieldSite } from './generator';
 import { HintError } from './generator';
 import type { Compiled } from './hintParams';
 import { conversion, describeYields, yieldsOf } from './hintCoercion';
-import { suggestion } from './didYouMean';
+import { suggestion } from '../core/didYouMean';
 import { SeededFaker } from './seededFaker';
 
 type Method = (...args: unknown[]) => unknown;

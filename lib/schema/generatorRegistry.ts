@@ -29,7 +29,7 @@ import { HintError } from './generator';
 import { HintParams, type BuiltinHint } from './hintParams';
 import { adaptToField, coercerFor } from './hintCoercion';
 import { compileFakerPath, fakerMethodPaths, isFakerMethod } from './fakerPath';
-import { didYouMean } from './didYouMean';
+import { didYouMean } from '../core/didYouMean';
 import { builtinGenerators } from './builtinGenerators';
 
 // ---------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@
  */
 import type { FieldSite, Generate } from './generator';
 import { HintError } from './generator';
-import { suggestion } from './didYouMean';
+import { suggestion } from '../core/didYouMean';
 
 /**
  * What a compiled built-in yields, before it is adapted to the field's type. `instant` is epoch

@@ -9,7 +9,7 @@
  * resolveRef('user.signup.user_id', story.events[1], story.events); // { ok: true, ref: { target: 0, field: ['user_id'], … } }
  */
 import type { Variables } from '../expr';
-import { suggestion } from '../schema/didYouMean';
+import { suggestion } from '../core/didYouMean';
 import type { EventGenerator } from './eventGenerator';
 import type { StoryEvalContext } from './storyFunctions';
 import type { Zone } from './zonedTime';

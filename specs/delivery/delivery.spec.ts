@@ -7,7 +7,7 @@ import { reorderStats } from '../../lib/delivery/deliverInIngestOrder';
 import { ingestTimeOf } from '../../lib/delivery/deliveryMeta';
 import { checksumOf, payloadOf } from '../../lib/delivery/withChecksum';
 import { isLate } from '../../lib/delivery/withIngestTime';
-import { simulateOn } from '../../lib/engine/simulate';
+import { simulateOn } from '../../lib/engine/simulateOn';
 import type { SimulationModel } from '../../lib/engine/model';
 import { entity } from '../../lib/entities/entity';
 import { addDecay, newEvent } from '../../lib/flows/actions';

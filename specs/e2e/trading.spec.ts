@@ -8,7 +8,7 @@ import type { SimEvent } from '../../lib/core/simEvent';
 import { SYSTEM_FIELDS, eventTime } from '../../lib/core/simEvent';
 import type { EntityType } from '../../lib/entities/entity';
 import type { EntityStore } from '../../lib/entities/entityStore';
-import { INITIAL_FLOW } from '../../lib/engine/simulate';
+import { INITIAL_FLOW } from '../../lib/engine/simulateOn';
 import { runToEnd } from '../helpers/runToEnd';
 import type { FinishedRun } from '../helpers/runToEnd';
 import { expectRate } from '../helpers/expectRate';

@@ -3,7 +3,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { map } from 'rxjs';
 import { SettingsError } from '../../lib/engine/model';
 import type { SimulationModel, SimulationSettings } from '../../lib/engine/model';
-import { simulateOn } from '../../lib/engine/simulate';
+import { simulateOn } from '../../lib/engine/simulateOn';
 import { event } from '../../lib/schema/event';
 import { field } from '../../lib/schema/field';
 import { entity } from '../../lib/entities/entity';

@@ -8,7 +8,7 @@ import type { SimEvent } from '../../lib/core/simEvent';
 import { entity } from '../../lib/entities/entity';
 import type { EntityStore } from '../../lib/entities/entityStore';
 import type { SimulationModel } from '../../lib/engine/model';
-import { FlowError, simulateOn } from '../../lib/engine/simulate';
+import { FlowError, simulateOn } from '../../lib/engine/simulateOn';
 import { newEvent, select, setState, wait } from '../../lib/flows/actions';
 import type { EntityView, FlowBody, FlowOptions } from '../../lib/flows/flow';
 import { defineFlow } from '../../lib/flows/flow';

@@ -17,7 +17,7 @@ import type { EntityStore } from '../../lib/entities/entityStore';
 import type { SimulationModel, SimulationSettings } from '../../lib/engine/model';
 import type { RunStats } from '../../lib/engine/runStats';
 import { createRunStats } from '../../lib/engine/runStats';
-import { simulateOn } from '../../lib/engine/simulate';
+import { simulateOn } from '../../lib/engine/simulateOn';
 
 /** What to change for this run. */
 export interface RunToEndOptions {

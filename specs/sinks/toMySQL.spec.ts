@@ -11,7 +11,8 @@ import { from, lastValueFrom, toArray } from 'rxjs';
 import { EVENT_META, type EventShape, type FieldShape, type SimEvent } from '../../lib/core/simEvent';
 import { delivery } from '../../lib/delivery/delivery';
 import type { SimulationModel } from '../../lib/engine/model';
-import { RunError, runSimulation, runStream, simulate } from '../../lib/runtime/runSimulation';
+import { RunError, runSimulation, runStream } from '../../lib/runtime/runSimulation';
+import { simulate } from '../../lib/runtime/simulate';
 import { toFile } from '../../lib/sinks/toFile';
 import { snakeCase, toMySQL } from '../../lib/sinks/toMySQL';
 import ecommerce, { Product, User } from '../../scenarios/ecommerce';
@@ -259,7 +260,6 @@ describe('toMySQL (real server)', function () {
   });
 
   it('refuses entityTables without the entity store (an operator piped by hand without onStore)', async () => {
-    const { simulate } = await import('../../lib/runtime/runSimulation');
     const { lastValueFrom } = await import('rxjs');
     const err = await lastValueFrom(
       simulate(model(10)).pipe(toMySQL({ connection: mysqlUrl(), entityTables: { current: true } })),

@@ -8,7 +8,7 @@
  * const settings = mapOf(node, 'simulation_settings', problems, { optional: ['duration', 'random_seed'] });
  * const seed = settings && intOf(settings.random_seed, 'simulation_settings.random_seed', problems);
  */
-import { didYouMean } from '../../schema/didYouMean';
+import { suggestion } from '../../core/didYouMean';
 import type { Problems } from './configError';
 import type { YEntry, YNode } from './yamlTree';
 
@@ -32,11 +32,7 @@ export const describeNode = (node: YNode): string => {
 export const child = (path: string, key: string | number): string =>
   typeof key === 'number' ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`;
 
-/** `; did you mean "x"?` or ''. */
-export const suggestion = (name: string, candidates: Iterable<string>): string => {
-  const best = didYouMean(name, candidates);
-  return best === undefined ? '' : `; did you mean "${best}"?`;
-};
+export { suggestion };
 
 /** The keys a map may have. */
 export interface Keys {

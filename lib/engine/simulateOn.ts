@@ -16,7 +16,7 @@
  *   after `totalEvents` events, whichever comes first; it errors with a `FlowError` naming the
  *   flow and session when a flow throws or misuses an action.
  *
- * The run itself is in run.ts; this module is the engine's entry point.
+ * The run itself is in run.ts (`Run`); this module is the engine's entry point.
  *
  * @example
  * const scheduler = new HeapScheduler();
@@ -25,31 +25,17 @@
  * scheduler.flush();
  */
 import { Observable } from '../core/rx';
-import type { SchedulerLike } from 'rxjs';
 import type { SimEvent } from '../core/simEvent';
-import type { EntityStore } from '../entities/entityStore';
 import type { SimulationModel } from './model';
 import { Run } from './run';
-import type { RunStats } from './runStats';
+import type { Env } from './env';
+
+export type { Env } from './env';
 
 // What the stream errors with, and the pseudo-flow of initial entities' events: part of this
 // module's contract, so importers of simulateOn find them here.
 export { FlowError } from './flowError';
 export { INITIAL_FLOW } from './initialEntities';
-
-/** What the engine runs on. */
-export interface Env {
-  /** Virtual time. `HeapScheduler` for runs, `TestScheduler` for marble specs. */
-  readonly scheduler: SchedulerLike;
-  /** Overrides the model's seed. */
-  readonly seed?: number;
-  /** Wall-clock epoch ms for `startTime: "now"` (the runtime resolves it; the engine never reads the clock). */
-  readonly now?: number;
-  /** Counters to fill while running. */
-  readonly stats?: RunStats;
-  /** Receives the entity store when the run starts (for temporal queries in specs and tools). */
-  readonly onStore?: (store: EntityStore) => void;
-}
 
 /** Plays `model` out on `env.scheduler`. Cold: each subscription is an independent run. */
 export const simulateOn = (model: SimulationModel, env: Env): Observable<SimEvent> =>
