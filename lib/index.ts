@@ -108,6 +108,7 @@ export type { Story, EventDef, Frequency } from './story/story';
 // delivery realism (before the sinks)
 export { delivery, deliveryStages, deliveryFor, DEFAULT_REORDER_WINDOW } from './delivery/delivery';
 export type { DeliveryOptions, DeliverySettings } from './delivery/delivery';
+export { DeliveryError } from './delivery/deliveryError';
 export { withIngestTime, isLate, ingestTimeFor } from './delivery/withIngestTime';
 export type { WithIngestTimeOptions } from './delivery/withIngestTime';
 export { INGEST_TIME, ingestTimeOf, hasIngestTime, setField, withMetaOf } from './delivery/deliveryMeta';

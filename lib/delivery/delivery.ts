@@ -31,6 +31,7 @@ import { OutOfOrderOptions, outOfOrder } from './outOfOrder';
 import { SchemaVersion, SchemaVersionsOptions, schemaVersions } from './schemaVersions';
 import { WithChecksumOptions, withChecksum } from './withChecksum';
 import { WithIngestTimeOptions, withIngestTime } from './withIngestTime';
+import { DeliveryError } from './deliveryError';
 
 /** Options of `delivery`: a seed and the stages wanted. */
 export interface DeliveryOptions {
@@ -84,7 +85,7 @@ export const deliveryStages = (options: DeliveryOptions): Array<MonoTypeOperator
         try {
           return withMetaOf(envelope(e), e);
         } catch (err) {
-          throw new Error(`delivery envelope failed on a "${e.event_type}" event (${e.event_id}): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+          throw new DeliveryError(`delivery envelope failed on a "${e.event_type}" event (${e.event_id}): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
         }
       }),
     );

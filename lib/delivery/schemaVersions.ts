@@ -22,6 +22,7 @@ import { Observable } from '../core/rx';
 import { Rng } from '../core/rng';
 import { SimEvent } from '../core/simEvent';
 import { setField, withMetaOf } from './deliveryMeta';
+import { DeliveryError } from './deliveryError';
 
 /** One schema version beyond the default. */
 export interface SchemaVersion {
@@ -94,7 +95,7 @@ export const schemaVersions = (options: SchemaVersionsOptions): MonoTypeOperator
                 try {
                   out = withMetaOf(chosen.transform(e, rng.fork('transform')), e);
                 } catch (err) {
-                  throw new Error(`schemaVersions: transform of version ${chosen.version} failed on a "${e.event_type}" event: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+                  throw new DeliveryError(`schemaVersions: transform of version ${chosen.version} failed on a "${e.event_type}" event: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
                 }
               } else out = e;
             } else out = e;

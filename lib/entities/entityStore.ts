@@ -35,7 +35,7 @@ import { SelectIndex as IndexOf } from './selectIndex';
 import { VersionLog } from './versionLog';
 import type { Predicate, Where } from './where';
 import { compileWhere, whereKey } from './where';
-import { DeepFakerError } from '../core/errors';
+import { DeepFakerError, ModelError } from '../core/errors';
 
 export { EntityRecord } from './entityRecord';
 export type { EntityVersion } from './entityRecord';
@@ -94,7 +94,7 @@ export class EntityStore {
   register(type: EntityType<any>): void {
     const existing = this.tables.get(type.name);
     if (existing !== undefined) {
-      if (existing.type !== type) throw new Error(`two different entity types are named "${type.name}"`);
+      if (existing.type !== type) throw new ModelError(`two different entity types are named "${type.name}"`);
       return;
     }
     const all: EntityRecord[] = [];
@@ -108,7 +108,7 @@ export class EntityStore {
 
   private table(type: EntityType<any>): TypeTable {
     const t = this.tables.get(type.name);
-    if (t === undefined || t.type !== type) throw new Error(`entity ${type.name} is not part of this simulation`);
+    if (t === undefined || t.type !== type) throw new ModelError(`entity ${type.name} is not part of this simulation`);
     return t;
   }
 
@@ -296,7 +296,7 @@ export class EntityStore {
    * matching one is returned).
    */
   query(type: EntityType<any>, where: Where<any>, at: number): EntitySnapshot[] {
-    if (!this.full) throw new Error('query needs state history: create the store with history "full"');
+    if (!this.full) throw new DeepFakerError('query needs state history: create the store with history "full"');
     const pred = compileWhere(type, where);
     const log = this.log;
     const out: EntitySnapshot[] = [];

@@ -14,7 +14,7 @@ import type { PayloadScope, Produce } from '../../flows/stepEvent';
 import type { FieldType, Generate } from '../../schema/generator';
 import { HintError } from '../../schema/generator';
 import { compileHint, defaultGenerator } from '../../schema/generatorRegistry';
-import { compileExpression } from '../../expr';
+import { ExprEvalError, compileExpression } from '../../expr';
 import type { Problems } from './configError';
 import { child, intAtLeast, mapOf, numberOf, oneOf, seqOf, stringOf, suggestion } from './decode';
 import type { FieldSpec, SchemaTable } from './fieldSpec';
@@ -281,7 +281,7 @@ export class PayloadCompiler {
       try {
         v = evaluate((n) => (n in s.local ? s.local[n] : s.root[n]));
       } catch (e) {
-        throw new Error(`${exprPath}: ${(e as Error).message}`);
+        throw new ExprEvalError(`${exprPath}: ${(e as Error).message}`, 0, 0, { cause: e });
       }
       if (typeof v === 'number') {
         if (precision !== undefined) v = roundTo(v, precision);
