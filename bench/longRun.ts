@@ -4,7 +4,7 @@
  *
  * 10 000 000 events with `history: 'none'` (the target: peak RSS under 300 MB), then 2 000 000
  * with `history: 'full'` for comparison. RSS is sampled every 500 ms. The run is
- * `runSimulation`'s pipeline written out (`simulate` + `FlowControl` + `toFile`), because
+ * `runSimulation`'s pipeline written out (`simulate` + `Backpressure` + `toFile`), because
  * `runSimulation` has no `onStore`: we need the entity store to report, at the end, how many
  * entities and temporal versions the run keeps — what memory grows with.
  */
@@ -13,7 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { EntityStore } from '../lib/entities/entityStore';
 import { createRunStats } from '../lib/engine/runStats';
-import { FlowControl } from '../lib/runtime/flowControl';
+import { Backpressure } from '../lib/runtime/backpressure';
 import { simulate } from '../lib/runtime/simulate';
 import { toFile } from '../lib/sinks/toFile';
 import { Product, User } from '../scenarios/ecommerce';
@@ -42,14 +42,14 @@ const longCase = (events: number, history: 'full' | 'none'): BenchCase => {
         const stats = createRunStats();
         const sink = toFile(file);
         // what runSimulation does with one output: as many events in flight as the sink's window
-        const flowControl = new FlowControl(sink.window ?? 2_000);
+        const backpressure = new Backpressure(sink.window ?? 2_000);
         let store: EntityStore | undefined;
         const rss = sampleRss(500, () => stats.events);
         const t0 = instant();
         await new Promise<void>((resolve, reject) => {
-          simulate(ecommerceModel(events, history), { stats, flowControl, onStore: (s) => (store = s) })
+          simulate(ecommerceModel(events, history), { stats, backpressure, onStore: (s) => (store = s) })
             .pipe(sink)
-            .subscribe({ next: () => flowControl.acked(), error: reject, complete: resolve });
+            .subscribe({ next: () => backpressure.acked(), error: reject, complete: resolve });
         });
         const time = between(t0, instant());
         const figures = rss.stop(); // last sample at completion; the store is still referenced, so heapEndMb is what the run retains

@@ -5,7 +5,7 @@
  *   (MYSQL_URL, default the machine's MariaDB): events/s and peak RSS of `runSimulation`;
  * - a slow sink (a writer that takes 20 ms per batch of at most 1 000 events, i.e. ≤ 50 000
  *   events/s, slower than the engine): peak RSS and the most events buffered in the sink, to show
- *   that flow control keeps memory bounded (the engine waits instead of piling events up).
+ *   that backpressure keeps memory bounded (the engine waits instead of piling events up).
  *
  * Opt-in (`--only outputs`): it needs the Kafka broker and the database. Topics and tables are
  * named per run and deleted afterwards.

@@ -2,7 +2,7 @@
  * Section "throughput": the e-commerce scenario as fast as possible, 1 000 000 events.
  *
  * - engine only: `simulateOn` on a `HeapScheduler`, events counted, no runtime, no sink;
- * - `runSimulation` without outputs: adds the runtime (event-loop driver, flow control);
+ * - `runSimulation` without outputs: adds the runtime (event-loop driver, backpressure);
  * - `runSimulation` into a JSONL file (`toFile` in os.tmpdir(), deleted afterwards): the figure
  *   the project's target is about (≥ 150k events/s on one core);
  * - the engine and the JSONL run again with `history: 'none'`, to show what keeping every
@@ -100,7 +100,7 @@ export const throughput: Section = {
     const jsonl = by(JSONL);
     notes.push(
       `Wall time per event spent outside the engine: ${share(base, jsonl)} of the JSONL run (runtime + file sink), ` +
-        `${share(base, by(RUNTIME))} of the no-output run (runtime only: driver, flow control).`,
+        `${share(base, by(RUNTIME))} of the no-output run (runtime only: driver, backpressure).`,
     );
     const none = by(ENGINE_NONE);
     if (base !== undefined && none !== undefined) {

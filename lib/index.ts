@@ -57,7 +57,7 @@ export { simulate } from './runtime/simulate';
 export type { SimulateOptions } from './runtime/simulate';
 export { runSimulation, runStream, RunError } from './runtime/runSimulation';
 export type { RunOptions, RunSummary, RunStreamOptions, StreamRun } from './runtime/runSimulation';
-export { FlowControl } from './runtime/flowControl';
+export { Backpressure, FlowControl } from './runtime/backpressure';
 export { onVirtualTime } from './runtime/onVirtualTime';
 
 // sinks

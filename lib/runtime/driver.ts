@@ -3,7 +3,7 @@
  *
  * The driver runs the scheduler's actions in chunks and yields to the event loop between chunks
  * (`setImmediate`), so sinks can do their I/O while a simulation runs. It stops running while the
- * flow control says too many events are in flight, and starts again when the sinks have caught
+ * backpressure says too many events are in flight, and starts again when the sinks have caught
  * up. With a `timeMultiplier` it paces virtual time against `performance.now()`: an action due at
  * virtual time `t` never runs before `(t - virtualStart) / timeMultiplier` ms of wall time have
  * passed since `drive()` was called. With an empty queue it idles — no timer, no busy loop — and
@@ -24,7 +24,7 @@
 
 import { performance } from 'node:perf_hooks';
 import { HeapScheduler } from '../core/heapScheduler';
-import { FlowControl } from './flowControl';
+import { Backpressure } from './backpressure';
 
 /** How `drive` runs a scheduler. */
 export interface DriveOptions {
@@ -33,8 +33,8 @@ export interface DriveOptions {
    * 1: real time; 60: one virtual minute per real second.
    */
   readonly timeMultiplier?: number;
-  /** Backpressure: no action runs while `flowControl.paused`. */
-  readonly flowControl?: FlowControl;
+  /** Backpressure: no action runs while `backpressure.paused`. */
+  readonly backpressure?: Backpressure;
   /** Actions run per event-loop turn before yielding (default 2000). */
   readonly chunkSize?: number;
   /**
@@ -46,7 +46,7 @@ export interface DriveOptions {
 
 /** A running `drive` loop. */
 export interface Driver {
-  /** Stops running actions and cancels any pending immediate, timeout or flow-control wait. */
+  /** Stops running actions and cancels any pending immediate, timeout or backpressure wait. */
   stop(): void;
   /** `true` until `stop()` is called or an action throws. */
   readonly running: boolean;
@@ -65,8 +65,8 @@ const MAX_SLEEP_MS = 1_000;
  *
  * @example
  * const scheduler = new HeapScheduler();
- * const flow = new FlowControl(1_000);
- * const driver = drive(scheduler, { flowControl: flow, onError: (e) => console.error(e) });
+ * const flow = new Backpressure(1_000);
+ * const driver = drive(scheduler, { backpressure: flow, onError: (e) => console.error(e) });
  * driver.running; // true
  * driver.stop();
  */
@@ -80,7 +80,7 @@ export function drive(scheduler: HeapScheduler, options: DriveOptions = {}): Dri
     throw new RangeError(`drive: chunkSize must be a positive integer, got ${options.chunkSize}`);
   }
   const paced = multiplier !== Infinity;
-  const flow = options.flowControl;
+  const flow = options.backpressure;
   const onError = options.onError;
   const userHook = scheduler.onSchedule;
   const virtualStart = scheduler.now();
@@ -108,7 +108,7 @@ export function drive(scheduler: HeapScheduler, options: DriveOptions = {}): Dri
     plan();
   };
 
-  const waitForFlow = (fc: FlowControl): void => {
+  const waitForFlow = (fc: Backpressure): void => {
     scheduler.onSchedule = userHook;
     cancelResume = fc.onResume(() => {
       cancelResume = undefined;

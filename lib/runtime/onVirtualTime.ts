@@ -3,7 +3,7 @@
  *
  * Each subscription gets its own fresh `HeapScheduler`; the factory builds the stream on it, and
  * `drive` runs it on the Node event loop — as fast as possible, or paced with `timeMultiplier`,
- * optionally held back by a `FlowControl`. The driver stops when the stream completes or errors,
+ * optionally held back by a `Backpressure`. The driver stops when the stream completes or errors,
  * or when the subscriber unsubscribes (which also cancels every queued action of the stream).
  * This is how a simulation runs when no scheduler is given.
  *

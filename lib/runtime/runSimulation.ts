@@ -1,6 +1,6 @@
 /**
  * Running a simulation for real: the events of `simulate(model)` (simulate.ts) piped through the
- * outputs, in-flight events bounded by flow control, and a summary at the end.
+ * outputs, in-flight events bounded by backpressure, and a summary at the end.
  *
  * @example
  * const summary = await runSimulation(sim, { outputs: [toFile('out/events.jsonl')] });
@@ -15,7 +15,7 @@ import type { EntityStore } from '../entities/entityStore';
 import type { RunStats } from '../engine/runStats';
 import { createRunStats } from '../engine/runStats';
 import type { SinkOperator } from '../sinks/sink';
-import { FlowControl } from './flowControl';
+import { Backpressure } from './backpressure';
 import { seedOf, simulate } from './simulate';
 import { DeepFakerError } from '../core/errors';
 
@@ -80,10 +80,12 @@ const defaultHighWaterMark = (outputs: ReadonlyArray<SinkOperator>): number => {
   return mark > 0 ? mark : DEFAULT_HIGH_WATER_MARK;
 };
 
-/** What `runStream` hands the stream it runs: the counters to fill and the flow control to obey. */
+/** What `runStream` hands the stream it runs: the counters to fill and the backpressure to obey. */
 export interface StreamRun {
   readonly stats: RunStats;
-  readonly flowControl: FlowControl;
+  readonly backpressure: Backpressure;
+  /** @deprecated Renamed `backpressure`. */
+  readonly flowControl: Backpressure;
   /** Outputs that want the run's entity store (e.g. `toMySQL({ entityTables })`) get it here. */
   readonly onStore: (store: EntityStore) => void;
 }
@@ -92,7 +94,7 @@ export interface StreamRun {
 export interface RunStreamOptions extends Pick<RunOptions, 'outputs' | 'highWaterMark' | 'stop' | 'onProgress'> {
   /**
    * Stages between the stream and the outputs (e.g. `delivery(...)`). They may hold events back,
-   * drop or add some (duplicates): flow control counts what leaves them, not what enters, so a
+   * drop or add some (duplicates): backpressure counts what leaves them, not what enters, so a
    * stage holding more than `highWaterMark` events cannot stall the run; bounding what it holds is
    * the stage's own job (the delivery stages have windows).
    */
@@ -101,18 +103,18 @@ export interface RunStreamOptions extends Pick<RunOptions, 'outputs' | 'highWate
 
 /**
  * Runs any event stream into outputs, the way `runSimulation` runs a model: events in flight
- * bounded by flow control (the stream calls `flowControl.emitted()` per event and waits when it
+ * bounded by backpressure (the stream calls `backpressure.emitted()` per event and waits when it
  * says so), every output flushed, a `RunSummary` from the counters the stream fills (a
  * `RunError` carrying it when the stream or an output fails). Front ends that do not compile to
  * a `SimulationModel` (stories) run through it.
  *
  * @example
- * const summary = await runStream(({ stats, flowControl }) => myEvents(stats, flowControl), { outputs: [toStdout()] });
+ * const summary = await runStream(({ stats, backpressure }) => myEvents(stats, backpressure), { outputs: [toStdout()] });
  */
 export const runStream = (events$: (run: StreamRun) => Observable<SimEvent>, options: RunStreamOptions = {}): Promise<RunSummary> => {
   const outputs = options.outputs ?? [];
   const stats = createRunStats();
-  const flowControl = new FlowControl(options.highWaterMark ?? defaultHighWaterMark(outputs));
+  const backpressure = new Backpressure(options.highWaterMark ?? defaultHighWaterMark(outputs));
   const wallStart = performance.now();
   const acceptedBefore = outputs.map((o) => o.stats.accepted);
   // Replays: a `stop` that fires or completes synchronously on subscribe (before the events are
@@ -131,14 +133,14 @@ export const runStream = (events$: (run: StreamRun) => Observable<SimEvent>, opt
   const onStore = (store: EntityStore): void => {
     for (const o of outputs) o.onStore?.(store);
   };
-  let events = events$({ stats, flowControl, onStore }).pipe(takeUntil(stop));
+  let events = events$({ stats, backpressure, flowControl: backpressure, onStore }).pipe(takeUntil(stop));
   const transform = options.transform;
   if (transform !== undefined) {
     // An event entering the stages is taken off the count, one leaving them is put on it.
     events = events.pipe(
-      tap(() => flowControl.acked()),
+      tap(() => backpressure.acked()),
       transform,
-      tap(() => flowControl.emitted()),
+      tap(() => backpressure.emitted()),
     );
   }
   for (const o of outputs) events = events.pipe(o);
@@ -147,7 +149,7 @@ export const runStream = (events$: (run: StreamRun) => Observable<SimEvent>, opt
     const stopSub = options.stop?.subscribe({ next: () => stop.next(), complete: () => stop.next() });
     events.subscribe({
       next: () => {
-        flowControl.acked();
+        backpressure.acked();
         onProgress?.(stats);
       },
       error: (e: unknown) => {
@@ -171,7 +173,7 @@ export const runSimulation = (model: SimulationModel, options: RunOptions = {}):
   const settings = options.delivery;
   const transform = deliveryFor(settings, seed);
   return runStream(
-    ({ stats, flowControl, onStore }) => simulate(model, { seed, now: options.now, timeMultiplier: options.timeMultiplier, stats, flowControl, onStore }),
+    ({ stats, backpressure, onStore }) => simulate(model, { seed, now: options.now, timeMultiplier: options.timeMultiplier, stats, backpressure, onStore }),
     { ...options, transform },
   );
 };

@@ -13,15 +13,17 @@ import type { SimEvent } from '../core/simEvent';
 import type { SimulationModel } from '../engine/model';
 import type { Env } from '../engine/env';
 import { simulateOn } from '../engine/simulateOn';
-import type { FlowControl } from './flowControl';
+import type { Backpressure } from './backpressure';
 import { onVirtualTime } from './onVirtualTime';
 
 /** Options of `simulate` without a scheduler of one's own. */
 export interface SimulateOptions extends Partial<Env> {
   /** Overrides the model's pacing: 1 = real time, undefined/Infinity = as fast as possible. */
   readonly timeMultiplier?: number;
-  /** Bounds events emitted but not yet acknowledged (counted with `flowControl.acked`). */
-  readonly flowControl?: FlowControl;
+  /** Bounds events emitted but not yet acknowledged (counted with `backpressure.acked`). */
+  readonly backpressure?: Backpressure;
+  /** @deprecated Renamed `backpressure`. */
+  readonly flowControl?: Backpressure;
 }
 
 /** Resolves the seed at the edge: the model's, an override, or a random one (reported in the summary). */
@@ -32,14 +34,15 @@ export const seedOf = (model: SimulationModel, seed: number | undefined): number
  * `TestScheduler`); without one, on a fresh virtual-time scheduler driven by the event loop.
  */
 export const simulate = (model: SimulationModel, options: SimulateOptions = {}): Observable<SimEvent> => {
-  const { timeMultiplier = model.settings.timeMultiplier, flowControl, ...env } = options;
+  const { timeMultiplier = model.settings.timeMultiplier, backpressure: given, flowControl, ...env } = options;
+  const backpressure = given ?? flowControl;
   const base = { ...env, seed: seedOf(model, env.seed), now: env.now ?? Date.now() };
   if (env.scheduler !== undefined) return simulateOn(model, { ...base, scheduler: env.scheduler });
   return onVirtualTime(
     (scheduler) => {
       const events = simulateOn(model, { ...base, scheduler });
-      return flowControl === undefined ? events : events.pipe(tap(() => flowControl.emitted()));
+      return backpressure === undefined ? events : events.pipe(tap(() => backpressure.emitted()));
     },
-    { timeMultiplier, flowControl },
+    { timeMultiplier, backpressure },
   );
 };

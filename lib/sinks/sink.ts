@@ -3,7 +3,7 @@
  *
  * A sink is an RxJS operator at the end of the pipeline. It hands events to a `SinkWriter` in
  * batches and passes each event on only once the writer has accepted it, so whatever comes after
- * the last sink (the engine's flow control, a progress counter, a test) sees exactly what was
+ * the last sink (the engine's backpressure, a progress counter, a test) sees exactly what was
  * delivered. Every concrete sink (`toStdout`, `toFile`, Kafka, MySQL) is `toSink` around a small
  * writer that knows how to open, write a batch and close.
  *
@@ -168,7 +168,7 @@ const ignore = (): void => undefined;
  *   is closed (best effort) once a write or open in flight has settled.
  * - **Backpressure.** The sink cannot pause a synchronous upstream, so it only reports: when its
  *   buffer grows past `maxBuffered` it counts an overflow in `stats.overflows` and still accepts
- *   every event. Memory is bounded by the engine's own flow control, which counts the events
+ *   every event. Memory is bounded by the engine's own backpressure, which counts the events
  *   passed out of the last sink.
  * - **Order** is preserved end to end; several sinks compose with `pipe(toFile(a), toStdout())`,
  *   each passing on what it accepted to the next.

@@ -6,60 +6,13 @@ import { performance } from 'node:perf_hooks';
 import { Observable, Subscription, interval, lastValueFrom, map, merge, of, take, tap, timer, toArray } from 'rxjs';
 import { HeapScheduler } from '../../lib/core/heapScheduler';
 import { drive } from '../../lib/runtime/driver';
-import { FlowControl } from '../../lib/runtime/flowControl';
+import { Backpressure } from '../../lib/runtime/backpressure';
 import { onVirtualTime } from '../../lib/runtime/onVirtualTime';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const collect = <T>(source: Observable<T>): Promise<T[]> => lastValueFrom(source.pipe(toArray()));
 /** How many active handles of a kind ('Immediate', 'Timeout') the event loop holds. */
 const active = (kind: string): number => process.getActiveResourcesInfo().filter((r) => r === kind).length;
-
-describe('FlowControl', () => {
-  it('counts in-flight events and pauses at the high-water mark', () => {
-    const flow = new FlowControl(4);
-    expect(flow.lowWaterMark).to.equal(2);
-    flow.emitted();
-    flow.emitted(2);
-    expect(flow.inFlight).to.equal(3);
-    expect(flow.paused).to.equal(false);
-    flow.emitted();
-    expect(flow.paused).to.equal(true);
-    flow.acked();
-    expect(flow.paused).to.equal(false);
-    expect(flow.inFlight).to.equal(3);
-  });
-
-  it('resumes waiters once at the low-water mark, not before', () => {
-    const flow = new FlowControl(10);
-    flow.emitted(10);
-    let resumed = 0;
-    flow.onResume(() => resumed++);
-    const cancelled = flow.onResume(() => expect.fail('cancelled waiter called'));
-    cancelled();
-    flow.acked(4); // 6 in flight
-    expect(resumed).to.equal(0);
-    flow.acked(); // 5 = low-water mark
-    expect(resumed).to.equal(1);
-    flow.acked(5);
-    expect(resumed).to.equal(1); // one-shot
-  });
-
-  it('calls a waiter at once when already at or below the low-water mark', () => {
-    const flow = new FlowControl(10);
-    flow.emitted(3);
-    let resumed = 0;
-    flow.onResume(() => resumed++);
-    expect(resumed).to.equal(1);
-  });
-
-  it('rejects a bad high-water mark and acknowledging more than is in flight', () => {
-    expect(() => new FlowControl(0)).to.throw(RangeError);
-    expect(() => new FlowControl(2.5)).to.throw(RangeError);
-    const flow = new FlowControl(10);
-    flow.emitted(1);
-    expect(() => flow.acked(2)).to.throw(RangeError);
-  });
-});
 
 describe('onVirtualTime and drive', () => {
   describe('as fast as possible', () => {
@@ -176,13 +129,13 @@ describe('onVirtualTime and drive', () => {
     });
   });
 
-  describe('flow control', () => {
+  describe('backpressure', () => {
     it('never has more than highWaterMark events in flight, and delivers them all', async () => {
-      const flow = new FlowControl(10);
+      const flow = new Backpressure(10);
       let maxInFlight = 0;
       const received: number[] = [];
       await new Promise<void>((resolve, reject) => {
-        onVirtualTime((s) => interval(1, s).pipe(take(200), tap(() => flow.emitted())), { flowControl: flow }).subscribe({
+        onVirtualTime((s) => interval(1, s).pipe(take(200), tap(() => flow.emitted())), { backpressure: flow }).subscribe({
           next: (n) => {
             maxInFlight = Math.max(maxInFlight, flow.inFlight);
             setTimeout(() => {

@@ -189,7 +189,7 @@ describe('runSimulation', () => {
 
   describe('backpressure', () => {
     it('keeps events in flight at or below the high-water mark behind a slow sink, and delivers all', async () => {
-      // Each scheduler action of `ticker` emits one event, and the driver checks the flow control
+      // Each scheduler action of `ticker` emits one event, and the driver checks the backpressure
       // before every action, so no slack is needed: in flight <= highWaterMark. (An action that
       // emits k events — e.g. the initial entities, all in one action — may overshoot by k - 1.)
       const highWaterMark = 100;
@@ -217,7 +217,7 @@ describe('runSimulation', () => {
   });
 
   describe('delivery (stages between the engine and the outputs)', () => {
-    it('duplicates: every copy reaches the outputs, flow control counts what leaves the stages', async () => {
+    it('duplicates: every copy reaches the outputs, backpressure counts what leaves the stages', async () => {
       const rec = recordingWriter('rec', { delayMs: 1 });
       const summary = await runSimulation(ticker({ duration: '2m' }), {
         outputs: [toSink(rec.create, { name: 'rec', maxBatch: 10 })],

@@ -288,7 +288,7 @@ describe('toMySQL (real server)', function () {
       });
       const sink = toMySQL({ connection: mysqlUrl(), tablePrefix: p, maxBatch: 400 });
       const summary = await runStream(
-        ({ stats, flowControl, onStore }) => simulate(m, { seed, stats, flowControl, onStore }),
+        ({ stats, backpressure, onStore }) => simulate(m, { seed, stats, backpressure, onStore }),
         { outputs: [toFile(file), sink], transform: stages },
       );
       const jsonl = readJsonl(file);

@@ -1,6 +1,6 @@
 /**
  * `runStory`: a story into outputs, like `runSimulation` for a model — virtual time driven on the
- * event loop (as fast as possible or paced), events in flight bounded by flow control, every
+ * event loop (as fast as possible or paced), events in flight bounded by backpressure, every
  * output flushed, and the same `RunSummary` (sessions are all 0: a story has none).
  *
  * It is `runStream` (lib/runtime) around the story's event stream.
@@ -39,7 +39,7 @@ export const runStory = (story: string | Story, options: RunStoryOptions = {}): 
   const { outputs, stop, onProgress, highWaterMark, delivery: settings, ...streamOptions } = options;
   const seed = streamOptions.seed ?? s.seed ?? 0;
   const transform = deliveryFor(settings, seed);
-  return runStream(({ stats, flowControl }) => storyEvents(s, { ...streamOptions, stats }, flowControl) as Observable<SimEvent>, {
+  return runStream(({ stats, backpressure }) => storyEvents(s, { ...streamOptions, stats }, backpressure) as Observable<SimEvent>, {
     outputs,
     stop,
     onProgress,

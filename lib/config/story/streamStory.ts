@@ -26,7 +26,7 @@
 import type { Observable, SchedulerLike } from 'rxjs';
 import { Observable as RxObservable, tap } from '../../core/rx';
 import { ConfigErrors } from '../yaml/configError';
-import { FlowControl } from '../../runtime/flowControl';
+import { Backpressure } from '../../runtime/backpressure';
 import { onVirtualTime } from '../../runtime/onVirtualTime';
 import type { RunStats } from '../../engine/runStats';
 import type { Story } from '../../story/story';
@@ -60,12 +60,12 @@ export interface StreamStoryOptions extends LoadStoryOptions {
 
 /** A story's events: an Observable you can also `for await`. */
 export class StoryStream extends RxObservable<StoryEvent> implements AsyncIterable<StoryEvent> {
-  constructor(private readonly open: (flowControl: FlowControl | undefined) => Observable<StoryEvent>, private readonly highWaterMark = 1_000) {
+  constructor(private readonly open: (backpressure: Backpressure | undefined) => Observable<StoryEvent>, private readonly highWaterMark = 1_000) {
     super((subscriber) => open(undefined).subscribe(subscriber));
   }
 
   [Symbol.asyncIterator](): AsyncIterator<StoryEvent> {
-    const flow = new FlowControl(this.highWaterMark);
+    const flow = new Backpressure(this.highWaterMark);
     const buffer: StoryEvent[] = [];
     let head = 0;
     let done = false;
@@ -162,11 +162,11 @@ export const loadStoryOrThrow = (pathOrText: string, options: LoadStoryOptions =
 };
 
 /**
- * The events of a loaded story with an optional flow control: on `options.scheduler`, or on a
- * fresh virtual-time scheduler driven by the event loop that waits while `flowControl` is paused
+ * The events of a loaded story with an optional backpressure: on `options.scheduler`, or on a
+ * fresh virtual-time scheduler driven by the event loop that waits while `backpressure` is paused
  * (each event counts as emitted; the consumer acknowledges).
  */
-export const storyEvents = (story: Story, options: StreamStoryOptions = {}, flowControl?: FlowControl): Observable<StoryEvent> => {
+export const storyEvents = (story: Story, options: StreamStoryOptions = {}, backpressure?: Backpressure): Observable<StoryEvent> => {
   const start = startOf(story, options.start) ?? story.start;
   const play = {
     seed: options.seed,
@@ -180,9 +180,9 @@ export const storyEvents = (story: Story, options: StreamStoryOptions = {}, flow
   return onVirtualTime(
     (virtual) => {
       const events = playStory(story, { ...play, scheduler: virtual });
-      return flowControl === undefined ? events : events.pipe(tap(() => flowControl.emitted()));
+      return backpressure === undefined ? events : events.pipe(tap(() => backpressure.emitted()));
     },
-    { startTime: start, timeMultiplier: options.timeMultiplier, flowControl },
+    { startTime: start, timeMultiplier: options.timeMultiplier, backpressure },
   );
 };
 
@@ -190,5 +190,5 @@ export const storyEvents = (story: Story, options: StreamStoryOptions = {}, flow
 export const streamStory = (story: string | Story, options: StreamStoryOptions = {}): StoryStream => {
   const s = typeof story === 'string' ? loadStoryOrThrow(story, options) : story;
   startOf(s, options.start); // a bad start fails now, not on subscribe
-  return new StoryStream((flowControl) => storyEvents(s, options, flowControl), options.highWaterMark);
+  return new StoryStream((backpressure) => storyEvents(s, options, backpressure), options.highWaterMark);
 };

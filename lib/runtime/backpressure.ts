@@ -11,13 +11,13 @@
  * high-water mark by at most k - 1.
  *
  * @example
- * const flow = new FlowControl(100);
+ * const flow = new Backpressure(100);
  * flow.emitted(100);
  * flow.paused; // true
  * flow.onResume(() => console.log('go on'));
  * flow.acked(50); // logs "go on" (50 in flight = low-water mark)
  */
-export class FlowControl {
+export class Backpressure {
   /** Resume once `inFlight` is at or below this (half the high-water mark). */
   readonly lowWaterMark: number;
 
@@ -27,7 +27,7 @@ export class FlowControl {
   /** @param highWaterMark pause once this many events are in flight (a positive integer). */
   constructor(readonly highWaterMark = 10_000) {
     if (!Number.isInteger(highWaterMark) || highWaterMark < 1) {
-      throw new RangeError(`FlowControl: highWaterMark must be a positive integer, got ${highWaterMark}`);
+      throw new RangeError(`Backpressure: highWaterMark must be a positive integer, got ${highWaterMark}`);
     }
     this.lowWaterMark = Math.floor(highWaterMark / 2);
   }
@@ -53,7 +53,7 @@ export class FlowControl {
    */
   acked(n = 1): void {
     if (n > this.count) {
-      throw new RangeError(`FlowControl: ${n} acknowledged but only ${this.count} in flight`);
+      throw new RangeError(`Backpressure: ${n} acknowledged but only ${this.count} in flight`);
     }
     this.count -= n;
     if (this.waiting.length > 0 && this.count <= this.lowWaterMark) {
@@ -68,7 +68,7 @@ export class FlowControl {
    * already is. Returns a function that cancels the wait.
    *
    * @example
-   * const flow = new FlowControl(10);
+   * const flow = new Backpressure(10);
    * flow.emitted(10);
    * const cancel = flow.onResume(() => console.log('resumed'));
    * cancel(); // e.g. on shutdown: the callback will not be called
@@ -86,3 +86,8 @@ export class FlowControl {
     };
   }
 }
+
+/** @deprecated Renamed `Backpressure` (in deep-faker a "flow" is a user journey). */
+export const FlowControl = Backpressure;
+/** @deprecated Renamed `Backpressure`. */
+export type FlowControl = Backpressure;
