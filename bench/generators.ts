@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import type { Faker } from '@faker-js/faker';
 import { Rng } from '../lib/core/rng';
 import type { FieldType, GenContext, Generate } from '../lib/schema/generator';
-import { compileHint } from '../lib/schema/generatorRegistry';
+import { compileGenerator } from '../lib/schema/generatorRegistry';
 import { SeededFaker } from '../lib/schema/seededFaker';
 
 const BUDGET_MS = 300;
@@ -85,7 +85,7 @@ const main = (): void => {
   for (const row of rows) {
     if (only.length > 0 && !only.includes(row.hint)) continue;
     const label = row.params === undefined ? row.hint : `${row.hint} ${JSON.stringify(row.params)}`;
-    const gen: Generate = compileHint(row.hint, row.params ?? {}, { where: 'Bench.field', name: 'field', type: row.type });
+    const gen: Generate = compileGenerator(row.hint, row.params ?? {}, { where: 'Bench.field', name: 'field', type: row.type });
     const compiled = rate(() => gen(g));
     const call = row.faker;
     const plain = call === undefined ? undefined : rate(() => call(g.faker));

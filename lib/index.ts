@@ -20,9 +20,9 @@ export type { FieldDef, FieldOptions, ValueOf } from './schema/field';
 export { event, checkValues } from './schema/event';
 export type { EventSchema, PayloadOf, Fields } from './schema/event';
 export { SchemaError } from './schema/schemaError';
-export { HintError } from './schema/generator';
+export { GeneratorError, HintError } from './schema/generator';
 export type { GenContext, Generate, GeneratorFactory, FieldType, FieldSite } from './schema/generator';
-export { registerGenerator, compileHint, knownHints } from './schema/generatorRegistry';
+export { registerGenerator, compileGenerator, knownGenerators, compileHint, knownHints } from './schema/generatorRegistry';
 export { SeededFaker } from './schema/seededFaker';
 
 // entities

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
+import * as lib from '../lib';
 
 /** Runs `body` in a fresh node process that has loaded deep-faker's entry point as `lib`; returns what it printed, parsed. */
 const inFreshProcess = (body: string): unknown => {
@@ -36,5 +37,12 @@ describe('lib/index (the package entry point)', () => {
       kafka: [true, false],
       mysql: [true, true],
     });
+  });
+
+  it('keeps renamed names as deprecated aliases of the new ones', () => {
+    expect(lib.FlowControl).to.equal(lib.Backpressure);
+    expect(lib.HintError).to.equal(lib.GeneratorError);
+    expect(lib.compileHint).to.equal(lib.compileGenerator);
+    expect(lib.knownHints).to.equal(lib.knownGenerators);
   });
 });

@@ -25,7 +25,7 @@
 import { choiceGenerators } from './choiceGenerators';
 import { dateGenerators } from './dateGenerators';
 import { fakerAliases } from './fakerAliases';
-import type { BuiltinHint } from './hintParams';
+import type { BuiltinGenerator } from './generatorParams';
 import { identifierGenerators } from './identifierGenerators';
 import { loremGenerators } from './loremGenerators';
 import { nameGenerators } from './nameGenerators';
@@ -38,7 +38,7 @@ import { textGenerators } from './textGenerators';
  * @example
  * Object.keys(builtinGenerators).includes('pystr'); // true
  */
-export const builtinGenerators: Readonly<Record<string, BuiltinHint>> = {
+export const builtinGenerators: Readonly<Record<string, BuiltinGenerator>> = {
   ...identifierGenerators,
   ...nameGenerators,
   ...numberGenerators,

@@ -4,16 +4,16 @@
  * compile time; a weighted draw is a binary search over the cumulative weights.
  *
  * @example
- * compileHint('choice', { choices: ['free', 'pro'], weights: [3, 1] }, site)(g); // 'free' three times in four
+ * compileGenerator('choice', { choices: ['free', 'pro'], weights: [3, 1] }, site)(g); // 'free' three times in four
  */
 import type { FieldSite, Generate } from './generator';
-import type { BuiltinHint, Compiled, HintParams, Yields } from './hintParams';
-import { compiled } from './hintParams';
-import { conversion, yieldsOf } from './hintCoercion';
+import type { BuiltinGenerator, Compiled, GeneratorParams, Yields } from './generatorParams';
+import { compiled } from './generatorParams';
+import { conversion, yieldsOf } from './generatorCoercion';
 import { isoInstant } from '../core/isoInstant';
 
 /** Converts choice values to the field's type once, at compile time. */
-const fitChoices = (p: HintParams, name: string, values: ReadonlyArray<unknown>, site: FieldSite): unknown[] =>
+const fitChoices = (p: GeneratorParams, name: string, values: ReadonlyArray<unknown>, site: FieldSite): unknown[] =>
   values.map((v) => {
     if (site.type === 'datetime' && typeof v === 'string') {
       const t = Date.parse(v);
@@ -32,7 +32,7 @@ const fitChoices = (p: HintParams, name: string, values: ReadonlyArray<unknown>,
  * elements, uniformly or by weight. `elements` may also be an object `{ value: weight }`, like
  * Python Faker's `OrderedDict` form.
  */
-const choiceHint = (name: string): BuiltinHint => ({
+const choiceGenerator = (name: string): BuiltinGenerator => ({
   positional: [name, 'weights'],
   make: (p, site) => {
     const raw = p.raw(name);
@@ -92,7 +92,7 @@ const SITE_YIELDS: Readonly<Record<FieldSite['type'], Yields>> = {
  * @example
  * choiceGenerators['random_element'].positional; // ['elements', 'weights']
  */
-export const choiceGenerators: Readonly<Record<string, BuiltinHint>> = {
-  random_element: choiceHint('elements'),
-  choice: choiceHint('choices'),
+export const choiceGenerators: Readonly<Record<string, BuiltinGenerator>> = {
+  random_element: choiceGenerator('elements'),
+  choice: choiceGenerator('choices'),
 };

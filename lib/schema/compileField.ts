@@ -7,8 +7,8 @@
  */
 import type { FieldDef } from './field';
 import type { Generate } from './generator';
-import { HintError } from './generator';
-import { compileHint, defaultGenerator } from './generatorRegistry';
+import { GeneratorError } from './generator';
+import { compileGenerator, defaultGenerator } from './generatorRegistry';
 import { SchemaError } from './schemaError';
 
 /** The generator of one field; `where` names it in errors (`Event.field`). */
@@ -16,9 +16,9 @@ export const compileFieldGenerator = (f: FieldDef<any>, where: string, name: str
   const site = { where, name, type: f.type };
   let gen: Generate;
   try {
-    gen = f.generate ?? (f.hint === undefined ? defaultGenerator(site) : compileHint(f.hint, f.params, site));
+    gen = f.generate ?? (f.hint === undefined ? defaultGenerator(site) : compileGenerator(f.hint, f.params, site));
   } catch (e) {
-    if (e instanceof HintError) throw new SchemaError(e.message);
+    if (e instanceof GeneratorError) throw new SchemaError(e.message);
     throw e;
   }
   const p = f.nullProbability;

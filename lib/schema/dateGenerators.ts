@@ -9,12 +9,12 @@
  * seconds. Offsets are resolved per value against `g.now`.
  *
  * @example
- * compileHint('date_time_this_year', {}, { where: 'User.registered_at', name: 'registered_at', type: 'datetime' });
- * compileHint('date_time_between', { start_date: '-1y', end_date: 'now' }, site);
+ * compileGenerator('date_time_this_year', {}, { where: 'User.registered_at', name: 'registered_at', type: 'datetime' });
+ * compileGenerator('date_time_between', { start_date: '-1y', end_date: 'now' }, site);
  */
 import type { Rng } from '../core/rng';
 import type { GenContext, Generate } from './generator';
-import type { BuiltinHint, Compiled, HintParams } from './hintParams';
+import type { BuiltinGenerator, Compiled, GeneratorParams } from './generatorParams';
 import { isoInstant } from '../core/isoInstant';
 
 const SECOND = 1000;
@@ -60,7 +60,7 @@ const OFFSET = /^(?:[+-]?\d+[yMwdhms])+$/;
 const UNIT_MS: Readonly<Record<string, number>> = { y: YEAR, M: MONTH, w: 7 * DAY, d: DAY, h: HOUR, m: MINUTE, s: SECOND };
 
 /** Reads a Python-Faker date spec parameter. */
-const dateSpec = (p: HintParams, name: string, fallback: string): DateSpec => {
+const dateSpec = (p: GeneratorParams, name: string, fallback: string): DateSpec => {
   const v = p.raw(name) ?? fallback;
   if (v instanceof Date && !Number.isNaN(v.getTime())) return { relative: false, ms: v.getTime() };
   if (typeof v === 'number' && Number.isFinite(v)) return { relative: false, ms: v * SECOND };
@@ -81,7 +81,7 @@ const dateSpec = (p: HintParams, name: string, fallback: string): DateSpec => {
 };
 
 /** A range of two specs; rejected at compile time when it is empty whatever `now` is. */
-const dateRange = (p: HintParams, startName: string, startDefault: string, endName: string, endDefault: string) => {
+const dateRange = (p: GeneratorParams, startName: string, startDefault: string, endName: string, endDefault: string) => {
   const start = dateSpec(p, startName, startDefault);
   const end = dateSpec(p, endName, endDefault);
   if (start.relative === end.relative && start.ms > end.ms) p.fail(`${startName} is after ${endName}`);
@@ -135,7 +135,7 @@ class Period {
 }
 
 /** `date_time_this_<unit>(before_now=True, after_now=False)` and `date_this_<unit>(before_today, after_today)`. */
-const thisPeriod = (unit: Unit, days: boolean): BuiltinHint => {
+const thisPeriod = (unit: Unit, days: boolean): BuiltinGenerator => {
   const [beforeName, afterName] = days ? ['before_today', 'after_today'] : ['before_now', 'after_now'];
   return {
     positional: [beforeName, afterName],
@@ -164,7 +164,7 @@ const instant = (generate: Generate<number>): Compiled => ({ yields: 'instant', 
 const day = (generate: Generate<number>): Compiled => ({ yields: 'day', generate });
 
 /** A whole second in the 30 years up to `end_datetime` (default now). */
-const pastSecond = (p: HintParams): ((g: GenContext) => number) => {
+const pastSecond = (p: GeneratorParams): ((g: GenContext) => number) => {
   const end = dateSpec(p, 'end_datetime', 'now');
   return (g) => {
     const hi = at(end, g.now);
@@ -173,7 +173,7 @@ const pastSecond = (p: HintParams): ((g: GenContext) => number) => {
 };
 
 /** A string from a random past instant. */
-const pastText = (format: (ms: number) => string): BuiltinHint => ({
+const pastText = (format: (ms: number) => string): BuiltinGenerator => ({
   positional: ['end_datetime'],
   make: (p) => {
     const past = pastSecond(p);
@@ -187,7 +187,7 @@ const pastText = (format: (ms: number) => string): BuiltinHint => ({
  * @example
  * Object.keys(dateGenerators).includes('date_time_this_decade'); // true
  */
-export const dateGenerators: Readonly<Record<string, BuiltinHint>> = {
+export const dateGenerators: Readonly<Record<string, BuiltinGenerator>> = {
   now: { make: () => instant((g) => g.now) },
   current_timestamp: { make: () => instant((g) => g.now) },
   date_time: { positional: ['end_datetime'], make: (p) => instant(pastSecond(p)) },

@@ -8,13 +8,13 @@
  * anything finer.
  *
  * @example
- * compileHint('phone_number', {}, site)(g); // e.g. '960-784-1068 x318'
+ * compileGenerator('phone_number', {}, site)(g); // e.g. '960-784-1068 x318'
  */
 import { EN, Faker } from './englishFaker';
-import type { BuiltinHint, Yields } from './hintParams';
+import type { BuiltinGenerator, Yields } from './generatorParams';
 
 /** A parameterless hint calling faker. */
-const via = (call: (f: Faker) => unknown, yields: Yields = 'string'): BuiltinHint => ({
+const via = (call: (f: Faker) => unknown, yields: Yields = 'string'): BuiltinGenerator => ({
   make: () => ({ yields, generate: (g) => call(g.faker) }),
 });
 
@@ -24,7 +24,7 @@ const via = (call: (f: Faker) => unknown, yields: Yields = 'string'): BuiltinHin
  * seeded with `i`, so every slot's value is the same on every run, the pool consumes none of the
  * session's randomness, and only the slots actually drawn are ever made.
  */
-const pooled = (call: (f: Faker) => string, size = 1024): BuiltinHint => {
+const pooled = (call: (f: Faker) => string, size = 1024): BuiltinGenerator => {
   const pool: Array<string | undefined> = new Array<string | undefined>(size);
   let maker: Faker | undefined;
   return {
@@ -55,7 +55,7 @@ interface CountryCode {
  * @example
  * Object.keys(fakerAliases).includes('user_agent'); // true
  */
-export const fakerAliases: Readonly<Record<string, BuiltinHint>> = {
+export const fakerAliases: Readonly<Record<string, BuiltinGenerator>> = {
   // people and companies
   name_female: via((f) => f.person.fullName({ sex: 'female' })),
   name_male: via((f) => f.person.fullName({ sex: 'male' })),

@@ -3,7 +3,7 @@
  *
  * The path is checked once, at compile time, on a reference faker instance: the module must
  * exist and the method must be a function (`commerce.product_name` is accepted as
- * `commerce.productName`); otherwise a `HintError` suggests the closest method of that module.
+ * `commerce.productName`); otherwise a `GeneratorError` suggests the closest method of that module.
  * The method is also called once there with the hint's arguments, so that arguments faker rejects
  * (`number.int` with `min` > `max`) fail at schema definition, not mid-run, and so that an
  * obviously wrong field type (`datatype.boolean` on an int field) is reported.
@@ -20,9 +20,9 @@
 import type { Faker } from '@faker-js/faker' with { 'resolution-mode': 'import' };
 import { Rng } from '../core/rng';
 import type { FieldSite } from './generator';
-import { HintError } from './generator';
-import type { Compiled } from './hintParams';
-import { conversion, describeYields, yieldsOf } from './hintCoercion';
+import { GeneratorError } from './generator';
+import type { Compiled } from './generatorParams';
+import { conversion, describeYields, yieldsOf } from './generatorCoercion';
 import { suggestion } from '../core/didYouMean';
 import { SeededFaker } from './seededFaker';
 
@@ -101,12 +101,12 @@ export const compileFakerPath = (
   const method = resolveMethod(mod, path.slice(dot + 1));
   if (method === undefined) {
     const candidates = methods.map((m) => `${mod}.${m}`);
-    throw new HintError(`${site.where}: unknown faker method "${path}"${suggestion(path, candidates)}`);
+    throw new GeneratorError(`${site.where}: unknown faker method "${path}"${suggestion(path, candidates)}`);
   }
   const name = `${mod}.${method}`;
   const label = hint === name ? `"${name}"` : `"${name}" (hint "${hint}")`;
   const fail = (message: string): never => {
-    throw new HintError(`${site.where}: faker method ${label} ${message}`);
+    throw new GeneratorError(`${site.where}: faker method ${label} ${message}`);
   };
 
   const { args, ...named } = params;

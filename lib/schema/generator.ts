@@ -34,10 +34,15 @@ export interface FieldSite {
   readonly type: FieldType;
 }
 
-/** Builds a generator from its parameters; throws `HintError` for bad parameters. */
+/** Builds a generator from its parameters; throws `GeneratorError` for bad parameters. */
 export type GeneratorFactory = (params: Readonly<Record<string, unknown>>, site: FieldSite) => Generate;
 
-/** A hint that cannot be compiled: unknown name or bad parameters. The message names the field. */
-export class HintError extends ModelError {
-  override readonly name = 'HintError';
+/** A field's generator (its `faker:` name and parameters) that cannot be compiled: an unknown name or bad parameters. The message names the field. */
+export class GeneratorError extends ModelError {
+  override readonly name = 'GeneratorError';
 }
+
+/** @deprecated Renamed `GeneratorError`. */
+export const HintError = GeneratorError;
+/** @deprecated Renamed `GeneratorError`. */
+export type HintError = GeneratorError;

@@ -14,20 +14,20 @@
  * `faker.lorem.sentence` with `nb_words: 10` is Python Faker's `sentence(nb_words=10)`.
  *
  * Compilation happens once, when the schema is defined: parameters are checked (unknown ones are
- * rejected with a did-you-mean), the output is fitted to the field type (`hintCoercion`), and every
- * problem is a `HintError` naming the field, e.g.
+ * rejected with a did-you-mean), the output is fitted to the field type (`generatorCoercion`), and every
+ * problem is a `GeneratorError` naming the field, e.g.
  * `AccountCreated.email: unknown faker hint "emial"; did you mean "email"?`.
  * The compiled generator then only draws from `g.rng` / `g.faker` and reads `g.now`.
  *
  * @example
  * const site = { where: 'Order.quantity', name: 'quantity', type: 'int' } as const;
- * const quantity = compileHint('random_int', { min: 1, max: 3 }, site);
+ * const quantity = compileGenerator('random_int', { min: 1, max: 3 }, site);
  * quantity({ rng, faker: sf.use(rng, now), now }); // 1, 2 or 3
  */
 import type { FieldSite, Generate, GeneratorFactory } from './generator';
-import { HintError } from './generator';
-import { HintParams, type BuiltinHint } from './hintParams';
-import { adaptToField, coercerFor } from './hintCoercion';
+import { GeneratorError } from './generator';
+import { GeneratorParams, type BuiltinGenerator } from './generatorParams';
+import { adaptToField, coercerFor } from './generatorCoercion';
 import { compileFakerPath, fakerMethodPaths, isFakerMethod } from './fakerPath';
 import { didYouMean } from '../core/didYouMean';
 import { builtinGenerators } from './builtinGenerators';
@@ -37,7 +37,7 @@ import { builtinGenerators } from './builtinGenerators';
 // ---------------------------------------------------------------------------------------------
 
 type Entry =
-  | { readonly _tag: 'Builtin'; readonly hint: BuiltinHint }
+  | { readonly _tag: 'Builtin'; readonly hint: BuiltinGenerator }
   | { readonly _tag: 'User'; readonly factory: GeneratorFactory };
 
 const registry = new Map<string, Entry>();
@@ -48,7 +48,7 @@ const FAKER_PREFIX = 'faker.';
 const compileEntry = (entry: Entry, hint: string, params: Readonly<Record<string, unknown>>, site: FieldSite): Generate => {
   switch (entry._tag) {
     case 'Builtin': {
-      const p = new HintParams(hint, params, site, entry.hint.positional);
+      const p = new GeneratorParams(hint, params, site, entry.hint.positional);
       const compiled = entry.hint.make(p, site);
       p.finish();
       return adaptToField(compiled, site, hint);
@@ -56,7 +56,7 @@ const compileEntry = (entry: Entry, hint: string, params: Readonly<Record<string
     case 'User': {
       const generate = entry.factory(params, site);
       if (typeof generate !== 'function') {
-        throw new HintError(`${site.where}: the generator registered as "${hint}" did not return a function`);
+        throw new GeneratorError(`${site.where}: the generator registered as "${hint}" did not return a function`);
       }
       if (site.type === 'boolean') return generate;
       const coerce = coercerFor(site.type);
@@ -81,15 +81,15 @@ const usesParamsOf = (entry: Entry, params: Readonly<Record<string, unknown>>): 
  * Compiles a field hint once, at schema definition, to a generator.
  *
  * `params` are the hint's parameters only (Python-Faker names: `min`, `max`, `elements`,
- * `min_value`, …; `args` for positional arguments). Throws `HintError` naming `site.where` for an
+ * `min_value`, …; `args` for positional arguments). Throws `GeneratorError` naming `site.where` for an
  * unknown hint, bad or unknown parameters, or a hint whose values cannot fill the field type.
  *
  * @example
- * const gen = compileHint('random_element', { elements: ['free', 'premium'] },
+ * const gen = compileGenerator('random_element', { elements: ['free', 'premium'] },
  *   { where: 'User.plan', name: 'plan', type: 'string' });
  * gen(g); // 'free' or 'premium'
  */
-export const compileHint = (hint: string, params: Readonly<Record<string, unknown>>, site: FieldSite): Generate => {
+export const compileGenerator = (hint: string, params: Readonly<Record<string, unknown>>, site: FieldSite): Generate => {
   const prefixed = hint.startsWith(FAKER_PREFIX);
   const bare = prefixed ? hint.slice(FAKER_PREFIX.length) : hint;
   const entry = registry.get(hint) ?? (prefixed ? registry.get(bare) : undefined);
@@ -103,13 +103,13 @@ export const compileHint = (hint: string, params: Readonly<Record<string, unknow
   const candidates = bare.includes('.') ? [...registry.keys(), ...fakerMethodPaths()] : registry.keys();
   const best = didYouMean(bare, candidates);
   const hintText = best === undefined ? '' : `; did you mean "${prefixed ? FAKER_PREFIX : ''}${best}"?`;
-  throw new HintError(`${site.where}: unknown faker hint "${hint}"${hintText}`);
+  throw new GeneratorError(`${site.where}: unknown faker hint "${hint}"${hintText}`);
 };
 
 /**
  * Adds a hint, or replaces an existing one of the same name (built-ins included; a registered
  * name also takes precedence over a faker-js path of the same spelling). The factory runs once per
- * field at compile time and receives the field's params unchecked; throw `HintError` there for bad
+ * field at compile time and receives the field's params unchecked; throw `GeneratorError` there for bad
  * ones. Its generator's values are converted to the field type where obvious (`42` → `'42'` for a
  * string field, a `Date` → ISO-8601 for a datetime field).
  *
@@ -118,13 +118,13 @@ export const compileHint = (hint: string, params: Readonly<Record<string, unknow
  *   const sides = typeof params.sides === 'number' ? params.sides : 6;
  *   return (g) => g.rng.int(1, sides);
  * });
- * compileHint('dice', { sides: 20 }, { where: 'Roll.value', name: 'value', type: 'int' });
+ * compileGenerator('dice', { sides: 20 }, { where: 'Roll.value', name: 'value', type: 'int' });
  */
 export const registerGenerator = (name: string, factory: GeneratorFactory): void => {
   if (typeof name !== 'string' || !/^[A-Za-z_][\w.]*$/.test(name)) {
-    throw new HintError(`registerGenerator: invalid hint name ${JSON.stringify(name)} (letters, digits, "_" and ".")`);
+    throw new GeneratorError(`registerGenerator: invalid hint name ${JSON.stringify(name)} (letters, digits, "_" and ".")`);
   }
-  if (typeof factory !== 'function') throw new HintError(`registerGenerator: the factory of "${name}" is not a function`);
+  if (typeof factory !== 'function') throw new GeneratorError(`registerGenerator: the factory of "${name}" is not a function`);
   registry.set(name, { _tag: 'User', factory });
 };
 
@@ -132,9 +132,14 @@ export const registerGenerator = (name: string, factory: GeneratorFactory): void
  * The registered hint names (built-in and user-registered), sorted; faker-js paths are not listed.
  *
  * @example
- * knownHints().includes('uuid4'); // true
+ * knownGenerators().includes('uuid4'); // true
  */
-export const knownHints = (): string[] => [...registry.keys()].sort();
+export const knownGenerators = (): string[] => [...registry.keys()].sort();
+
+/** @deprecated Renamed `compileGenerator`. */
+export const compileHint = compileGenerator;
+/** @deprecated Renamed `knownGenerators`. */
+export const knownHints = knownGenerators;
 
 // ---------------------------------------------------------------------------------------------
 // defaults
@@ -194,17 +199,17 @@ export const defaultGenerator = (site: FieldSite): Generate => {
     for (const [pattern, hint] of NAME_RULES) {
       if (!pattern.test(name)) continue;
       try {
-        return compileHint(hint, {}, site);
+        return compileGenerator(hint, {}, site);
       } catch (e) {
-        if (!(e instanceof HintError)) throw e;
+        if (!(e instanceof GeneratorError)) throw e;
       }
     }
   }
   switch (site.type) {
     case 'string':
-      return compileHint('word', {}, site);
+      return compileGenerator('word', {}, site);
     case 'datetime':
-      return compileHint('now', {}, site);
+      return compileGenerator('now', {}, site);
     case 'int':
       return (g) => (g.rng.next() * 1001) | 0;
     case 'float':

@@ -5,11 +5,11 @@
  * from `g.rng`.
  *
  * @example
- * compileHint('ean13', {}, site)(g); // e.g. '4006381333931'
+ * compileGenerator('ean13', {}, site)(g); // e.g. '4006381333931'
  */
 import type { Generate } from './generator';
-import type { BuiltinHint } from './hintParams';
-import { compiled, simple } from './hintParams';
+import type { BuiltinGenerator } from './generatorParams';
+import { compiled, simple } from './generatorParams';
 import { DIGITS, ASCII_LETTERS, HEX2, randomChars, randomDigits, randomHex } from './randomDraws';
 
 const ALPHANUMERIC = ASCII_LETTERS + DIGITS;
@@ -17,7 +17,7 @@ const ALPHANUMERIC = ASCII_LETTERS + DIGITS;
 const BASE57 = '23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
 
 /** A string of `length` characters from `alphabet`; `length` within [min, max]. */
-const charsHint = (alphabet: string, fallback: number, positional: string = 'length'): BuiltinHint => ({
+const charsGenerator = (alphabet: string, fallback: number, positional: string = 'length'): BuiltinGenerator => ({
   positional: [positional],
   make: (p) => {
     const length = p.intIn(positional, fallback, 1, 10_000);
@@ -26,7 +26,7 @@ const charsHint = (alphabet: string, fallback: number, positional: string = 'len
 });
 
 /** `ean(length=13, prefixes=())`: an EAN-13 or EAN-8 with a valid check digit. */
-const ean = (fixedLength?: 8 | 13): BuiltinHint => ({
+const ean = (fixedLength?: 8 | 13): BuiltinGenerator => ({
   positional: fixedLength === undefined ? ['length', 'prefixes'] : ['prefixes'],
   make: (p) => {
     const length = fixedLength ?? p.int('length', 13);
@@ -64,7 +64,7 @@ const ipv6: Generate<string> = (g) => {
   return s;
 };
 
-const uuid: BuiltinHint = simple('string', (g) => g.rng.uuid());
+const uuid: BuiltinGenerator = simple('string', (g) => g.rng.uuid());
 
 /**
  * The identifier and code hints, by hint name.
@@ -72,12 +72,12 @@ const uuid: BuiltinHint = simple('string', (g) => g.rng.uuid());
  * @example
  * identifierGenerators['ean'].positional; // ['length', 'prefixes']
  */
-export const identifierGenerators: Readonly<Record<string, BuiltinHint>> = {
+export const identifierGenerators: Readonly<Record<string, BuiltinGenerator>> = {
   uuid4: uuid,
   uuid,
   uuid_v4: uuid,
-  shortuuid: charsHint(BASE57, 22),
-  random_alphanumeric: charsHint(ALPHANUMERIC, 8),
+  shortuuid: charsGenerator(BASE57, 22),
+  random_alphanumeric: charsGenerator(ALPHANUMERIC, 8),
   md5: simple('string', (g) => randomHex(g.rng, 16)),
   sha1: simple('string', (g) => randomHex(g.rng, 20)),
   sha256: simple('string', (g) => randomHex(g.rng, 32)),

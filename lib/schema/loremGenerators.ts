@@ -7,11 +7,11 @@
  * false).
  *
  * @example
- * compileHint('sentence', { nb_words: 10 }, site)(g); // 'Texo studio error vociferor vinco tantillus.'
+ * compileGenerator('sentence', { nb_words: 10 }, site)(g); // 'Texo studio error vociferor vinco tantillus.'
  */
 import type { Rng } from '../core/rng';
 import type { GenContext } from './generator';
-import type { BuiltinHint, HintParams } from './hintParams';
+import type { BuiltinGenerator, GeneratorParams } from './generatorParams';
 import { tablesOf } from './localeTables';
 
 /** A compiled hint yielding strings. */
@@ -21,7 +21,7 @@ const str = (generate: (g: GenContext) => string) => ({ yields: 'string' as cons
 const around = (rng: Rng, n: number): number => Math.max(1, Math.floor((n * (60 + ((rng.next() * 81) | 0))) / 100));
 
 /** The vocabulary: `ext_word_list` if given (read by every word hint), else faker's lorem words. */
-const vocabulary = (p: HintParams): ((g: GenContext) => ReadonlyArray<string>) => {
+const vocabulary = (p: GeneratorParams): ((g: GenContext) => ReadonlyArray<string>) => {
   const ext = p.optionalArray('ext_word_list');
   if (ext !== undefined) {
     if (ext.length === 0 || !ext.every((w) => typeof w === 'string')) p.fail('ext_word_list must be a non-empty array of strings');
@@ -41,7 +41,7 @@ const sentenceOf = (rng: Rng, words: ReadonlyArray<string>, n: number): string =
   return s + '.';
 };
 
-const word: BuiltinHint = {
+const word: BuiltinGenerator = {
   positional: ['ext_word_list'],
   make: (p) => {
     const words = vocabulary(p);
@@ -50,7 +50,7 @@ const word: BuiltinHint = {
 };
 
 /** `words(nb=3, ext_word_list)`: a list for a json field, space-separated otherwise. */
-const words: BuiltinHint = {
+const words: BuiltinGenerator = {
   positional: ['nb', 'ext_word_list'],
   make: (p, site) => {
     const nb = p.intIn('nb', 3, 1, 10_000);
@@ -65,7 +65,7 @@ const words: BuiltinHint = {
   },
 };
 
-const sentence: BuiltinHint = {
+const sentence: BuiltinGenerator = {
   positional: ['nb_words', 'variable_nb_words', 'ext_word_list'],
   make: (p) => {
     const nb = p.intIn('nb_words', 6, 1, 10_000);
@@ -81,7 +81,7 @@ const paragraphOf = (rng: Rng, words: ReadonlyArray<string>, sentences: number):
   return s;
 };
 
-const paragraph: BuiltinHint = {
+const paragraph: BuiltinGenerator = {
   positional: ['nb_sentences', 'variable_nb_sentences', 'ext_word_list'],
   make: (p) => {
     const nb = p.intIn('nb_sentences', 3, 1, 10_000);
@@ -92,7 +92,7 @@ const paragraph: BuiltinHint = {
 };
 
 /** `text(max_nb_chars=200)`: words (< 25 chars), sentences (< 100) or `\n`-separated paragraphs, at most max_nb_chars long. */
-const text: BuiltinHint = {
+const text: BuiltinGenerator = {
   positional: ['max_nb_chars', 'ext_word_list'],
   make: (p) => {
     const max = p.intIn('max_nb_chars', 200, 5, 1_000_000);
@@ -136,4 +136,4 @@ const text: BuiltinHint = {
  * @example
  * Object.keys(loremGenerators); // ['word', 'words', 'sentence', 'paragraph', 'text']
  */
-export const loremGenerators: Readonly<Record<string, BuiltinHint>> = { word, words, sentence, paragraph, text };
+export const loremGenerators: Readonly<Record<string, BuiltinGenerator>> = { word, words, sentence, paragraph, text };

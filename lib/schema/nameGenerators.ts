@@ -4,15 +4,15 @@
  * instead of going through faker's per-call pattern machinery.
  *
  * @example
- * compileHint('email', {}, site)(g); // e.g. 'Ava.Kub21@yahoo.com'
+ * compileGenerator('email', {}, site)(g); // e.g. 'Ava.Kub21@yahoo.com'
  */
 import type { GenContext } from './generator';
-import type { BuiltinHint } from './hintParams';
-import { compiled } from './hintParams';
+import type { BuiltinGenerator } from './generatorParams';
+import { compiled } from './generatorParams';
 import { tablesOf, type LocaleTables } from './localeTables';
 
 /** A built-in that reads `localeTables` of the faker in use. */
-const fromTables = (pick: (t: LocaleTables, g: GenContext) => string): BuiltinHint => ({
+const fromTables = (pick: (t: LocaleTables, g: GenContext) => string): BuiltinGenerator => ({
   make: () => {
     const tables = tablesOf();
     return compiled('string', (g) => pick(tables(g.faker), g));
@@ -25,7 +25,7 @@ const fromTables = (pick: (t: LocaleTables, g: GenContext) => string): BuiltinHi
  * @example
  * Object.keys(nameGenerators).includes('email'); // true
  */
-export const nameGenerators: Readonly<Record<string, BuiltinHint>> = {
+export const nameGenerators: Readonly<Record<string, BuiltinGenerator>> = {
   name: fromTables((t, g) => t.fullName(g)),
   first_name: fromTables((t, g) => t.firstName(g)),
   last_name: fromTables((t, g) => t.lastName(g)),

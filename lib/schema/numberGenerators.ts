@@ -5,14 +5,14 @@
  * drawn uniformly on their grid of `10^-digits`, so every printed value is equally likely.
  *
  * @example
- * compileHint('pyfloat', { min_value: 1, max_value: 5, right_digits: 1 }, site)(g); // e.g. 3.7
+ * compileGenerator('pyfloat', { min_value: 1, max_value: 5, right_digits: 1 }, site)(g); // e.g. 3.7
  */
-import type { BuiltinHint, Compiled, HintParams } from './hintParams';
-import { compiled, simple } from './hintParams';
+import type { BuiltinGenerator, Compiled, GeneratorParams } from './generatorParams';
+import { compiled, simple } from './generatorParams';
 import { intIn } from './randomDraws';
 
 /** `random_int(min=0, max=9999, step=1)` and `pyint(min_value, max_value, step)`: both ends included. */
-const integerHint = (minName: string, maxName: string): BuiltinHint => ({
+const integerGenerator = (minName: string, maxName: string): BuiltinGenerator => ({
   positional: [minName, maxName, 'step'],
   make: (p) => {
     const min = p.int(minName, 0);
@@ -30,7 +30,7 @@ const integerHint = (minName: string, maxName: string): BuiltinHint => ({
 });
 
 /** Decimal values on a grid of `10^-digits` between `lo` and `hi` (inclusive), uniformly. */
-const decimalGrid = (p: HintParams, lo: number, hi: number, digits: number, positive: boolean, what: string): Compiled => {
+const decimalGrid = (p: GeneratorParams, lo: number, hi: number, digits: number, positive: boolean, what: string): Compiled => {
   const scale = 10 ** digits;
   let kLo = Math.ceil(lo * scale - 1e-7);
   const kHi = Math.floor(hi * scale + 1e-7);
@@ -45,7 +45,7 @@ const decimalGrid = (p: HintParams, lo: number, hi: number, digits: number, posi
  * `pyfloat(left_digits, right_digits=2, positive=False, min_value, max_value)`. Without bounds the
  * values lie strictly within ±10^left_digits (left_digits defaults to 3); `positive` means > 0.
  */
-const pyfloat: BuiltinHint = {
+const pyfloat: BuiltinGenerator = {
   positional: ['left_digits', 'right_digits', 'positive', 'min_value', 'max_value'],
   make: (p) => {
     const left = p.optionalInt('left_digits');
@@ -66,7 +66,7 @@ const pyfloat: BuiltinHint = {
 };
 
 /** `random_float(min=0, max=1, precision=2)`, a built-in of the YAML model format. */
-const randomFloat: BuiltinHint = {
+const randomFloat: BuiltinGenerator = {
   positional: ['min', 'max', 'precision'],
   make: (p) => {
     const min = p.number('min', 0);
@@ -78,7 +78,7 @@ const randomFloat: BuiltinHint = {
 };
 
 /** `random_number(digits=None, fix_len=False)`: up to `digits` digits (1..9 drawn when not given). */
-const randomNumber: BuiltinHint = {
+const randomNumber: BuiltinGenerator = {
   positional: ['digits', 'fix_len'],
   make: (p) => {
     const digits = p.optionalInt('digits');
@@ -95,7 +95,7 @@ const randomNumber: BuiltinHint = {
 };
 
 /** `boolean(chance_of_getting_true=50)` and `pybool(truth_probability=50)`, in percent. */
-const booleanHint = (name: string): BuiltinHint => ({
+const booleanGenerator = (name: string): BuiltinGenerator => ({
   positional: [name],
   make: (p) => {
     const chance = p.number(name, 50);
@@ -106,7 +106,7 @@ const booleanHint = (name: string): BuiltinHint => ({
 });
 
 /** A coordinate with 6 decimals in [-limit, limit]. */
-const coordinate = (limit: number): BuiltinHint =>
+const coordinate = (limit: number): BuiltinGenerator =>
   simple('float', (g) => intIn(g.rng, -limit * 1e6, 2 * limit * 1e6 + 1) / 1e6);
 
 /**
@@ -115,16 +115,16 @@ const coordinate = (limit: number): BuiltinHint =>
  * @example
  * numberGenerators['random_int'].positional; // ['min', 'max', 'step']
  */
-export const numberGenerators: Readonly<Record<string, BuiltinHint>> = {
-  random_int: integerHint('min', 'max'),
-  pyint: integerHint('min_value', 'max_value'),
+export const numberGenerators: Readonly<Record<string, BuiltinGenerator>> = {
+  random_int: integerGenerator('min', 'max'),
+  pyint: integerGenerator('min_value', 'max_value'),
   random_digit: simple('int', (g) => (g.rng.next() * 10) | 0),
   random_digit_not_null: simple('int', (g) => 1 + ((g.rng.next() * 9) | 0)),
   random_number: randomNumber,
   pyfloat,
   random_float: randomFloat,
-  boolean: booleanHint('chance_of_getting_true'),
-  pybool: booleanHint('truth_probability'),
+  boolean: booleanGenerator('chance_of_getting_true'),
+  pybool: booleanGenerator('truth_probability'),
   latitude: coordinate(90),
   longitude: coordinate(180),
 };

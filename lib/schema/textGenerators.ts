@@ -4,11 +4,11 @@
  * `password` (every enabled character class at least once) and single letters.
  *
  * @example
- * compileHint('bothify', { text: '??-###' }, site)(g); // e.g. 'kQ-502'
+ * compileGenerator('bothify', { text: '??-###' }, site)(g); // e.g. 'kQ-502'
  */
 import type { Generate } from './generator';
-import type { BuiltinHint } from './hintParams';
-import { compiled, simple } from './hintParams';
+import type { BuiltinGenerator } from './generatorParams';
+import { compiled, simple } from './generatorParams';
 import { ASCII_LETTERS, DIGITS, intIn, randomChars } from './randomDraws';
 
 /** Python Faker's password special characters. */
@@ -54,7 +54,7 @@ const NUMERIFY: Record<string, Step> = {
 };
 
 /** `lexify(text='????', letters)`, `numerify(text='###')`, `bothify(text='## ??', letters)`, `hexify(text='^^^^', upper)`. */
-const patternHint = (kind: 'lexify' | 'numerify' | 'bothify' | 'hexify', fallback: string): BuiltinHint => ({
+const patternGenerator = (kind: 'lexify' | 'numerify' | 'bothify' | 'hexify', fallback: string): BuiltinGenerator => ({
   positional: kind === 'numerify' ? ['text'] : kind === 'hexify' ? ['text', 'upper'] : ['text', 'letters'],
   make: (p) => {
     const text = p.string('text', fallback);
@@ -74,7 +74,7 @@ const patternHint = (kind: 'lexify' | 'numerify' | 'bothify' | 'hexify', fallbac
 });
 
 /** `pystr(min_chars=None, max_chars=20, prefix='', suffix='')`: letters; exactly max_chars when min_chars is not given. */
-const pystr: BuiltinHint = {
+const pystr: BuiltinGenerator = {
   positional: ['min_chars', 'max_chars', 'prefix', 'suffix'],
   make: (p) => {
     const minChars = p.optionalInt('min_chars');
@@ -92,7 +92,7 @@ const pystr: BuiltinHint = {
 };
 
 /** `password(length=10, special_chars, digits, upper_case, lower_case)`: each enabled class appears at least once. */
-const password: BuiltinHint = {
+const password: BuiltinGenerator = {
   positional: ['length', 'special_chars', 'digits', 'upper_case', 'lower_case'],
   make: (p) => {
     const length = p.intIn('length', 10, 1, 10_000);
@@ -129,13 +129,13 @@ const password: BuiltinHint = {
  * @example
  * textGenerators['lexify'].positional; // ['text', 'letters']
  */
-export const textGenerators: Readonly<Record<string, BuiltinHint>> = {
+export const textGenerators: Readonly<Record<string, BuiltinGenerator>> = {
   pystr,
   password,
-  lexify: patternHint('lexify', '????'),
-  numerify: patternHint('numerify', '###'),
-  bothify: patternHint('bothify', '## ??'),
-  hexify: patternHint('hexify', '^^^^'),
+  lexify: patternGenerator('lexify', '????'),
+  numerify: patternGenerator('numerify', '###'),
+  bothify: patternGenerator('bothify', '## ??'),
+  hexify: patternGenerator('hexify', '^^^^'),
   random_letter: simple('string', (g) => ASCII_LETTERS[(g.rng.next() * 52) | 0]),
   random_lowercase_letter: simple('string', (g) => ASCII_LETTERS[(g.rng.next() * 26) | 0]),
   random_uppercase_letter: simple('string', (g) => ASCII_LETTERS[26 + ((g.rng.next() * 26) | 0)]),

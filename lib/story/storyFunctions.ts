@@ -27,7 +27,7 @@ import type { FunctionRegistry } from '../expr';
 import { defineFunction, functionNamespace } from '../expr';
 import { isDict, typeName } from '../expr/values';
 import type { Generate } from '../schema/generator';
-import { compileHint, knownHints } from '../schema/generatorRegistry';
+import { compileGenerator, knownGenerators } from '../schema/generatorRegistry';
 import { fakerMethodPaths, isFakerMethod } from '../schema/fakerPath';
 import type { Zone } from './zonedTime';
 
@@ -57,18 +57,18 @@ const DURATION_UNITS: Readonly<Record<string, number>> = {
 };
 
 /** Whether `name` (after `faker.`) is a hint the generator registry can compile. */
-export const isFakerHint = (name: string): boolean => {
-  const hints = knownHints();
+export const isFakerName = (name: string): boolean => {
+  const hints = knownGenerators();
   if (hints.includes(name) || isFakerMethod(name)) return true;
   const dot = name.lastIndexOf('.');
   return dot > 0 && hints.includes(name.slice(dot + 1));
 };
 
-/** Compiles a faker hint with call arguments (positional ones as `args`); throws `HintError`. */
+/** Compiles a faker hint with call arguments (positional ones as `args`); throws `GeneratorError`. */
 export const compileFakerCall = (name: string, args: readonly unknown[], kwargs: Readonly<Record<string, unknown>>, where: string): Generate => {
   const params: Record<string, unknown> = { ...kwargs };
   if (args.length > 0) params.args = [...args];
-  return compileHint(name, params, { where, name: where, type: 'json' });
+  return compileGenerator(name, params, { where, name: where, type: 'json' });
 };
 
 const fakerCache = new Map<string, Generate>();
@@ -158,7 +158,7 @@ export const storyFunctions = (): FunctionRegistry<StoryEvalContext> => ({
   ),
   faker: functionNamespace<StoryEvalContext>(
     (name) => {
-      if (!isFakerHint(name)) return undefined;
+      if (!isFakerName(name)) return undefined;
       return (args, kwargs, ctx) => {
         const key = `${name}\u0000${JSON.stringify(args)}\u0000${JSON.stringify(kwargs)}`;
         let generate = fakerCache.get(key);
@@ -170,6 +170,6 @@ export const storyFunctions = (): FunctionRegistry<StoryEvalContext> => ({
         return generate(ctx);
       };
     },
-    () => [...knownHints(), ...fakerMethodPaths()],
+    () => [...knownGenerators(), ...fakerMethodPaths()],
   ),
 });

@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Rng } from '../../lib/core/rng';
 import type { FieldSite, FieldType, GenContext, Generate } from '../../lib/schema/generator';
-import { HintError } from '../../lib/schema/generator';
-import { compileHint, defaultGenerator, knownHints, registerGenerator } from '../../lib/schema/generatorRegistry';
+import { GeneratorError } from '../../lib/schema/generator';
+import { compileGenerator, defaultGenerator, knownGenerators, registerGenerator } from '../../lib/schema/generatorRegistry';
 import { isoInstant } from '../../lib/core/isoInstant';
 import { SeededFaker } from '../../lib/schema/seededFaker';
 
@@ -24,7 +24,7 @@ const ctx = (seed = 1, now = NOW): GenContext => {
 const site = (type: FieldType, name = 'field', where = `Ev.${name}`): FieldSite => ({ where, name, type });
 
 const compile = (hint: string, params: Record<string, unknown> = {}, type: FieldType = 'string'): Generate =>
-  compileHint(hint, params, site(type));
+  compileGenerator(hint, params, site(type));
 
 const draw = <T = unknown>(gen: Generate, n: number, g: GenContext = ctx()): T[] =>
   Array.from({ length: n }, () => gen(g) as T);
@@ -37,15 +37,15 @@ const within3Sigma = (hits: number, n: number, p: number): void => {
   expect(Math.abs(hits - n * p), `${hits} of ${n}, expected ≈ ${n * p} ± ${3 * sigma}`).to.be.at.most(3 * sigma);
 };
 
-const throwsHint = (f: () => unknown, message: string): void => {
+const throwsGeneratorError = (f: () => unknown, message: string): void => {
   let error: unknown;
   try {
     f();
   } catch (e) {
     error = e;
   }
-  expect(error, 'expected a HintError').to.be.instanceOf(HintError);
-  expect((error as HintError).message).to.equal(message);
+  expect(error, 'expected a GeneratorError').to.be.instanceOf(GeneratorError);
+  expect((error as GeneratorError).message).to.equal(message);
 };
 
 const raw = new SeededFaker().faker.rawDefinitions;
@@ -257,8 +257,8 @@ describe('generatorRegistry', () => {
       expect(draw(compile('random_element', { elements: [1, 2] }, 'int'), 50).every((v) => v === 1 || v === 2)).to.equal(true);
       expect(draw(compile('random_element', { elements: [1, 2] }), 50).every((v) => v === '1' || v === '2')).to.equal(true);
       expect(compile('random_element', { elements: ['2025-01-15 14:30:00Z'] }, 'datetime')(ctx())).to.equal('2025-01-15T14:30:00.000Z');
-      throwsHint(
-        () => compileHint('random_element', { elements: ['a', 2] }, site('int', 'qty', 'Order.qty')),
+      throwsGeneratorError(
+        () => compileGenerator('random_element', { elements: ['a', 2] }, site('int', 'qty', 'Order.qty')),
         'Order.qty: faker hint "random_element": elements has "a", which is not a valid int',
       );
     });
@@ -371,8 +371,8 @@ describe('generatorRegistry', () => {
     });
 
     it('every known hint compiles on a string field and gives a non-empty string', () => {
-      for (const hint of knownHints()) {
-        const gen = compileHint(hint, REQUIRED[hint] ?? {}, site('string', 'f', `Ev.${hint}`));
+      for (const hint of knownGenerators()) {
+        const gen = compileGenerator(hint, REQUIRED[hint] ?? {}, site('string', 'f', `Ev.${hint}`));
         const g = ctx();
         for (let i = 0; i < 5; i++) {
           const v = gen(g);
@@ -440,12 +440,12 @@ describe('generatorRegistry', () => {
       }
       const fixed = draw<string>(compile('date_time_between', { start_date: '2020-01-01T00:00:00Z', end_date: '2020-01-02T00:00:00Z' }, 'datetime'), 200);
       for (const v of fixed) expect(v >= '2020-01-01T00:00:00.000Z' && v <= '2020-01-02T00:00:00.000Z', v).to.equal(true);
-      throwsHint(
-        () => compileHint('date_time_between', { start_date: 'yesterday' }, site('datetime', 'at', 'Ev.at')),
+      throwsGeneratorError(
+        () => compileGenerator('date_time_between', { start_date: 'yesterday' }, site('datetime', 'at', 'Ev.at')),
         'Ev.at: faker hint "date_time_between": start_date must be "now", "today", an offset like "-30d" or "+1y", a date-time or epoch seconds; got "yesterday"',
       );
-      throwsHint(
-        () => compileHint('date_time_between', { start_date: '+1d', end_date: '-1d' }, site('datetime', 'at', 'Ev.at')),
+      throwsGeneratorError(
+        () => compileGenerator('date_time_between', { start_date: '+1d', end_date: '-1d' }, site('datetime', 'at', 'Ev.at')),
         'Ev.at: faker hint "date_time_between": start_date is after end_date',
       );
     });
@@ -475,8 +475,8 @@ describe('generatorRegistry', () => {
     const CONSTANT = new Set(['now', 'current_timestamp']);
 
     it('every known hint: same seed, same sequence; different seed, different sequence', () => {
-      for (const hint of knownHints()) {
-        const gen = compileHint(hint, REQUIRED[hint] ?? {}, site('string', 'f', `Ev.${hint}`));
+      for (const hint of knownGenerators()) {
+        const gen = compileGenerator(hint, REQUIRED[hint] ?? {}, site('string', 'f', `Ev.${hint}`));
         const a = draw(gen, 20, ctx(7));
         const b = draw(gen, 20, ctx(7));
         expect(b, hint).to.deep.equal(a);
@@ -546,17 +546,17 @@ describe('generatorRegistry', () => {
     });
 
     it('report an unknown method of a known module with a did-you-mean', () => {
-      throwsHint(() => compileHint('person.fulName', {}, site('string', 'name', 'User.name')), 'User.name: unknown faker method "person.fulName"; did you mean "person.fullName"?');
+      throwsGeneratorError(() => compileGenerator('person.fulName', {}, site('string', 'name', 'User.name')), 'User.name: unknown faker method "person.fulName"; did you mean "person.fullName"?');
     });
 
     it('report arguments faker rejects, and values that cannot fill the field', () => {
-      throwsHint(
-        () => compileHint('number.int', { min: 7, max: 6 }, site('int', 'n', 'Ev.n')),
+      throwsGeneratorError(
+        () => compileGenerator('number.int', { min: 7, max: 6 }, site('int', 'n', 'Ev.n')),
         'Ev.n: faker method "number.int" rejected its arguments: Max 6 should be greater than min 7.',
       );
-      throwsHint(() => compileHint('datatype.boolean', {}, site('int', 'n', 'Ev.n')), 'Ev.n: faker method "datatype.boolean" yields boolean values, but the field is int');
-      throwsHint(
-        () => compileHint('string.numeric', { args: [4], length: 3 }, site('string', 's', 'Ev.s')),
+      throwsGeneratorError(() => compileGenerator('datatype.boolean', {}, site('int', 'n', 'Ev.n')), 'Ev.n: faker method "datatype.boolean" yields boolean values, but the field is int');
+      throwsGeneratorError(
+        () => compileGenerator('string.numeric', { args: [4], length: 3 }, site('string', 's', 'Ev.s')),
         'Ev.s: faker method "string.numeric" takes either args or named params, not both (got args and length)',
       );
     });
@@ -568,64 +568,64 @@ describe('generatorRegistry', () => {
 
   describe('errors', () => {
     it('unknown hint, with and without a suggestion', () => {
-      throwsHint(
-        () => compileHint('emial', {}, site('string', 'email', 'AccountCreated.email')),
+      throwsGeneratorError(
+        () => compileGenerator('emial', {}, site('string', 'email', 'AccountCreated.email')),
         'AccountCreated.email: unknown faker hint "emial"; did you mean "email"?',
       );
-      throwsHint(() => compileHint('random_itn', {}, site('int', 'q', 'Order.q')), 'Order.q: unknown faker hint "random_itn"; did you mean "random_int"?');
-      throwsHint(() => compileHint('faker.emial', {}, site('string', 'e', 'Ev.e')), 'Ev.e: unknown faker hint "faker.emial"; did you mean "faker.email"?');
-      throwsHint(() => compileHint('persn.fullName', {}, site('string', 'n', 'Ev.n')), 'Ev.n: unknown faker hint "persn.fullName"; did you mean "person.fullName"?');
-      throwsHint(() => compileHint('qwertyuiop', {}, site('string', 'x', 'Ev.x')), 'Ev.x: unknown faker hint "qwertyuiop"');
+      throwsGeneratorError(() => compileGenerator('random_itn', {}, site('int', 'q', 'Order.q')), 'Order.q: unknown faker hint "random_itn"; did you mean "random_int"?');
+      throwsGeneratorError(() => compileGenerator('faker.emial', {}, site('string', 'e', 'Ev.e')), 'Ev.e: unknown faker hint "faker.emial"; did you mean "faker.email"?');
+      throwsGeneratorError(() => compileGenerator('persn.fullName', {}, site('string', 'n', 'Ev.n')), 'Ev.n: unknown faker hint "persn.fullName"; did you mean "person.fullName"?');
+      throwsGeneratorError(() => compileGenerator('qwertyuiop', {}, site('string', 'x', 'Ev.x')), 'Ev.x: unknown faker hint "qwertyuiop"');
     });
 
     it('bad params name the site, the hint and the param', () => {
       const q = site('int', 'quantity', 'Order.quantity');
-      throwsHint(() => compileHint('random_int', { min: 5, max: 1 }, q), 'Order.quantity: faker hint "random_int": min (5) must not be greater than max (1)');
-      throwsHint(() => compileHint('random_int', { min: 'one' }, q), 'Order.quantity: faker hint "random_int": min must be a number, got "one"');
-      throwsHint(() => compileHint('random_int', { max: 2.5 }, q), 'Order.quantity: faker hint "random_int": max must be an integer, got 2.5');
-      throwsHint(
-        () => compileHint('random_int', { min: 1, mx: 3 }, q),
+      throwsGeneratorError(() => compileGenerator('random_int', { min: 5, max: 1 }, q), 'Order.quantity: faker hint "random_int": min (5) must not be greater than max (1)');
+      throwsGeneratorError(() => compileGenerator('random_int', { min: 'one' }, q), 'Order.quantity: faker hint "random_int": min must be a number, got "one"');
+      throwsGeneratorError(() => compileGenerator('random_int', { max: 2.5 }, q), 'Order.quantity: faker hint "random_int": max must be an integer, got 2.5');
+      throwsGeneratorError(
+        () => compileGenerator('random_int', { min: 1, mx: 3 }, q),
         'Order.quantity: faker hint "random_int": unknown param "mx"; did you mean "max"? (accepted: min, max, step)',
       );
-      throwsHint(() => compileHint('random_int', { args: [1, 2, 3, 4] }, q), 'Order.quantity: faker hint "random_int": takes at most 3 positional args (min, max, step), got 4');
-      throwsHint(() => compileHint('uuid4', { version: 4 }, site('string', 'id', 'User.id')), 'User.id: faker hint "uuid4": takes no params, got "version"');
+      throwsGeneratorError(() => compileGenerator('random_int', { args: [1, 2, 3, 4] }, q), 'Order.quantity: faker hint "random_int": takes at most 3 positional args (min, max, step), got 4');
+      throwsGeneratorError(() => compileGenerator('uuid4', { version: 4 }, site('string', 'id', 'User.id')), 'User.id: faker hint "uuid4": takes no params, got "version"');
     });
 
     it('random_element without elements, with empty elements, with mismatched weights', () => {
       const s = site('string', 'status', 'Product.status');
-      throwsHint(() => compileHint('random_element', {}, s), 'Product.status: faker hint "random_element": elements must be a non-empty array');
-      throwsHint(() => compileHint('random_element', { elements: [] }, s), 'Product.status: faker hint "random_element": elements must be a non-empty array');
-      throwsHint(
-        () => compileHint('random_element', { elements: ['a', 'b'], weights: [1] }, s),
+      throwsGeneratorError(() => compileGenerator('random_element', {}, s), 'Product.status: faker hint "random_element": elements must be a non-empty array');
+      throwsGeneratorError(() => compileGenerator('random_element', { elements: [] }, s), 'Product.status: faker hint "random_element": elements must be a non-empty array');
+      throwsGeneratorError(
+        () => compileGenerator('random_element', { elements: ['a', 'b'], weights: [1] }, s),
         'Product.status: faker hint "random_element": weights has 1 entries but elements has 2',
       );
-      throwsHint(
-        () => compileHint('random_element', { elements: ['a', 'b'], weights: [0, 0] }, s),
+      throwsGeneratorError(
+        () => compileGenerator('random_element', { elements: ['a', 'b'], weights: [0, 0] }, s),
         'Product.status: faker hint "random_element": weights must not all be 0',
       );
     });
 
     it('other parameter checks', () => {
       const f = site('float', 'price', 'Product.price');
-      throwsHint(
-        () => compileHint('pyfloat', { min_value: 10, max_value: 1 }, f),
+      throwsGeneratorError(
+        () => compileGenerator('pyfloat', { min_value: 10, max_value: 1 }, f),
         'Product.price: faker hint "pyfloat": min_value (10) must not be greater than max_value (1)',
       );
-      throwsHint(() => compileHint('pyfloat', { positive: true, max_value: -1 }, f), 'Product.price: faker hint "pyfloat": positive is true but max_value (-1) is not positive');
-      throwsHint(() => compileHint('boolean', { chance_of_getting_true: 150 }, site('boolean', 'b', 'Ev.b')), 'Ev.b: faker hint "boolean": chance_of_getting_true must be between 0 and 100, got 150');
-      throwsHint(() => compileHint('ean', { length: 12 }, site('string', 'sku', 'Ev.sku')), 'Ev.sku: faker hint "ean": length must be 8 or 13, got 12');
-      throwsHint(
-        () => compileHint('password', { length: 3 }, site('string', 'pw', 'Ev.pw')),
+      throwsGeneratorError(() => compileGenerator('pyfloat', { positive: true, max_value: -1 }, f), 'Product.price: faker hint "pyfloat": positive is true but max_value (-1) is not positive');
+      throwsGeneratorError(() => compileGenerator('boolean', { chance_of_getting_true: 150 }, site('boolean', 'b', 'Ev.b')), 'Ev.b: faker hint "boolean": chance_of_getting_true must be between 0 and 100, got 150');
+      throwsGeneratorError(() => compileGenerator('ean', { length: 12 }, site('string', 'sku', 'Ev.sku')), 'Ev.sku: faker hint "ean": length must be 8 or 13, got 12');
+      throwsGeneratorError(
+        () => compileGenerator('password', { length: 3 }, site('string', 'pw', 'Ev.pw')),
         'Ev.pw: faker hint "password": length (3) is too short for 4 required character classes',
       );
-      throwsHint(() => compileHint('lexify', { text: 5 }, site('string', 'code', 'Ev.code')), 'Ev.code: faker hint "lexify": text must be a string, got 5');
+      throwsGeneratorError(() => compileGenerator('lexify', { text: 5 }, site('string', 'code', 'Ev.code')), 'Ev.code: faker hint "lexify": text must be a string, got 5');
     });
 
     it('hints whose values cannot fill the field type', () => {
-      throwsHint(() => compileHint('boolean', {}, site('int', 'quantity', 'Order.quantity')), 'Order.quantity: faker hint "boolean" yields boolean values, but the field is int');
-      throwsHint(() => compileHint('pyfloat', {}, site('int', 'qty', 'Order.qty')), 'Order.qty: faker hint "pyfloat" yields float values, but the field is int');
-      throwsHint(() => compileHint('email', {}, site('datetime', 'at', 'Ev.at')), 'Ev.at: faker hint "email" yields string values, but the field is datetime');
-      throwsHint(() => compileHint('date_time', {}, site('boolean', 'b', 'Ev.b')), 'Ev.b: faker hint "date_time" yields datetime values, but the field is boolean');
+      throwsGeneratorError(() => compileGenerator('boolean', {}, site('int', 'quantity', 'Order.quantity')), 'Order.quantity: faker hint "boolean" yields boolean values, but the field is int');
+      throwsGeneratorError(() => compileGenerator('pyfloat', {}, site('int', 'qty', 'Order.qty')), 'Order.qty: faker hint "pyfloat" yields float values, but the field is int');
+      throwsGeneratorError(() => compileGenerator('email', {}, site('datetime', 'at', 'Ev.at')), 'Ev.at: faker hint "email" yields string values, but the field is datetime');
+      throwsGeneratorError(() => compileGenerator('date_time', {}, site('boolean', 'b', 'Ev.b')), 'Ev.b: faker hint "date_time" yields datetime values, but the field is boolean');
     });
   });
 
@@ -641,8 +641,8 @@ describe('generatorRegistry', () => {
         const sides = typeof params.sides === 'number' ? params.sides : 6;
         return (g) => g.rng.int(1, sides);
       });
-      expect(knownHints()).to.include('test_dice');
-      const values = draw<number>(compileHint('test_dice', { sides: 4 }, site('int', 'roll', 'Roll.value')), 1000);
+      expect(knownGenerators()).to.include('test_dice');
+      const values = draw<number>(compileGenerator('test_dice', { sides: 4 }, site('int', 'roll', 'Roll.value')), 1000);
       expect(new Set(values)).to.deep.equal(new Set([1, 2, 3, 4]));
       expect(seen).to.deep.equal([{ where: 'Roll.value', name: 'roll', type: 'int' }]);
     });
@@ -662,7 +662,7 @@ describe('generatorRegistry', () => {
     });
 
     it('rejects invalid names', () => {
-      expect(() => registerGenerator('has space', () => () => 1)).to.throw(HintError, 'invalid hint name "has space"');
+      expect(() => registerGenerator('has space', () => () => 1)).to.throw(GeneratorError, 'invalid hint name "has space"');
     });
   });
 

@@ -12,8 +12,8 @@
  */
 import type { PayloadScope, Produce } from '../../flows/stepEvent';
 import type { FieldType, Generate } from '../../schema/generator';
-import { HintError } from '../../schema/generator';
-import { compileHint, defaultGenerator } from '../../schema/generatorRegistry';
+import { GeneratorError } from '../../schema/generator';
+import { compileGenerator, defaultGenerator } from '../../schema/generatorRegistry';
 import { ExprEvalError, compileExpression } from '../../expr';
 import type { Problems } from './configError';
 import { child, intAtLeast, mapOf, numberOf, oneOf, seqOf, stringOf, suggestion } from './decode';
@@ -79,7 +79,7 @@ export const roundTo = (x: number, digits: number): number => {
 const WHERE_MARK = '\u0000';
 
 /** `unknown faker hint "x"` → `unknown generator "x"`, without the field prefix. */
-const hintMessage = (e: HintError): string =>
+const generatorMessage = (e: GeneratorError): string =>
   e.message.replace(`${WHERE_MARK}: `, '').replace(/faker hint/g, 'generator');
 
 /** Compiles fields; one instance per document. */
@@ -206,10 +206,10 @@ export class PayloadCompiler {
       if (gen === undefined) return defaultGenerator(site);
       const params = gen.params === undefined ? {} : (toJs(gen.params) as Record<string, unknown>);
       if (params === null || typeof params !== 'object' || Array.isArray(params)) return undefined;
-      return compileHint(gen.name, params, site);
+      return compileGenerator(gen.name, params, site);
     } catch (e) {
-      if (!(e instanceof HintError)) throw e;
-      const message = hintMessage(e);
+      if (!(e instanceof GeneratorError)) throw e;
+      const message = generatorMessage(e);
       // Point at the parameter the message is about, when there is one.
       const params = gen?.params?.kind === 'map' ? gen.params.entries : [];
       const mentioned = (k: string): number => message.search(new RegExp(`\\b${k}\\b`));

@@ -1,20 +1,20 @@
 /**
  * The parameters of one built-in hint, read and checked once at compile time.
  *
- * A built-in factory reads each parameter it accepts through `HintParams` (`p.int('min', 0)`), which
+ * A built-in factory reads each parameter it accepts through `GeneratorParams` (`p.int('min', 0)`), which
  * checks its type and remembers the name; `finish()` then rejects any parameter nobody read, with
  * a did-you-mean (`max_value` vs `max_valeu`). Every message names the field and the hint:
  * `Order.quantity: faker hint "random_int": min must be a number, got "one"`.
  * Python-style positional arguments (`args: [1, 10]`) are mapped to the hint's parameter names.
  *
  * @example
- * const p = new HintParams('random_int', { min: 1, max: 3 }, site, ['min', 'max', 'step']);
+ * const p = new GeneratorParams('random_int', { min: 1, max: 3 }, site, ['min', 'max', 'step']);
  * const min = p.int('min', 0);
  * const max = p.int('max', 9999);
  * p.finish();
  */
 import type { FieldSite, Generate } from './generator';
-import { HintError } from './generator';
+import { GeneratorError } from './generator';
 import { suggestion } from '../core/didYouMean';
 
 /**
@@ -39,10 +39,10 @@ export interface Compiled {
 }
 
 /**
- * A built-in hint: its parameter names, and the factory that reads them through `HintParams`.
+ * A built-in hint: its parameter names, and the factory that reads them through `GeneratorParams`.
  *
  * @example
- * const dice: BuiltinHint = {
+ * const dice: BuiltinGenerator = {
  *   positional: ['sides'],
  *   make: (p) => {
  *     const sides = p.intIn('sides', 6, 1, 1000);
@@ -50,10 +50,10 @@ export interface Compiled {
  *   },
  * };
  */
-export interface BuiltinHint {
+export interface BuiltinGenerator {
   /** Every parameter name, in Python-Faker order (for positional `args` and `provider.method` hints). */
   readonly positional?: ReadonlyArray<string>;
-  readonly make: (p: HintParams, site: FieldSite) => Compiled;
+  readonly make: (p: GeneratorParams, site: FieldSite) => Compiled;
 }
 
 /**
@@ -68,9 +68,9 @@ export const compiled = (yields: Yields, generate: Generate): Compiled => ({ gen
  * A built-in without parameters.
  *
  * @example
- * const coin: BuiltinHint = simple('boolean', (g) => g.rng.next() < 0.5);
+ * const coin: BuiltinGenerator = simple('boolean', (g) => g.rng.next() < 0.5);
  */
-export const simple = (yields: Yields, generate: Generate): BuiltinHint => ({ make: () => compiled(yields, generate) });
+export const simple = (yields: Yields, generate: Generate): BuiltinGenerator => ({ make: () => compiled(yields, generate) });
 
 /** Shows a parameter value in an error message. */
 const show = (v: unknown): string => {
@@ -81,7 +81,7 @@ const show = (v: unknown): string => {
 };
 
 /** Reads and checks the parameters of one hint at one field. */
-export class HintParams {
+export class GeneratorParams {
   private readonly values: Record<string, unknown>;
   private readonly read = new Set<string>();
 
@@ -109,9 +109,9 @@ export class HintParams {
     });
   }
 
-  /** Throws a `HintError` naming the field and the hint. */
+  /** Throws a `GeneratorError` naming the field and the hint. */
   fail(message: string): never {
-    throw new HintError(`${this.site.where}: faker hint "${this.hint}": ${message}`);
+    throw new GeneratorError(`${this.site.where}: faker hint "${this.hint}": ${message}`);
   }
 
   /** The raw value of a parameter (`undefined` when absent or null, as Python's `None`). */

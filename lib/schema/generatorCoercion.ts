@@ -4,7 +4,7 @@
  * Built-in hints declare what they yield (`Yields`); `adaptToField` checks that against the field
  * type once, at compile time, and returns the generator unchanged when no conversion is needed,
  * wrapped with a converter when one is (`instant` → ISO-8601 for a datetime field, a number →
- * `String(v)` for a string field), or throws a `HintError` when the combination makes no sense (a
+ * `String(v)` for a string field), or throws a `GeneratorError` when the combination makes no sense (a
  * boolean hint on an int field). Generators whose output is not known in advance (faker methods,
  * user-registered generators) get `coercerFor(type)`, which converts per value.
  *
@@ -23,8 +23,8 @@
  * gen(g); // '2025-01-15T14:30:00.000Z' for a datetime field
  */
 import type { FieldSite, FieldType, Generate } from './generator';
-import { HintError } from './generator';
-import type { Compiled, Yields } from './hintParams';
+import { GeneratorError } from './generator';
+import type { Compiled, Yields } from './generatorParams';
 import { isoDay, isoInstant } from '../core/isoInstant';
 
 type Convert = (v: any) => unknown;
@@ -88,7 +88,7 @@ export const yieldsOf = (v: unknown): Yields => {
 };
 
 /**
- * Adapts a compiled built-in to its field, or throws a `HintError` naming the field and the hint.
+ * Adapts a compiled built-in to its field, or throws a `GeneratorError` naming the field and the hint.
  *
  * @example
  * adaptToField({ generate: (g) => g.rng.next() < 0.5, yields: 'boolean' }, intSite, 'boolean'); // throws
@@ -97,7 +97,7 @@ export const adaptToField = (compiled: Compiled, site: FieldSite, hint: string):
   const convert = conversion(compiled.yields, site.type);
   if (convert === 'identity') return compiled.generate;
   if (convert === 'incompatible') {
-    throw new HintError(
+    throw new GeneratorError(
       `${site.where}: faker hint "${hint}" yields ${describeYields(compiled.yields)} values, but the field is ${site.type}`,
     );
   }
