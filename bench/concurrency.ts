@@ -57,7 +57,13 @@ export const concurrency: Section = {
     ...FLOWS.map((n) => floorCase(floorName('nFlows', n), () => sessionsFloor(n, scaled(2_500_000, scale)), { nFlows: n })),
   ],
   report: (all) => {
-    const { rows, worst, floorWorst, complete, costs } = sweep(all, (r) => r.extra.nFlows === FLOWS[0], FLOWS.length, (r) => Number(r.extra.nFlows), TOLERANCE);
+    const { rows, worst, floorWorst, complete, costs } = sweep(
+      all,
+      (r) => r.extra.nFlows === FLOWS[0],
+      FLOWS.length,
+      (r) => Number(r.extra.nFlows),
+      TOLERANCE,
+    );
     const table = markdownTable(
       ['case', 'events', ...TIMING_HEADER, 'ratio', 'peak RSS MB'],
       rows.map(({ result: r, ratio }) => [r.name, int(r.events), ...timingCells(r), fixed(ratio, 2), fixed(r.rssPeakMb, 0)]),

@@ -55,7 +55,14 @@ export const accountsModel = (accounts: number, events: number): SimulationModel
     yield newEvent(Deposited, { overrides: { amount }, mutate: setState(Account, [['balance', 'add', amount]]) });
   });
   sim.flow(
-    { name: 'withdraw', weight: 3, filter: select(Account, [['active', 'is', true], ['balance', 'greater_than', 100]]) },
+    {
+      name: 'withdraw',
+      weight: 3,
+      filter: select(Account, [
+        ['active', 'is', true],
+        ['balance', 'greater_than', 100],
+      ]),
+    },
     function* (ctx: FlowContext) {
       const amount = ctx.rng.int(1, 100);
       yield newEvent(Withdrawn, { overrides: { amount }, mutate: setState(Account, [['balance', 'subtract', amount]]) });
@@ -95,7 +102,13 @@ export const entities: Section = {
     ...COUNTS.map((n) => floorCase(floorName('accounts', n), () => entitiesFloor(n, scaled(5_000_000, scale)), { accounts: n })),
   ],
   report: (all) => {
-    const { rows, worst, floorWorst, complete, costs } = sweep(all, (r) => r.extra.accounts === COUNTS[0], COUNTS.length, (r) => Number(r.extra.accounts), TOLERANCE);
+    const { rows, worst, floorWorst, complete, costs } = sweep(
+      all,
+      (r) => r.extra.accounts === COUNTS[0],
+      COUNTS.length,
+      (r) => Number(r.extra.accounts),
+      TOLERANCE,
+    );
     const table = markdownTable(
       ['case', 'events', 'setup s', ...TIMING_HEADER, 'ratio', 'peak RSS MB'],
       rows.map(({ result: r, ratio }) => [

@@ -261,6 +261,6 @@ export const costsNote = (c: SweepCosts): string => {
   const floor =
     c.floorUs === undefined
       ? ''
-      : `, its floor alone ${us(c.floorUs)}${c.floorUs > c.budgetUs ? ': more than the target allows any implementation that does the floor\'s work on this machine' : ''}`;
+      : `, its floor alone ${us(c.floorUs)}${c.floorUs > c.budgetUs ? ": more than the target allows any implementation that does the floor's work on this machine" : ''}`;
   return `per event: ${us(c.baseUs)} at ${c.base}; within ${c.tolerance * 100}% lets ${c.far} add at most ${us(c.budgetUs)}; the engine adds ${us(c.engineUs)} there${floor}.`;
 };

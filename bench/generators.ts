@@ -38,9 +38,29 @@ const rows: Row[] = [
   { hint: 'word', type: 'string', faker: (f) => f.lorem.word() },
   { hint: 'sentence', type: 'string', faker: (f) => f.lorem.sentence() },
   { hint: 'random_int', params: { min: 1, max: 3 }, type: 'int', faker: (f) => f.number.int({ min: 1, max: 3 }) },
-  { hint: 'random_element', params: { elements: ['free', 'premium', 'enterprise'] }, type: 'string', faker: (f) => f.helpers.arrayElement(['free', 'premium', 'enterprise']) },
-  { hint: 'random_element', params: { elements: ['a', 'b', 'c'], weights: [5, 3, 2] }, type: 'string', faker: (f) => f.helpers.weightedArrayElement([{ value: 'a', weight: 5 }, { value: 'b', weight: 3 }, { value: 'c', weight: 2 }]) },
-  { hint: 'pyfloat', params: { min_value: 0, max_value: 1000, positive: true }, type: 'float', faker: (f) => f.number.float({ min: 0, max: 1000, fractionDigits: 2 }) },
+  {
+    hint: 'random_element',
+    params: { elements: ['free', 'premium', 'enterprise'] },
+    type: 'string',
+    faker: (f) => f.helpers.arrayElement(['free', 'premium', 'enterprise']),
+  },
+  {
+    hint: 'random_element',
+    params: { elements: ['a', 'b', 'c'], weights: [5, 3, 2] },
+    type: 'string',
+    faker: (f) =>
+      f.helpers.weightedArrayElement([
+        { value: 'a', weight: 5 },
+        { value: 'b', weight: 3 },
+        { value: 'c', weight: 2 },
+      ]),
+  },
+  {
+    hint: 'pyfloat',
+    params: { min_value: 0, max_value: 1000, positive: true },
+    type: 'float',
+    faker: (f) => f.number.float({ min: 0, max: 1000, fractionDigits: 2 }),
+  },
   { hint: 'boolean', type: 'boolean', faker: (f) => f.datatype.boolean() },
   { hint: 'now', type: 'datetime', faker: (f) => f.defaultRefDate().toISOString() },
   { hint: 'date_time', type: 'datetime', faker: (f) => f.date.past({ years: 30 }).toISOString() },

@@ -120,8 +120,12 @@ const forkCase = (section: Section, index: number, scale: number, nodeFlags: Rea
 const environment = (): string => {
   let commit = 'unknown';
   try {
-    commit = execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-    const dirty = execSync('git status --porcelain -- lib scenarios', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    commit = execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
+    const dirty = execSync('git status --porcelain -- lib scenarios', { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
     if (dirty !== '') commit += ' + uncommitted changes in lib/ or scenarios/';
   } catch {
     // not a git checkout
@@ -138,7 +142,13 @@ const medianRun = (runs: ReadonlyArray<CaseResult>): CaseResult => {
   return sorted[Math.floor((sorted.length - 1) / 2)];
 };
 
-const runSection = async (section: Section, scale: number, nodeFlags: ReadonlyArray<string>, repeat: number, loader: Loader): Promise<ReadonlyArray<Verdict>> => {
+const runSection = async (
+  section: Section,
+  scale: number,
+  nodeFlags: ReadonlyArray<string>,
+  repeat: number,
+  loader: Loader,
+): Promise<ReadonlyArray<Verdict>> => {
   console.log(`\n## ${section.title}`);
   const results: CaseResult[] = [];
   const spreads: string[] = [];

@@ -143,7 +143,14 @@ export const sampleRss = (intervalMs: number, probe: () => number = () => NaN): 
   const take = (): void => {
     const m = process.memoryUsage();
     if (m.rss > peak) peak = m.rss;
-    samples.push({ ms: performance.now() - t0, rssMb: m.rss / MB, heapMb: m.heapUsed / MB, heapTotalMb: m.heapTotal / MB, externalMb: m.external / MB, count: probe() });
+    samples.push({
+      ms: performance.now() - t0,
+      rssMb: m.rss / MB,
+      heapMb: m.heapUsed / MB,
+      heapTotalMb: m.heapTotal / MB,
+      externalMb: m.external / MB,
+      count: probe(),
+    });
   };
   const timer = setInterval(take, intervalMs);
   timer.unref();
@@ -276,8 +283,7 @@ export const timingCells = (r: CaseResult): string[] => [
 ];
 
 /** The ratio furthest from 1 (how far a sweep strays from its baseline). */
-export const furthestRatio = (ratios: ReadonlyArray<number>): number =>
-  ratios.reduce((w, x) => (Math.abs(1 - x) > Math.abs(1 - w) ? x : w), 1);
+export const furthestRatio = (ratios: ReadonlyArray<number>): number => ratios.reduce((w, x) => (Math.abs(1 - x) > Math.abs(1 - w) ? x : w), 1);
 
 /** A markdown table; numbers are right-aligned. */
 export const markdownTable = (header: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>): string => {

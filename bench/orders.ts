@@ -1,6 +1,6 @@
 /**
- * Section "orders": the seed 004 order simulator (scenarios/orders.ts), 100 000 orders (about
- * 290 000 events) with the seed's defaults, in three layers:
+ * Section "orders": the order-lifecycle simulator (scenarios/orders.ts), 100 000 orders (about
+ * 290 000 events) with its defaults, in three layers:
  * - the engine alone (open-system arrivals, the Order lifecycle), no delivery;
  * - `runSimulation` with the delivery stages (envelope, v2, checksum, ingest time + reordering,
  *   out of order) and no outputs: what delivery realism costs;
@@ -44,7 +44,7 @@ const ordersCase = (name: string, orders: number): BenchCase => ({
 
 export const orders: Section = {
   name: 'orders',
-  title: 'The order simulator (seed 004): 100 000 orders, engine → delivery → files',
+  title: 'The order-lifecycle simulator: 100 000 orders, engine → delivery → files',
   optIn: false,
   cases: (scale) => [ENGINE, DELIVERY, FULL].map((n) => ordersCase(n, scaled(100_000, scale))),
   report: (results) => {

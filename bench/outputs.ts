@@ -36,11 +36,7 @@ const HIGH_WATER_MARK = 2_000;
 const suffix = (): string => randomBytes(3).toString('hex');
 
 /** Runs the scenario into `outputs`, measuring time and RSS; `cleanup` runs afterwards. */
-const measured = async (
-  name: string,
-  events: number,
-  outputs: () => Promise<{ sinks: SinkOperator[]; cleanup: () => Promise<void> }>,
-): Promise<CaseResult> => {
+const measured = async (name: string, events: number, outputs: () => Promise<{ sinks: SinkOperator[]; cleanup: () => Promise<void> }>): Promise<CaseResult> => {
   const { sinks, cleanup } = await outputs();
   try {
     const rss = sampleRss(100);
@@ -71,6 +67,7 @@ const kafkaCase = (events: number): BenchCase => ({
       const topic = `bench_${suffix()}`;
       const cleanup = async (): Promise<void> => {
         // Required here, not imported: every bench case process loads this module.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
         const { Kafka, logLevel } = require('kafkajs') as typeof KafkaJs;
         const admin = new Kafka({ brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
         await admin.connect();
@@ -87,7 +84,8 @@ const mysqlCase = (events: number): BenchCase => ({
     measured('MySQL (MariaDB, 1 000-row transactions)', events, async () => {
       const prefix = `bench_${suffix()}_`;
       const cleanup = async (): Promise<void> => {
-        const { createConnection } = require('mysql2/promise') as typeof Mysql2; // as kafkajs above
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- as kafkajs above
+        const { createConnection } = require('mysql2/promise') as typeof Mysql2;
         const conn = await createConnection({ uri: MYSQL_URL });
         const [rows] = await conn.query<RowDataPacket[]>(
           'SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE ?',
@@ -137,7 +135,9 @@ export const outputs: Section = {
         `peak buffered: most events waiting in the (last) sink at once; the run allows ${int(HIGH_WATER_MARK)} generated but unacknowledged events.`,
         ...(slow === undefined
           ? []
-          : [`slow sink: ${fixed(slow.seconds, 1)} s for ${int(slow.events)} events; the engine waited for it instead of buffering (peak ${int(Number(slow.extra.peakBuffered))} events).`]),
+          : [
+              `slow sink: ${fixed(slow.seconds, 1)} s for ${int(slow.events)} events; the engine waited for it instead of buffering (peak ${int(Number(slow.extra.peakBuffered))} events).`,
+            ]),
       ],
       verdicts: [],
     };

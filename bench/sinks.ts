@@ -44,7 +44,12 @@ const main = async (): Promise<void> => {
     console.log(`toSink(no-op) maxBatch=${maxBatch}: ${rate(N, s)} (${(s * 1000).toFixed(0)} ms, batches=${sink.stats.batches})`);
   }
 
-  const two = await run(from(input).pipe(toSink(() => noop, { name: 'a' }), toSink(() => noop, { name: 'b' })));
+  const two = await run(
+    from(input).pipe(
+      toSink(() => noop, { name: 'a' }),
+      toSink(() => noop, { name: 'b' }),
+    ),
+  );
   console.log(`toSink(no-op) x2 composed: ${rate(N, two)}`);
 
   // JSONL bytes of 1000-event batches: JSON.stringify + Buffer.write (the pretty format's path,

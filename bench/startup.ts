@@ -55,7 +55,10 @@ const main = async (): Promise<void> => {
   const cases: ReadonlyArray<[string, ReadonlyArray<string> | null]> = [
     ['bare `node -e ""` (exit)', null],
     ['YAML model, 100 events (scenarios/shop.yaml)', ['run', 'scenarios/shop.yaml', '--seed', '1', '--total-events', '100', '--output', 'stdout', '--quiet']],
-    ['YAML model, 100 events (scenarios/library.yaml)', ['run', 'scenarios/library.yaml', '--seed', '1', '--total-events', '100', '--output', 'stdout', '--quiet']],
+    [
+      'YAML model, 100 events (scenarios/library.yaml)',
+      ['run', 'scenarios/library.yaml', '--seed', '1', '--total-events', '100', '--output', 'stdout', '--quiet'],
+    ],
   ];
   console.log(`Start-up of the compiled CLI, medians of ${repeat} runs (node ${process.version}):\n`);
   console.log('| case | first event (ms) | RSS at first event (MB) |');

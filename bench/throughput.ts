@@ -84,14 +84,7 @@ export const throughput: Section = {
     const baseRate = base === undefined ? NaN : rate(base.events, base.seconds);
     const rows = results.map((r) => {
       const mb = Number(r.extra.mbWritten ?? 0);
-      return [
-        r.name,
-        int(r.events),
-        ...timingCells(r),
-        fixed(rate(r.events, r.seconds) / baseRate, 2),
-        mb > 0 ? fixed(mb, 0) : '–',
-        fixed(r.rssPeakMb, 0),
-      ];
+      return [r.name, int(r.events), ...timingCells(r), fixed(rate(r.events, r.seconds) / baseRate, 2), mb > 0 ? fixed(mb, 0) : '–', fixed(r.rssPeakMb, 0)];
     });
     const table = markdownTable(['case', 'events', ...TIMING_HEADER, 'ratio', 'MB written', 'peak RSS MB'], rows);
     const notes: string[] = [`ratio: events/s relative to "${ENGINE}".`];

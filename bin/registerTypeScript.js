@@ -61,7 +61,8 @@ const sucrase = (entry) => {
       });
       return withSourceMap(out.code, { ...out.sourceMap, sources: [path.basename(filename)] });
     } catch (e) {
-      if (e && e.loc) throw new TypeScriptSyntaxError(shown, e.loc.line, e.loc.column, e.message.replace(/^Error transforming .*?: /, '').replace(/ \(\d+:\d+\)$/, ''));
+      if (e && e.loc)
+        throw new TypeScriptSyntaxError(shown, e.loc.line, e.loc.column, e.message.replace(/^Error transforming .*?: /, '').replace(/ \(\d+:\d+\)$/, ''));
       throw e;
     }
   };

@@ -79,8 +79,17 @@ export type { EventFormat } from './sinks/serializeEvent';
 
 // expressions (shared by the YAML and story front ends)
 export {
-  parseExpression, parseTemplate, isTemplate, checkExpression, evaluate, compileExpression, compileTemplate,
-  formatExprError, ExprEvalError, defineFunction, functionNamespace,
+  parseExpression,
+  parseTemplate,
+  isTemplate,
+  checkExpression,
+  evaluate,
+  compileExpression,
+  compileTemplate,
+  formatExprError,
+  ExprEvalError,
+  defineFunction,
+  functionNamespace,
 } from './expr';
 export type { Expr, ExprError, FunctionRegistry, FunctionSpec, ExprFunction, Variables, CompileResult } from './expr';
 

@@ -1,27 +1,15 @@
 /**
- * E-commerce: first the seed 001 quick start, faithfully (`quickStart`), then a realistic store
+ * E-commerce: first the README's quick start, faithfully (`quickStart`), then a realistic store
  * grown from it (the default export): registration, login, browsing, carts that are abandoned or
  * bought, inventory that never goes below zero, restocking, logout.
  *
  * Run it: `npx deep-faker run scenarios/ecommerce.ts --output stdout`
  */
-import {
-  acquire,
-  addDecay,
-  entity,
-  event,
-  field,
-  newEvent,
-  release,
-  select,
-  setState,
-  simulation,
-  wait,
-} from '../lib';
+import { acquire, addDecay, entity, event, field, newEvent, release, select, setState, simulation, wait } from '../lib';
 import type { FlowContext } from '../lib';
 
 // =============================================================================================
-// The seed 001 quick start, as written there
+// The quick start, as the README writes it
 // =============================================================================================
 
 export const QuickStart = (() => {
@@ -60,7 +48,15 @@ export const QuickStart = (() => {
     },
   });
 
-  const sim = simulation({ duration: '2m', startTime: 'now', nFlows: 3, initialEntities: [[User, 10], [Product, 5]] });
+  const sim = simulation({
+    duration: '2m',
+    startTime: 'now',
+    nFlows: 3,
+    initialEntities: [
+      [User, 10],
+      [Product, 5],
+    ],
+  });
 
   // New users register and may browse products.
   sim.flow({ name: 'new_user_registration', weight: 3 }, function* () {
@@ -178,7 +174,10 @@ const sim = simulation({
   timeStep: '2s',
   nFlows: 25,
   entities: [User, Product],
-  initialEntities: [[User, 200], [Product, 50]],
+  initialEntities: [
+    [User, 200],
+    [Product, 50],
+  ],
 });
 
 /** A visitor signs up; most log in straight away. */
@@ -211,7 +210,14 @@ sim.flow({ name: 'browsing', weight: 6, filter: select(User, [['is_logged_in', '
  * most what is in stock, and the product is held by the session until the order is done.
  */
 sim.flow(
-  { name: 'shopping', weight: 5, filter: select(User, [['is_logged_in', 'is', true], ['cart_id', 'is', null]]) },
+  {
+    name: 'shopping',
+    weight: 5,
+    filter: select(User, [
+      ['is_logged_in', 'is', true],
+      ['cart_id', 'is', null],
+    ]),
+  },
   function* (ctx: FlowContext) {
     const product = yield* acquire(Product, [['inventory', 'greater_than', 0]]);
     const quantity = Math.min(ctx.rng.int(1, 3), product.state.inventory);
@@ -225,7 +231,11 @@ sim.flow(
     yield newEvent(OrderCompleted, {
       overrides: { cart_id: cartId, quantity, total_amount: total },
       mutate: [
-        setState(User, [['total_orders', 'add', 1], ['total_spent', 'add', total], ['cart_id', 'is', null]]),
+        setState(User, [
+          ['total_orders', 'add', 1],
+          ['total_spent', 'add', total],
+          ['cart_id', 'is', null],
+        ]),
         setState(Product, [['inventory', 'subtract', quantity]]),
       ],
     });

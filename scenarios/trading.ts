@@ -22,18 +22,7 @@
  *
  * Run it: `npx deep-faker run scenarios/trading.ts --output stdout`
  */
-import {
-  addDecay,
-  entity,
-  event,
-  field,
-  newEvent,
-  release,
-  select,
-  setState,
-  simulation,
-  wait,
-} from '../lib';
+import { addDecay, entity, event, field, newEvent, release, select, setState, simulation, wait } from '../lib';
 import type { Action, EntityView, FlowContext, Rng, StateOf } from '../lib';
 
 // =============================================================================================
@@ -138,8 +127,18 @@ export const OrderCancelled = event('OrderCancelled', {
 
 /** Every event type of the scenario. */
 export const TRADING_EVENTS = [
-  InstrumentListed, TraderRegistered, KycSubmitted, KycApproved, KycRejected, FundsDeposited, FundsWithdrawn,
-  PriceTicked, OrderPlaced, OrderFilled, OrderPartiallyFilled, OrderCancelled,
+  InstrumentListed,
+  TraderRegistered,
+  KycSubmitted,
+  KycApproved,
+  KycRejected,
+  FundsDeposited,
+  FundsWithdrawn,
+  PriceTicked,
+  OrderPlaced,
+  OrderFilled,
+  OrderPartiallyFilled,
+  OrderCancelled,
 ] as const;
 
 // =============================================================================================
@@ -251,7 +250,10 @@ function* fill(ctx: FlowContext, t: Ticket, quantity: number, price: number, fil
       ['positions', 'is', positions],
       ['open_positions', 'is', Object.keys(positions).length],
     ]),
-    setState(Order, [['status', 'is', remaining === 0 ? 'filled' : 'partially_filled'], ['filled_quantity', 'add', quantity]]),
+    setState(Order, [
+      ['status', 'is', remaining === 0 ? 'filled' : 'partially_filled'],
+      ['filled_quantity', 'add', quantity],
+    ]),
   ];
   if (remaining === 0) yield newEvent(OrderFilled, { overrides, mutate });
   else yield newEvent(OrderPartiallyFilled, { overrides, mutate });
@@ -337,7 +339,10 @@ const sim = simulation({
   nFlows: 40,
   entities: [Trader, Instrument, Order],
   // Traders registered before the window started, KYC not done yet.
-  initialEntities: [[Instrument, 20], [Trader, 100]],
+  initialEntities: [
+    [Instrument, 20],
+    [Trader, 100],
+  ],
 });
 
 /** A new trader registers; most send their KYC documents a few minutes later. */
@@ -349,7 +354,14 @@ sim.flow({ name: 'onboarding', weight: 3 }, function* () {
 
 /** A trader who registered but never sent documents comes back to do it. */
 sim.flow(
-  { name: 'kyc_follow_up', weight: 1, filter: select(Trader, [['kyc_status', 'is', 'pending'], ['documents_submitted', 'is', false]]) },
+  {
+    name: 'kyc_follow_up',
+    weight: 1,
+    filter: select(Trader, [
+      ['kyc_status', 'is', 'pending'],
+      ['documents_submitted', 'is', false],
+    ]),
+  },
   function* () {
     yield newEvent(KycSubmitted, { mutate: setState(Trader, [['documents_submitted', 'is', true]]) });
   },
@@ -357,7 +369,14 @@ sim.flow(
 
 /** Compliance reviews submitted documents and decides. */
 sim.flow(
-  { name: 'kyc_review', weight: 2, filter: select(Trader, [['kyc_status', 'is', 'pending'], ['documents_submitted', 'is', true]]) },
+  {
+    name: 'kyc_review',
+    weight: 2,
+    filter: select(Trader, [
+      ['kyc_status', 'is', 'pending'],
+      ['documents_submitted', 'is', true],
+    ]),
+  },
   function* (ctx: FlowContext) {
     yield wait({ minutes: { min: 1, max: 10 } });
     if (ctx.rng.chance(KYC_APPROVAL_RATE)) {
@@ -370,7 +389,14 @@ sim.flow(
 
 /** An approved trader with a modest balance tops it up, sometimes twice. */
 sim.flow(
-  { name: 'deposit', weight: 3, filter: select(Trader, [['kyc_status', 'is', 'approved'], ['cash_balance', 'less_than', 25_000]]) },
+  {
+    name: 'deposit',
+    weight: 3,
+    filter: select(Trader, [
+      ['kyc_status', 'is', 'approved'],
+      ['cash_balance', 'less_than', 25_000],
+    ]),
+  },
   function* (ctx: FlowContext) {
     for (;;) {
       const amount = fromCents(ctx.rng.int(50, 5_000) * 100 + ctx.rng.int(0, 99));
@@ -382,7 +408,14 @@ sim.flow(
 
 /** An approved trader takes part of the cash out (never more than the balance). */
 sim.flow(
-  { name: 'withdrawal', weight: 1, filter: select(Trader, [['kyc_status', 'is', 'approved'], ['cash_balance', 'greater_than', 100]]) },
+  {
+    name: 'withdrawal',
+    weight: 1,
+    filter: select(Trader, [
+      ['kyc_status', 'is', 'approved'],
+      ['cash_balance', 'greater_than', 100],
+    ]),
+  },
   function* (ctx: FlowContext) {
     const cash = toCents(traderOf(ctx).state.cash_balance);
     const amount = fromCents(Math.max(1, Math.floor(cash * ctx.rng.float(0.1, 1))));
@@ -404,7 +437,10 @@ sim.flow({ name: 'market_data', weight: 2 }, function* (ctx: FlowContext) {
       const change_pct = Math.round(((price - state.price) / state.price) * 1e6) / 1e4;
       yield newEvent(PriceTicked, {
         overrides: { symbol: key, previous_price: state.price, price, change_pct },
-        mutate: setState(Instrument, [['price', 'is', price], ['tick_count', 'add', 1]]),
+        mutate: setState(Instrument, [
+          ['price', 'is', price],
+          ['tick_count', 'add', 1],
+        ]),
       });
       yield release(Instrument);
     }
@@ -414,7 +450,14 @@ sim.flow({ name: 'market_data', weight: 2 }, function* (ctx: FlowContext) {
 
 /** An approved trader with cash picks an instrument that fits their risk profile and buys. */
 sim.flow(
-  { name: 'buy', weight: 5, filter: select(Trader, [['kyc_status', 'is', 'approved'], ['cash_balance', 'greater_than', 50]]) },
+  {
+    name: 'buy',
+    weight: 5,
+    filter: select(Trader, [
+      ['kyc_status', 'is', 'approved'],
+      ['cash_balance', 'greater_than', 50],
+    ]),
+  },
   function* (ctx: FlowContext) {
     const trader = traderOf(ctx);
     const picked = yield select(Instrument, [['asset_class', 'in', BUYS[trader.state.risk_profile]]], { optional: true });
@@ -434,7 +477,14 @@ sim.flow(
 
 /** A trader with positions sells some or all of one. */
 sim.flow(
-  { name: 'sell', weight: 3, filter: select(Trader, [['kyc_status', 'is', 'approved'], ['open_positions', 'greater_than', 0]]) },
+  {
+    name: 'sell',
+    weight: 3,
+    filter: select(Trader, [
+      ['kyc_status', 'is', 'approved'],
+      ['open_positions', 'greater_than', 0],
+    ]),
+  },
   function* (ctx: FlowContext) {
     const positions = traderOf(ctx).state.positions;
     const symbol = ctx.rng.pick(Object.keys(positions));

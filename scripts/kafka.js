@@ -279,16 +279,7 @@ function fetchJars(log) {
   fs.mkdirSync(LIBS, { recursive: true });
   const result = childProcess.spawnSync(
     'mvn',
-    [
-      '-q',
-      '-B',
-      '-Dstyle.color=never',
-      '-f',
-      POM,
-      'dependency:copy-dependencies',
-      `-DoutputDirectory=${LIBS}`,
-      '-DincludeScope=runtime',
-    ],
+    ['-q', '-B', '-Dstyle.color=never', '-f', POM, 'dependency:copy-dependencies', `-DoutputDirectory=${LIBS}`, '-DincludeScope=runtime'],
     { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
   );
   if (result.error) {
@@ -333,7 +324,7 @@ function writeServerProperties(port) {
     'delete.topic.enable=true',
     '',
     '# After a hard kill (SIGKILL, crash) the restarted controller refuses the new broker',
-    '# (DUPLICATE_BROKER_REGISTRATION) until the old incarnation\'s session expires. The broker',
+    "# (DUPLICATE_BROKER_REGISTRATION) until the old incarnation's session expires. The broker",
     '# retries with doubling backoff (..., 0.8, 1.6, 3.2 s): with the default 9 s session it',
     '# registers ~12 s after the controller is up, with 4 s ~7 s, with 3 s ~3.5 s. Heartbeats go',
     '# to the controller in the same JVM: 6 missed ones (500 ms each) means the JVM is stuck anyway.',

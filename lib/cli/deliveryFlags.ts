@@ -44,7 +44,13 @@ export const DELIVERY_USAGE = `Delivery realism (options of run; see README "Del
 `;
 
 /** The delivery flags as `parseArgs` returns them. */
-export type DeliveryFlagValues = { readonly [K in keyof typeof DELIVERY_FLAG_OPTIONS]?: (typeof DELIVERY_FLAG_OPTIONS)[K] extends { multiple: true } ? string[] : (typeof DELIVERY_FLAG_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
+export type DeliveryFlagValues = {
+  readonly [K in keyof typeof DELIVERY_FLAG_OPTIONS]?: (typeof DELIVERY_FLAG_OPTIONS)[K] extends { multiple: true }
+    ? string[]
+    : (typeof DELIVERY_FLAG_OPTIONS)[K]['type'] extends 'boolean'
+      ? boolean
+      : string;
+};
 
 const rate = (name: string, v: string): number => {
   const n = Number(v);
@@ -89,7 +95,9 @@ const checkVersionRates = (versions: ReadonlyArray<SchemaVersion>): void => {
     const sum = applying.reduce((acc, v) => acc + v.rate, 0);
     if (sum > 1 + 1e-9) {
       const what = type === '' ? 'every event type' : `event type ${type}`;
-      throw new UsageError(`--schema-version: the rates of versions ${applying.map((v) => v.version).join(', ')} for ${what} sum to ${Math.round(sum * 1e6) / 1e6}, more than 1`);
+      throw new UsageError(
+        `--schema-version: the rates of versions ${applying.map((v) => v.version).join(', ')} for ${what} sum to ${Math.round(sum * 1e6) / 1e6}, more than 1`,
+      );
     }
   }
 };
@@ -117,13 +125,27 @@ export const deliveryFromFlags = (values: DeliveryFlagValues, base: DeliverySett
     const current = d.outOfOrder;
     const r = values['out-of-order-rate'] === undefined ? current?.rate : rate('out-of-order-rate', values['out-of-order-rate']);
     if (r === undefined) throw new UsageError('--out-of-order-window: needs --out-of-order-rate');
-    d = { ...d, outOfOrder: { ...current, rate: r, ...(values['out-of-order-window'] === undefined ? {} : { window: count('out-of-order-window', values['out-of-order-window'], 1) }) } };
+    d = {
+      ...d,
+      outOfOrder: {
+        ...current,
+        rate: r,
+        ...(values['out-of-order-window'] === undefined ? {} : { window: count('out-of-order-window', values['out-of-order-window'], 1) }),
+      },
+    };
   }
   if (values['duplicate-rate'] !== undefined || values['duplicate-max-delay'] !== undefined) {
     const current = d.duplicates;
     const r = values['duplicate-rate'] === undefined ? current?.rate : rate('duplicate-rate', values['duplicate-rate']);
     if (r === undefined) throw new UsageError('--duplicate-max-delay: needs --duplicate-rate');
-    d = { ...d, duplicates: { ...current, rate: r, ...(values['duplicate-max-delay'] === undefined ? {} : { maxDelayEvents: count('duplicate-max-delay', values['duplicate-max-delay'], 0) }) } };
+    d = {
+      ...d,
+      duplicates: {
+        ...current,
+        rate: r,
+        ...(values['duplicate-max-delay'] === undefined ? {} : { maxDelayEvents: count('duplicate-max-delay', values['duplicate-max-delay'], 0) }),
+      },
+    };
   }
   if (values['schema-version'] !== undefined) d = { ...d, versions: values['schema-version'].map(parseSchemaVersionFlag) };
   if (values.checksum === true) d = { ...d, checksum: d.checksum === undefined || d.checksum === false ? true : d.checksum };

@@ -36,7 +36,10 @@ export interface LoadedModule {
 }
 
 const isModel = (x: unknown): x is SimulationModel & { outputs?: unknown } =>
-  typeof x === 'object' && x !== null && Array.isArray((x as SimulationModel).flows) && Array.isArray((x as SimulationModel).entities) &&
+  typeof x === 'object' &&
+  x !== null &&
+  Array.isArray((x as SimulationModel).flows) &&
+  Array.isArray((x as SimulationModel).entities) &&
   typeof (x as SimulationModel).settings === 'object';
 
 /** Loads `file` (an absolute path). */
@@ -44,7 +47,9 @@ export const loadModule = (file: string): LoadedModule => {
   if (!fs.existsSync(file)) throw new UsageError(`no such file: ${path.relative(process.cwd(), file) || file}`);
   if (isStoryFile(file)) {
     // Stories are schedules, not simulation models: `deep-faker run` plays them with runStory.
-    throw new ModelError(`${path.relative(process.cwd(), file) || file} is a story (the story format): run it with "deep-faker run" or runStory(), not as a simulation model`);
+    throw new ModelError(
+      `${path.relative(process.cwd(), file) || file} is a story (the story format): run it with "deep-faker run" or runStory(), not as a simulation model`,
+    );
   }
   if (/\.ya?ml$/i.test(file)) {
     const loaded = loadConfig(file);

@@ -177,7 +177,16 @@ const runCommand = async (args: ReadonlyArray<string>, io: CliIO, say: (t: strin
   // Checked before anything is loaded: a bad flag is a usage error whatever the file.
   const deliveryFlags = deliveryFromFlags(values, undefined);
   if (isStoryFile(file)) {
-    const run = { outputs, seed, totalEvents, timeMultiplier, duration: values.duration, start: values.start, quiet: values.quiet === true, debug: values.debug === true };
+    const run = {
+      outputs,
+      seed,
+      totalEvents,
+      timeMultiplier,
+      duration: values.duration,
+      start: values.start,
+      quiet: values.quiet === true,
+      debug: values.debug === true,
+    };
     return runStoryFile(file, { ...run, delivery: deliveryFlags }, io, say);
   }
   const loaded = loadModule(file);
@@ -217,7 +226,11 @@ interface StoryRunFlags {
 /** `run story.yaml`: a story into the outputs (default stdout), with the same summary and exit codes. */
 const runStoryFile = async (file: string, flags: StoryRunFlags, io: CliIO, say: (t: string) => void): Promise<number> => {
   // The story front end loads only for a story.
-  const [{ loadStory }, { runStory }, { debugEnabled }] = await Promise.all([import('../config/story/loadStory'), import('../config/story/runStory'), import('../config/story/streamStory')]);
+  const [{ loadStory }, { runStory }, { debugEnabled }] = await Promise.all([
+    import('../config/story/loadStory'),
+    import('../config/story/runStory'),
+    import('../config/story/streamStory'),
+  ]);
   const loaded = loadStory(file, { file: path.relative(io.cwd, file) || file });
   if (!loaded.ok) throw new ModelError(loaded.errors.map(formatConfigError).join('\n'));
   const sinks = flags.outputs ?? [outputOperator({ _tag: 'Stdout', format: 'json' })];
@@ -249,4 +262,3 @@ const isModelMistake = (e: unknown): boolean => e instanceof ModelError;
 const describeFailure = (e: unknown, file: string): string => (e instanceof Error ? (isModelMistake(e) ? locate(e, file) : e.message) : String(e));
 
 const toModelError = (e: unknown, file: string): unknown => (isModelMistake(e) ? new ModelError(locate(e as ModelError, file), { cause: e }) : e);
-

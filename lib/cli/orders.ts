@@ -80,7 +80,8 @@ const NUMBER_FLAGS: ReadonlyArray<readonly [string, keyof OrdersOptions, 'int' |
 const DAY_MS = 86_400_000;
 
 /** Midnight UTC `spanDays` before today's: the default start, so the span ends today. */
-export const defaultStart = (nowMs: number, spanDays: number): string => new Date((Math.floor(nowMs / DAY_MS) - spanDays) * DAY_MS).toISOString().replace('.000Z', 'Z');
+export const defaultStart = (nowMs: number, spanDays: number): string =>
+  new Date((Math.floor(nowMs / DAY_MS) - spanDays) * DAY_MS).toISOString().replace('.000Z', 'Z');
 
 /** The partition folders, by the field whose UTC day names the file. */
 export const PARTITIONS = [
@@ -89,7 +90,17 @@ export const PARTITIONS = [
 ] as const;
 
 /** Parses the flags into options (usage errors name the flag). */
-export const parseOrdersArgs = (args: ReadonlyArray<string>, nowMs: number): { readonly out: string; readonly options: OrdersOptions; readonly kafka?: { readonly brokers: string; readonly topic: string }; readonly quiet: boolean; readonly debug: boolean; readonly help: boolean } => {
+export const parseOrdersArgs = (
+  args: ReadonlyArray<string>,
+  nowMs: number,
+): {
+  readonly out: string;
+  readonly options: OrdersOptions;
+  readonly kafka?: { readonly brokers: string; readonly topic: string };
+  readonly quiet: boolean;
+  readonly debug: boolean;
+  readonly help: boolean;
+} => {
   let parsed;
   try {
     parsed = parseArgs({
@@ -127,7 +138,8 @@ export const parseOrdersArgs = (args: ReadonlyArray<string>, nowMs: number): { r
     overrides[key] = n;
   }
   const spanDays = (overrides.spanDays as number | undefined) ?? ORDERS_DEFAULTS.spanDays;
-  overrides.start = (values.start as string | undefined) ?? defaultStart(nowMs, Number.isInteger(spanDays) && spanDays > 0 ? spanDays : ORDERS_DEFAULTS.spanDays);
+  overrides.start =
+    (values.start as string | undefined) ?? defaultStart(nowMs, Number.isInteger(spanDays) && spanDays > 0 ? spanDays : ORDERS_DEFAULTS.spanDays);
   let options: OrdersOptions;
   try {
     options = ordersOptions(overrides as Partial<OrdersOptions>);
@@ -142,7 +154,7 @@ export const parseOrdersArgs = (args: ReadonlyArray<string>, nowMs: number): { r
   return { out, options, ...(brokers === undefined ? {} : { kafka: { brokers, topic } }), ...flags };
 };
 
-/** The options as written into stats.json, with the seed's flag names. */
+/** The options as written into stats.json, with the command line's flag names. */
 const optionsRecord = (o: OrdersOptions): Record<string, unknown> => ({
   n_orders: o.nOrders,
   seed: o.seed,
@@ -212,7 +224,10 @@ export const ordersCommand = async (args: ReadonlyArray<string>, io: CliIO, say:
   clearPartitions(out);
   const sim = ordersSimulation(parsed.options);
   const outputs = ordersOutputs(out, parsed.options, parsed.kafka);
-  if (!parsed.quiet) say(`deep-faker orders: ${parsed.options.nOrders} orders from ${parsed.options.start} over ${parsed.options.spanDays} days, seed ${parsed.options.seed} → ${parsed.out}`);
+  if (!parsed.quiet)
+    say(
+      `deep-faker orders: ${parsed.options.nOrders} orders from ${parsed.options.start} over ${parsed.options.spanDays} days, seed ${parsed.options.seed} → ${parsed.out}`,
+    );
   return runReporting(
     io,
     say,

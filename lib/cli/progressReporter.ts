@@ -27,7 +27,9 @@ export const progressReporter = (stream: NodeJS.WritableStream): ProgressReporte
       if (now - last < 250) return;
       last = now;
       const rate = Math.round(stats.events / ((now - started) / 1000));
-      stream.write(`\r\x1b[2K${stats.events.toLocaleString('en-US')} events · ${new Date(stats.endTime).toISOString()} · ${rate.toLocaleString('en-US')} events/s`);
+      stream.write(
+        `\r\x1b[2K${stats.events.toLocaleString('en-US')} events · ${new Date(stats.endTime).toISOString()} · ${rate.toLocaleString('en-US')} events/s`,
+      );
       drawn = true;
     },
     done: () => {

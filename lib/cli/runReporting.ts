@@ -63,4 +63,3 @@ export const runReporting = async (
     io.signals?.off('SIGTERM', onSignal);
   }
 };
-

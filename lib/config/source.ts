@@ -11,9 +11,7 @@ import * as path from 'node:path';
 import type { ConfigError } from './yaml/configError';
 
 /** The text and the name to use in messages, or why the file could not be read. */
-export type Source =
-  | { readonly ok: true; readonly text: string; readonly file: string }
-  | { readonly ok: false; readonly errors: ReadonlyArray<ConfigError> };
+export type Source = { readonly ok: true; readonly text: string; readonly file: string } | { readonly ok: false; readonly errors: ReadonlyArray<ConfigError> };
 
 /** Whether `s` is the document's text rather than a path. */
 export const isText = (s: string): boolean => s.includes('\n') || (!/\.ya?ml$/i.test(s) && s.includes(':'));

@@ -46,9 +46,7 @@ export const parseDuration = (input: DurationInput): number => {
     PART.lastIndex = pos;
     const m = PART.exec(text);
     if (!m) {
-      throw new DurationError(
-        `invalid duration "${input}": expected a number and a unit (ms, s, m, h, d, w), e.g. "30s", "10m", "1h30m"`,
-      );
+      throw new DurationError(`invalid duration "${input}": expected a number and a unit (ms, s, m, h, d, w), e.g. "30s", "10m", "1h30m"`);
     }
     total += parseFloat(m[1]) * UNIT_MS[m[2]];
     pos = PART.lastIndex;
@@ -61,7 +59,12 @@ export const formatDuration = (ms: number): string => {
   if (ms === 0) return '0s';
   const parts: string[] = [];
   let rest = Math.round(ms);
-  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ] as const) {
     if (rest >= size) {
       parts.push(`${Math.floor(rest / size)}${unit}`);
       rest %= size;

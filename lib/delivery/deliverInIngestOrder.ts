@@ -131,7 +131,11 @@ export const deliverInIngestOrder = (options: DeliverInIngestOrderOptions): Mono
       };
       /** Releases buffered events due by the clock and ordered before `limit` (all due ones if absent). */
       const releaseDue = (limit?: Entry): void => {
-        for (let top = heap.peek(); top !== undefined && top.at <= clock && (limit === undefined || before(top, limit)) && !subscriber.closed; top = heap.peek()) {
+        for (
+          let top = heap.peek();
+          top !== undefined && top.at <= clock && (limit === undefined || before(top, limit)) && !subscriber.closed;
+          top = heap.peek()
+        ) {
           release(false);
         }
       };

@@ -85,7 +85,10 @@ export const deliveryStages = (options: DeliveryOptions): Array<MonoTypeOperator
         try {
           return withMetaOf(envelope(e), e);
         } catch (err) {
-          throw new DeliveryError(`delivery envelope failed on a "${e.event_type}" event (${e.event_id}): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+          throw new DeliveryError(
+            `delivery envelope failed on a "${e.event_type}" event (${e.event_id}): ${err instanceof Error ? err.message : String(err)}`,
+            { cause: err },
+          );
         }
       }),
     );

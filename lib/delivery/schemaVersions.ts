@@ -67,7 +67,10 @@ export const schemaVersions = (options: SchemaVersionsOptions): MonoTypeOperator
     if (list === undefined) {
       list = versions.filter((v) => v.eventTypes === undefined || v.eventTypes.includes(type));
       const sum = list.reduce((s, v) => s + v.rate, 0);
-      if (sum > 1 + 1e-9) throw new RangeError(`schemaVersions: the rates of versions ${list.map((v) => v.version).join(', ')} for event type "${type}" sum to ${sum}, more than 1`);
+      if (sum > 1 + 1e-9)
+        throw new RangeError(
+          `schemaVersions: the rates of versions ${list.map((v) => v.version).join(', ')} for event type "${type}" sum to ${sum}, more than 1`,
+        );
       byType.set(type, list);
     }
     return list;
@@ -95,7 +98,10 @@ export const schemaVersions = (options: SchemaVersionsOptions): MonoTypeOperator
                 try {
                   out = withMetaOf(chosen.transform(e, rng.fork('transform')), e);
                 } catch (err) {
-                  throw new DeliveryError(`schemaVersions: transform of version ${chosen.version} failed on a "${e.event_type}" event: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+                  throw new DeliveryError(
+                    `schemaVersions: transform of version ${chosen.version} failed on a "${e.event_type}" event: ${err instanceof Error ? err.message : String(err)}`,
+                    { cause: err },
+                  );
                 }
               } else out = e;
             } else out = e;

@@ -42,10 +42,7 @@ export const DELIVERY_FIELDS: ReadonlyArray<string> = ['ingest_time', 'schema_ve
  * @example
  * payloadOf({ event_id: 'x', event_type: 'A', timestamp: 't', session_id: 's', flow: 'f', user_id: 'u' }); // { user_id: 'u' }
  */
-export const payloadOf = (
-  e: Readonly<Record<string, unknown>>,
-  options: Pick<WithChecksumOptions, 'field' | 'exclude'> = {},
-): Record<string, unknown> => {
+export const payloadOf = (e: Readonly<Record<string, unknown>>, options: Pick<WithChecksumOptions, 'field' | 'exclude'> = {}): Record<string, unknown> => {
   const nested = e.payload;
   if (nested !== null && typeof nested === 'object' && !Array.isArray(nested)) return nested as Record<string, unknown>;
   const skip = new Set<string>([...SYSTEM_FIELDS, ...(options.exclude ?? DELIVERY_FIELDS), options.field ?? 'checksum']);
@@ -60,8 +57,7 @@ export const payloadOf = (
  * @example
  * checksumOf({ a: 1 }); // sha256('{"a":1}') = '015abd7f5cc57a2dd94b7590f04ad8084273905ee33ec5cebeae62276a97f862'
  */
-export const checksumOf = (payload: unknown, algorithm = 'sha256'): string =>
-  createHash(algorithm).update(canonicalJson(payload), 'utf8').digest('hex');
+export const checksumOf = (payload: unknown, algorithm = 'sha256'): string => createHash(algorithm).update(canonicalJson(payload), 'utf8').digest('hex');
 
 /**
  * Adds a checksum of the payload to every event, as the last field.

@@ -1,7 +1,7 @@
 /**
  * `withIngestTime`: stamps every event with the time a downstream system ingested it.
  *
- * Seed 004's meaning of "late": the ingest date (UTC day) is after the event date. So:
+ * What "late" means for a data pipeline (as in the order-lifecycle simulator): the ingest date (UTC day) is after the event date. So:
  * - with probability `lateRate` an event is **late**: its ingest time is uniform over
  *   [start of the next UTC day, event time + `maxLate`] (hence `maxLate` must be at least 1 day);
  * - otherwise it is **on time**: ingest = event time + a delay uniform in [`minDelay`, `maxDelay`]

@@ -46,7 +46,9 @@ export class EntityWriter {
     for (let attempt = 0; this.store.get(type, key) !== undefined; attempt++) {
       if (regenerate === undefined) throw new DuplicateKeyError(`${where}: ${type.name} ${JSON.stringify(key)} already exists`);
       if (attempt >= 20) {
-        throw new DuplicateKeyError(`${where}: could not generate a new ${type.name} key after 20 attempts (last: ${JSON.stringify(key)}); widen its generator`);
+        throw new DuplicateKeyError(
+          `${where}: could not generate a new ${type.name} key after 20 attempts (last: ${JSON.stringify(key)}); widen its generator`,
+        );
       }
       key = regenerate();
     }

@@ -16,7 +16,7 @@ import type { HistoryMode } from '../entities/entityStore';
 import type { FlowDef } from '../flows/flow';
 import { ModelError } from '../core/errors';
 
-/** Simulation settings (the seed's `Simulation(...)` arguments). */
+/** Simulation settings (the arguments of `simulation(...)`). */
 export interface SimulationSettings {
   /** Virtual time span: "30s", "10m", "1h", "3d". No event is stamped at or after start + duration. */
   readonly duration?: DurationInput;
@@ -52,14 +52,11 @@ export interface SimulationSettings {
  * const orders: ArrivalSettings = { count: 5000, over: '14d' };
  * const visits: ArrivalSettings = { rate: 120, per: '1h' };
  */
-export type ArrivalSettings =
-  | { readonly count: number; readonly over: DurationInput }
-  | { readonly rate: number; readonly per: DurationInput };
+export type ArrivalSettings = { readonly count: number; readonly over: DurationInput } | { readonly rate: number; readonly per: DurationInput };
 
 /** Arrivals checked and resolved to numbers. */
 export type ResolvedArrivals =
-  | { readonly kind: 'count'; readonly count: number; readonly overMs: number }
-  | { readonly kind: 'rate'; readonly meanGapMs: number };
+  { readonly kind: 'count'; readonly count: number; readonly overMs: number } | { readonly kind: 'rate'; readonly meanGapMs: number };
 
 /** A whole simulation as data. */
 export interface SimulationModel {

@@ -31,11 +31,7 @@ export interface PayloadPlan {
 }
 
 /** Builds the plan; `entities` are the simulation's entity types in declaration order. */
-export const planPayload = (
-  schema: EventSchema<any>,
-  saved: EntityType<any> | undefined,
-  entities: ReadonlyArray<EntityType<any>>,
-): PayloadPlan => {
+export const planPayload = (schema: EventSchema<any>, saved: EntityType<any> | undefined, entities: ReadonlyArray<EntityType<any>>): PayloadPlan => {
   const byKey = new Map<string, EntityType<any>>();
   for (const e of entities) if (!byKey.has(e.primaryKey)) byKey.set(e.primaryKey, e);
   const byName = new Map(entities.map((e) => [e.name, e]));
@@ -45,7 +41,9 @@ export const planPayload = (
     if (f.ref !== undefined) {
       bind = byName.get(f.ref);
       if (bind === undefined) {
-        throw new SchemaError(`${schema.name}.${name}: ref "${f.ref}" is not an entity of the simulation (entities: ${[...byName.keys()].join(', ') || 'none'})`);
+        throw new SchemaError(
+          `${schema.name}.${name}: ref "${f.ref}" is not an entity of the simulation (entities: ${[...byName.keys()].join(', ') || 'none'})`,
+        );
       }
     } else {
       bind = byKey.get(name);

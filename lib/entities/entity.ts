@@ -65,6 +65,7 @@ export interface EntityOptions<F extends Fields> {
 }
 
 /** Defines an entity type. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- no state fields unless given
 export const entity = <F extends Fields = {}>(name: string, options: EntityOptions<F>): EntityType<PayloadFrom<F>> => {
   const { primaryKey } = options;
   const source = options.source ?? undefined;

@@ -85,7 +85,10 @@ export class EntityStore {
   /** Whether any type has a counter (`countWhere`), so changes need recounting. */
   private counted = false;
 
-  constructor(types: ReadonlyArray<EntityType<any>>, readonly history: HistoryMode = 'full') {
+  constructor(
+    types: ReadonlyArray<EntityType<any>>,
+    readonly history: HistoryMode = 'full',
+  ) {
     this.full = history !== 'none';
     for (const t of types) this.register(t);
   }
@@ -98,7 +101,16 @@ export class EntityStore {
       return;
     }
     const all: EntityRecord[] = [];
-    this.tables.set(type.name, { type, byKey: new KeyIndex(all), all, indexes: [], columns: new Columns(INITIAL_STRIDE), log: this.log, inPlace: !this.full, counters: [] });
+    this.tables.set(type.name, {
+      type,
+      byKey: new KeyIndex(all),
+      all,
+      indexes: [],
+      columns: new Columns(INITIAL_STRIDE),
+      log: this.log,
+      inPlace: !this.full,
+      counters: [],
+    });
   }
 
   /** Whether the type is part of this store. */
@@ -307,7 +319,7 @@ export class EntityStore {
       let validTo: number | null = null;
       let state = r.state;
       let holder = r.heldBy;
-      for (let i = r.previous; ; ) {
+      for (let i = r.previous; ;) {
         if (validFrom <= at) {
           const valid = validFrom === at || validTo === null || validTo > at;
           if (valid && pred({ state, key: r.key, heldBy: holder })) {

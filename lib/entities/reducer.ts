@@ -1,5 +1,5 @@
 /**
- * State updates as pure reducers: `(state, update) => state`. Operations are the seed's:
+ * State updates as pure reducers: `(state, update) => state`. Operations are:
  * `is` (set), `add`, `subtract` (numeric fields). They are checked against the entity type when
  * the update is built: unknown fields and values of the wrong type are errors naming the entity.
  *
@@ -16,9 +16,7 @@ import { DeepFakerError } from '../core/errors';
 export type NumericKeys<S> = { [K in keyof S & string]: S[K] extends number | null ? K : never }[keyof S & string];
 
 /** One state operation. */
-export type StateOp<S> =
-  | { [K in keyof S & string]: readonly [K, 'is', S[K]] }[keyof S & string]
-  | readonly [NumericKeys<S>, 'add' | 'subtract', number];
+export type StateOp<S> = { [K in keyof S & string]: readonly [K, 'is', S[K]] }[keyof S & string] | readonly [NumericKeys<S>, 'add' | 'subtract', number];
 
 /** Operation names. */
 export const STATE_OPERATIONS = ['is', 'add', 'subtract'] as const;
@@ -46,16 +44,20 @@ export const checkOps = (type: EntityType<any>, ops: ReadonlyArray<StateOp<any>>
     const kind = op[1] as string;
     const value: unknown = op[2];
     const f = type.state[name];
-    if (f === undefined) throw new SchemaError(`${opAt(type, i)}: "${name}" is not a state field of ${type.name} (state: ${type.stateNames.join(', ') || 'none'})`);
+    if (f === undefined)
+      throw new SchemaError(`${opAt(type, i)}: "${name}" is not a state field of ${type.name} (state: ${type.stateNames.join(', ') || 'none'})`);
     switch (kind) {
       case 'is':
         if (!f.codec.is(value)) throw new SchemaError(`${opAt(type, i)}: ${type.name}.${name} expects ${f.codec.name}, got ${JSON.stringify(value)}`);
         break;
       case 'add':
       case 'subtract':
-        if (f.type !== 'int' && f.type !== 'float') throw new SchemaError(`${opAt(type, i)}: "${kind}" needs a numeric field; ${type.name}.${name} is ${f.type}`);
+        if (f.type !== 'int' && f.type !== 'float')
+          throw new SchemaError(`${opAt(type, i)}: "${kind}" needs a numeric field; ${type.name}.${name} is ${f.type}`);
         if (typeof value !== 'number' || !Number.isFinite(value) || (f.type === 'int' && !Number.isInteger(value))) {
-          throw new SchemaError(`${opAt(type, i)}: "${kind}" on ${type.name}.${name} needs ${f.type === 'int' ? 'an integer' : 'a number'}, got ${JSON.stringify(value)}`);
+          throw new SchemaError(
+            `${opAt(type, i)}: "${kind}" on ${type.name}.${name} needs ${f.type === 'int' ? 'an integer' : 'a number'}, got ${JSON.stringify(value)}`,
+          );
         }
         break;
       default:

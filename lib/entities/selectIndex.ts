@@ -72,8 +72,7 @@ export class SelectIndex<R extends WhereTarget> {
 }
 
 /** A copy of conditions (lists of values copied too). */
-const copyWhere = (where: Where<any>): Where<any> =>
-  where.map((c) => [c[0], c[1], Array.isArray(c[2]) ? [...(c[2] as unknown[])] : c[2]] as const);
+const copyWhere = (where: Where<any>): Where<any> => where.map((c) => [c[0], c[1], Array.isArray(c[2]) ? [...(c[2] as unknown[])] : c[2]] as const);
 
 /** Same value, or lists of the same values. */
 const sameValue = (a: unknown, b: unknown): boolean => {

@@ -1,5 +1,5 @@
 /**
- * Where-conditions on entity state, as the seed writes them: `['is_logged_in', 'is', true]`.
+ * Where-conditions on entity state, as users write them: `['is_logged_in', 'is', true]`.
  * A list of conditions is a conjunction. Conditions are checked against the entity type when they
  * are built (field exists, value fits the field), and compiled to a predicate.
  *
@@ -13,9 +13,7 @@ import { SchemaError } from '../schema/schemaError';
 import { ModelError } from '../core/errors';
 
 /** Condition operators. */
-export const WHERE_OPERATORS = [
-  'is', 'is_not', 'greater_than', 'less_than', 'greater_or_equal', 'less_or_equal', 'in', 'not_in',
-] as const;
+export const WHERE_OPERATORS = ['is', 'is_not', 'greater_than', 'less_than', 'greater_or_equal', 'less_or_equal', 'in', 'not_in'] as const;
 
 /** A condition operator. */
 export type WhereOperator = (typeof WHERE_OPERATORS)[number];
@@ -45,13 +43,15 @@ export type Predicate = (target: WhereTarget) => boolean;
 /** Reads a condition's field from a target: a state field, the primary key, or `flow_name`. */
 type Getter = (e: WhereTarget) => unknown;
 
-const ordered = (op: string, test: (a: Comparable, b: Comparable) => boolean) => (get: Getter, v: unknown): Predicate => {
-  if (typeof v !== 'number' && typeof v !== 'string') throw new ModelError(`"${op}" needs a number or string, got ${JSON.stringify(v)}`);
-  return (e) => {
-    const a = get(e);
-    return (typeof a === 'number' || typeof a === 'string') && typeof a === typeof v && test(a, v);
+const ordered =
+  (op: string, test: (a: Comparable, b: Comparable) => boolean) =>
+  (get: Getter, v: unknown): Predicate => {
+    if (typeof v !== 'number' && typeof v !== 'string') throw new ModelError(`"${op}" needs a number or string, got ${JSON.stringify(v)}`);
+    return (e) => {
+      const a = get(e);
+      return (typeof a === 'number' || typeof a === 'string') && typeof a === typeof v && test(a, v);
+    };
   };
-};
 
 const membership = (get: Getter, v: unknown, negate: boolean): Predicate => {
   if (!Array.isArray(v)) throw new ModelError(`"${negate ? 'not_in' : 'in'}" needs a list of values, got ${JSON.stringify(v)}`);
@@ -75,8 +75,7 @@ export const compileWhere = (type: EntityType<any>, where: Where<any>): Predicat
   checkWhere(type, where);
   const preds = where.map((cond) => {
     const [name, op, value] = cond as readonly [string, WhereOperator, unknown];
-    const get: Getter =
-      type.state[name] !== undefined ? (e) => e.state[name] : name === FLOW_NAME ? (e) => e.heldBy : (e) => e.key;
+    const get: Getter = type.state[name] !== undefined ? (e) => e.state[name] : name === FLOW_NAME ? (e) => e.heldBy : (e) => e.key;
     return COMPILERS[op](get, value);
   });
   if (preds.length === 0) return () => true;

@@ -164,21 +164,7 @@ export type LogicalOp = 'and' | 'or';
 export type CompareOp = '==' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'not in';
 
 /** Any expression node. */
-export type Expr =
-  | Literal
-  | ListExpr
-  | DictExpr
-  | Name
-  | Member
-  | Index
-  | Call
-  | Unary
-  | Binary
-  | Logical
-  | Compare
-  | Conditional
-  | Comprehension
-  | Template;
+export type Expr = Literal | ListExpr | DictExpr | Name | Member | Index | Call | Unary | Binary | Logical | Compare | Conditional | Comprehension | Template;
 
 /** The direct sub-expressions of a node, in source order. */
 export const childrenOf = (node: Expr): readonly Expr[] => {

@@ -103,24 +103,23 @@ const spec = (fn: FunctionSpec['fn'], minArgs: number, maxArgs: number, keywords
 });
 
 const table: Record<string, FunctionSpec> = {
-  sum: spec(
-    ([values, start], kwargs) => sum(itemsOf(values), num(start ?? kwargs.start ?? 0, 'start')),
-    1,
-    2,
-    ['start'],
-  ),
+  sum: spec(([values, start], kwargs) => sum(itemsOf(values), num(start ?? kwargs.start ?? 0, 'start')), 1, 2, ['start']),
   min: spec((args) => extreme('min', args), 1, Infinity),
   max: spec((args) => extreme('max', args), 1, Infinity),
-  len: spec(([v]) => {
-    if (typeof v === 'string') {
-      let n = 0;
-      for (const _ of v) n++;
-      return n;
-    }
-    if (Array.isArray(v)) return v.length;
-    if (isDict(v)) return Object.keys(v).length;
-    throw new BuiltinError(`${typeName(v)} has no length`);
-  }, 1, 1),
+  len: spec(
+    ([v]) => {
+      if (typeof v === 'string') {
+        let n = 0;
+        for (const _ of v) n++;
+        return n;
+      }
+      if (Array.isArray(v)) return v.length;
+      if (isDict(v)) return Object.keys(v).length;
+      throw new BuiltinError(`${typeName(v)} has no length`);
+    },
+    1,
+    1,
+  ),
   round: spec(
     ([x, nd], kwargs) => {
       const n = nd ?? kwargs.ndigits ?? null;
@@ -135,28 +134,40 @@ const table: Record<string, FunctionSpec> = {
     ['ndigits'],
   ),
   abs: spec(([x]) => Math.abs(num(x, 'the value')), 1, 1),
-  int: spec(([v]) => {
-    if (typeof v === 'number') {
-      if (!Number.isFinite(v)) throw new BuiltinError(`cannot convert ${v} to an integer`);
-      return Math.trunc(v) || 0;
-    }
-    if (typeof v === 'boolean') return v ? 1 : 0;
-    if (typeof v === 'string' && INT_TEXT.test(v)) return Number(v.replace(/_/g, '').trim());
-    throw new BuiltinError(`cannot convert ${typeof v === 'string' ? JSON.stringify(v) : typeName(v)} to an integer`);
-  }, 1, 1),
-  float: spec(([v]) => {
-    if (typeof v === 'number') return v;
-    if (typeof v === 'boolean') return v ? 1 : 0;
-    if (typeof v === 'string' && FLOAT_TEXT.test(v)) return Number(v.trim());
-    throw new BuiltinError(`cannot convert ${typeof v === 'string' ? JSON.stringify(v) : typeName(v)} to a number`);
-  }, 1, 1),
-  str: spec(([v]) => {
-    try {
-      return stringify(v, NO_SPAN);
-    } catch (e) {
-      throw e instanceof ExprEvalError ? new BuiltinError(e.message) : e;
-    }
-  }, 1, 1),
+  int: spec(
+    ([v]) => {
+      if (typeof v === 'number') {
+        if (!Number.isFinite(v)) throw new BuiltinError(`cannot convert ${v} to an integer`);
+        return Math.trunc(v) || 0;
+      }
+      if (typeof v === 'boolean') return v ? 1 : 0;
+      if (typeof v === 'string' && INT_TEXT.test(v)) return Number(v.replace(/_/g, '').trim());
+      throw new BuiltinError(`cannot convert ${typeof v === 'string' ? JSON.stringify(v) : typeName(v)} to an integer`);
+    },
+    1,
+    1,
+  ),
+  float: spec(
+    ([v]) => {
+      if (typeof v === 'number') return v;
+      if (typeof v === 'boolean') return v ? 1 : 0;
+      if (typeof v === 'string' && FLOAT_TEXT.test(v)) return Number(v.trim());
+      throw new BuiltinError(`cannot convert ${typeof v === 'string' ? JSON.stringify(v) : typeName(v)} to a number`);
+    },
+    1,
+    1,
+  ),
+  str: spec(
+    ([v]) => {
+      try {
+        return stringify(v, NO_SPAN);
+      } catch (e) {
+        throw e instanceof ExprEvalError ? new BuiltinError(e.message) : e;
+      }
+    },
+    1,
+    1,
+  ),
   bool: spec(([v]) => truthy(v), 1, 1),
 };
 

@@ -15,20 +15,7 @@ import type { FunctionRegistry } from './functions';
 import { arityProblem, keywordProblem, knownFunctionNames, resolveFunction } from './functions';
 import { binaryOperator, compare, negate, plus } from './operators';
 import { suggest } from './suggest';
-import {
-  BLOCKED_KEYS,
-  MISSING,
-  describeKeys,
-  dictKey,
-  fieldNames,
-  isDict,
-  iterate,
-  ownField,
-  setOwn,
-  stringify,
-  truthy,
-  typeName,
-} from './values';
+import { BLOCKED_KEYS, MISSING, describeKeys, dictKey, fieldNames, isDict, iterate, ownField, setOwn, stringify, truthy, typeName } from './values';
 
 /**
  * The variables an expression sees: a record (own properties only) or a lookup function that

@@ -24,8 +24,7 @@ export interface CompileOptions<C = unknown> extends CheckScope<C>, ParseOptions
 
 /** A ready evaluator (and its tree), or every syntax/check error. */
 export type CompileResult<A extends Expr, C = unknown, T = unknown> =
-  | { readonly ok: true; readonly ast: A; readonly evaluate: Evaluator<C, T> }
-  | { readonly ok: false; readonly errors: readonly ExprError[] };
+  { readonly ok: true; readonly ast: A; readonly evaluate: Evaluator<C, T> } | { readonly ok: false; readonly errors: readonly ExprError[] };
 
 const finish = <A extends Expr, C, T>(parsed: ParseResult<A>, options: CompileOptions<C>): CompileResult<A, C, T> => {
   if (!parsed.ok) return parsed;

@@ -12,7 +12,6 @@
  */
 import { DeepFakerError } from '../core/errors';
 
-
 /** A syntax or check problem at `[start, end)` of the source. */
 export interface ExprError {
   readonly message: string;

@@ -9,11 +9,7 @@
  * empty object), and the `context` the caller passed to evaluation (rng, simulation time, faker…).
  * Returning `undefined` is the same as returning `null`.
  */
-export type ExprFunction<C = unknown> = (
-  args: readonly unknown[],
-  kwargs: Readonly<Record<string, unknown>>,
-  context: C,
-) => unknown;
+export type ExprFunction<C = unknown> = (args: readonly unknown[], kwargs: Readonly<Record<string, unknown>>, context: C) => unknown;
 
 /** A function with static metadata, checked before evaluation (and enforced during it). */
 export interface FunctionSpec<C = unknown> {

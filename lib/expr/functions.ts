@@ -20,16 +20,11 @@ import type { ExprFunction, FunctionEntry, FunctionNamespace, FunctionRegistry, 
 export type { ExprFunction, FunctionSpec, FunctionNamespace, FunctionEntry, FunctionRegistry } from './functionSpec';
 
 /** A `FunctionSpec` from a function and its metadata. */
-export const defineFunction = <C = unknown>(
-  fn: ExprFunction<C>,
-  meta: Omit<FunctionSpec<C>, 'fn'> = {},
-): FunctionSpec<C> => ({ ...meta, fn });
+export const defineFunction = <C = unknown>(fn: ExprFunction<C>, meta: Omit<FunctionSpec<C>, 'fn'> = {}): FunctionSpec<C> => ({ ...meta, fn });
 
 /** A `FunctionNamespace` from a resolver and (optionally) its known names. */
-export const functionNamespace = <C = unknown>(
-  resolve: FunctionNamespace<C>['resolve'],
-  names?: FunctionNamespace<C>['names'],
-): FunctionNamespace<C> => (names === undefined ? { _tag: 'FunctionNamespace', resolve } : { _tag: 'FunctionNamespace', resolve, names });
+export const functionNamespace = <C = unknown>(resolve: FunctionNamespace<C>['resolve'], names?: FunctionNamespace<C>['names']): FunctionNamespace<C> =>
+  names === undefined ? { _tag: 'FunctionNamespace', resolve } : { _tag: 'FunctionNamespace', resolve, names };
 
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 

@@ -45,8 +45,7 @@ const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
 };
 
 const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11 || c === 0xa0;
-const isWordChar = (c: number): boolean =>
-  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const isWordChar = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 
 /** A lazy tokenizer over `src` from index `from`; reported positions are `index + offset`. */
 export class Lexer {

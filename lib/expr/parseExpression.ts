@@ -15,9 +15,7 @@ import { Lexer } from './lexer';
 import { Parser } from './parser';
 
 /** A parse (or compile) outcome: the tree, or every error found. */
-export type ParseResult<A> =
-  | { readonly ok: true; readonly ast: A }
-  | { readonly ok: false; readonly errors: readonly ExprError[] };
+export type ParseResult<A> = { readonly ok: true; readonly ast: A } | { readonly ok: false; readonly errors: readonly ExprError[] };
 
 /** Options of `parseExpression` / `parseTemplate`. */
 export interface ParseOptions {

@@ -18,14 +18,34 @@ export const MAX_NESTING = 100;
 export const MAX_DEPTH = 500;
 
 /** Words that are operators or constants, never names. */
-export const RESERVED: ReadonlySet<string> = new Set([
-  'and', 'or', 'not', 'in', 'if', 'else', 'for', 'true', 'false', 'null', 'True', 'False', 'None',
-]);
+export const RESERVED: ReadonlySet<string> = new Set(['and', 'or', 'not', 'in', 'if', 'else', 'for', 'true', 'false', 'null', 'True', 'False', 'None']);
 
 /** Tokens after which an operand must follow: "expected an expression after …". */
 const EXPECTS_OPERAND: ReadonlySet<string> = new Set([
-  '+', '-', '*', '/', '//', '%', '**', '==', '!=', '<', '<=', '>', '>=', '&&', '||', '!', '=', ':',
-  'and', 'or', 'not', 'in', 'if', 'else',
+  '+',
+  '-',
+  '*',
+  '/',
+  '//',
+  '%',
+  '**',
+  '==',
+  '!=',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  '&&',
+  '||',
+  '!',
+  '=',
+  ':',
+  'and',
+  'or',
+  'not',
+  'in',
+  'if',
+  'else',
 ]);
 
 const CLOSERS: Readonly<Record<string, string>> = { '(': ')', '[': ']', '{': '}' };

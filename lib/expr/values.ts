@@ -126,8 +126,7 @@ export const compareValues = (a: unknown, b: unknown): number | undefined => {
 };
 
 /** A dict key from a value: strings as they are, numbers as `String(n)`; else undefined. */
-export const dictKey = (v: unknown): string | undefined =>
-  typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
+export const dictKey = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
 
 /** `item in container`: list element (structural), substring, or dict key; undefined if not a container. */
 export const contains = (container: unknown, item: unknown): boolean | undefined => {

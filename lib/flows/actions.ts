@@ -163,8 +163,9 @@ export const wait = (span: TimeSpan & { after?: (rng: Rng) => number }): AddDeca
 });
 
 /**
- * Updates the session's entity of `entity` with the seed's operations: the most recently acquired
- * one, or the one with `options.key` when the session holds several of that type.
+ * Updates the session's entity of `entity` with state operations (see entities/reducer.ts): the
+ * most recently acquired one, or the one with `options.key` when the session holds several of
+ * that type.
  *
  * @example
  * yield setState(Account, [['balance', 'subtract', 25]]);

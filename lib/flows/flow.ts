@@ -75,7 +75,7 @@ export interface FlowDef {
 /** Options of a flow. */
 export interface FlowOptions {
   readonly name: string;
-  /** Relative probability of starting (the seed's `initiation_weight`). Default 1. */
+  /** Relative probability of starting (the YAML model format's `initiation_weight`). Default 1. */
   readonly weight?: number;
   /** Entry condition: the session starts holding a matching available entity. */
   readonly filter?: Select | ReadonlyArray<Select>;

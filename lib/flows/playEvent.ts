@@ -46,7 +46,12 @@ export const startSession = (ctx: FlowContext, filtered: ReadonlyArray<EntityTyp
  * instances, builds the payload, emits it with its entity effects. Returns false when the session
  * cannot go on (a held entity no longer passes a filter, too few instances).
  */
-export function* playEvent(ctx: FlowContext, ev: StepEvent, session: StepSession, overrides: Readonly<Record<string, unknown>>): Generator<Action, boolean, unknown> {
+export function* playEvent(
+  ctx: FlowContext,
+  ev: StepEvent,
+  session: StepSession,
+  overrides: Readonly<Record<string, unknown>>,
+): Generator<Action, boolean, unknown> {
   const cap = ev.maxActive;
   if (cap !== undefined && ctx.count(cap.entity, cap.where) >= cap.max) return false;
   const bound = new Map<string, EntityView>();
@@ -88,7 +93,13 @@ export function* playEvent(ctx: FlowContext, ev: StepEvent, session: StepSession
         if (v === undefined) break;
         refresh(session, v);
       }
-      list.push(new Map([[d.ref, v], [d.consume.alias, v], [d.consume.entity.name, v]]));
+      list.push(
+        new Map([
+          [d.ref, v],
+          [d.consume.alias, v],
+          [d.consume.entity.name, v],
+        ]),
+      );
     }
     items.set(d.field, list);
   }

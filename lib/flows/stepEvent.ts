@@ -25,7 +25,7 @@ export interface PayloadScope {
   readonly root: Record<string, unknown>;
   /** Entity instances by entity name and alias. */
   readonly entities: ReadonlyMap<string, EntityView>;
-  /** Per top-level array field, the entity instances of each item (the seed's "each item its own product"). */
+  /** Per top-level array field, the entity instances of each item ("each item its own product"). */
   readonly items: ReadonlyMap<string, ReadonlyArray<ReadonlyMap<string, EntityView>>>;
 }
 

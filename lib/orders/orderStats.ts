@@ -94,7 +94,9 @@ export class OrderStatsCounter {
     return {
       total_events: this.total,
       events_by_type: Object.fromEntries(ORDER_EVENT_TYPES.filter((t) => count(t) > 0).map((t) => [t, count(t)])),
-      events_by_type_and_version: Object.fromEntries(ORDER_EVENT_TYPES.filter((t) => this.byVersion[t] !== undefined).map((t) => [t, sorted(this.byVersion[t])])),
+      events_by_type_and_version: Object.fromEntries(
+        ORDER_EVENT_TYPES.filter((t) => this.byVersion[t] !== undefined).map((t) => [t, sorted(this.byVersion[t])]),
+      ),
       orders,
       cancellations,
       shipments: count(OrderShipped.name),

@@ -16,7 +16,7 @@
  * - The Order entity keeps `status` and `amount`, so a correction knows the amount it corrects.
  *
  * Delivery (see lib/delivery), applied in this order:
- * - the seed's envelope: `event_id, event_type, schema_version, event_time, ingest_time,
+ * - the order events' envelope: `event_id, event_type, schema_version, event_time, ingest_time,
  *   tenant_id, user_id, session_id, source_system, environment, record_source, payload, checksum`;
  * - `order_created` in schema version 2 with probability `v2Rate`, adding `promo_code` (null for
  *   most orders) and `device_type` (consistent with the source system) to the payload;
@@ -43,10 +43,10 @@ import type { Rng } from '../core/rng';
 import type { SimEvent } from '../core/simEvent';
 
 // =============================================================================================
-// Options (the seed's command-line table, same defaults)
+// Options (the command line's table, same defaults)
 // =============================================================================================
 
-/** The simulator's knobs; every one has the seed's default. */
+/** The simulator's knobs; every one has a default. */
 export interface OrdersOptions {
   readonly nOrders: number;
   readonly seed: number;
@@ -71,7 +71,7 @@ export interface OrdersOptions {
   readonly maxEventGapMinutes: number;
 }
 
-/** The seed's defaults (`start` has none there: the CLI uses the span ending today). */
+/** The defaults (`start` has none: the CLI uses the span ending today). */
 export const ORDERS_DEFAULTS: Omit<OrdersOptions, 'start'> = {
   nOrders: 5000,
   seed: 42,
@@ -204,7 +204,7 @@ export const tenantId = (n: number): string => `T-${String(n).padStart(3, '0')}`
 export const tenantOf = (n: number, tenantCount: number): number => {
   let h = Math.imul(n ^ 0x9e3779b9, 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return ((h ^ (h >>> 16)) >>> 0) % tenantCount + 1;
+  return (((h ^ (h >>> 16)) >>> 0) % tenantCount) + 1;
 };
 
 const sourceWeights: ReadonlyArray<readonly [SourceSystem, number]> = [
@@ -234,7 +234,7 @@ const orderFlow = (o: OrdersOptions) =>
       source_system: pickWeighted(rng, sourceWeights),
       environment: rng.chance(0.95) ? ('prod' as const) : ('staging' as const),
     };
-    // The lifecycle is decided up front, so each rate applies to exactly the orders the seed says.
+    // The lifecycle is decided up front, so each rate applies to exactly the orders the random seed says.
     const cancelled = rng.chance(o.cancelRate);
     const cancelledBeforePayment = cancelled && rng.chance(0.5);
     const shipped = !cancelled && rng.chance(o.shipRate);
@@ -253,7 +253,10 @@ const orderFlow = (o: OrdersOptions) =>
       return;
     }
     const order = ctx.getEntity(Order).state;
-    yield newEvent(PaymentAuthorized, { overrides: { ...who, amount: order.amount, currency: order.currency }, mutate: setState(Order, [['status', 'is', 'paid']]) });
+    yield newEvent(PaymentAuthorized, {
+      overrides: { ...who, amount: order.amount, currency: order.currency },
+      mutate: setState(Order, [['status', 'is', 'paid']]),
+    });
     if (cancelled) {
       yield gap;
       yield cancel({});
@@ -279,7 +282,7 @@ const orderFlow = (o: OrdersOptions) =>
 
 /**
  * The order world as a simulation (with its delivery settings set, so `sim.run()` and
- * `deep-faker run` write the seed's envelope). Stateful and deterministic under `options.seed`.
+ * `deep-faker run` write the order events' envelope). Stateful and deterministic under `options.seed`.
  *
  * @example
  * const sim = ordersSimulation(ordersOptions({ nOrders: 100 }));
@@ -298,17 +301,28 @@ export const ordersSimulation = (options: OrdersOptions): Simulation => {
 };
 
 // =============================================================================================
-// Delivery: the seed's envelope, versions, checksum, late and out-of-order arrival
+// Delivery: the order events' envelope, versions, checksum, late and out-of-order arrival
 // =============================================================================================
 
 /** Fields of an engine event that go to the envelope rather than the payload. */
-const ENVELOPE_SOURCES = new Set(['event_id', 'event_type', 'timestamp', 'session_id', 'flow', 'tenant_id', 'user_id', 'client_session_id', 'source_system', 'environment']);
+const ENVELOPE_SOURCES = new Set([
+  'event_id',
+  'event_type',
+  'timestamp',
+  'session_id',
+  'flow',
+  'tenant_id',
+  'user_id',
+  'client_session_id',
+  'source_system',
+  'environment',
+]);
 
-/** What every order event's `record_source` says (the seed's value). */
+/** What every order event's `record_source` says. */
 export const RECORD_SOURCE = 'event_sim';
 
 /**
- * An engine event in the seed's envelope: the origin fields at the top, everything else nested in
+ * An engine event in the order events' envelope: the origin fields at the top, everything else nested in
  * `payload`; `schema_version` and `ingest_time` are placeholders the delivery stages fill in.
  *
  * @example
@@ -358,7 +372,11 @@ const deviceFor = (source: unknown, rng: Rng): string => {
  */
 export const toOrderCreatedV2 = (e: SimEvent, rng: Rng): SimEvent => {
   const src = e as Record<string, unknown>;
-  const payload = { ...(src.payload as Record<string, unknown>), promo_code: rng.chance(0.3) ? rng.pick(PROMO_CODES) : null, device_type: deviceFor(src.source_system, rng) };
+  const payload = {
+    ...(src.payload as Record<string, unknown>),
+    promo_code: rng.chance(0.3) ? rng.pick(PROMO_CODES) : null,
+    device_type: deviceFor(src.source_system, rng),
+  };
   return { ...e, payload } as SimEvent;
 };
 
@@ -376,6 +394,5 @@ export const ordersDelivery = (options: OrdersOptions): DeliverySettings => ({
   outOfOrder: { rate: options.outOfOrderRate, window: OUT_OF_ORDER_WINDOW },
 });
 
-/** `deep-faker run scenarios/orders.ts`: the seed's defaults from a fixed start. */
+/** `deep-faker run scenarios/orders.ts`: the defaults from a fixed start. */
 export default ordersSimulation(ordersOptions());
-

@@ -35,10 +35,7 @@ export type OnVirtualTimeOptions = Omit<DriveOptions, 'onError'> & {
  * onVirtualTime((s) => timer(30_000, s), { timeMultiplier: 60, startTime: Date.UTC(2024, 0, 1) })
  *   .subscribe(() => console.log('tick'));
  */
-export function onVirtualTime<T>(
-  factory: (scheduler: HeapScheduler) => Observable<T>,
-  options: OnVirtualTimeOptions = {},
-): Observable<T> {
+export function onVirtualTime<T>(factory: (scheduler: HeapScheduler) => Observable<T>, options: OnVirtualTimeOptions = {}): Observable<T> {
   return new Observable<T>((subscriber) => {
     const { startTime = 0, ...driveOptions } = options;
     const scheduler = new HeapScheduler(startTime);

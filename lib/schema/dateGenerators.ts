@@ -75,9 +75,7 @@ const dateSpec = (p: GeneratorParams, name: string, fallback: string): DateSpec 
     const t = Date.parse(s);
     if (!Number.isNaN(t)) return { relative: false, ms: t };
   }
-  return p.fail(
-    `${name} must be "now", "today", an offset like "-30d" or "+1y", a date-time or epoch seconds; got ${JSON.stringify(v)}`,
-  );
+  return p.fail(`${name} must be "now", "today", an offset like "-30d" or "+1y", a date-time or epoch seconds; got ${JSON.stringify(v)}`);
 };
 
 /** A range of two specs; rejected at compile time when it is empty whatever `now` is. */
@@ -285,4 +283,3 @@ export const dateGenerators: Readonly<Record<string, BuiltinGenerator>> = {
     },
   },
 };
-

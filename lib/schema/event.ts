@@ -58,11 +58,7 @@ export const event = <F extends Fields>(name: string, fields: F): EventSchema<Pa
     if (fields[f]?._tag !== 'Field') throw new SchemaError(`${name}.${f}: not a field definition (use field.string(), field.int(), …)`);
   }
   const generators = fieldNames.map((f) => compileFieldGenerator(fields[f], `${name}.${f}`, f));
-  const codec = t.type(Object.fromEntries(fieldNames.map((f) => [f, fields[f].codec])), name) as unknown as t.Type<
-    PayloadFrom<F>,
-    unknown,
-    unknown
-  >;
+  const codec = t.type(Object.fromEntries(fieldNames.map((f) => [f, fields[f].codec])), name) as unknown as t.Type<PayloadFrom<F>, unknown, unknown>;
   return { _tag: 'EventSchema', name, fields, fieldNames, primaryKey: pks[0], codec, generators };
 };
 

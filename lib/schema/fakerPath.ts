@@ -56,8 +56,7 @@ const fakerModules = (): ReadonlyMap<string, ReadonlyArray<string>> => {
  * @example
  * fakerMethodPaths().includes('person.fullName'); // true
  */
-export const fakerMethodPaths = (): string[] =>
-  [...fakerModules()].flatMap(([mod, methods]) => methods.map((m) => `${mod}.${m}`));
+export const fakerMethodPaths = (): string[] => [...fakerModules()].flatMap(([mod, methods]) => methods.map((m) => `${mod}.${m}`));
 
 const camelCase = (s: string): string => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
@@ -87,12 +86,7 @@ export const isFakerMethod = (path: string): boolean => {
  * @example
  * const c = compileFakerPath('location.city', 'faker.location.city', {}, site);
  */
-export const compileFakerPath = (
-  path: string,
-  hint: string,
-  params: Readonly<Record<string, unknown>>,
-  site: FieldSite,
-): Compiled | undefined => {
+export const compileFakerPath = (path: string, hint: string, params: Readonly<Record<string, unknown>>, site: FieldSite): Compiled | undefined => {
   const dot = path.indexOf('.');
   if (dot <= 0) return undefined;
   const mod = path.slice(0, dot);

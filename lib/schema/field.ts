@@ -99,7 +99,17 @@ export type ValueOf<F> = F extends FieldDef<infer T> ? T : never;
 type Nullable<O, T> = O extends { readonly nullable: true } ? T | null : O extends { readonly default: null } ? T | null : T;
 
 const KNOWN_OPTIONS = new Set([
-  'faker', 'args', 'params', 'primaryKey', 'nullable', 'nullProbability', 'ref', 'default', 'fromField', 'description', 'generate',
+  'faker',
+  'args',
+  'params',
+  'primaryKey',
+  'nullable',
+  'nullProbability',
+  'ref',
+  'default',
+  'fromField',
+  'description',
+  'generate',
 ]);
 
 /** A field definition that cannot be built. */
@@ -167,8 +177,7 @@ export const field = {
   /** An ISO-8601 date-time string field (defaults to simulation time when it has no hint). */
   datetime: <O extends FieldOptions<string>>(options?: O): FieldDef<Nullable<O, string>> => make('datetime', options),
   /** Any JSON value (objects, arrays). */
-  json: <T = unknown, O extends FieldOptions<T> = FieldOptions<T>>(options?: O): FieldDef<Nullable<O, T>> =>
-    make('json', options),
+  json: <T = unknown, O extends FieldOptions<T> = FieldOptions<T>>(options?: O): FieldDef<Nullable<O, T>> => make('json', options),
   /** One of a fixed set of strings; generated uniformly from them unless a hint is given. */
   enum: <const V extends string, O extends FieldOptions<V>>(values: ReadonlyArray<V>, options?: O): FieldDef<Nullable<O, V>> => {
     if (values.length === 0) throw new FieldError('enum needs at least one value');

@@ -60,8 +60,7 @@ export const conversion = (yields: Yields, type: FieldType): Convert | 'identity
  * @example
  * describeYields('instant'); // 'datetime'
  */
-export const describeYields = (yields: Yields): string =>
-  yields === 'instant' ? 'datetime' : yields === 'day' ? 'date' : yields;
+export const describeYields = (yields: Yields): string => (yields === 'instant' ? 'datetime' : yields === 'day' ? 'date' : yields);
 
 /**
  * The kind of one value, as a `Yields` (`Date` → `instant`).
@@ -97,9 +96,7 @@ export const adaptToField = (compiled: Compiled, site: FieldSite, hint: string):
   const convert = conversion(compiled.yields, site.type);
   if (convert === 'identity') return compiled.generate;
   if (convert === 'incompatible') {
-    throw new GeneratorError(
-      `${site.where}: faker hint "${hint}" yields ${describeYields(compiled.yields)} values, but the field is ${site.type}`,
-    );
+    throw new GeneratorError(`${site.where}: faker hint "${hint}" yields ${describeYields(compiled.yields)} values, but the field is ${site.type}`);
   }
   const generate = compiled.generate;
   return (g) => convert(generate(g));
@@ -177,4 +174,3 @@ export const coercerFor = (type: FieldType): Convert => {
     }
   }
 };
-

@@ -188,9 +188,7 @@ export class GeneratorParams {
       if (this.read.has(name)) continue;
       const accepted = [...this.read];
       this.fail(
-        accepted.length === 0
-          ? `takes no params, got "${name}"`
-          : `unknown param "${name}"${suggestion(name, accepted)} (accepted: ${accepted.join(', ')})`,
+        accepted.length === 0 ? `takes no params, got "${name}"` : `unknown param "${name}"${suggestion(name, accepted)} (accepted: ${accepted.join(', ')})`,
       );
     }
   }

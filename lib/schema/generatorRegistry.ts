@@ -36,9 +36,7 @@ import { builtinGenerators } from './builtinGenerators';
 // model
 // ---------------------------------------------------------------------------------------------
 
-type Entry =
-  | { readonly _tag: 'Builtin'; readonly hint: BuiltinGenerator }
-  | { readonly _tag: 'User'; readonly factory: GeneratorFactory };
+type Entry = { readonly _tag: 'Builtin'; readonly hint: BuiltinGenerator } | { readonly _tag: 'User'; readonly factory: GeneratorFactory };
 
 const registry = new Map<string, Entry>();
 for (const [name, hint] of Object.entries(builtinGenerators)) registry.set(name, { _tag: 'Builtin', hint });

@@ -52,8 +52,7 @@ const pickIn = (rng: Rng, items: ReadonlyArray<string>): string => items[(rng.ne
 
 const drawSex = (g: GenContext, sex: number): number => (sex >= 0 ? sex : g.rng.next() < 0.5 ? 0 : 1);
 
-const isStringArray = (v: unknown): v is string[] =>
-  Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string');
+const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string');
 
 interface WeightedValue {
   readonly value: string;
@@ -61,9 +60,7 @@ interface WeightedValue {
 }
 
 const isWeightedArray = (v: unknown): v is WeightedValue[] =>
-  Array.isArray(v) &&
-  v.length > 0 &&
-  v.every((x) => typeof x === 'object' && x !== null && typeof x.value === 'string' && typeof x.weight === 'number');
+  Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'object' && x !== null && typeof x.value === 'string' && typeof x.weight === 'number');
 
 /** Turns a string into the literal it becomes in the output (identity, or an e-mail-safe form). */
 type Transform = (s: string) => string;
@@ -206,8 +203,7 @@ const personPickers = (raw: Record<string, unknown>, transform: Transform) => {
   const methods: Record<string, Picker> = {};
   const compiler = new PickerCompiler(raw, transform, methods);
   const person = (raw.person ?? {}) as Record<string, unknown>;
-  const orFaker = (picker: Picker | undefined, call: (f: Faker) => string): Picker =>
-    picker ?? ((g) => transform(call(g.faker)));
+  const orFaker = (picker: Picker | undefined, call: (f: Faker) => string): Picker => picker ?? ((g) => transform(call(g.faker)));
   const sexOf = (sex: number): 'female' | 'male' => (sex === 0 ? 'female' : 'male');
   methods['person.firstName'] = orFaker(compiler.sexed(person.first_name), (f) => f.person.firstName());
   methods['person.middleName'] = orFaker(compiler.sexed(person.middle_name), (f) => f.person.middleName());
@@ -218,8 +214,7 @@ const personPickers = (raw: Record<string, unknown>, transform: Transform) => {
     (f) => f.person.lastName(),
   );
   const fullName = compiler.choice(person.name);
-  methods['person.fullName'] =
-    fullName ?? ((g, sex) => transform(g.faker.person.fullName(sex < 0 ? {} : { sex: sexOf(sex) })));
+  methods['person.fullName'] = fullName ?? ((g, sex) => transform(g.faker.person.fullName(sex < 0 ? {} : { sex: sexOf(sex) })));
   return { methods, compiler };
 };
 
@@ -257,7 +252,10 @@ const build = (faker: Faker): LocaleTables => {
     let s = shape === 0 ? f + sep + l + n : shape === 1 ? f + sep + l : f + n;
     if (s.length > 50) s = s.slice(0, 50);
     if (s.includes('..') || s.charCodeAt(0) === 46 || s.charCodeAt(s.length - 1) === 46) {
-      s = s.replace(/\.{2,}/g, '.').replace(/^\./, '').replace(/\.$/, '');
+      s = s
+        .replace(/\.{2,}/g, '.')
+        .replace(/^\./, '')
+        .replace(/\.$/, '');
     }
     return s;
   };
@@ -270,10 +268,7 @@ const build = (faker: Faker): LocaleTables => {
     firstName: (g) => first(g, -1),
     lastName: (g) => last(g, -1),
     userName: fastUserName ? userName : (g) => g.faker.internet.username(),
-    email:
-      fastUserName && providers !== undefined
-        ? (g) => userName(g) + '@' + pickIn(g.rng, providers)
-        : (g) => g.faker.internet.email(),
+    email: fastUserName && providers !== undefined ? (g) => userName(g) + '@' + pickIn(g.rng, providers) : (g) => g.faker.internet.email(),
     productName: (g) => productName(g, -1),
     city: (g) => city(g, -1),
     loremWords,

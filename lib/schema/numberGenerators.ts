@@ -106,8 +106,7 @@ const booleanGenerator = (name: string): BuiltinGenerator => ({
 });
 
 /** A coordinate with 6 decimals in [-limit, limit]. */
-const coordinate = (limit: number): BuiltinGenerator =>
-  simple('float', (g) => intIn(g.rng, -limit * 1e6, 2 * limit * 1e6 + 1) / 1e6);
+const coordinate = (limit: number): BuiltinGenerator => simple('float', (g) => intIn(g.rng, -limit * 1e6, 2 * limit * 1e6 + 1) / 1e6);
 
 /**
  * The number hints, by hint name.

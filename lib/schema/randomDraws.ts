@@ -33,8 +33,7 @@ export const randomHex = (rng: Rng, bytes: number): string => {
 };
 
 /** An integer in [lo, lo + span), span ≤ 2^53. */
-export const intIn = (rng: Rng, lo: number, span: number): number =>
-  lo + Math.floor((span <= 4294967296 ? rng.next() : rng.next53()) * span);
+export const intIn = (rng: Rng, lo: number, span: number): number => lo + Math.floor((span <= 4294967296 ? rng.next() : rng.next53()) * span);
 
 /** `n` random decimal digits, uniformly (9 digits per 53-bit draw). */
 export const randomDigits = (rng: Rng, n: number): string => {

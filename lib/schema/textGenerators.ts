@@ -34,16 +34,18 @@ const compilePattern = (text: string, symbols: Readonly<Record<string, Step>>): 
   return steps;
 };
 
-const runPattern = (steps: ReadonlyArray<Step>): Generate<string> => (g) => {
-  const rng = g.rng;
-  let s = '';
-  for (let i = 0; i < steps.length; i++) {
-    const step = steps[i];
-    if (typeof step === 'string') s += step;
-    else if (!step.optional || rng.next() < 0.5) s += step.alphabet[(rng.next() * step.alphabet.length) | 0];
-  }
-  return s;
-};
+const runPattern =
+  (steps: ReadonlyArray<Step>): Generate<string> =>
+  (g) => {
+    const rng = g.rng;
+    let s = '';
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i];
+      if (typeof step === 'string') s += step;
+      else if (!step.optional || rng.next() < 0.5) s += step.alphabet[(rng.next() * step.alphabet.length) | 0];
+    }
+    return s;
+  };
 
 /** Python Faker's numerify symbols: `#` digit, `%` non-zero digit, `!` digit or nothing, `@` non-zero digit or nothing. */
 const NUMERIFY: Record<string, Step> = {

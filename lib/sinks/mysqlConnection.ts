@@ -24,6 +24,7 @@ export type MySQLConnection = string | ConnectionOptions;
  * program that writes no MySQL output should not load it (see `loadKafkaJs` in toKafka.ts).
  */
 let mysql2Module: typeof Mysql2 | undefined;
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use (above)
 const loadMysql2 = (): typeof Mysql2 => (mysql2Module ??= require('mysql2/promise') as typeof Mysql2);
 
 /**
@@ -35,10 +36,7 @@ const loadMysql2 = (): typeof Mysql2 => (mysql2Module ??= require('mysql2/promis
 export const connectMySQL = async (connection: MySQLConnection, timeoutMs: number): Promise<Connection> => {
   const extra = { connectTimeout: timeoutMs, timezone: 'Z', dateStrings: true, supportBigNumbers: true } as const;
   const { createConnection } = loadMysql2();
-  const conn =
-    typeof connection === 'string'
-      ? await createConnection({ uri: connection, ...extra })
-      : await createConnection({ ...connection, ...extra });
+  const conn = typeof connection === 'string' ? await createConnection({ uri: connection, ...extra }) : await createConnection({ ...connection, ...extra });
   // A connection killed while idle reports here; the next query fails and reconnects.
   conn.on('error', () => undefined);
   return conn;

@@ -146,7 +146,14 @@ export class EntityTables {
           pending.set(c.key, { version, row });
         }
         for (const [key, v] of pending) updates.push([type, key, v]);
-        statements.push(upsert(l.history, l.historyColumns.map((c) => c.name), [...rows.values()], ['valid_to']));
+        statements.push(
+          upsert(
+            l.history,
+            l.historyColumns.map((c) => c.name),
+            [...rows.values()],
+            ['valid_to'],
+          ),
+        );
       }
     }
     return {

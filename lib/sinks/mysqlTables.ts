@@ -100,7 +100,9 @@ export const missingColumnError = (table: string, c: Column): Error => new Error
 /** `CREATE TABLE IF NOT EXISTS` with `columns` and `primaryKey`. */
 export const createTable = async (conn: Connection, table: string, columns: ReadonlyArray<Column>, primaryKey: ReadonlyArray<string>): Promise<void> => {
   const defs = columns.map((c) => `${conn.escapeId(c.name)} ${SQL_TYPE[c.type]}${c.nullable ? ' NULL' : ' NOT NULL'}`);
-  await conn.query(`CREATE TABLE IF NOT EXISTS ${conn.escapeId(table)} (${defs.join(', ')}, PRIMARY KEY (${primaryKey.map((k) => conn.escapeId(k)).join(', ')}))`);
+  await conn.query(
+    `CREATE TABLE IF NOT EXISTS ${conn.escapeId(table)} (${defs.join(', ')}, PRIMARY KEY (${primaryKey.map((k) => conn.escapeId(k)).join(', ')}))`,
+  );
 };
 
 /**

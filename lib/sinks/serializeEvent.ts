@@ -24,8 +24,7 @@ export type EventFormat = 'json' | 'json_pretty';
  * @example
  * serializeEvent(e, 'json_pretty'); // '{\n  "event_id": "…",\n  …\n}'
  */
-export const serializeEvent = (e: SimEvent, format: EventFormat): string =>
-  format === 'json' ? JSON.stringify(e) : JSON.stringify(e, null, 2);
+export const serializeEvent = (e: SimEvent, format: EventFormat): string => (format === 'json' ? JSON.stringify(e) : JSON.stringify(e, null, 2));
 
 /**
  * A batch as JSONL: each event followed by `'\n'` (with `json_pretty`, each object spans several

@@ -237,8 +237,7 @@ export function toSink(createWriter: () => SinkWriter, options: ToSinkOptions = 
         stopped = true;
         closeCalled = true;
         const done = (): void => (upstreamFailed ? subscriber.error(upstreamError) : subscriber.complete());
-        const closeFailed = (cause: unknown): void =>
-          subscriber.error(upstreamFailed ? upstreamError : new SinkError(writer.name, cause));
+        const closeFailed = (cause: unknown): void => subscriber.error(upstreamFailed ? upstreamError : new SinkError(writer.name, cause));
         let closing: Promise<void>;
         try {
           closing = writer.close();

@@ -49,7 +49,7 @@ class FileWriter implements SinkWriter {
     if (handle === undefined) throw new Error('file is not open');
     const bytes = this.encoder.encode(batch);
     // One write per batch; loop only if the OS wrote part of it.
-    for (let offset = 0; offset < bytes.length; ) {
+    for (let offset = 0; offset < bytes.length;) {
       const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset);
       offset += bytesWritten;
     }

@@ -94,10 +94,17 @@ const DEFAULT_PARTITIONS = 3;
  * mysql2 is loaded the same way).
  */
 let kafkaJsModule: typeof KafkaJs | undefined;
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use (above)
 const loadKafkaJs = (): typeof KafkaJs => (kafkaJsModule ??= require('kafkajs') as typeof KafkaJs);
 
 const compressionType = (k: typeof KafkaJs, c: KafkaCompression): CompressionTypes =>
-  ({ none: k.CompressionTypes.None, gzip: k.CompressionTypes.GZIP, snappy: k.CompressionTypes.Snappy, lz4: k.CompressionTypes.LZ4, zstd: k.CompressionTypes.ZSTD })[c];
+  ({
+    none: k.CompressionTypes.None,
+    gzip: k.CompressionTypes.GZIP,
+    snappy: k.CompressionTypes.Snappy,
+    lz4: k.CompressionTypes.LZ4,
+    zstd: k.CompressionTypes.ZSTD,
+  })[c];
 
 /** KafkaJS's level of one of ours: the same names, upper case. */
 const logLevelOf = (k: typeof KafkaJs, name: NonNullable<ToKafkaOptions['logLevel']>): KafkaJs.logLevel =>
@@ -121,7 +128,7 @@ const within = <T>(work: Promise<T>, ms: number, message: () => string): Promise
 /** The errors KafkaJS wrapped (in `originalError` or `cause`), outermost first. */
 const errorChain = (e: unknown): Array<{ name?: string; message?: string; retriable?: boolean }> => {
   const chain: Array<{ name?: string; message?: string; retriable?: boolean; originalError?: unknown; cause?: unknown }> = [];
-  for (let err = e as (typeof chain)[number] | undefined; err !== undefined && err !== null && !chain.includes(err); ) {
+  for (let err = e as (typeof chain)[number] | undefined; err !== undefined && err !== null && !chain.includes(err);) {
     chain.push(err);
     err = (err.originalError ?? err.cause) as typeof err;
   }
@@ -149,11 +156,16 @@ const TRANSIENT = new Set([
 const isTransient = (e: unknown): boolean => errorChain(e).some((err) => err.retriable === true || TRANSIENT.has(err.name ?? ''));
 
 /** Logs KafkaJS's own messages to stderr, one line each. */
-const stderrLogger = () => ({ namespace, level, log }: { namespace: string; level: number; log: { message: string } }) => {
-  const levels = loadKafkaJs().logLevel;
-  const name = Object.keys(levels).find((n) => levels[n as keyof typeof levels] === level)?.toLowerCase() ?? String(level);
-  process.stderr.write(`kafka ${name} [${namespace}] ${log.message}\n`);
-};
+const stderrLogger =
+  () =>
+  ({ namespace, level, log }: { namespace: string; level: number; log: { message: string } }) => {
+    const levels = loadKafkaJs().logLevel;
+    const name =
+      Object.keys(levels)
+        .find((n) => levels[n as keyof typeof levels] === level)
+        ?.toLowerCase() ?? String(level);
+    process.stderr.write(`kafka ${name} [${namespace}] ${log.message}\n`);
+  };
 
 // ---------------------------------------------------------------------------------------------
 // writer
@@ -224,7 +236,7 @@ class KafkaWriter implements SinkWriter {
       await within(connect(), timeoutMs, () => `could not reach Kafka at ${where} within ${timeoutMs} ms`);
     } catch (e) {
       const message = rootMessage(e);
-      throw new Error(message.startsWith('could not reach') ? message : `could not connect to Kafka at ${where}: ${message}`);
+      throw new Error(message.startsWith('could not reach') ? message : `could not connect to Kafka at ${where}: ${message}`, { cause: e });
     }
   }
 
@@ -280,6 +292,7 @@ class KafkaWriter implements SinkWriter {
             left <= 0
               ? `Kafka did not acknowledge a batch of ${n} events within ${limit} ms: ${rootMessage(e)}`
               : `Kafka refused a batch of ${n} events: ${rootMessage(e)}`,
+            { cause: e },
           );
         }
         await sleep(Math.min(left, 250 * 2 ** Math.min(attempt, 3)));

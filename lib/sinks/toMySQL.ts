@@ -86,12 +86,12 @@ class MySQLWriter implements SinkWriter {
 
   async open(): Promise<void> {
     if (this.entityTables !== undefined && !this.feed.attached()) {
-      throw new Error('entityTables needs the run\'s entity store: run with runSimulation / sim.run, or pass { onStore: sink.onStore } to simulate()');
+      throw new Error("entityTables needs the run's entity store: run with runSimulation / sim.run, or pass { onStore: sink.onStore } to simulate()");
     }
     try {
       this.conn = await this.connect();
     } catch (e) {
-      throw new Error(`could not connect to ${this.name}: ${messageOf(e)}`);
+      throw new Error(`could not connect to ${this.name}: ${messageOf(e)}`, { cause: e });
     }
   }
 
@@ -134,7 +134,8 @@ class MySQLWriter implements SinkWriter {
         return;
       } catch (e) {
         if (!isConnectionLost(e) || Date.now() >= deadline) {
-          if (isConnectionLost(e)) throw new Error(`lost the connection and could not write a batch of ${n} events within ${limit} ms: ${messageOf(e)}`);
+          if (isConnectionLost(e))
+            throw new Error(`lost the connection and could not write a batch of ${n} events within ${limit} ms: ${messageOf(e)}`, { cause: e });
           throw e;
         }
         const dead = this.conn;

@@ -123,9 +123,7 @@ export const byUtcDate =
       const ms = Date.parse(value);
       if (Number.isFinite(ms)) return isoDay(ms);
     }
-    throw new Error(
-      `byUtcDate: field ${show(field)} of ${eventLabel(e)} is ${value === undefined ? 'missing' : `not an ISO-8601 date: ${show(value)}`}`,
-    );
+    throw new Error(`byUtcDate: field ${show(field)} of ${eventLabel(e)} is ${value === undefined ? 'missing' : `not an ISO-8601 date: ${show(value)}`}`);
   };
 
 /**
@@ -148,7 +146,7 @@ export const byEventDate = (e: SimEvent): string => {
 
 /** Writes all of `bytes`; loops only if the OS took part of it. */
 const writeAll = async (handle: fs.FileHandle, bytes: Buffer): Promise<void> => {
-  for (let offset = 0; offset < bytes.length; ) {
+  for (let offset = 0; offset < bytes.length;) {
     const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset);
     offset += bytesWritten;
   }
@@ -195,7 +193,7 @@ class PartitionedFilesWriter implements SinkWriter {
       try {
         file = partitionFileName(key, this.extension);
       } catch (err) {
-        throw new Error(`${eventLabel(group[0])}: ${(err as Error).message}`);
+        throw new Error(`${eventLabel(group[0])}: ${(err as Error).message}`, { cause: err });
       }
       files.push([file, group]);
     }

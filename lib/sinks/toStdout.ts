@@ -24,8 +24,7 @@ export interface ToStdoutOptions extends SinkOptions {
 const RESOLVED = Promise.resolve();
 
 /** The cause of a `SinkError` when the reader went away (`| head`). */
-const brokenPipe = (): Error =>
-  Object.assign(new Error('output closed by the reader (EPIPE)'), { code: 'EPIPE' });
+const brokenPipe = (): Error => Object.assign(new Error('output closed by the reader (EPIPE)'), { code: 'EPIPE' });
 
 const isClosedStreamError = (err: unknown): boolean => {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
@@ -134,5 +133,4 @@ export const toStdout = (options: ToStdoutOptions = {}): SinkOperator => {
  * @example
  * if (isBrokenPipe(err)) process.exitCode = 0; // `deep-faker run … | head` is not a failure
  */
-export const isBrokenPipe = (err: unknown): boolean =>
-  err instanceof SinkError && (err.cause as NodeJS.ErrnoException | undefined)?.code === 'EPIPE';
+export const isBrokenPipe = (err: unknown): boolean => err instanceof SinkError && (err.cause as NodeJS.ErrnoException | undefined)?.code === 'EPIPE';

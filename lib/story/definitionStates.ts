@@ -67,7 +67,14 @@ export const definitionStates = (story: Story, seed: number, faker: Faker, ref: 
   return states;
 };
 
-const stateOf = (def: EventDef, seed: number, faker: Faker, story: Story, keepHistory: boolean, ref: (s: DefState, path: string, fallback: Fallback) => unknown): DefState => {
+const stateOf = (
+  def: EventDef,
+  seed: number,
+  faker: Faker,
+  story: Story,
+  keepHistory: boolean,
+  ref: (s: DefState, path: string, fallback: Fallback) => unknown,
+): DefState => {
   const rng = Rng.derive(seed, 'story', def.key);
   const state: DefState = {
     def,
@@ -94,19 +101,21 @@ const stateOf = (def: EventDef, seed: number, faker: Faker, story: Story, keepHi
  * @example
  * variablesOf(s, 'acme')('org_id'); // 'acme'
  */
-export const variablesOf = (s: DefState, orgId: string): Variables => (name) => {
-  if (Object.prototype.hasOwnProperty.call(s.data, name)) return s.data[name] ?? null;
-  switch (name) {
-    case 'prev':
-      return s.prev;
-    case 'index':
-      return s.index;
-    case 'org_id':
-      return orgId;
-    default:
-      return undefined;
-  }
-};
+export const variablesOf =
+  (s: DefState, orgId: string): Variables =>
+  (name) => {
+    if (Object.prototype.hasOwnProperty.call(s.data, name)) return s.data[name] ?? null;
+    switch (name) {
+      case 'prev':
+        return s.prev;
+      case 'index':
+        return s.index;
+      case 'org_id':
+        return orgId;
+      default:
+        return undefined;
+    }
+  };
 
 /**
  * Drops history no same-index referrer can still ask for (after `referrer` made an event).

@@ -121,12 +121,18 @@ class Player {
   start(): () => void {
     if (this.debug !== undefined) {
       const z = this.story.zone;
-      this.log(`story ${this.story.file}: org ${this.story.orgId}, zone ${z.name}, start ${z.iso(this.startMs)}, end ${this.end === Infinity ? 'after the last event' : z.iso(this.end)}`);
+      this.log(
+        `story ${this.story.file}: org ${this.story.orgId}, zone ${z.name}, start ${z.iso(this.startMs)}, end ${this.end === Infinity ? 'after the last event' : z.iso(this.end)}`,
+      );
       for (const s of this.states) {
         const f = s.def.frequency;
-        this.log(`schedule ${s.def.key}: ${s.def.repeat} × ${f.label} from ${s.nextTime === Infinity ? 'never (after the end)' : z.iso(s.nextTime)} (offset_days ${s.def.offsetDays})`);
+        this.log(
+          `schedule ${s.def.key}: ${s.def.repeat} × ${f.label} from ${s.nextTime === Infinity ? 'never (after the end)' : z.iso(s.nextTime)} (offset_days ${s.def.offsetDays})`,
+        );
         for (const [path, r] of s.def.refs) {
-          this.log(`  ref(${path}) → ${this.states[r.target].def.key} ${r.sameIndex ? 'by repetition index (both repeat ' + s.def.repeat + ' times), else the latest' : 'latest at or before each event'}`);
+          this.log(
+            `  ref(${path}) → ${this.states[r.target].def.key} ${r.sameIndex ? 'by repetition index (both repeat ' + s.def.repeat + ' times), else the latest' : 'latest at or before each event'}`,
+          );
         }
       }
     }

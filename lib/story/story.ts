@@ -16,8 +16,7 @@ import type { Zone } from './zonedTime';
 
 /** How occurrences repeat: calendar days in the story's zone (daily, weekly) or a fixed span. */
 export type Frequency =
-  | { readonly _tag: 'Calendar'; readonly days: number; readonly label: string }
-  | { readonly _tag: 'Fixed'; readonly ms: number; readonly label: string };
+  { readonly _tag: 'Calendar'; readonly days: number; readonly label: string } | { readonly _tag: 'Fixed'; readonly ms: number; readonly label: string };
 
 /** A compiled value: evaluates against the event's variables and context. */
 export type ValuePlan = (variables: Variables, ctx: StoryEvalContext) => unknown;
@@ -109,18 +108,27 @@ export const resolveRef = (
     const matches = events.filter((e) => e.event === name || `${e.source}.${e.event}` === name);
     if (matches.length === 0) continue;
     if (matches.length > 1) {
-      return { ok: false, message: `ref(): "${name}" is ambiguous (${matches.length} definitions: ${matches.map((m) => `events[${m.index}] ${m.source}/${m.event}`).join(', ')}); qualify it with its source` };
+      return {
+        ok: false,
+        message: `ref(): "${name}" is ambiguous (${matches.length} definitions: ${matches.map((m) => `events[${m.index}] ${m.source}/${m.event}`).join(', ')}); qualify it with its source`,
+      };
     }
     const target = matches[0];
     const field = parts.slice(cut);
     if (target.index === from.index) return { ok: false, message: `ref(): an event cannot refer to itself; use prev.${field.join('.')}` };
     const names = target.fieldNames;
     if (target.generator === undefined && !names.includes(field[0])) {
-      return { ok: false, message: `ref(): ${target.event} has no field "${field[0]}"${suggestion(field[0], names) || ` (fields: ${names.join(', ') || 'none'})`}` };
+      return {
+        ok: false,
+        message: `ref(): ${target.event} has no field "${field[0]}"${suggestion(field[0], names) || ` (fields: ${names.join(', ') || 'none'})`}`,
+      };
     }
     return { ok: true, ref: { target: target.index, field, sameIndex: target.repeat === from.repeat } };
   }
   const known = events.map((e) => e.event);
   const guess = parts.length > 1 ? parts.slice(0, -1).join('.') : path;
-  return { ok: false, message: `ref(): no event "${guess}" in the story${suggestion(guess, known) || ` (events: ${known.join(', ')}); write ref(event.field), e.g. ref(user.signup.user_id)`}` };
+  return {
+    ok: false,
+    message: `ref(): no event "${guess}" in the story${suggestion(guess, known) || ` (events: ${known.join(', ')}); write ref(event.field), e.g. ref(user.signup.user_id)`}`,
+  };
 };

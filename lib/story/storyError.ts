@@ -8,7 +8,6 @@
  */
 import { DeepFakerError } from '../core/errors';
 
-
 /** A story event that could not be made: names the file, line, column, field and occurrence. */
 export class StoryError extends DeepFakerError {
   override readonly name = 'StoryError';

@@ -102,16 +102,34 @@ export class Zone {
     if (this.isUtc) return 0;
     if (ms === this.lastMs) return this.lastOffset;
     const whole = Math.floor(ms / 1000) * 1000;
-    let y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+    let y = 0,
+      mo = 0,
+      d = 0,
+      h = 0,
+      mi = 0,
+      s = 0;
     for (const p of this.parts.formatToParts(whole)) {
       switch (p.type) {
-        case 'year': y = Number(p.value); break;
-        case 'month': mo = Number(p.value); break;
-        case 'day': d = Number(p.value); break;
-        case 'hour': h = Number(p.value); break;
-        case 'minute': mi = Number(p.value); break;
-        case 'second': s = Number(p.value); break;
-        default: break;
+        case 'year':
+          y = Number(p.value);
+          break;
+        case 'month':
+          mo = Number(p.value);
+          break;
+        case 'day':
+          d = Number(p.value);
+          break;
+        case 'hour':
+          h = Number(p.value);
+          break;
+        case 'minute':
+          mi = Number(p.value);
+          break;
+        case 'second':
+          s = Number(p.value);
+          break;
+        default:
+          break;
       }
     }
     const asUtc = Date.UTC(y, mo - 1, d, h, mi, s);
@@ -184,33 +202,87 @@ export class Zone {
       }
       const d = fmt[++i];
       switch (d) {
-        case 'Y': out += pad(w.year, 4); break;
-        case 'y': out += pad(w.year % 100); break;
-        case 'm': out += pad(w.month); break;
-        case 'd': out += pad(w.day); break;
-        case 'e': out += String(w.day).padStart(2, ' '); break;
-        case 'H': out += pad(w.hour); break;
-        case 'I': out += pad(w.hour % 12 === 0 ? 12 : w.hour % 12); break;
-        case 'p': out += w.hour < 12 ? 'AM' : 'PM'; break;
-        case 'M': out += pad(w.minute); break;
-        case 'S': out += pad(w.second); break;
-        case 'f': out += pad(w.ms * 1000, 6); break;
-        case 'L': out += pad(w.ms, 3); break;
-        case 'a': out += DAYS[weekday].slice(0, 3); break;
-        case 'A': out += DAYS[weekday]; break;
-        case 'b': out += MONTHS[w.month - 1].slice(0, 3); break;
-        case 'B': out += MONTHS[w.month - 1]; break;
-        case 'j': out += pad(Math.round((Date.UTC(w.year, w.month - 1, w.day) - Date.UTC(w.year, 0, 1)) / MS_PER_DAY) + 1, 3); break;
-        case 'u': out += String(weekday === 0 ? 7 : weekday); break;
-        case 'w': out += String(weekday); break;
-        case 's': out += String(Math.floor(ms / 1000)); break;
-        case 'F': out += `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}`; break;
-        case 'T': out += `${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}`; break;
-        case 'z': out += this.offsetText(ms, ''); break;
-        case 'Z': out += this.abbreviation(ms); break;
-        case '%': out += '%'; break;
+        case 'Y':
+          out += pad(w.year, 4);
+          break;
+        case 'y':
+          out += pad(w.year % 100);
+          break;
+        case 'm':
+          out += pad(w.month);
+          break;
+        case 'd':
+          out += pad(w.day);
+          break;
+        case 'e':
+          out += String(w.day).padStart(2, ' ');
+          break;
+        case 'H':
+          out += pad(w.hour);
+          break;
+        case 'I':
+          out += pad(w.hour % 12 === 0 ? 12 : w.hour % 12);
+          break;
+        case 'p':
+          out += w.hour < 12 ? 'AM' : 'PM';
+          break;
+        case 'M':
+          out += pad(w.minute);
+          break;
+        case 'S':
+          out += pad(w.second);
+          break;
+        case 'f':
+          out += pad(w.ms * 1000, 6);
+          break;
+        case 'L':
+          out += pad(w.ms, 3);
+          break;
+        case 'a':
+          out += DAYS[weekday].slice(0, 3);
+          break;
+        case 'A':
+          out += DAYS[weekday];
+          break;
+        case 'b':
+          out += MONTHS[w.month - 1].slice(0, 3);
+          break;
+        case 'B':
+          out += MONTHS[w.month - 1];
+          break;
+        case 'j':
+          out += pad(Math.round((Date.UTC(w.year, w.month - 1, w.day) - Date.UTC(w.year, 0, 1)) / MS_PER_DAY) + 1, 3);
+          break;
+        case 'u':
+          out += String(weekday === 0 ? 7 : weekday);
+          break;
+        case 'w':
+          out += String(weekday);
+          break;
+        case 's':
+          out += String(Math.floor(ms / 1000));
+          break;
+        case 'F':
+          out += `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}`;
+          break;
+        case 'T':
+          out += `${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}`;
+          break;
+        case 'z':
+          out += this.offsetText(ms, '');
+          break;
+        case 'Z':
+          out += this.abbreviation(ms);
+          break;
+        case '%':
+          out += '%';
+          break;
         default:
-          throw new RangeError(`unknown strftime directive "%${d ?? ''}" (known: ${STRFTIME_DIRECTIVES.split('').map((x) => `%${x}`).join(' ')})`);
+          throw new RangeError(
+            `unknown strftime directive "%${d ?? ''}" (known: ${STRFTIME_DIRECTIVES.split('')
+              .map((x) => `%${x}`)
+              .join(' ')})`,
+          );
       }
     }
     return out;

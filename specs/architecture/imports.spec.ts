@@ -27,7 +27,9 @@ const resolveImport = (from: string, spec: string): string | undefined => {
 };
 
 const filesUnder = (dir: string): string[] =>
-  fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? filesUnder(path.join(dir, d.name)) : d.name.endsWith('.ts') ? [path.join(dir, d.name)] : []));
+  fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((d) => (d.isDirectory() ? filesUnder(path.join(dir, d.name)) : d.name.endsWith('.ts') ? [path.join(dir, d.name)] : []));
 
 /** Every cycle of the graph, as the files of each strongly connected component (Tarjan). */
 export const cyclesOf = (graph: ReadonlyMap<string, ReadonlyArray<string>>): string[][] => {
@@ -100,7 +102,9 @@ describe('architecture: the import graph of lib/', () => {
   });
 
   it('imports nothing from scenarios/, specs/ or bench/', () => {
-    const outside = [...graph].flatMap(([f, deps]) => deps.filter((d) => !d.startsWith(LIB + path.sep) || /\/(scenarios|specs|bench)\//.test(d)).map((d) => `${rel(f)} → ${rel(d)}`));
+    const outside = [...graph].flatMap(([f, deps]) =>
+      deps.filter((d) => !d.startsWith(LIB + path.sep) || /\/(scenarios|specs|bench)\//.test(d)).map((d) => `${rel(f)} → ${rel(d)}`),
+    );
     // bin/registerTypeScript.js is the one file outside lib/ the CLI loads: the TypeScript hook the repository's bin shares.
     expect(outside.filter((x) => !x.endsWith('→ bin/registerTypeScript.js'))).to.deep.equal([]);
   });
@@ -120,8 +124,17 @@ describe('architecture: the import graph of lib/', () => {
   });
 
   it('the checks would catch an offender', () => {
-    expect(importsOf("import type { A } from './a';\n// import { B } from './b';\nconst c = require('../c');\nexport { d } from './d';")).to.deep.equal(['./a', '../c', './d']);
-    const cyclic = new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]]);
+    expect(importsOf("import type { A } from './a';\n// import { B } from './b';\nconst c = require('../c');\nexport { d } from './d';")).to.deep.equal([
+      './a',
+      '../c',
+      './d',
+    ]);
+    const cyclic = new Map([
+      ['a', ['b']],
+      ['b', ['c']],
+      ['c', ['a']],
+      ['d', ['a']],
+    ]);
     expect(cyclesOf(cyclic)).to.deep.equal([['a', 'b', 'c']]);
   });
 });

@@ -25,7 +25,9 @@ const stripComments = (src: string): string => src.replace(/\/\*[\s\S]*?\*\//g, 
 
 const filesUnder = (dir: string): string[] =>
   fs.existsSync(dir)
-    ? fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? filesUnder(path.join(dir, d.name)) : d.name.endsWith('.ts') ? [path.join(dir, d.name)] : []))
+    ? fs
+        .readdirSync(dir, { withFileTypes: true })
+        .flatMap((d) => (d.isDirectory() ? filesUnder(path.join(dir, d.name)) : d.name.endsWith('.ts') ? [path.join(dir, d.name)] : []))
     : [];
 
 describe('architecture: the pure core', () => {

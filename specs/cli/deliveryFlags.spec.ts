@@ -88,7 +88,11 @@ describe('cli: delivery flags of run', () => {
         ['2:0.5:A,,B', '--schema-version: empty event type in "2:0.5:A,,B"'],
         ['2:0.5:A, ', '--schema-version: empty event type in "2:0.5:A, "'],
       ];
-      for (const [v, message] of cases) expect(usageErrorOf(() => parseSchemaVersionFlag(v)), v).to.equal(message);
+      for (const [v, message] of cases)
+        expect(
+          usageErrorOf(() => parseSchemaVersionFlag(v)),
+          v,
+        ).to.equal(message);
     });
   });
 
@@ -112,9 +116,20 @@ describe('cli: delivery flags of run', () => {
         [{ 'out-of-order-rate': '1', 'out-of-order-window': '3' }, { outOfOrder: { rate: 1, window: 3 } }],
         [{ 'duplicate-rate': '0' }, { duplicates: { rate: 0 } }],
         [{ 'duplicate-rate': '0.1', 'duplicate-max-delay': '0' }, { duplicates: { rate: 0.1, maxDelayEvents: 0 } }],
-        [{ 'schema-version': ['2:0.5', '3:0.25:A'] }, { versions: [{ version: 2, rate: 0.5 }, { version: 3, rate: 0.25, eventTypes: ['A'] }] }],
+        [
+          { 'schema-version': ['2:0.5', '3:0.25:A'] },
+          {
+            versions: [
+              { version: 2, rate: 0.5 },
+              { version: 3, rate: 0.25, eventTypes: ['A'] },
+            ],
+          },
+        ],
         [{ checksum: true }, { checksum: true }],
-        [{ 'late-rate': '0.06', checksum: true }, { ingest: { lateRate: 0.06 }, checksum: true }],
+        [
+          { 'late-rate': '0.06', checksum: true },
+          { ingest: { lateRate: 0.06 }, checksum: true },
+        ],
       ];
       for (const [flags, expected] of cases) expect(deliveryFromFlags(flags, undefined), JSON.stringify(flags)).to.deep.equal(expected);
     });
@@ -148,11 +163,14 @@ describe('cli: delivery flags of run', () => {
       expect(deliveryFromFlags({ 'no-delivery': true }, BASE)).to.equal(undefined);
       expect(deliveryFromFlags({ 'no-delivery': true }, undefined)).to.equal(undefined);
       expect(deliveryFromFlags({ 'no-delivery': true, 'late-rate': '0.5', checksum: true }, BASE)).to.deep.equal({ ingest: { lateRate: 0.5 }, checksum: true });
-      expect(usageErrorOf(() => deliveryFromFlags({ 'no-delivery': true, 'out-of-order-window': '3' }, BASE))).to.equal('--out-of-order-window: needs --out-of-order-rate');
+      expect(usageErrorOf(() => deliveryFromFlags({ 'no-delivery': true, 'out-of-order-window': '3' }, BASE))).to.equal(
+        '--out-of-order-window: needs --out-of-order-rate',
+      );
     });
 
     it('says what is wrong, word for word', () => {
-      const duration = (flag: string, v: string) => `--${flag}: invalid duration "${v}": expected a number and a unit (ms, s, m, h, d, w), e.g. "30s", "10m", "1h30m"`;
+      const duration = (flag: string, v: string) =>
+        `--${flag}: invalid duration "${v}": expected a number and a unit (ms, s, m, h, d, w), e.g. "30s", "10m", "1h30m"`;
       const cases: ReadonlyArray<readonly [DeliveryFlagValues, string]> = [
         [{ 'late-rate': '1.5' }, '--late-rate: expected a number between 0 and 1, got "1.5"'],
         [{ 'late-rate': '' }, '--late-rate: expected a number between 0 and 1, got ""'],
@@ -171,7 +189,11 @@ describe('cli: delivery flags of run', () => {
         [{ 'duplicate-max-delay': '3' }, '--duplicate-max-delay: needs --duplicate-rate'],
         [{ 'schema-version': ['2:0.5', 'x'] }, '--schema-version: expected VERSION:RATE or VERSION:RATE:TYPE,TYPE (e.g. 2:0.35:OrderPlaced), got "x"'],
       ];
-      for (const [flags, message] of cases) expect(usageErrorOf(() => deliveryFromFlags(flags, undefined)), JSON.stringify(flags)).to.equal(message);
+      for (const [flags, message] of cases)
+        expect(
+          usageErrorOf(() => deliveryFromFlags(flags, undefined)),
+          JSON.stringify(flags),
+        ).to.equal(message);
     });
 
     it('through main: a bad delivery flag is exit 2 with its message, before anything is written', async () => {
@@ -181,9 +203,18 @@ describe('cli: delivery flags of run', () => {
         [['--duplicate-max-delay', '3'], 'deep-faker: --duplicate-max-delay: needs --duplicate-rate\n'],
         [['--schema-version', '2'], 'deep-faker: --schema-version: expected VERSION:RATE or VERSION:RATE:TYPE,TYPE (e.g. 2:0.35:OrderPlaced), got "2"\n'],
         // Combinations the stages themselves reject are usage errors too, not failed runs.
-        [['--late-rate', '0.1', '--max-late', '12h'], 'deep-faker: delivery flags: withIngestTime: maxLate must be at least 1d (a late event is ingested on a later UTC day), got 43200000 ms\n'],
-        [['--schema-version', '2:0.6', '--schema-version', '3:0.6'], 'deep-faker: --schema-version: the rates of versions 2, 3 for every event type sum to 1.2, more than 1\n'],
-        [['--schema-version', '2:0.6:A,B', '--schema-version', '3:0.5:B'], 'deep-faker: --schema-version: the rates of versions 2, 3 for event type B sum to 1.1, more than 1\n'],
+        [
+          ['--late-rate', '0.1', '--max-late', '12h'],
+          'deep-faker: delivery flags: withIngestTime: maxLate must be at least 1d (a late event is ingested on a later UTC day), got 43200000 ms\n',
+        ],
+        [
+          ['--schema-version', '2:0.6', '--schema-version', '3:0.6'],
+          'deep-faker: --schema-version: the rates of versions 2, 3 for every event type sum to 1.2, more than 1\n',
+        ],
+        [
+          ['--schema-version', '2:0.6:A,B', '--schema-version', '3:0.5:B'],
+          'deep-faker: --schema-version: the rates of versions 2, 3 for event type B sum to 1.1, more than 1\n',
+        ],
       ] as const) {
         const r = await run(['run', 'scenarios/ecommerce.ts', '-o', `file:${file}`, ...flags]);
         expect(r.code, r.stderr).to.equal(2);
@@ -205,8 +236,22 @@ describe('cli: delivery flags of run', () => {
       before(async () => {
         const file = tmp.file();
         code = await run([
-          'run', 'scenarios/ecommerce.ts', '--total-events', '2000', '--seed', '5', '--output', `file:${file}`,
-          '--late-rate', '0.2', '--duplicate-rate', '0.1', '--checksum', '--schema-version', '2:0.5', '-q',
+          'run',
+          'scenarios/ecommerce.ts',
+          '--total-events',
+          '2000',
+          '--seed',
+          '5',
+          '--output',
+          `file:${file}`,
+          '--late-rate',
+          '0.2',
+          '--duplicate-rate',
+          '0.1',
+          '--checksum',
+          '--schema-version',
+          '2:0.5',
+          '-q',
         ]);
         lines = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
         rows = readJsonl(file);

@@ -23,7 +23,6 @@ const n = (x: number): string => x.toLocaleString('en-US');
 
 const tmp = tmpFiles('deep-faker-cli-');
 
-
 /** The events count of the summary line (`deep-faker: done: 1,204 events in …`). */
 const summaryEvents = (stderr: string, outcome: string): number => {
   const m = new RegExp(`^deep-faker: ${outcome}: ([\\d,]+) events in `, 'm').exec(stderr);
@@ -200,7 +199,10 @@ describe('cli: deep-faker run (in-process)', () => {
     it('--debug adds the stack trace', async () => {
       const r = await run(['run', BAD_HINT, '--debug']);
       expect(r.code).to.equal(2);
-      expect(expected.some((line) => r.stderr.startsWith(line)), r.stderr).to.equal(true);
+      expect(
+        expected.some((line) => r.stderr.startsWith(line)),
+        r.stderr,
+      ).to.equal(true);
       expect(r.stderr).to.contain('SchemaError: Signup.emial: unknown faker hint "emial"');
       expect(r.stderr).to.match(NO_STACK);
       expect(r.stderr).to.contain('badHint.ts:');

@@ -1,4 +1,4 @@
-// `deep-faker orders` (seed 004) through `main(argv, io)`: the help lists the seed's option table
+// `deep-faker orders` (the order-lifecycle simulator) through `main(argv, io)`: the help lists its option table
 // with its defaults, bad flags are usage errors naming the flag (exit 2, nothing written), a run
 // writes events.ndjson, the two partitionings and stats.json, a rerun leaves no stale partition
 // files, and `--kafka-bootstrap` publishes the same lines to a real broker (keyed by order_id).
@@ -13,6 +13,7 @@ import { UsageError } from '../../lib/cli/parseOutput';
 import { ORDERS_DEFAULTS } from '../../scenarios/orders';
 import { tmpFiles } from '../helpers/jsonlFiles';
 import { consumeAll, kafkaBrokers, uniqueName } from '../helpers/services';
+import { ORDER_ENVELOPE } from '../helpers/orderEnvelope';
 
 interface CliRun {
   readonly code: number;
@@ -72,7 +73,7 @@ const expectPartitionsMatch = (out: string): { readonly [dir: string]: ReadonlyA
   return days;
 };
 
-/** The seed's option table: flag, default as written there (undefined: none). */
+/** The option table: flag, default as documented (undefined: none). */
 const SEED_OPTIONS: ReadonlyArray<readonly [string, string | number | undefined]> = [
   ['--out', '(required)'],
   ['--n-orders', 5000],
@@ -111,8 +112,12 @@ describe('cli: deep-faker orders', function () {
   const REPO = path.resolve(__dirname, '../..');
 
   describe('help', () => {
-    it('orders --help prints the usage with every option of the seed table and its default; exit 0', async () => {
-      for (const argv of [['orders', '--help'], ['orders', '-h'], ['orders', '--out', tmp.dir(), '--help']]) {
+    it('orders --help prints the usage with every option and its default; exit 0', async () => {
+      for (const argv of [
+        ['orders', '--help'],
+        ['orders', '-h'],
+        ['orders', '--out', tmp.dir(), '--help'],
+      ]) {
         const r = await run(argv, tmp.dir());
         expect(r.code, argv.join(' ')).to.equal(0);
         expect(r.stderr).to.equal(ORDERS_USAGE);
@@ -144,7 +149,11 @@ describe('cli: deep-faker orders', function () {
       ['--out-of-order-rate abc', ['--out', 'OUT', '--out-of-order-rate', 'abc'], /^deep-faker: --out-of-order-rate: expected a number, got "abc"$/m],
       ['--seed abc', ['--out', 'OUT', '--seed', 'abc'], /^deep-faker: --seed: expected a number, got "abc"$/m],
       ['an empty --seed', ['--out', 'OUT', '--seed='], /^deep-faker: --seed: expected a number, got ""$/m],
-      ['--start yesterday', ['--out', 'OUT', '--start', 'yesterday'], /^deep-faker: --start: must be an ISO-8601 date-time such as 2026-01-01T00:00:00Z, got "yesterday"$/m],
+      [
+        '--start yesterday',
+        ['--out', 'OUT', '--start', 'yesterday'],
+        /^deep-faker: --start: must be an ISO-8601 date-time such as 2026-01-01T00:00:00Z, got "yesterday"$/m,
+      ],
       ['--span-days 0', ['--out', 'OUT', '--span-days', '0'], /^deep-faker: --span-days: must be an integer >= 1, got 0$/m],
       ['--max-late-days 1.5', ['--out', 'OUT', '--max-late-days', '1.5'], /^deep-faker: --max-late-days: expected an integer, got "1.5"$/m],
       ['--user-count 100000', ['--out', 'OUT', '--user-count', '100000'], /^deep-faker: --user-count: must be at most 99999/m],
@@ -196,22 +205,19 @@ describe('cli: deep-faker orders', function () {
       expect(first.stderr).to.match(/^deep-faker: done: [\d,]+ events in /m);
     });
 
-    it('events.ndjson holds 300 orders in the seed envelope; the partitions are its lines by UTC day', () => {
+    it('events.ndjson holds 300 orders in the order events envelope; the partitions are its lines by UTC day', () => {
       const rows = linesOf(path.join(out, 'events.ndjson')).map((l) => JSON.parse(l) as Row);
       expect(rows.filter((r) => r.event_type === 'order_created')).to.have.length(300);
       expect(new Set(rows.map((r) => r.event_id)).size).to.equal(rows.length);
       for (const r of rows) {
-        expect(Object.keys(r)).to.deep.equal([
-          'event_id', 'event_type', 'schema_version', 'event_time', 'ingest_time', 'tenant_id', 'user_id',
-          'session_id', 'source_system', 'environment', 'record_source', 'payload', 'checksum',
-        ]);
+        expect(Object.keys(r)).to.deep.equal(ORDER_ENVELOPE);
         expect(Date.parse(String(r.event_time))).to.be.within(Date.parse(START), Date.parse(START) + 15 * 86_400_000);
       }
       const days = expectPartitionsMatch(out);
       expect(days.events_by_event_date[0]).to.equal('2026-03-01.ndjson');
     });
 
-    it("stats.json echoes the flags (the others at the seed's defaults) and counts what was written", () => {
+    it('stats.json echoes the flags (the others at their defaults) and counts what was written', () => {
       const stats = JSON.parse(fs.readFileSync(path.join(out, 'stats.json'), 'utf8')) as Record<string, unknown> & {
         options: Record<string, unknown>;
         partitions: Record<string, { files: number; events: Record<string, number> }>;
@@ -261,7 +267,10 @@ describe('cli: deep-faker orders', function () {
       const after = expectPartitionsMatch(dir);
       for (const [d] of PARTITIONS) {
         expect(before[d].length, d).to.be.greaterThan(10);
-        expect(after[d].filter((f) => before[d].includes(f)), `${d}: stale day files`).to.deep.equal([]);
+        expect(
+          after[d].filter((f) => before[d].includes(f)),
+          `${d}: stale day files`,
+        ).to.deep.equal([]);
         for (const f of after[d]) expect(f >= '2026-06-01' && f < '2026-06-20', `${d}/${f}`).to.equal(true);
       }
       const rows = linesOf(path.join(dir, 'events.ndjson')).map((l) => JSON.parse(l) as Row);
@@ -301,16 +310,55 @@ describe('cli: deep-faker orders', function () {
       const now = Date.parse('2026-03-15T13:45:00Z');
       const parsed = parseOrdersArgs(
         [
-          '--out', 'o', '--n-orders', '7', '--seed=-3', '--span-days', '3', '--tenant-count', '2', '--user-count', '9',
-          '--v2-rate', '0', '--cancel-rate', '1', '--ship-rate', '0.5', '--correction-rate', '0.25', '--late-rate', '0.75',
-          '--out-of-order-rate', '0.125', '--max-late-days', '5', '--max-event-gap-minutes', '30',
-          '--kafka-bootstrap', 'a:1,b:2', '-q', '--debug',
+          '--out',
+          'o',
+          '--n-orders',
+          '7',
+          '--seed=-3',
+          '--span-days',
+          '3',
+          '--tenant-count',
+          '2',
+          '--user-count',
+          '9',
+          '--v2-rate',
+          '0',
+          '--cancel-rate',
+          '1',
+          '--ship-rate',
+          '0.5',
+          '--correction-rate',
+          '0.25',
+          '--late-rate',
+          '0.75',
+          '--out-of-order-rate',
+          '0.125',
+          '--max-late-days',
+          '5',
+          '--max-event-gap-minutes',
+          '30',
+          '--kafka-bootstrap',
+          'a:1,b:2',
+          '-q',
+          '--debug',
         ],
         now,
       );
       expect(parsed.options).to.deep.equal({
-        nOrders: 7, seed: -3, start: '2026-03-12T00:00:00Z', spanDays: 3, tenantCount: 2, userCount: 9, v2Rate: 0, cancelRate: 1,
-        shipRate: 0.5, correctionRate: 0.25, lateRate: 0.75, outOfOrderRate: 0.125, maxLateDays: 5, maxEventGapMinutes: 30,
+        nOrders: 7,
+        seed: -3,
+        start: '2026-03-12T00:00:00Z',
+        spanDays: 3,
+        tenantCount: 2,
+        userCount: 9,
+        v2Rate: 0,
+        cancelRate: 1,
+        shipRate: 0.5,
+        correctionRate: 0.25,
+        lateRate: 0.75,
+        outOfOrderRate: 0.125,
+        maxLateDays: 5,
+        maxEventGapMinutes: 30,
       });
       expect(parsed.kafka).to.deep.equal({ brokers: 'a:1,b:2', topic: 'events' });
       expect([parsed.quiet, parsed.debug]).to.deep.equal([true, true]);

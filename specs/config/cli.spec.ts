@@ -15,7 +15,7 @@ const capture = () => {
 describe('cli: YAML configurations', () => {
   const cwd = path.resolve(__dirname, '../..');
 
-  it('validate prints ok for the seed example', async () => {
+  it('validate prints ok for the YAML model example', async () => {
     const out = capture();
     const err = capture();
     expect(await main(['validate', 'scenarios/shop.yaml'], { stderr: err.stream, stdout: out.stream, cwd })).to.equal(0);
@@ -37,9 +37,16 @@ describe('cli: YAML configurations', () => {
   it('run executes a YAML file into the outputs given', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'df-yaml-'));
     const out = path.join(dir, 'events.jsonl');
-    const code = await main(['run', 'scenarios/shop.yaml', '--total-events', '200', '--time-multiplier', '1000000', '--quiet', '--output', `file:${out}`], { stderr: capture().stream, cwd });
+    const code = await main(['run', 'scenarios/shop.yaml', '--total-events', '200', '--time-multiplier', '1000000', '--quiet', '--output', `file:${out}`], {
+      stderr: capture().stream,
+      cwd,
+    });
     expect(code).to.equal(0);
-    const lines = fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = fs
+      .readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).to.have.length(200);
     expect(lines.slice(0, 10).every((e) => e.event_type === 'ProductCreatedOrUpdated')).to.equal(true);
   });

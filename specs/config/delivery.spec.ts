@@ -119,7 +119,10 @@ describe('config/yaml delivery section', () => {
         versions: {
           field: 'schema_version',
           defaultVersion: 1,
-          versions: [{ version: 2, rate: 0.35, eventTypes: ['UserRegistered'] }, { version: 3, rate: 0.1 }],
+          versions: [
+            { version: 2, rate: 0.35, eventTypes: ['UserRegistered'] },
+            { version: 3, rate: 0.1 },
+          ],
         },
       });
       const [v2, v3] = versionsOf(s);
@@ -134,15 +137,22 @@ describe('config/yaml delivery section', () => {
       expect(settingsOf('  checksum: false\n')).to.deep.equal({});
       expect(settingsOf('  checksum: { algorithm: SHA512 }\n')).to.deep.equal({ checksum: { algorithm: 'sha512' } });
       expect(settingsOf('  ingest_time: {}\n  ingest_order: true\n')).to.deep.equal({ ingest: {} });
-      expect(settingsOf('  ingest_time: { late_rate: 0.1 }\n  ingest_order: { window: 50 }\n')).to.deep.equal({ ingest: { lateRate: 0.1 }, ingestOrder: { window: 50 } });
+      expect(settingsOf('  ingest_time: { late_rate: 0.1 }\n  ingest_order: { window: 50 }\n')).to.deep.equal({
+        ingest: { lateRate: 0.1 },
+        ingestOrder: { window: 50 },
+      });
       expect(settingsOf('  ingest_time: { max_delay: 1500 }\n')).to.deep.equal({ ingest: { maxDelay: 1500 } });
       expect(settingsOf('  out_of_order: { rate: 0.2 }\n  duplicates: { rate: 0 }\n')).to.deep.equal({ outOfOrder: { rate: 0.2 }, duplicates: { rate: 0 } });
       expect(dataOf(settingsOf('  schema_versions: {}\n'))).to.deep.equal({ versions: { versions: [] } });
     });
 
     it('one version number may serve different event types; the shipped library example has a delivery section', () => {
-      const two = '  schema_versions:\n    versions:\n      - { version: 2, rate: 0.5, event_types: [UserRegistered] }\n      - { version: 2, rate: 0.5, event_types: [PageViewed] }\n';
-      expect(versionsOf(settingsOf(two)).map((v) => [v.version, v.eventTypes])).to.deep.equal([[2, ['UserRegistered']], [2, ['PageViewed']]]);
+      const two =
+        '  schema_versions:\n    versions:\n      - { version: 2, rate: 0.5, event_types: [UserRegistered] }\n      - { version: 2, rate: 0.5, event_types: [PageViewed] }\n';
+      expect(versionsOf(settingsOf(two)).map((v) => [v.version, v.eventTypes])).to.deep.equal([
+        [2, ['UserRegistered']],
+        [2, ['PageViewed']],
+      ]);
       const library = loadConfig('scenarios/library.yaml');
       expect(library.ok, library.ok ? '' : library.errors.map(formatConfigError).join('\n')).to.equal(true);
       if (!library.ok) return;
@@ -159,7 +169,11 @@ describe('config/yaml delivery section', () => {
   describe('errors: located at the offending node', () => {
     it('unknown keys, with did-you-mean, at every level', () => {
       expect(errorsOf(`delivry:\n  seed: 1\n${BASE}`)).to.deep.equal(['t.yaml:1:1 delivry: unknown key "delivry"; did you mean "delivery"?']);
-      expect(errors('  ingest_tme: {}\n  ingest_time: { late_rat: 0.1 }\n  out_of_order: { rate: 0.1, windw: 3 }\n  checksum: { algoritm: md5 }\n  schema_versions:\n    version: []\n    versions:\n      - { version: 2, rate: 0.1, rename_field: {} }\n')).to.deep.equal([
+      expect(
+        errors(
+          '  ingest_tme: {}\n  ingest_time: { late_rat: 0.1 }\n  out_of_order: { rate: 0.1, windw: 3 }\n  checksum: { algoritm: md5 }\n  schema_versions:\n    version: []\n    versions:\n      - { version: 2, rate: 0.1, rename_field: {} }\n',
+        ),
+      ).to.deep.equal([
         't.yaml:2:3 delivery.ingest_tme: unknown key "ingest_tme"; did you mean "ingest_time"?',
         't.yaml:3:18 delivery.ingest_time.late_rat: unknown key "late_rat"; did you mean "late_rate"?',
         't.yaml:4:30 delivery.out_of_order.windw: unknown key "windw"; did you mean "window"?',
@@ -170,7 +184,11 @@ describe('config/yaml delivery section', () => {
     });
 
     it('wrong shapes and missing required keys', () => {
-      expect(errors('  seed: -1\n  out_of_order: { window: 3 }\n  duplicates: 0.1\n  checksum: yes\n  ingest_time: {}\n  ingest_order: 10\n  schema_versions:\n    versions:\n      - { rate: 0.1 }\n')).to.deep.equal([
+      expect(
+        errors(
+          '  seed: -1\n  out_of_order: { window: 3 }\n  duplicates: 0.1\n  checksum: yes\n  ingest_time: {}\n  ingest_order: 10\n  schema_versions:\n    versions:\n      - { rate: 0.1 }\n',
+        ),
+      ).to.deep.equal([
         't.yaml:2:9 delivery.seed: expected an integer >= 0, got -1',
         't.yaml:3:17 delivery.out_of_order: missing required key "rate"',
         't.yaml:4:15 delivery.duplicates: expected a mapping, got 0.1',
@@ -181,7 +199,11 @@ describe('config/yaml delivery section', () => {
     });
 
     it('rates outside [0, 1], windows that are not positive integers', () => {
-      expect(errors('  ingest_time: { late_rate: 1.5 }\n  ingest_order: { window: 0 }\n  out_of_order: { rate: -0.1, window: 2.5 }\n  duplicates: { rate: 2, max_delay_events: -1 }\n  schema_versions:\n    versions:\n      - { version: 2, rate: 1.01 }\n')).to.deep.equal([
+      expect(
+        errors(
+          '  ingest_time: { late_rate: 1.5 }\n  ingest_order: { window: 0 }\n  out_of_order: { rate: -0.1, window: 2.5 }\n  duplicates: { rate: 2, max_delay_events: -1 }\n  schema_versions:\n    versions:\n      - { version: 2, rate: 1.01 }\n',
+        ),
+      ).to.deep.equal([
         't.yaml:2:29 delivery.ingest_time.late_rate: expected a number between 0 and 1, got 1.5',
         't.yaml:3:27 delivery.ingest_order.window: expected an integer >= 1, got 0',
         't.yaml:4:25 delivery.out_of_order.rate: expected a number between 0 and 1, got -0.1',
@@ -218,7 +240,7 @@ describe('config/yaml delivery section', () => {
       ]);
     });
 
-    it('fields delivery writes: not a system field, not another stage\'s, not a payload field', () => {
+    it("fields delivery writes: not a system field, not another stage's, not a payload field", () => {
       expect(errors('  ingest_time: { field: timestamp }\n  checksum: { field: plan }\n')).to.deep.equal([
         't.yaml:2:25 delivery.ingest_time.field: "timestamp" is a system field',
         't.yaml:3:22 delivery.checksum.field: "plan" is already a payload field of UserRegistered',
@@ -243,7 +265,11 @@ describe('config/yaml delivery section', () => {
     });
 
     it('system fields cannot be added, renamed (from or to) or dropped', () => {
-      expect(version('        event_types: [UserRegistered]\n        add_fields: { flow: { type: string } }\n        rename_fields: { event_id: id, email: session_id }\n        drop_fields: [timestamp]\n')).to.deep.equal([
+      expect(
+        version(
+          '        event_types: [UserRegistered]\n        add_fields: { flow: { type: string } }\n        rename_fields: { event_id: id, email: session_id }\n        drop_fields: [timestamp]\n',
+        ),
+      ).to.deep.equal([
         't.yaml:7:23 delivery.schema_versions.versions[0].add_fields.flow: "flow" is a system field',
         't.yaml:8:26 delivery.schema_versions.versions[0].rename_fields.event_id: "event_id" is a system field and cannot be renamed',
         't.yaml:8:47 delivery.schema_versions.versions[0].rename_fields.email: "session_id" is a system field',
@@ -260,23 +286,35 @@ describe('config/yaml delivery section', () => {
       expect(version('        rename_fields: { uri: path }\n')).to.deep.equal([
         't.yaml:6:26 delivery.schema_versions.versions[0].rename_fields.uri: "uri" is not a field of any event type; did you mean "url"?',
       ]);
-      expect(version('        event_types: [UserRegistered]\n        add_fields: { email: { type: string } }\n        rename_fields: { phone: plan, plan: tier, user_id: tier }\n        drop_fields: [phone]\n')).to.deep.equal([
+      expect(
+        version(
+          '        event_types: [UserRegistered]\n        add_fields: { email: { type: string } }\n        rename_fields: { phone: plan, plan: tier, user_id: tier }\n        drop_fields: [phone]\n',
+        ),
+      ).to.deep.equal([
         't.yaml:7:23 delivery.schema_versions.versions[0].add_fields.email: "email" is already a payload field of UserRegistered',
         't.yaml:8:60 delivery.schema_versions.versions[0].rename_fields.user_id: "tier" is also the new name of "plan"',
         't.yaml:9:23 delivery.schema_versions.versions[0].drop_fields[0]: "phone" is renamed to "plan" by rename_fields (drop_fields applies after renaming)',
       ]);
-      expect(version('        event_types: [UserRegistered]\n        add_fields: { code: { type: string } }\n        rename_fields: { email: code, phone: phone, plan: user_id }\n')).to.deep.equal([
+      expect(
+        version(
+          '        event_types: [UserRegistered]\n        add_fields: { code: { type: string } }\n        rename_fields: { email: code, phone: phone, plan: user_id }\n',
+        ),
+      ).to.deep.equal([
         't.yaml:8:33 delivery.schema_versions.versions[0].rename_fields.email: "code" is also added by add_fields',
         't.yaml:8:46 delivery.schema_versions.versions[0].rename_fields.phone: "phone" is its own name',
         't.yaml:8:59 delivery.schema_versions.versions[0].rename_fields.plan: "user_id" is already a payload field of UserRegistered',
       ]);
-      expect(errors('  checksum: true\n  schema_versions:\n    versions:\n      - { version: 2, rate: 0.5, add_fields: { checksum: { type: string } } }\n')).to.deep.equal([
-        't.yaml:5:48 delivery.schema_versions.versions[0].add_fields.checksum: "checksum" is the field delivery.checksum writes',
-      ]);
+      expect(
+        errors('  checksum: true\n  schema_versions:\n    versions:\n      - { version: 2, rate: 0.5, add_fields: { checksum: { type: string } } }\n'),
+      ).to.deep.equal(['t.yaml:5:48 delivery.schema_versions.versions[0].add_fields.checksum: "checksum" is the field delivery.checksum writes']);
     });
 
     it('add_fields are field specs as under schemas: the same errors; from_entity is refused', () => {
-      expect(version('        add_fields:\n          a: { generator: uuid_v4 }\n          b: { type: string, generator: faker.emial }\n          c: { type: integer, generator: random_int, params: { min: 5, max: 1 } }\n          d: { type: number, generator: derived, params: { expression: "amount * 2" } }\n          e: { type: string, from_entity: User, field: user_id }\n')).to.deep.equal([
+      expect(
+        version(
+          '        add_fields:\n          a: { generator: uuid_v4 }\n          b: { type: string, generator: faker.emial }\n          c: { type: integer, generator: random_int, params: { min: 5, max: 1 } }\n          d: { type: number, generator: derived, params: { expression: "amount * 2" } }\n          e: { type: string, from_entity: User, field: user_id }\n',
+        ),
+      ).to.deep.equal([
         't.yaml:7:14 delivery.schema_versions.versions[0].add_fields.a: missing required key "type" (or "$ref")',
         't.yaml:8:41 delivery.schema_versions.versions[0].add_fields.b.generator: unknown generator "faker.emial"; did you mean "faker.email"?',
         't.yaml:9:69 delivery.schema_versions.versions[0].add_fields.c.params.min: generator "random_int": min (5) must not be greater than max (1)',
@@ -286,7 +324,11 @@ describe('config/yaml delivery section', () => {
     });
 
     it('version numbers: one per event type, not the default; rates of one event type sum to at most 1', () => {
-      expect(errors('  schema_versions:\n    default_version: 2\n    versions:\n      - { version: 2, rate: 0.5 }\n      - { version: 3, rate: 0.3, event_types: [PageViewed] }\n      - { version: 3, rate: 0.3 }\n')).to.deep.equal([
+      expect(
+        errors(
+          '  schema_versions:\n    default_version: 2\n    versions:\n      - { version: 2, rate: 0.5 }\n      - { version: 3, rate: 0.3, event_types: [PageViewed] }\n      - { version: 3, rate: 0.3 }\n',
+        ),
+      ).to.deep.equal([
         't.yaml:5:20 delivery.schema_versions.versions[0].version: version 2 is the default_version',
         't.yaml:7:20 delivery.schema_versions.versions[2].version: version 3 is also versions[1] for event type "PageViewed"',
         't.yaml:7:29 delivery.schema_versions.versions[2].rate: the rates of versions 2, 3, 3 for event type "PageViewed" sum to 1.1, more than 1',
@@ -306,7 +348,17 @@ describe('config/yaml delivery section', () => {
       const before = JSON.stringify(e);
       const out = transform(e, Rng.derive(1, 'x')) as unknown as Record<string, unknown>;
       expect(Object.keys(out)).to.deep.equal([
-        'event_id', 'event_type', 'timestamp', 'session_id', 'flow', 'user_id', 'email_address', 'plan', 'promo_code', 'signup_channel', 'registered_at',
+        'event_id',
+        'event_type',
+        'timestamp',
+        'session_id',
+        'flow',
+        'user_id',
+        'email_address',
+        'plan',
+        'promo_code',
+        'signup_channel',
+        'registered_at',
       ]);
       expect(out.email_address).to.equal('a@x.io');
       expect(out.promo_code).to.be.oneOf(['SPRING10', 'WELCOME5']);
@@ -317,7 +369,11 @@ describe('config/yaml delivery section', () => {
     });
 
     it('renames all at once (two fields can swap names) and drops by the names after renaming', () => {
-      const swap = versionsOf(settingsOf('  schema_versions:\n    versions:\n      - { version: 2, rate: 1, event_types: [UserRegistered], rename_fields: { email: phone, phone: email }, drop_fields: [email] }\n'))[0];
+      const swap = versionsOf(
+        settingsOf(
+          '  schema_versions:\n    versions:\n      - { version: 2, rate: 1, event_types: [UserRegistered], rename_fields: { email: phone, phone: email }, drop_fields: [email] }\n',
+        ),
+      )[0];
       const out = swap.transform!(user('s'), Rng.derive(1, 'x')) as unknown as Record<string, unknown>;
       expect(Object.keys(out).slice(5)).to.deep.equal(['user_id', 'phone', 'plan']);
       expect(out.phone).to.equal('s@x.io');
@@ -374,7 +430,7 @@ describe('config/yaml delivery section', () => {
       const unique = new Map<unknown, Record<string, unknown>>();
       for (const r of rows) {
         expect(r).to.include.keys('ingest_time', 'schema_version', 'checksum');
-        expect(r.ingest_time as string >= (r.timestamp as string)).to.equal(true);
+        expect((r.ingest_time as string) >= (r.timestamp as string)).to.equal(true);
         expect(r.checksum).to.equal(checksumOf(payloadOf(r)));
         if (!unique.has(r.event_id)) unique.set(r.event_id, r);
         else expect(JSON.stringify(r)).to.equal(JSON.stringify(unique.get(r.event_id)));

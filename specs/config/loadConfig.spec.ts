@@ -66,7 +66,10 @@ describe('config/yaml loadConfig', () => {
     it('compiles schemas, entities and event types to a Simulation (entities, flows, settings)', () => {
       const sim = loaded(BASE);
       expect(sim.entities.map((e) => e.name)).to.deep.equal(['Account']);
-      expect(sim.flows.map((f) => [f.name, f.weight])).to.deep.equal([['AccountOpened', 1], ['Deposited', 3]]);
+      expect(sim.flows.map((f) => [f.name, f.weight])).to.deep.equal([
+        ['AccountOpened', 1],
+        ['Deposited', 3],
+      ]);
       expect(sim.settings).to.include({ duration: '1h', seed: 7, startTime: '2025-01-01T00:00:00Z' });
       expect(sim.settings.initialEntities).to.deep.equal({ Account: 5 });
       const account = sim.entities[0];
@@ -92,7 +95,9 @@ describe('config/yaml loadConfig', () => {
     });
 
     it('$ref with local keys beside it: the local keys win', () => {
-      const sim = loaded(BASE.replace('owner: { type: string, generator: faker.name }', 'owner: { $ref: "#/schemas/AccountId", generator: choice, params: { choices: [x] } }'));
+      const sim = loaded(
+        BASE.replace('owner: { type: string, generator: faker.name }', 'owner: { $ref: "#/schemas/AccountId", generator: choice, params: { choices: [x] } }'),
+      );
       const run = runToEnd(sim, { duration: '10s' });
       const opened = run.events.filter((e) => e.event_type === 'AccountOpened');
       expect(opened.length).to.be.greaterThan(0);
@@ -122,16 +127,20 @@ describe('config/yaml loadConfig', () => {
       expect(errorsOf(text)).to.deep.equal([
         't.yaml:12:27 schemas.Opened.properties.account_id.$ref: $ref "#/schemas/AcountId" does not exist; did you mean "#/schemas/AccountId"?',
       ]);
-      const cyclic = BASE.replace('  AccountId: { type: string, generator: uuid_v4 }', '  AccountId: { $ref: "#/schemas/Other" }\n  Other: { $ref: "#/schemas/AccountId" }');
-      expect(errorsOf(cyclic)).to.deep.equal([
-        't.yaml:9:18 schemas.Other.$ref: $ref cycle: #/schemas/AccountId → #/schemas/Other → #/schemas/AccountId',
-      ]);
+      const cyclic = BASE.replace(
+        '  AccountId: { type: string, generator: uuid_v4 }',
+        '  AccountId: { $ref: "#/schemas/Other" }\n  Other: { $ref: "#/schemas/AccountId" }',
+      );
+      expect(errorsOf(cyclic)).to.deep.equal(['t.yaml:9:18 schemas.Other.$ref: $ref cycle: #/schemas/AccountId → #/schemas/Other → #/schemas/AccountId']);
     });
 
     it('unknown generator and bad params (weights vs choices, min > max)', () => {
       const text = BASE.replace('generator: faker.name', 'generator: faker.nmae')
         .replace('params: { min: 0, max: 100, precision: 2 }', 'params: { min: 100, max: 0, precision: 2 }')
-        .replace('  AccountId: { type: string, generator: uuid_v4 }', '  AccountId: { type: string, generator: choice, params: { choices: [a, b], weights: [1] } }');
+        .replace(
+          '  AccountId: { type: string, generator: uuid_v4 }',
+          '  AccountId: { type: string, generator: choice, params: { choices: [a, b], weights: [1] } }',
+        );
       expect(errorsOf(text)).to.deep.equal([
         't.yaml:8:85 schemas.AccountId.params.weights: generator "choice": weights has 1 entries but choices has 2',
         't.yaml:13:41 schemas.Opened.properties.owner.generator: unknown generator "faker.nmae"; did you mean "faker.name"?',
@@ -169,7 +178,8 @@ describe('config/yaml loadConfig', () => {
       expect(only('- name: Account', '- name: Acount')).to.deep.equal([
         't.yaml:36:15 event_types.Deposited.consumes_entities[0].name: "Acount" is not an entity; did you mean "Account"?',
       ]);
-      const scenario = 'scenarios:\n  Onboard:\n    steps:\n      - event_type: AccountOpend\n      - event_type: Deposited\n        payload_overrides: { amont: 5 }\n';
+      const scenario =
+        'scenarios:\n  Onboard:\n    steps:\n      - event_type: AccountOpend\n      - event_type: Deposited\n        payload_overrides: { amont: 5 }\n';
       expect(only('', '', scenario)).to.deep.equal([
         't.yaml:48:21 scenarios.Onboard.steps[0].event_type: "AccountOpend" is not an event type; did you mean "AccountOpened"?',
         't.yaml:50:30 scenarios.Onboard.steps[1].payload_overrides.amont: "amont" is not a field of Deposited\'s payload; did you mean "amount"?',
@@ -178,7 +188,9 @@ describe('config/yaml loadConfig', () => {
 
     it('expression errors point inside the expression: plain, quoted and block scalars', () => {
       expect(only('expression: "amount * 0.1"', 'expression: amount * 0.1 +')).to.have.length(1);
-      expect(only('expression: "amount * 0.1"', 'expression: amount * 0.1 +')[0]).to.match(/^t\.yaml:20:84 schemas\.Deposit\.properties\.fee\.params\.expression: /);
+      expect(only('expression: "amount * 0.1"', 'expression: amount * 0.1 +')[0]).to.match(
+        /^t\.yaml:20:84 schemas\.Deposit\.properties\.fee\.params\.expression: /,
+      );
       expect(only('expression: "amount * 0.1"', 'expression: "amout * 0.1"')).to.deep.equal([
         't.yaml:20:71 schemas.Deposit.properties.fee.params.expression: unknown name "amout"; did you mean "amount"?',
       ]);
@@ -190,7 +202,8 @@ describe('config/yaml loadConfig', () => {
     });
 
     it('impossible ranges: min_items > max_items, delays and loops', () => {
-      const scenario = 'scenarios:\n  S:\n    steps:\n      - event_type: AccountOpened\n      - event_type: Deposited\n        delay_after_previous_step: { min_seconds: 60, max_seconds: 5 }\n        loop: { min_count: 3, max_count: 1 }\n';
+      const scenario =
+        'scenarios:\n  S:\n    steps:\n      - event_type: AccountOpened\n      - event_type: Deposited\n        delay_after_previous_step: { min_seconds: 60, max_seconds: 5 }\n        loop: { min_count: 3, max_count: 1 }\n';
       expect(only('      fee: {', '      tags: { type: array, items: { type: string }, min_items: 4, max_items: 2 }\n      fee: {', scenario)).to.deep.equal([
         't.yaml:20:64 schemas.Deposit.properties.tags.min_items: min_items (4) is greater than max_items (2)',
         't.yaml:51:51 scenarios.S.steps[1].delay_after_previous_step.min_seconds: min_seconds (60) is greater than max_seconds (5)',

@@ -18,7 +18,9 @@ describe('core/errors', () => {
   it('mistakes in the model are ModelErrors; failures of a run and of the command line are not', () => {
     const model = ['SchemaError', 'FieldError', 'GeneratorError', 'HintError', 'SettingsError', 'DurationError', 'ConfigErrors'];
     for (const [name, ctor] of exportedErrors) {
-      expect(ctor === ModelError || (ctor as { prototype: unknown }).prototype instanceof ModelError, name).to.equal(model.includes(name) || name === 'ModelError');
+      expect(ctor === ModelError || (ctor as { prototype: unknown }).prototype instanceof ModelError, name).to.equal(
+        model.includes(name) || name === 'ModelError',
+      );
     }
     expect(new UsageError('x')).to.be.instanceOf(DeepFakerError).and.not.instanceOf(ModelError);
   });

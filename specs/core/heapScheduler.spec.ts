@@ -86,6 +86,7 @@ describe('HeapScheduler', () => {
       let seenState: unknown;
       const sub = s.schedule(
         function (state) {
+          // eslint-disable-next-line @typescript-eslint/no-this-alias -- the spec checks what `this` is
           seenThis = this;
           seenState = state;
         },
@@ -127,9 +128,8 @@ describe('HeapScheduler', () => {
     it('reschedules the same action object from inside its work, with the new state', () => {
       const s = new HeapScheduler();
       const runs: Array<[number, number | undefined]> = [];
-      let first: Subscription | undefined;
       const returned: Subscription[] = [];
-      first = s.schedule(function (n?: number) {
+      const first = s.schedule(function (n?: number) {
         runs.push([s.now(), n]);
         if ((n ?? 0) < 3) returned.push(this.schedule((n ?? 0) + 1, 10));
       }, 5);
@@ -387,37 +387,49 @@ describe('HeapScheduler', () => {
 
   describe('as the scheduler of RxJS operators (same results as VirtualTimeScheduler)', () => {
     it('timer(due)', () => {
-      expectPlay((s) => timer(10, s), [
-        [10, 0],
-        [10, '|'],
-      ]);
+      expectPlay(
+        (s) => timer(10, s),
+        [
+          [10, 0],
+          [10, '|'],
+        ],
+      );
     });
 
     it('timer(0, period) with take(3)', () => {
-      expectPlay((s) => timer(0, 5, s).pipe(take(3)), [
-        [0, 0],
-        [5, 1],
-        [10, 2],
-        [10, '|'],
-      ]);
+      expectPlay(
+        (s) => timer(0, 5, s).pipe(take(3)),
+        [
+          [0, 0],
+          [5, 1],
+          [10, 2],
+          [10, '|'],
+        ],
+      );
     });
 
     it('interval with take(3)', () => {
-      expectPlay((s) => interval(10, s).pipe(take(3)), [
-        [10, 0],
-        [20, 1],
-        [30, 2],
-        [30, '|'],
-      ]);
+      expectPlay(
+        (s) => interval(10, s).pipe(take(3)),
+        [
+          [10, 0],
+          [20, 1],
+          [30, 2],
+          [30, '|'],
+        ],
+      );
     });
 
     it('delay', () => {
-      expectPlay((s) => concat(of('a', 'b'), timer(3, s).pipe(map(() => 'c'))).pipe(delay(5, s)), [
-        [5, 'a'],
-        [5, 'b'],
-        [8, 'c'],
-        [8, '|'],
-      ]);
+      expectPlay(
+        (s) => concat(of('a', 'b'), timer(3, s).pipe(map(() => 'c'))).pipe(delay(5, s)),
+        [
+          [5, 'a'],
+          [5, 'b'],
+          [8, 'c'],
+          [8, '|'],
+        ],
+      );
     });
 
     it('debounceTime', () => {
@@ -438,31 +450,32 @@ describe('HeapScheduler', () => {
     });
 
     it('bufferTime', () => {
-      expectPlay((s) => interval(3, s).pipe(take(7), bufferTime(10, s)), [
-        [10, [0, 1, 2]],
-        [20, [3, 4, 5]],
-        [21, [6]],
-        [21, '|'],
-      ]);
+      expectPlay(
+        (s) => interval(3, s).pipe(take(7), bufferTime(10, s)),
+        [
+          [10, [0, 1, 2]],
+          [20, [3, 4, 5]],
+          [21, [6]],
+          [21, '|'],
+        ],
+      );
     });
 
     it('observeOn', () => {
-      expectPlay((s) => of(1, 2, 3).pipe(observeOn(s, 4)), [
-        [4, 1],
-        [4, 2],
-        [4, 3],
-        [4, '|'],
-      ]);
+      expectPlay(
+        (s) => of(1, 2, 3).pipe(observeOn(s, 4)),
+        [
+          [4, 1],
+          [4, 2],
+          [4, 3],
+          [4, '|'],
+        ],
+      );
     });
 
     it('concat of timers', () => {
       expectPlay(
-        (s) =>
-          concat(
-            timer(5, s).pipe(map(() => 'x')),
-            timer(5, s).pipe(map(() => 'y')),
-            interval(2, s).pipe(take(2)),
-          ),
+        (s) => concat(timer(5, s).pipe(map(() => 'x')), timer(5, s).pipe(map(() => 'y')), interval(2, s).pipe(take(2))),
         [
           [5, 'x'],
           [10, 'y'],
@@ -475,13 +488,7 @@ describe('HeapScheduler', () => {
 
     it('merge of timers keeps subscription order among equal times', () => {
       expectPlay(
-        (s) =>
-          merge(
-            timer(5, s).pipe(map(() => 'x')),
-            timer(5, s).pipe(map(() => 'y')),
-            timer(2, s).pipe(map(() => 'z')),
-            interval(5, s).pipe(take(2)),
-          ),
+        (s) => merge(timer(5, s).pipe(map(() => 'x')), timer(5, s).pipe(map(() => 'y')), timer(2, s).pipe(map(() => 'z')), interval(5, s).pipe(take(2))),
         [
           [2, 'z'],
           [5, 'x'],

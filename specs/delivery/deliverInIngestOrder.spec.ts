@@ -10,9 +10,10 @@ import { ev, synthetic } from './syntheticEvents';
 /** Event `id` at virtual time `t` ms (= its marble frame), ingested at `ingest` ms. */
 const at = (id: string, t: number, ingest: number): SimEvent => ev(id, t, {}, ingest);
 const ids = (o: Observable<SimEvent>): Observable<string> => o.pipe(map((e) => e.event_id));
-const newScheduler = (): TestScheduler => new TestScheduler((actual, expected) => {
-  expect(actual).to.deep.equal(expected);
-});
+const newScheduler = (): TestScheduler =>
+  new TestScheduler((actual, expected) => {
+    expect(actual).to.deep.equal(expected);
+  });
 
 // a@0 ingested 25, b@10 ingested 15, c@20 ingested 20, d@30 ingested 35.
 const V = { a: at('a', 0, 25), b: at('b', 10, 15), c: at('c', 20, 20), d: at('d', 30, 35) };
@@ -56,7 +57,11 @@ describe('delivery: deliverInIngestOrder (marbles)', () => {
 
   it('error: delivers what it holds, in ingest order, then the error', () => {
     newScheduler().run(({ cold, expectObservable }) => {
-      expectObservable(ids(cold('a 9ms b 9ms #', V, new Error('boom')).pipe(deliverInIngestOrder({ window: 4 })))).toBe('20ms (ba#)', undefined, new Error('boom'));
+      expectObservable(ids(cold('a 9ms b 9ms #', V, new Error('boom')).pipe(deliverInIngestOrder({ window: 4 })))).toBe(
+        '20ms (ba#)',
+        undefined,
+        new Error('boom'),
+      );
     });
   });
 
@@ -82,7 +87,11 @@ describe('delivery: deliverInIngestOrder (marbles)', () => {
         if (e.event_id === 'c') throw new Error('no ingest time');
         return ingestTimeOf(e);
       };
-      expectObservable(ids(cold('a 9ms b 9ms c', V).pipe(deliverInIngestOrder({ window: 4, ingestTime })))).toBe('20ms (ba#)', undefined, new Error('no ingest time'));
+      expectObservable(ids(cold('a 9ms b 9ms c', V).pipe(deliverInIngestOrder({ window: 4, ingestTime })))).toBe(
+        '20ms (ba#)',
+        undefined,
+        new Error('no ingest time'),
+      );
     });
   });
 
@@ -97,7 +106,9 @@ describe('delivery: deliverInIngestOrder (20k events)', () => {
 
   it('with a large enough window: every event once, sorted by ingest time, late events after later events', async () => {
     const stats = reorderStats();
-    const out = await firstValueFrom(from(events).pipe(withIngestTime({ seed: 4, lateRate: 0.06, maxLate: '3d' }), deliverInIngestOrder({ window: 20_000, stats }), toArray()));
+    const out = await firstValueFrom(
+      from(events).pipe(withIngestTime({ seed: 4, lateRate: 0.06, maxLate: '3d' }), deliverInIngestOrder({ window: 20_000, stats }), toArray()),
+    );
     expect(out.map((e) => e.event_id).sort()).to.deep.equal(events.map((e) => e.event_id).sort());
     for (let i = 1; i < out.length; i++) expect(ingestTimeOf(out[i])).to.be.at.least(ingestTimeOf(out[i - 1]));
     let disordered = 0;

@@ -82,7 +82,18 @@ describe('delivery: the composer on a simulation', () => {
       }
       byId.set(e.event_id, line);
     }
-    expect(Object.keys(JSON.parse(lines[0]))).to.deep.equal(['event_id', 'event_type', 'schema_version', 'timestamp', 'ingest_time', 'session_id', 'flow', 'user_id', 'plan', 'checksum']);
+    expect(Object.keys(JSON.parse(lines[0]))).to.deep.equal([
+      'event_id',
+      'event_type',
+      'schema_version',
+      'timestamp',
+      'ingest_time',
+      'session_id',
+      'flow',
+      'user_id',
+      'plan',
+      'checksum',
+    ]);
     expect(late).to.be.greaterThan(0);
     expect(dupes).to.be.greaterThan(0);
     // delivered roughly in ingest order: late events come after events with later event times
@@ -115,7 +126,11 @@ describe('delivery: the composer on a simulation', () => {
   it('exposes the reorder buffer counters and bounds it', async () => {
     const stats = reorderStats();
     const out = await firstValueFrom(
-      from(synthetic(5000, 2)).pipe(delivery({ seed: 1, ingest: { lateRate: 0.2 }, ingestOrder: { window: 30, stats } }), map((e) => e.event_id), toArray()),
+      from(synthetic(5000, 2)).pipe(
+        delivery({ seed: 1, ingest: { lateRate: 0.2 }, ingestOrder: { window: 30, stats } }),
+        map((e) => e.event_id),
+        toArray(),
+      ),
     );
     expect(out).to.have.length(5000);
     expect(stats.maxBuffered).to.equal(30);

@@ -7,9 +7,10 @@ import { ev, synthetic, threeSigma } from './syntheticEvents';
 
 const V = { a: ev('a', 0), b: ev('b', 10) };
 const ids = (o: Observable<SimEvent>): Observable<string> => o.pipe(map((e) => e.event_id));
-const newScheduler = (): TestScheduler => new TestScheduler((actual, expected) => {
-  expect(actual).to.deep.equal(expected);
-});
+const newScheduler = (): TestScheduler =>
+  new TestScheduler((actual, expected) => {
+    expect(actual).to.deep.equal(expected);
+  });
 
 describe('delivery: duplicates', () => {
   it('marbles: rate 1 with no delay doubles every event in place; rate 0 changes nothing; errors pass', () => {
@@ -25,7 +26,12 @@ describe('delivery: duplicates', () => {
       // rate 1: each copy waits 0..5 later events, but only one follows a: whatever the draws, both
       // copies land by the completion, after their originals (a first, then a permutation of a, b, b)
       for (const seed of [1, 2, 3, 4]) {
-        const out = cold('a 9ms b 9ms |', V).pipe(duplicates({ seed, rate: 1, maxDelayEvents: 5 }), ids, toArray(), map((x) => `${x[0]}:${[...x].sort().join('')}`));
+        const out = cold('a 9ms b 9ms |', V).pipe(
+          duplicates({ seed, rate: 1, maxDelayEvents: 5 }),
+          ids,
+          toArray(),
+          map((x) => `${x[0]}:${[...x].sort().join('')}`),
+        );
         expectObservable(out).toBe('20ms (x|)', { x: 'a:aabb' });
       }
     });
@@ -59,7 +65,14 @@ describe('delivery: duplicates', () => {
   });
 
   it('is deterministic per seed, and never duplicates a copy', async () => {
-    const run = (seed: number) => firstValueFrom(from(events.slice(0, 3000)).pipe(duplicates({ seed, rate: 0.3 }), map((e) => e.event_id), toArray()));
+    const run = (seed: number) =>
+      firstValueFrom(
+        from(events.slice(0, 3000)).pipe(
+          duplicates({ seed, rate: 0.3 }),
+          map((e) => e.event_id),
+          toArray(),
+        ),
+      );
     const a = await run(1);
     expect(await run(1)).to.deep.equal(a);
     expect(await run(2)).to.not.deep.equal(a);

@@ -8,11 +8,15 @@ import { ev, synthetic, threeSigma } from './syntheticEvents';
 
 const V = { a: ev('a', 0), b: ev('b', 10), c: ev('c', 20), d: ev('d', 30) };
 const ids = (o: Observable<SimEvent>): Observable<string> => o.pipe(map((e) => e.event_id));
-const newScheduler = (): TestScheduler => new TestScheduler((actual, expected) => {
-  expect(actual).to.deep.equal(expected);
-});
+const newScheduler = (): TestScheduler =>
+  new TestScheduler((actual, expected) => {
+    expect(actual).to.deep.equal(expected);
+  });
 /** A decision table: how many later events each id lets pass. */
-const table = (k: Record<string, number>) => (e: SimEvent): number => k[e.event_id] ?? 0;
+const table =
+  (k: Record<string, number>) =>
+  (e: SimEvent): number =>
+    k[e.event_id] ?? 0;
 const ABCD = 'a 9ms b 9ms c 9ms d 9ms |';
 
 describe('delivery: holdBack (marbles)', () => {

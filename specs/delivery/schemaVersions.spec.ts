@@ -5,12 +5,16 @@ import { duplicates } from '../../lib/delivery/duplicates';
 import { SchemaVersion, schemaVersions } from '../../lib/delivery/schemaVersions';
 import { ev, synthetic, threeSigma } from './syntheticEvents';
 
-/** Seed 004: order_created v2 adds promo_code and device_type. */
+/** The order-lifecycle simulator's order_created v2 adds promo_code and device_type. */
 const V2: SchemaVersion = {
   version: 2,
   rate: 0.35,
   eventTypes: ['order_created'],
-  transform: (e, rng) => ({ ...e, promo_code: rng.chance(0.3) ? rng.pick(['SPRING10', 'WELCOME5']) : null, device_type: rng.pick(['desktop', 'mobile', 'tablet']) }),
+  transform: (e, rng) => ({
+    ...e,
+    promo_code: rng.chance(0.3) ? rng.pick(['SPRING10', 'WELCOME5']) : null,
+    device_type: rng.pick(['desktop', 'mobile', 'tablet']),
+  }),
 };
 
 const run = (events: SimEvent[], versions: ReadonlyArray<SchemaVersion>, seed = 42) =>
@@ -75,10 +79,21 @@ describe('delivery: schemaVersions', () => {
   it('errors: rates over 1 for a type, a rate outside 0..1, a transform that throws (named)', async () => {
     expect(() => schemaVersions({ seed: 1, versions: [{ version: 2, rate: 1.2 }] })).to.throw(RangeError, /version 2/);
     let err: unknown;
-    await run(events.slice(0, 10), [{ version: 2, rate: 0.6 }, { version: 3, rate: 0.6 }]).catch((e) => (err = e));
+    await run(events.slice(0, 10), [
+      { version: 2, rate: 0.6 },
+      { version: 3, rate: 0.6 },
+    ]).catch((e) => (err = e));
     expect(String(err)).to.match(/sum to 1\.2, more than 1/);
     err = undefined;
-    await run(events.slice(0, 50), [{ version: 2, rate: 1, transform: () => { throw new Error('bad'); } }]).catch((e) => (err = e));
+    await run(events.slice(0, 50), [
+      {
+        version: 2,
+        rate: 1,
+        transform: () => {
+          throw new Error('bad');
+        },
+      },
+    ]).catch((e) => (err = e));
     expect(String(err)).to.match(/transform of version 2 failed on a "(order_created|page_viewed)" event: bad/);
   });
 });

@@ -334,7 +334,7 @@ describe('docs', () => {
         '',
         '```ts',
         '// continues the example above',
-        "const n: number = f.type; // a FieldType is no number",
+        'const n: number = f.type; // a FieldType is no number',
         '```',
         '```ts',
         '// not compiled: a fragment',

@@ -1,7 +1,17 @@
 import { expect } from 'chai';
 import sim, {
-  AccountCreated, CartExpired, OrderCompleted, Product, ProductAdded, ProductCreated, ProductRestocked,
-  ProductViewed, QuickStart, User, UserLoggedIn, UserLoggedOut,
+  AccountCreated,
+  CartExpired,
+  OrderCompleted,
+  Product,
+  ProductAdded,
+  ProductCreated,
+  ProductRestocked,
+  ProductViewed,
+  QuickStart,
+  User,
+  UserLoggedIn,
+  UserLoggedOut,
 } from '../../scenarios/ecommerce';
 import type { EventSchema } from '../../lib/schema/event';
 import type { SimEvent } from '../../lib/core/simEvent';
@@ -16,12 +26,19 @@ const HOURS = 6;
 const END = T0 + HOURS * 3_600_000;
 
 const SCHEMAS: ReadonlyArray<EventSchema<any>> = [
-  AccountCreated, ProductCreated, UserLoggedIn, UserLoggedOut, ProductViewed, ProductAdded, OrderCompleted, CartExpired, ProductRestocked,
+  AccountCreated,
+  ProductCreated,
+  UserLoggedIn,
+  UserLoggedOut,
+  ProductViewed,
+  ProductAdded,
+  OrderCompleted,
+  CartExpired,
+  ProductRestocked,
 ];
 
 const byType = (events: ReadonlyArray<SimEvent>, type: string) => events.filter((e) => e.event_type === type);
 const cents = (x: number) => Math.round(x * 100);
-
 
 describe('e2e: scenarios/ecommerce.ts', () => {
   let run: FinishedRun;
@@ -79,7 +96,14 @@ describe('e2e: scenarios/ecommerce.ts', () => {
     let checked = 0;
     for (const e of run.events) {
       if (e.event_type !== 'ProductAdded' && e.event_type !== 'OrderCompleted') continue;
-      const at = run.store.query(User, [['user_id', 'is', e.user_id], ['is_logged_in', 'is', true]], eventTime(e));
+      const at = run.store.query(
+        User,
+        [
+          ['user_id', 'is', e.user_id],
+          ['is_logged_in', 'is', true],
+        ],
+        eventTime(e),
+      );
       expect(at, `${e.event_type} ${e.event_id}`).to.have.length(1);
       checked++;
     }
@@ -208,7 +232,7 @@ describe('e2e: scenarios/ecommerce.ts', () => {
     expect(text(none)).to.equal(text(run));
   });
 
-  describe('the seed 001 quick start', () => {
+  describe('the README quick start', () => {
     it('runs as written: registrations, carts of PROD_001, orders of 99.99 counted on the user', () => {
       const q = runToEnd(QuickStart.sim, { seed: 1, startTime: START });
       expect(q.error).to.equal(undefined);

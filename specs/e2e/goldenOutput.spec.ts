@@ -41,7 +41,11 @@ const RUNS: ReadonlyArray<readonly [string, ReadonlyArray<string>, string]> = [
   ['scenarios/library.yaml', ['--total-events', '3000', '--time-multiplier', '1e9'], 'f1fdf9cebf7f0c80701d2cf24e04955394f4a9ca296ec37f486ea24ff8e35b44'],
   ['scenarios/saas.story.yaml', ['--total-events', '3000'], '02551f948d582a253a90457f9b42c3ae5eb97afe384e0c24bd1284769596f210'],
   ['scenarios/coldchain.story.yaml', ['--total-events', '3000'], 'c02f7ef5752deafd422241868861b189aec973a9733978b69a231fc25c35ab6a'],
-  ['scenarios/ecommerce.ts', ['--total-events', '4000', '--late-rate', '0.1', '--out-of-order-rate', '0.1', '--duplicate-rate', '0.05', '--schema-version', '2:0.3', '--checksum'], '3861c4f99ae99db02d239ed231c3f7eedb946a59ff1d4df3b9c9a7187d3e1a49'],
+  [
+    'scenarios/ecommerce.ts',
+    ['--total-events', '4000', '--late-rate', '0.1', '--out-of-order-rate', '0.1', '--duplicate-rate', '0.05', '--schema-version', '2:0.3', '--checksum'],
+    '3861c4f99ae99db02d239ed231c3f7eedb946a59ff1d4df3b9c9a7187d3e1a49',
+  ],
 ];
 
 describe('e2e: golden output (same seed, same bytes)', function () {
@@ -61,6 +65,10 @@ describe('e2e: golden output (same seed, same bytes)', function () {
   it('orders --n-orders 400: events.ndjson and stats.json', async () => {
     const out = path.join(dir, 'orders');
     await cli(['orders', '--out', out, '--n-orders', '400', '--seed', '7', '--start', START, '--quiet']);
-    pinned('orders', [sha256(path.join(out, 'events.ndjson')), sha256(path.join(out, 'stats.json'))], ['d560d829ed89ebfccfac02bb7b0db4543c5bb7abbf84abe6e849893cde7829e2', '85182bb56502cfd4b86d51f4b891ede8b121cf73a14bbc1f01ee19a702022670']);
+    pinned(
+      'orders',
+      [sha256(path.join(out, 'events.ndjson')), sha256(path.join(out, 'stats.json'))],
+      ['d560d829ed89ebfccfac02bb7b0db4543c5bb7abbf84abe6e849893cde7829e2', '85182bb56502cfd4b86d51f4b891ede8b121cf73a14bbc1f01ee19a702022670'],
+    );
   });
 });

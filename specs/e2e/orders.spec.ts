@@ -8,13 +8,9 @@ import { ordersOutputs, PARTITIONS } from '../../lib/cli/orders';
 import type { OrdersOptions } from '../../scenarios/orders';
 import { ORDER_EVENT_TYPES, RECORD_SOURCE, SOURCE_SYSTEMS, ordersOptions, ordersSimulation, tenantId, tenantOf } from '../../scenarios/orders';
 import { expectRate } from '../helpers/expectRate';
+import { ORDER_ENVELOPE } from '../helpers/orderEnvelope';
 
-/** The seed's envelope, in the seed's order. */
-const ENVELOPE = [
-  'event_id', 'event_type', 'schema_version', 'event_time', 'ingest_time', 'tenant_id', 'user_id',
-  'session_id', 'source_system', 'environment', 'record_source', 'payload', 'checksum',
-];
-
+const ENVELOPE = ORDER_ENVELOPE;
 interface OrderEvent {
   event_id: string;
   event_type: string;
@@ -57,8 +53,7 @@ const tree = (dir: string): Map<string, Buffer> => {
   return out;
 };
 
-
-describe('e2e: the order-lifecycle simulator (seed 004)', function () {
+describe('e2e: the order-lifecycle simulator', function () {
   this.timeout(180_000);
   let root: string;
   before(() => {
@@ -66,7 +61,7 @@ describe('e2e: the order-lifecycle simulator (seed 004)', function () {
   });
   after(() => fs.rmSync(root, { recursive: true, force: true }));
 
-  describe('20 000 orders with the seed defaults', () => {
+  describe('20 000 orders with the defaults', () => {
     const options = ordersOptions({ nOrders: 20_000, seed: 42, start: '2026-01-01T00:00:00Z' });
     let dir: string;
     let raw: string[];
@@ -84,7 +79,7 @@ describe('e2e: the order-lifecycle simulator (seed 004)', function () {
       }
     });
 
-    it('writes every event in the seed envelope, fields in the seed order, with a recomputable checksum', () => {
+    it('writes every event in the envelope, fields in the documented order, with a recomputable checksum', () => {
       expect(events.length).to.be.greaterThan(50_000);
       const ids = new Set<string>();
       // Plain checks collected, one assertion at the end: 60k events × a dozen chai calls is slow.
@@ -113,7 +108,13 @@ describe('e2e: the order-lifecycle simulator (seed 004)', function () {
       expect(events.filter((e) => e.tenant_id !== tenantId(tenantOf(Number(e.user_id.slice(2)), options.tenantCount)))).to.have.length(0);
       for (const list of byOrder.values()) {
         const first = list[0];
-        for (const e of list) expect([e.user_id, e.session_id, e.source_system, e.environment]).to.deep.equal([first.user_id, first.session_id, first.source_system, first.environment]);
+        for (const e of list)
+          expect([e.user_id, e.session_id, e.source_system, e.environment]).to.deep.equal([
+            first.user_id,
+            first.session_id,
+            first.source_system,
+            first.environment,
+          ]);
       }
       const tenants = new Set(events.map((e) => e.tenant_id));
       expect(tenants.size).to.equal(options.tenantCount);
@@ -127,7 +128,10 @@ describe('e2e: the order-lifecycle simulator (seed 004)', function () {
         const types = sorted.map((e) => e.event_type);
         const at = (type: string): number => Date.parse(sorted.find((e) => e.event_type === type)!.event_time);
         expect(types[0], `${id} starts with its creation`).to.equal('order_created');
-        expect(types.filter((t) => t === 'order_created'), id).to.have.length(1);
+        expect(
+          types.filter((t) => t === 'order_created'),
+          id,
+        ).to.have.length(1);
         for (const t of ['payment_authorized', 'order_shipped', 'order_cancelled']) expect(types.filter((x) => x === t).length, `${id} ${t}`).to.be.at.most(1);
         expect(types.filter((t) => t === 'order_amount_corrected').length, id).to.be.at.most(1);
         if (types.includes('payment_authorized')) expect(at('payment_authorized')).to.be.above(at('order_created'));
@@ -236,7 +240,12 @@ describe('e2e: the order-lifecycle simulator (seed 004)', function () {
         v[e.schema_version] = (v[e.schema_version] ?? 0) + 1;
       }
       expect(stats.events_by_type_and_version).to.deep.equal(versions);
-      expect(stats).to.include({ orders: count('order_created'), cancellations: count('order_cancelled'), shipments: count('order_shipped'), corrections: count('order_amount_corrected') });
+      expect(stats).to.include({
+        orders: count('order_created'),
+        cancellations: count('order_cancelled'),
+        shipments: count('order_shipped'),
+        corrections: count('order_amount_corrected'),
+      });
       const late = events.filter((e) => e.ingest_time.slice(0, 10) > e.event_time.slice(0, 10)).length;
       expect(stats.late_events).to.equal(late);
       expect(stats.late_rate).to.be.closeTo(late / events.length, 1e-6);
@@ -276,7 +285,19 @@ describe('e2e: the order-lifecycle simulator (seed 004)', function () {
   describe('the rates are the knobs', () => {
     it('with every rate at 0: v1 only, nothing late, in order, no cancellation, shipment or correction', async () => {
       const dir = path.join(root, 'zero');
-      await runOrders(dir, ordersOptions({ nOrders: 500, start: '2026-01-01T00:00:00Z', v2Rate: 0, cancelRate: 0, shipRate: 0, correctionRate: 0, lateRate: 0, outOfOrderRate: 0 }));
+      await runOrders(
+        dir,
+        ordersOptions({
+          nOrders: 500,
+          start: '2026-01-01T00:00:00Z',
+          v2Rate: 0,
+          cancelRate: 0,
+          shipRate: 0,
+          correctionRate: 0,
+          lateRate: 0,
+          outOfOrderRate: 0,
+        }),
+      );
       const stats = JSON.parse(fs.readFileSync(path.join(dir, 'stats.json'), 'utf8')) as Record<string, any>;
       expect(stats).to.include({ total_events: 1000, cancellations: 0, shipments: 0, corrections: 0, late_events: 0, out_of_order_events: 0, v2_rate: 0 });
       expect(stats.events_by_type).to.deep.equal({ order_created: 500, payment_authorized: 500 });

@@ -20,7 +20,7 @@ const collect = async (file: string, seed?: number): Promise<StoryEvent[]> => {
   return out;
 };
 
-describe('e2e: the seed 003 story examples', () => {
+describe('e2e: the story format examples', () => {
   describe('"Advanced Story Configuration" (scenarios/saas.story.yaml, unchanged)', () => {
     let events: StoryEvent[];
     before(async () => {
@@ -58,9 +58,14 @@ describe('e2e: the seed 003 story examples', () => {
 
     it('weighted sources are within 3 sigma of 0.6 / 0.3 / 0.1 (30 signups × 20 seeds)', async () => {
       const sources: string[] = [];
-      for (let seed = 0; seed < 20; seed++) for (const e of await collect(SAAS, seed)) if (e.event_type === 'user.signup') sources.push(e.data.source as string);
+      for (let seed = 0; seed < 20; seed++)
+        for (const e of await collect(SAAS, seed)) if (e.event_type === 'user.signup') sources.push(e.data.source as string);
       expect(sources).to.have.length(600);
-      for (const [name, p] of [['google', 0.6], ['direct', 0.3], ['referral', 0.1]] as const) {
+      for (const [name, p] of [
+        ['google', 0.6],
+        ['direct', 0.3],
+        ['referral', 0.1],
+      ] as const) {
         const share = sources.filter((s) => s === name).length / sources.length;
         expect(Math.abs(share - p), name).to.be.at.most(3 * Math.sqrt((p * (1 - p)) / sources.length));
       }
@@ -68,8 +73,8 @@ describe('e2e: the seed 003 story examples', () => {
 
     it('timestamps follow offset and frequency exactly (marbles on TestScheduler)', () => {
       const ts = new TestScheduler((a, b) => {
-    expect(a).to.deep.equal(b);
-  });
+        expect(a).to.deep.equal(b);
+      });
       ts.run(({ expectObservable }) => {
         const frames: Array<[number, string]> = [];
         for (let i = 0; i < 30; i++) frames.push([i * DAY, 's'], [i * DAY, 'c']);
@@ -115,7 +120,9 @@ describe('e2e: the seed 003 story examples', () => {
       expect(d.value2).to.be.a('number');
       expect(d.timestamp).to.equal(e.timestamp.slice(0, 19).replace('T', ' '));
       expect(d.interval).to.equal(3600);
-      expect(d.name).to.be.a('string').and.match(/\w+ \w+/);
+      expect(d.name)
+        .to.be.a('string')
+        .and.match(/\w+ \w+/);
       expect(d.reference).to.equal(i === 0 ? null : events[i - 1].data.user_id);
       expect(d.computed).to.equal(`template ${d.value1}`);
     });
@@ -136,7 +143,7 @@ describe('e2e: the seed 003 story examples', () => {
     readings.forEach((e, i) => {
       const d = e.data;
       expect(['FRZ-01', 'FRZ-02', 'FRZ-03']).to.include(d.sensor);
-      expect(d.drift).to.equal(i === 0 ? 0 : Math.round((((d.celsius as number) - (readings[i - 1].data.celsius as number)) * 100)) / 100);
+      expect(d.drift).to.equal(i === 0 ? 0 : Math.round(((d.celsius as number) - (readings[i - 1].data.celsius as number)) * 100) / 100);
       expect(d.battery_pct).to.equal(100 - Math.floor(i / 12));
       expect(d.status).to.equal((d.celsius as number) > -15 ? 'ALARM' : 'ok');
       expect(d.label).to.equal(`${d.sensor} at ${e.timestamp.slice(11, 16)}: ${d.celsius} C`);
@@ -177,7 +184,11 @@ describe('e2e: the seed 003 story examples', () => {
     const file = path.join(dir, 'events.jsonl');
     const err = capture();
     expect(await main(['run', SAAS, '--output', `file:${file}`, '--total-events', '7', '--debug'], { stderr: err.stream, cwd })).to.equal(0);
-    const lines = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = fs
+      .readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).to.have.length(7);
     expect(JSON.stringify(lines)).to.equal(JSON.stringify((await collect(SAAS)).slice(0, 7)));
     expect(err.text()).to.contain('deep-faker:story   amount = switch(plan,');

@@ -1,6 +1,13 @@
 import { expect } from 'chai';
 import sim, {
-  Instrument, KYC_APPROVAL_RATE, MARKET_ORDER_WINDOW_MS, MAX_TICK_MOVE, ONBOARDING_DROP_OFF, Order, TRADING_EVENTS, Trader,
+  Instrument,
+  KYC_APPROVAL_RATE,
+  MARKET_ORDER_WINDOW_MS,
+  MAX_TICK_MOVE,
+  ONBOARDING_DROP_OFF,
+  Order,
+  TRADING_EVENTS,
+  Trader,
 } from '../../scenarios/trading';
 import type { Positions } from '../../scenarios/trading';
 import type { EventSchema } from '../../lib/schema/event';
@@ -43,7 +50,6 @@ const ORDER_EVENTS = new Set(['OrderFilled', 'OrderPartiallyFilled', 'OrderCance
 const NEEDS_KYC = new Set(['FundsDeposited', 'FundsWithdrawn', 'OrderPlaced', 'OrderFilled', 'OrderPartiallyFilled', 'OrderCancelled']);
 /** Events a session emits while it holds the instrument (fills are decided on the current price). */
 const HOLDS_INSTRUMENT = new Set(['PriceTicked', 'OrderPlaced', 'OrderFilled', 'OrderPartiallyFilled']);
-
 
 // --- holding intervals from the store's temporal versions --------------------------------------
 
@@ -119,7 +125,11 @@ describe('e2e: scenarios/trading.ts', function () {
     const fills = events.filter((e) => FILLS.has(e.event_type));
     expect(fills.filter((e) => e.side === 'sell').length, 'sell fills').to.be.greaterThan(100);
     expect(fills.filter((e) => e.side === 'buy').length, 'buy fills').to.be.greaterThan(200);
-    const limitOrders = new Set(ofType('OrderPlaced').filter((e) => e.order_type === 'limit').map((e) => e.order_id));
+    const limitOrders = new Set(
+      ofType('OrderPlaced')
+        .filter((e) => e.order_type === 'limit')
+        .map((e) => e.order_id),
+    );
     expect(fills.filter((e) => limitOrders.has(e.order_id as string)).length, 'limit fills').to.be.greaterThan(50);
     expect(ofType('OrderPartiallyFilled').length, 'partial fills').to.be.greaterThan(30);
     // (insufficient_funds is rare: a market buy's remainder after the price went up.)
@@ -225,7 +235,7 @@ describe('e2e: scenarios/trading.ts', function () {
     const cash = new Map<string, number>();
     let moves = 0;
     for (const e of events) {
-      let delta = 0;
+      let delta: number;
       if (e.event_type === 'FundsDeposited') {
         check(num(e, 'amount') > 0 && isWholeCents(num(e, 'amount')), () => `${at(e)}: amount ${e.amount}`);
         delta = cents(num(e, 'amount'));
@@ -393,7 +403,10 @@ describe('e2e: scenarios/trading.ts', function () {
     const expectHeld = (holds: Map<string, Hold[]>, what: string, key: string, e: SimEvent): void => {
       const t = eventTime(e);
       const around = holdsAt(holds.get(key) ?? [], t);
-      check(around.some((h) => h.session === e.session_id), () => `${at(e)}: ${what} ${key} is not held by the session`);
+      check(
+        around.some((h) => h.session === e.session_id),
+        () => `${at(e)}: ${what} ${key} is not held by the session`,
+      );
       const other = around.find((h) => h.session !== e.session_id && h.from < t && t < h.to);
       check(other === undefined, () => `${at(e)}: ${what} ${key} is held by session ${other!.session} too`);
     };

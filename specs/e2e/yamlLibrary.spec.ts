@@ -16,7 +16,11 @@ describe('e2e: the library YAML simulation (scenarios/library.yaml)', () => {
 
   it('runs with every event type', () => {
     expect(run.completed).to.equal(true);
-    for (const t of ['MemberJoined', 'BookAcquired', 'LoanOpened', 'LoanReturned']) expect(events.some((e) => e.event_type === t), t).to.equal(true);
+    for (const t of ['MemberJoined', 'BookAcquired', 'LoanOpened', 'LoanReturned'])
+      expect(
+        events.some((e) => e.event_type === t),
+        t,
+      ).to.equal(true);
   });
 
   it('each loan draws distinct books and its derived total is exact to precision', () => {

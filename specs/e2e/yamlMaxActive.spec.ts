@@ -1,5 +1,5 @@
 /**
- * `max_active_instances_of_state` (seed 002: "max outstanding logged-in users"): the capped event
+ * `max_active_instances_of_state` (the YAML model format's "max outstanding logged-in users"): the capped event
  * type is not generated while that many entities are in the state.
  */
 import { expect } from 'chai';

@@ -41,7 +41,7 @@ describe('e2e: YAML configurations through their outputs', function () {
       const text = fs.readFileSync(file, 'utf8');
       const outputs = [path.join(dir, `${path.basename(file)}-1.jsonl`), path.join(dir, `${path.basename(file)}-2.jsonl`)];
       for (const out of outputs) {
-        // As fast as possible (the seed's example asks for real time).
+        // As fast as possible (the example asks for real time).
         await load(text).run({ outputs: [toFile(out)], seed: 99, timeMultiplier: Infinity });
       }
       const [a, b] = outputs.map((o) => fs.readFileSync(o));

@@ -6,8 +6,8 @@ import { runToEnd, type FinishedRun } from '../helpers/runToEnd';
 
 type Ev = Record<string, any>;
 
-/** The seed 002 example (scenarios/shop.yaml), run to its end (10 virtual minutes) once. */
-describe('e2e: the seed 002 YAML example (scenarios/shop.yaml)', () => {
+/** The YAML model format's example (scenarios/shop.yaml), run to its end (10 virtual minutes) once. */
+describe('e2e: the YAML model example (scenarios/shop.yaml)', () => {
   let sim: Simulation;
   let run: FinishedRun;
   let events: Ev[];
@@ -114,7 +114,11 @@ describe('e2e: the seed 002 YAML example (scenarios/shop.yaml)', () => {
 
   it('produces_or_updates_entity updates an existing product about 10% of the time', () => {
     const live = byType('ProductCreatedOrUpdated').filter((e) => e.flow !== 'initial_entities');
-    const seen = new Set(byType('ProductCreatedOrUpdated').filter((e) => e.flow === 'initial_entities').map((e) => e.product_id));
+    const seen = new Set(
+      byType('ProductCreatedOrUpdated')
+        .filter((e) => e.flow === 'initial_entities')
+        .map((e) => e.product_id),
+    );
     let updates = 0;
     for (const e of live) {
       if (seen.has(e.product_id)) updates++;

@@ -24,8 +24,7 @@ const Visit = event('Visit', { user_id: field.string() });
 const User = entity('User', { primaryKey: 'user_id', key: field.string({ faker: 'uuid4' }), state: {} });
 
 /** A two-event session: Begin, then End `gapMs` later. */
-const twoSteps =
-  (gapMs: number): FlowBody =>
+const twoSteps = (gapMs: number): FlowBody =>
   function* () {
     yield newEvent(Begin);
     yield wait({ seconds: gapMs / 1000 });
@@ -56,9 +55,11 @@ describe('engine: open-system arrivals', () => {
 
     it('spreads start times uniformly: each of 10 equal buckets within 3 sigma of count/10 (chi-square below its 99.9% point)', () => {
       const n = 20_000;
-      const run = runToEnd(model({ arrivals: { count: n, over: '10h' } }, function* () {
-        yield newEvent(Begin);
-      }));
+      const run = runToEnd(
+        model({ arrivals: { count: n, over: '10h' } }, function* () {
+          yield newEvent(Begin);
+        }),
+      );
       const buckets = new Array<number>(10).fill(0);
       for (const e of run.events) buckets[Math.floor((eventTime(e) - T0) / HOUR)]++;
       const expected = n / 10;
@@ -72,14 +73,16 @@ describe('engine: open-system arrivals', () => {
       // 500 sessions in one minute, each lasting an hour: all are open at once.
       let open = 0;
       let maxOpen = 0;
-      const run = runToEnd(model({ arrivals: { count: 500, over: '1m' } }, function* () {
-        open++;
-        maxOpen = Math.max(maxOpen, open);
-        yield newEvent(Begin);
-        yield wait({ hours: 1 });
-        yield newEvent(End);
-        open--;
-      }));
+      const run = runToEnd(
+        model({ arrivals: { count: 500, over: '1m' } }, function* () {
+          open++;
+          maxOpen = Math.max(maxOpen, open);
+          yield newEvent(Begin);
+          yield wait({ hours: 1 });
+          yield newEvent(End);
+          open--;
+        }),
+      );
       expect(run.stats.sessions.completed).to.equal(500);
       expect(maxOpen).to.equal(500);
     });
@@ -117,9 +120,11 @@ describe('engine: open-system arrivals', () => {
 
   describe('{ rate, per }', () => {
     it('arrives as a Poisson process: the count over the duration within 3 sigma of rate x duration', () => {
-      const run = runToEnd(model({ arrivals: { rate: 600, per: '1h' }, duration: '10h' }, function* () {
-        yield newEvent(Begin);
-      }));
+      const run = runToEnd(
+        model({ arrivals: { rate: 600, per: '1h' }, duration: '10h' }, function* () {
+          yield newEvent(Begin);
+        }),
+      );
       const mean = 6000;
       expect(Math.abs(run.stats.sessions.started - mean)).to.be.below(3 * Math.sqrt(mean));
       // Exponential gaps: the share of gaps longer than the mean gap (6 s) is e^-1.
@@ -159,7 +164,10 @@ describe('engine: open-system arrivals', () => {
   });
 
   it('rejects bad arrival settings with a message naming them', () => {
-    const bad = (settings: SimulationSettings): (() => void) => () => runToEnd(model(settings));
+    const bad =
+      (settings: SimulationSettings): (() => void) =>
+      () =>
+        runToEnd(model(settings));
     expect(bad({ arrivals: { count: 5, over: '1h' }, nFlows: 3 })).to.throw(SettingsError, 'set one of nFlows and arrivals');
     expect(bad({ arrivals: { count: -1, over: '1h' } })).to.throw(SettingsError, 'arrivals.count: must be an integer >= 0, got -1');
     expect(bad({ arrivals: { count: 5, over: 'soon' } })).to.throw(SettingsError, 'arrivals.over');

@@ -50,7 +50,10 @@ describe('engine: setState by key, and ctx.count', () => {
             const amount = 10;
             yield newEvent(Transferred, {
               overrides: { from_id: from.key, to_id: to.key, amount },
-              mutate: [setState(Account, [['balance', 'subtract', amount]], { key: from.key }), setState(Account, [['balance', 'add', amount]], { key: to.key })],
+              mutate: [
+                setState(Account, [['balance', 'subtract', amount]], { key: from.key }),
+                setState(Account, [['balance', 'add', amount]], { key: to.key }),
+              ],
             });
             yield wait({ seconds: 30 });
           },
@@ -73,10 +76,18 @@ describe('engine: setState by key, and ctx.count', () => {
   });
 
   it('setState with a key the session does not hold fails the flow, naming the entity and key', () => {
-    const { error } = run([[{ name: 'bad' }, function* () {
-      yield select(Account);
-      yield setState(Account, [['balance', 'add', 1]], { key: 'nope' });
-    }]], 2);
+    const { error } = run(
+      [
+        [
+          { name: 'bad' },
+          function* () {
+            yield select(Account);
+            yield setState(Account, [['balance', 'add', 1]], { key: 'nope' });
+          },
+        ],
+      ],
+      2,
+    );
     expect(error).to.be.instanceOf(FlowError);
     expect((error as Error).message).to.contain('the session holds no Account with key "nope"');
   });

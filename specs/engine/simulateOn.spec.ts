@@ -66,22 +66,30 @@ const runAll = (m: SimulationModel, env: Partial<Env> = {}): { events: SimEvent[
 
 describe('engine/simulateOn', () => {
   describe('on TestScheduler (marbles)', () => {
-    const testScheduler = () => new TestScheduler((actual, expected) => {
-      expect(actual).to.deep.equal(expected);
-    });
+    const testScheduler = () =>
+      new TestScheduler((actual, expected) => {
+        expect(actual).to.deep.equal(expected);
+      });
 
     it('emits at exact virtual times, truncating at start + duration', () => {
       const ts = testScheduler();
       ts.run(({ expectObservable }) => {
-        const m = model({ duration: '1m', nFlows: 1 }, [
-          [{ name: 'abc' }, function* () {
-            yield newEvent(A);
-            yield wait({ seconds: 10 });
-            yield newEvent(B);
-            yield wait({ seconds: 20 });
-            yield newEvent(C);
-          }],
-        ], []);
+        const m = model(
+          { duration: '1m', nFlows: 1 },
+          [
+            [
+              { name: 'abc' },
+              function* () {
+                yield newEvent(A);
+                yield wait({ seconds: 10 });
+                yield newEvent(B);
+                yield wait({ seconds: 20 });
+                yield newEvent(C);
+              },
+            ],
+          ],
+          [],
+        );
         const types = simulateOn(m, { scheduler: ts }).pipe(map((e) => e.event_type.toLowerCase()));
         expectObservable(types).toBe('a 9999ms b 19999ms (ca) 9996ms b 19999ms |');
       });
@@ -90,16 +98,32 @@ describe('engine/simulateOn', () => {
     it('stamps timestamps from the start time plus virtual time', () => {
       const ts = testScheduler();
       ts.run(({ expectObservable }) => {
-        const m = model({ duration: '25s', nFlows: 2, timeStep: '5s' }, [
-          [{ name: 'tick' }, function* () {
-            yield newEvent(A);
-            yield wait({ seconds: 3 });
-          }],
-        ], []);
+        const m = model(
+          { duration: '25s', nFlows: 2, timeStep: '5s' },
+          [
+            [
+              { name: 'tick' },
+              function* () {
+                yield newEvent(A);
+                yield wait({ seconds: 3 });
+              },
+            ],
+          ],
+          [],
+        );
         const stamps = simulateOn(m, { scheduler: ts }).pipe(map((e) => (Date.parse(e.timestamp) - T0) / 1000));
         // Two slots, each session takes 3s but a slot is held for at least timeStep = 5s.
         expectObservable(stamps).toBe('(ab) 4996ms (cd) 4996ms (ef) 4996ms (gh) 4996ms (ij) 4996ms |', {
-          a: 0, b: 0, c: 5, d: 5, e: 10, f: 10, g: 15, h: 15, i: 20, j: 20,
+          a: 0,
+          b: 0,
+          c: 5,
+          d: 5,
+          e: 10,
+          f: 10,
+          g: 15,
+          h: 15,
+          i: 20,
+          j: 20,
         });
       });
     });
@@ -107,14 +131,21 @@ describe('engine/simulateOn', () => {
     it('drives an Observable flow that keeps time on ctx.scheduler', () => {
       const ts = testScheduler();
       ts.run(({ expectObservable }) => {
-        const m = model({ duration: '20s', nFlows: 1 }, [
-          [{ name: 'rx' }, (ctx) =>
-            concat(
-              of(newEvent(A) as Action),
-              timer(4000, ctx.scheduler).pipe(map((): Action => newEvent(B))),
-              of(wait({ seconds: 6 }) as Action, newEvent(C) as Action),
-            )],
-        ], []);
+        const m = model(
+          { duration: '20s', nFlows: 1 },
+          [
+            [
+              { name: 'rx' },
+              (ctx) =>
+                concat(
+                  of(newEvent(A) as Action),
+                  timer(4000, ctx.scheduler).pipe(map((): Action => newEvent(B))),
+                  of(wait({ seconds: 6 }) as Action, newEvent(C) as Action),
+                ),
+            ],
+          ],
+          [],
+        );
         const types = simulateOn(m, { scheduler: ts }).pipe(map((e) => e.event_type.toLowerCase()));
         // a@0 b@4s c@10s; next session at 10s: a@10s b@14s; c would be at 20s = end.
         expectObservable(types).toBe('a 3999ms b 5999ms (ca) 3996ms b 5999ms |');
@@ -125,10 +156,13 @@ describe('engine/simulateOn', () => {
       const ts = testScheduler();
       ts.run(({ expectObservable }) => {
         const m = model({ duration: '30s', nFlows: 2, initialEntities: { User: 1 } }, [
-          [{ name: 'visit', filter: select(User) }, function* () {
-            yield newEvent(Touched);
-            yield wait({ seconds: 10 });
-          }],
+          [
+            { name: 'visit', filter: select(User) },
+            function* () {
+              yield newEvent(Touched);
+              yield wait({ seconds: 10 });
+            },
+          ],
         ]);
         const types = simulateOn(m, { scheduler: ts }).pipe(map((e) => (e.event_type === 'Registered' ? 'r' : 't')));
         // The initial user's source event at 0, then one session at a time: 0, 10s, 20s (retries every 1s).
@@ -141,11 +175,14 @@ describe('engine/simulateOn', () => {
     it('runs a whole simulation and completes', () => {
       const { events } = runAll(
         model({ duration: '10m', nFlows: 3, initialEntities: { User: 5 } }, [
-          [{ name: 'signup', weight: 1 }, function* () {
-            yield newEvent(Registered, { saveEntity: User });
-            yield wait({ seconds: { min: 5, max: 50 } });
-            yield newEvent(Touched, { mutate: setState(User, [['active', 'is', true]]) });
-          }],
+          [
+            { name: 'signup', weight: 1 },
+            function* () {
+              yield newEvent(Registered, { saveEntity: User });
+              yield wait({ seconds: { min: 5, max: 50 } });
+              yield newEvent(Touched, { mutate: setState(User, [['active', 'is', true]]) });
+            },
+          ],
         ]),
       );
       expect(events.filter((e) => e.event_type === 'Registered').length).to.be.greaterThan(5);
@@ -157,23 +194,32 @@ describe('engine/simulateOn', () => {
     it("a slot's sessions reuse one context object, yet each flow sees only its own session for its whole life", () => {
       type Seen = { id: string; ctx: object; ids: string[]; ended: boolean };
       const seen: Seen[] = [];
-      const { events } = runAll(model({ totalEvents: 600, nFlows: 2 }, [
-        [{ name: 'steps' }, function* (ctx) {
-          const mine: Seen = { id: ctx.sessionId, ctx, ids: [], ended: false };
-          seen.push(mine);
-          try {
-            for (let i = 0; i < 3; i++) {
-              const e = (yield newEvent(A)) as SimEvent;
-              mine.ids.push(ctx.sessionId, e.session_id as string);
-              yield wait({ seconds: { min: 1, max: 30 } });
-              mine.ids.push(ctx.sessionId);
-            }
-          } finally {
-            mine.ids.push(ctx.sessionId); // also when the run stops it
-            mine.ended = true;
-          }
-        }],
-      ], []));
+      const { events } = runAll(
+        model(
+          { totalEvents: 600, nFlows: 2 },
+          [
+            [
+              { name: 'steps' },
+              function* (ctx) {
+                const mine: Seen = { id: ctx.sessionId, ctx, ids: [], ended: false };
+                seen.push(mine);
+                try {
+                  for (let i = 0; i < 3; i++) {
+                    const e = (yield newEvent(A)) as SimEvent;
+                    mine.ids.push(ctx.sessionId, e.session_id as string);
+                    yield wait({ seconds: { min: 1, max: 30 } });
+                    mine.ids.push(ctx.sessionId);
+                  }
+                } finally {
+                  mine.ids.push(ctx.sessionId); // also when the run stops it
+                  mine.ended = true;
+                }
+              },
+            ],
+          ],
+          [],
+        ),
+      );
       expect(events).to.have.length(600);
       expect(seen.length).to.be.greaterThan(150);
       for (const s of seen) expect(new Set(s.ids), `session ${s.id}`).to.deep.equal(new Set([s.id]));
@@ -190,20 +236,36 @@ describe('engine/simulateOn', () => {
     });
 
     it('stops after totalEvents', () => {
-      const { events } = runAll(model({ totalEvents: 17, nFlows: 4 }, [[{ name: 'a' }, function* () {
-        yield newEvent(A);
-        yield wait({ seconds: 1 });
-      }]], []));
+      const { events } = runAll(
+        model(
+          { totalEvents: 17, nFlows: 4 },
+          [
+            [
+              { name: 'a' },
+              function* () {
+                yield newEvent(A);
+                yield wait({ seconds: 1 });
+              },
+            ],
+          ],
+          [],
+        ),
+      );
       expect(events).to.have.length(17);
     });
 
     it('envelope: system fields first, then the payload in schema order; key is the main entity', () => {
-      const { events } = runAll(model({ totalEvents: 3, nFlows: 1, initialEntities: { User: 0 } }, [
-        [{ name: 'signup' }, function* () {
-          yield newEvent(Registered, { saveEntity: User });
-          yield newEvent(Touched);
-        }],
-      ]));
+      const { events } = runAll(
+        model({ totalEvents: 3, nFlows: 1, initialEntities: { User: 0 } }, [
+          [
+            { name: 'signup' },
+            function* () {
+              yield newEvent(Registered, { saveEntity: User });
+              yield newEvent(Touched);
+            },
+          ],
+        ]),
+      );
       expect(Object.keys(events[0])).to.deep.equal(['event_id', 'event_type', 'timestamp', 'session_id', 'flow', 'user_id', 'plan']);
       expect(events[0].timestamp).to.equal(START);
       expect(events[1].user_id, 'bound to the session user').to.equal(events[0].user_id);
@@ -212,14 +274,19 @@ describe('engine/simulateOn', () => {
     });
 
     it('fromField and defaults initialise state; mutations produce versions', () => {
-      const { events, store } = runAll(model({ duration: '1m', nFlows: 1 }, [
-        [{ name: 'signup' }, function* () {
-          yield newEvent(Registered, { saveEntity: User });
-          yield wait({ seconds: 5 });
-          yield setState(User, [['visits', 'add', 2]]);
-          yield newEvent(Touched, { mutate: setState(User, [['active', 'is', true]]) });
-        }],
-      ]));
+      const { events, store } = runAll(
+        model({ duration: '1m', nFlows: 1 }, [
+          [
+            { name: 'signup' },
+            function* () {
+              yield newEvent(Registered, { saveEntity: User });
+              yield wait({ seconds: 5 });
+              yield setState(User, [['visits', 'add', 2]]);
+              yield newEvent(Touched, { mutate: setState(User, [['active', 'is', true]]) });
+            },
+          ],
+        ]),
+      );
       const first = events[0];
       const u = store!.get(User, first.user_id as string)!;
       expect(u.state).to.deep.equal({ active: true, plan: first.plan, visits: 2 });
@@ -233,16 +300,26 @@ describe('engine/simulateOn', () => {
     it("a flow's views stay as they were taken while the entity changes, with history 'full' and 'none' alike", () => {
       for (const history of ['full', 'none'] as const) {
         const seen: Array<Record<string, unknown>> = [];
-        const { events, store } = runAll(model({ duration: '1m', nFlows: 1, history, totalEvents: 3 }, [
-          [{ name: 'visits' }, function* (ctx) {
-            const created = (yield newEvent(Registered, { saveEntity: User })) as SimEvent;
-            const atStart = ctx.getEntity(User);
-            yield setState(User, [['visits', 'add', 1]]);
-            const afterOne = ctx.getEntity(User);
-            yield newEvent(Touched, { mutate: setState(User, [['visits', 'add', 1], ['active', 'is', true]]) });
-            seen.push(atStart.state, afterOne.state, ctx.getEntity(User).state, { plan: created.plan });
-          }],
-        ]));
+        const { events, store } = runAll(
+          model({ duration: '1m', nFlows: 1, history, totalEvents: 3 }, [
+            [
+              { name: 'visits' },
+              function* (ctx) {
+                const created = (yield newEvent(Registered, { saveEntity: User })) as SimEvent;
+                const atStart = ctx.getEntity(User);
+                yield setState(User, [['visits', 'add', 1]]);
+                const afterOne = ctx.getEntity(User);
+                yield newEvent(Touched, {
+                  mutate: setState(User, [
+                    ['visits', 'add', 1],
+                    ['active', 'is', true],
+                  ]),
+                });
+                seen.push(atStart.state, afterOne.state, ctx.getEntity(User).state, { plan: created.plan });
+              },
+            ],
+          ]),
+        );
         const plan = seen[3].plan;
         expect(seen.slice(0, 3), history).to.deep.equal([
           { active: false, plan, visits: 0 },
@@ -255,13 +332,24 @@ describe('engine/simulateOn', () => {
 
     it("history 'none' emits exactly what 'full' emits", () => {
       const flows: ReadonlyArray<readonly [FlowOptions, FlowBody]> = [
-        [{ name: 'signup', weight: 1 }, function* () {
-          yield newEvent(Registered, { saveEntity: User });
-        }],
-        [{ name: 'visit', weight: 3, filter: select(User, [['visits', 'less_than', 3]]) }, function* () {
-          yield wait({ seconds: { min: 1, max: 20 } });
-          yield newEvent(Touched, { mutate: setState(User, [['visits', 'add', 1], ['active', 'is', true]]) });
-        }],
+        [
+          { name: 'signup', weight: 1 },
+          function* () {
+            yield newEvent(Registered, { saveEntity: User });
+          },
+        ],
+        [
+          { name: 'visit', weight: 3, filter: select(User, [['visits', 'less_than', 3]]) },
+          function* () {
+            yield wait({ seconds: { min: 1, max: 20 } });
+            yield newEvent(Touched, {
+              mutate: setState(User, [
+                ['visits', 'add', 1],
+                ['active', 'is', true],
+              ]),
+            });
+          },
+        ],
       ];
       const json = (history: 'full' | 'none') => runAll(model({ duration: '2h', nFlows: 5, history }, flows)).events.map((e) => JSON.stringify(e));
       const full = json('full');
@@ -270,11 +358,21 @@ describe('engine/simulateOn', () => {
     });
 
     it('drop-off: rate 1 ends every session at the decay, rate 0 never', () => {
-      const flows = (rate: number) => model({ duration: '5m', nFlows: 2 }, [[{ name: 'd' }, function* () {
-        yield newEvent(A);
-        yield addDecay({ rate, seconds: 10 });
-        yield newEvent(B);
-      }]], []);
+      const flows = (rate: number) =>
+        model(
+          { duration: '5m', nFlows: 2 },
+          [
+            [
+              { name: 'd' },
+              function* () {
+                yield newEvent(A);
+                yield addDecay({ rate, seconds: 10 });
+                yield newEvent(B);
+              },
+            ],
+          ],
+          [],
+        );
       const stats1 = createRunStats();
       const dropAll = runAll(flows(1), { stats: stats1 }).events;
       expect(dropAll.every((e) => e.event_type === 'A')).to.equal(true);
@@ -285,16 +383,21 @@ describe('engine/simulateOn', () => {
 
     it('select / release inside a flow, optional select yields undefined when nothing matches', () => {
       const seen: unknown[] = [];
-      runAll(model({ duration: '3s', nFlows: 1, initialEntities: { User: 1 } }, [
-        [{ name: 's' }, function* () {
-          const u = yield select(User);
-          seen.push((u as { key: string }).key);
-          const none = yield select(User, [], { optional: true });
-          seen.push(none);
-          yield release(User);
-          yield wait({ seconds: 5 });
-        }],
-      ]));
+      runAll(
+        model({ duration: '3s', nFlows: 1, initialEntities: { User: 1 } }, [
+          [
+            { name: 's' },
+            function* () {
+              const u = yield select(User);
+              seen.push((u as { key: string }).key);
+              const none = yield select(User, [], { optional: true });
+              seen.push(none);
+              yield release(User);
+              yield wait({ seconds: 5 });
+            },
+          ],
+        ]),
+      );
       expect(seen).to.have.length(2);
       expect(seen[1]).to.equal(undefined);
     });
@@ -303,16 +406,19 @@ describe('engine/simulateOn', () => {
       const seen: Array<string | undefined> = [];
       let store: EntityStore | undefined;
       const m = model({ duration: '3s', nFlows: 1, initialEntities: { User: 3 } }, [
-        [{ name: 'k' }, function* () {
-          const any = yield* acquire(User);
-          seen.push(any.state.plan);
-          const same = yield* acquire(User, [['user_id', 'is', any.key]], { optional: true });
-          seen.push(same?.key);
-          yield release(User);
-          const again = yield* acquire(User, [['user_id', 'is', any.key]]);
-          seen.push(again.key === any.key ? 'same' : 'other');
-          yield wait({ seconds: 5 });
-        }],
+        [
+          { name: 'k' },
+          function* () {
+            const any = yield* acquire(User);
+            seen.push(any.state.plan);
+            const same = yield* acquire(User, [['user_id', 'is', any.key]], { optional: true });
+            seen.push(same?.key);
+            yield release(User);
+            const again = yield* acquire(User, [['user_id', 'is', any.key]]);
+            seen.push(again.key === any.key ? 'same' : 'other');
+            yield wait({ seconds: 5 });
+          },
+        ],
       ]);
       const scheduler = new HeapScheduler();
       simulateOn(m, { scheduler, onStore: (st) => (store = st) }).subscribe();
@@ -325,13 +431,18 @@ describe('engine/simulateOn', () => {
     });
 
     it('duplicate keys: an override of a taken key fails; a generated one is drawn again, up to 20 times', () => {
-      const taken = runAll(model({ duration: '1m', nFlows: 1, initialEntities: { User: 1 } }, [
-        [{ name: 'dup' }, function* () {
-          const u = yield* acquire(User);
-          yield release(User);
-          yield newEvent(Registered, { saveEntity: User, overrides: { user_id: u.key } });
-        }],
-      ]));
+      const taken = runAll(
+        model({ duration: '1m', nFlows: 1, initialEntities: { User: 1 } }, [
+          [
+            { name: 'dup' },
+            function* () {
+              const u = yield* acquire(User);
+              yield release(User);
+              yield newEvent(Registered, { saveEntity: User, overrides: { user_id: u.key } });
+            },
+          ],
+        ]),
+      );
       expect((taken.error as Error).message).to.match(/^flow "dup" .* failed: Registered\.user_id: User "[0-9a-f-]{36}" already exists$/);
 
       const Tiny = entity('Tiny', { primaryKey: 'tiny_id', key: field.string({ faker: 'lexify', text: '?' }), state: {} });
@@ -344,12 +455,22 @@ describe('engine/simulateOn', () => {
 
     it('a flow that throws ends the stream with a FlowError naming flow and session', () => {
       const stats = createRunStats();
-      const { error, events } = runAll(model({ duration: '1m', nFlows: 1 }, [
-        [{ name: 'broken' }, function* () {
-          yield newEvent(A);
-          throw new Error('boom');
-        }],
-      ], []), { stats });
+      const { error, events } = runAll(
+        model(
+          { duration: '1m', nFlows: 1 },
+          [
+            [
+              { name: 'broken' },
+              function* () {
+                yield newEvent(A);
+                throw new Error('boom');
+              },
+            ],
+          ],
+          [],
+        ),
+        { stats },
+      );
       expect(stats.sessions).to.deep.equal({ started: 1, completed: 0, dropped: 0, unmatched: 0, truncated: 0, failed: 1 });
       expect(events).to.have.length(1);
       expect(error).to.be.instanceOf(FlowError);
@@ -358,44 +479,79 @@ describe('engine/simulateOn', () => {
     });
 
     it('yielding something that is not an action is a FlowError', () => {
-      const { error } = runAll(model({ duration: '1m', nFlows: 1 }, [
-        [{ name: 'odd' }, function* () {
-          yield 42 as unknown as Action;
-        }],
-      ], []));
+      const { error } = runAll(
+        model(
+          { duration: '1m', nFlows: 1 },
+          [
+            [
+              { name: 'odd' },
+              function* () {
+                yield 42 as unknown as Action;
+              },
+            ],
+          ],
+          [],
+        ),
+      );
       expect((error as Error).message).to.match(/flow "odd" .* yielded 42, which is not an action/);
     });
 
     it('mutating an entity the session does not hold is a FlowError', () => {
-      const { error } = runAll(model({ duration: '1m', nFlows: 1 }, [
-        [{ name: 'm' }, function* () {
-          yield newEvent(A, { mutate: setState(User, [['active', 'is', true]]) });
-        }],
-      ]));
+      const { error } = runAll(
+        model({ duration: '1m', nFlows: 1 }, [
+          [
+            { name: 'm' },
+            function* () {
+              yield newEvent(A, { mutate: setState(User, [['active', 'is', true]]) });
+            },
+          ],
+        ]),
+      );
       expect((error as Error).message).to.contain('SetState(User): the session holds no User');
     });
 
     it('is deterministic: same seed identical, other seed different', () => {
       const m = model({ duration: '10m', nFlows: 3, initialEntities: { User: 3 } }, [
-        [{ name: 'signup' }, function* () {
-          yield newEvent(Registered, { saveEntity: User });
-          yield addDecay({ rate: 0.3, seconds: { min: 1, max: 30 } });
-          yield newEvent(Touched);
-        }],
+        [
+          { name: 'signup' },
+          function* () {
+            yield newEvent(Registered, { saveEntity: User });
+            yield addDecay({ rate: 0.3, seconds: { min: 1, max: 30 } });
+            yield newEvent(Touched);
+          },
+        ],
       ]);
-      const text = (seed: number) => runAll(m, { seed }).events.map((e) => JSON.stringify(e)).join('\n');
+      const text = (seed: number) =>
+        runAll(m, { seed })
+          .events.map((e) => JSON.stringify(e))
+          .join('\n');
       expect(text(1)).to.equal(text(1));
       expect(text(1)).not.to.equal(text(2));
     });
 
     it('is cold: two subscriptions are independent identical runs', () => {
       const scheduler = new HeapScheduler();
-      const m = model({ totalEvents: 20, nFlows: 2 }, [[{ name: 'a' }, function* () {
-        yield newEvent(A);
-        yield wait({ seconds: 2 });
-      }]], []);
+      const m = model(
+        { totalEvents: 20, nFlows: 2 },
+        [
+          [
+            { name: 'a' },
+            function* () {
+              yield newEvent(A);
+              yield wait({ seconds: 2 });
+            },
+          ],
+        ],
+        [],
+      );
       const out: string[][] = [];
-      for (let i = 0; i < 2; i++) simulateOn(m, { scheduler }).pipe(map((e) => JSON.stringify(e)), toArray()).subscribe((a) => out.push(a));
+      for (let i = 0; i < 2; i++)
+        simulateOn(m, { scheduler })
+          .pipe(
+            map((e) => JSON.stringify(e)),
+            toArray(),
+          )
+          .subscribe((a) => out.push(a));
       scheduler.flush();
       expect(out).to.have.length(2);
       expect(out[0]).to.deep.equal(out[1]);

@@ -15,8 +15,7 @@ const T = 1_000;
 
 /** What `versions` must say, checked against an independent log kept by the spec. */
 type Expected = Array<Omit<EntityVersion, 'validTo'>>;
-const withValidTo = (vs: Expected): EntityVersion[] =>
-  vs.map((v, i) => ({ ...v, validTo: i + 1 < vs.length ? vs[i + 1].validFrom : null }));
+const withValidTo = (vs: Expected): EntityVersion[] => vs.map((v, i) => ({ ...v, validTo: i + 1 < vs.length ? vs[i + 1].validFrom : null }));
 
 describe('entities/entityStore', () => {
   describe('versions', () => {
@@ -130,7 +129,11 @@ describe('entities/entityStore', () => {
       expect(store.query(User, [['flow_name', 'is', 's1']], T + 16).map((s) => s.key)).to.deep.equal(['b']);
       expect(store.query(User, [['flow_name', 'is', 's1']], T + 30)).to.deep.equal([]);
       expect(store.query(User, [['active', 'is', true]], T + 12)[0]).to.deep.equal({
-        key: 'a', state: { active: true, visits: 1 }, flowName: null, validFrom: T + 10, validTo: T + 20,
+        key: 'a',
+        state: { active: true, visits: 1 },
+        flowName: null,
+        validFrom: T + 10,
+        validTo: T + 20,
       });
     });
 

@@ -15,9 +15,17 @@ describe('entities/where', () => {
   it('compiles every operator', () => {
     const t = target({ plan: 'pro', age: 42, cart_id: null });
     const yes: Where<any> = [
-      ['plan', 'is', 'pro'], ['plan', 'is_not', 'free'], ['age', 'greater_than', 41], ['age', 'less_than', 43],
-      ['age', 'greater_or_equal', 42], ['age', 'less_or_equal', 42], ['plan', 'in', ['pro', 'team']], ['plan', 'not_in', ['free']],
-      ['cart_id', 'is', null], ['user_id', 'is', 'u1'], ['flow_name', 'is', null],
+      ['plan', 'is', 'pro'],
+      ['plan', 'is_not', 'free'],
+      ['age', 'greater_than', 41],
+      ['age', 'less_than', 43],
+      ['age', 'greater_or_equal', 42],
+      ['age', 'less_or_equal', 42],
+      ['plan', 'in', ['pro', 'team']],
+      ['plan', 'not_in', ['free']],
+      ['cart_id', 'is', null],
+      ['user_id', 'is', 'u1'],
+      ['flow_name', 'is', null],
     ];
     for (const cond of yes) expect(compileWhere(User, [cond])(t), JSON.stringify(cond)).to.equal(true);
     expect(compileWhere(User, yes)(t), 'conjunction').to.equal(true);
@@ -29,7 +37,10 @@ describe('entities/where', () => {
 
   it('rejects mistakes with messages naming entity, condition and field', () => {
     const cases: ReadonlyArray<readonly [unknown, string]> = [
-      [[['plan', 'equals', 'pro']], 'User where[0]: "equals" is not an operator (is, is_not, greater_than, less_than, greater_or_equal, less_or_equal, in, not_in)'],
+      [
+        [['plan', 'equals', 'pro']],
+        'User where[0]: "equals" is not an operator (is, is_not, greater_than, less_than, greater_or_equal, less_or_equal, in, not_in)',
+      ],
       [[['plann', 'is', 'pro']], 'User where[0]: "plann" is not a state field of User (state: plan, age, cart_id)'],
       [[['age', 'is', 'old']], 'User where[0]: User.age is integer, cannot compare with "old"'],
       [[['age', 'greater_than', null]], 'User where[0]: "greater_than" needs a number or string, got null'],

@@ -18,7 +18,10 @@ const functions: FunctionRegistry = {
   duration: defineFunction(() => 0, { maxArgs: 0, keywords: ['hours', 'minutes', 'seconds'] }),
   uuid4: () => 'id',
   ref: defineFunction(([p]) => p, { minArgs: 1, maxArgs: 1, pathArgs: true }),
-  faker: functionNamespace((path) => (['name', 'email', 'person.fullName'].includes(path) ? () => path : undefined), () => ['name', 'email', 'person.fullName']),
+  faker: functionNamespace(
+    (path) => (['name', 'email', 'person.fullName'].includes(path) ? () => path : undefined),
+    () => ['name', 'email', 'person.fullName'],
+  ),
   opaque: functionNamespace((path) => (path.startsWith('ok') ? () => path : undefined)),
 };
 
@@ -32,7 +35,9 @@ describe('expr/checkExpression', () => {
   it('reports unknown functions with did-you-mean, at the function name', () => {
     expect(check('sm([1, 2])')).to.deep.equal([{ message: 'unknown function "sm"; did you mean "sum"?', start: 0, end: 2 }]);
     expect(check('1 + randm(1, 2)', { functions })).to.deep.equal([{ message: 'unknown function "randm"; did you mean "random"?', start: 4, end: 9 }]);
-    expect(check('faker.emial()', { functions })).to.deep.equal([{ message: 'unknown function "faker.emial"; did you mean "faker.email"?', start: 0, end: 11 }]);
+    expect(check('faker.emial()', { functions })).to.deep.equal([
+      { message: 'unknown function "faker.emial"; did you mean "faker.email"?', start: 0, end: 11 },
+    ]);
     expect(check('opaque.nope()', { functions })).to.deep.equal([{ message: 'unknown function "opaque.nope"', start: 0, end: 11 }]);
     expect(check('zzzzzz()')).to.deep.equal([{ message: 'unknown function "zzzzzz"', start: 0, end: 6 }]);
     expect(check('constructor() + toString()')).to.deep.equal([
@@ -42,7 +47,9 @@ describe('expr/checkExpression', () => {
   });
 
   it('reports unknown root names with did-you-mean, only when names are given', () => {
-    expect(check('itms[0].a + item', { names: ['items', 'item'] })).to.deep.equal([{ message: 'unknown name "itms"; did you mean "items"?', start: 0, end: 4 }]);
+    expect(check('itms[0].a + item', { names: ['items', 'item'] })).to.deep.equal([
+      { message: 'unknown name "itms"; did you mean "items"?', start: 0, end: 4 },
+    ]);
     expect(check('itms[0].a')).to.deep.equal([]);
     expect(check('a.b.c + x', { names: (n) => n === 'a' })).to.deep.equal([{ message: 'unknown name "x"', start: 8, end: 9 }]);
     expect(check('prev.field_name', { names: ['prev'] })).to.deep.equal([]);
@@ -70,7 +77,9 @@ describe('expr/checkExpression', () => {
     expect(check('round(x, digits=2)')).to.deep.equal([{ message: 'round() has no keyword argument "digits"; did you mean "ndigits"?', start: 9, end: 15 }]);
     expect(check('round(x, ndigits=2)')).to.deep.equal([]);
     expect(check('len(x, n=1)')).to.deep.equal([{ message: 'len() takes no keyword arguments', start: 7, end: 8 }]);
-    expect(check('duration(hour=1)', { functions })).to.deep.equal([{ message: 'duration() has no keyword argument "hour"; did you mean "hours"?', start: 9, end: 13 }]);
+    expect(check('duration(hour=1)', { functions })).to.deep.equal([
+      { message: 'duration() has no keyword argument "hour"; did you mean "hours"?', start: 9, end: 13 },
+    ]);
   });
 
   it('does not check names inside the path arguments of pathArgs functions', () => {

@@ -6,7 +6,7 @@ import { defineFunction, functionNamespace } from '../../lib/expr/functions';
 import { isDict } from '../../lib/expr/values';
 
 // ---------------------------------------------------------------------------------------------
-// a story front end in miniature (seed 003): its functions take what they need from the context
+// a story front end in miniature (the story format): its functions take what they need from the context
 // ---------------------------------------------------------------------------------------------
 
 interface StoryContext {
@@ -27,44 +27,74 @@ const num = (v: unknown): number => {
 
 const story: FunctionRegistry<StoryContext> = {
   random: defineFunction(([lo, hi], _kw, ctx) => num(lo) + Math.floor(ctx.next() * (num(hi) - num(lo) + 1)), { minArgs: 2, maxArgs: 2, keywords: [] }),
-  gaussian: defineFunction(([mean, sd], _kw, ctx) => {
-    const u = 1 - ctx.next();
-    const v = ctx.next();
-    return num(mean) + num(sd) * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-  }, { minArgs: 2, maxArgs: 2 }),
-  datetime: defineFunction(([format], _kw, ctx) => {
-    const iso = new Date(ctx.now).toISOString();
-    return String(format ?? '%Y-%m-%dT%H:%M:%S').replace('%Y', iso.slice(0, 4)).replace('%m', iso.slice(5, 7)).replace('%d', iso.slice(8, 10)).replace('%H', iso.slice(11, 13)).replace('%M', iso.slice(14, 16)).replace('%S', iso.slice(17, 19));
-  }, { maxArgs: 1 }),
-  duration: defineFunction((_a, kw) => num(kw.days ?? 0) * 86_400_000 + num(kw.hours ?? 0) * 3_600_000 + num(kw.minutes ?? 0) * 60_000, { maxArgs: 0, keywords: ['days', 'hours', 'minutes'] }),
+  gaussian: defineFunction(
+    ([mean, sd], _kw, ctx) => {
+      const u = 1 - ctx.next();
+      const v = ctx.next();
+      return num(mean) + num(sd) * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    },
+    { minArgs: 2, maxArgs: 2 },
+  ),
+  datetime: defineFunction(
+    ([format], _kw, ctx) => {
+      const iso = new Date(ctx.now).toISOString();
+      return String(format ?? '%Y-%m-%dT%H:%M:%S')
+        .replace('%Y', iso.slice(0, 4))
+        .replace('%m', iso.slice(5, 7))
+        .replace('%d', iso.slice(8, 10))
+        .replace('%H', iso.slice(11, 13))
+        .replace('%M', iso.slice(14, 16))
+        .replace('%S', iso.slice(17, 19));
+    },
+    { maxArgs: 1 },
+  ),
+  duration: defineFunction((_a, kw) => num(kw.days ?? 0) * 86_400_000 + num(kw.hours ?? 0) * 3_600_000 + num(kw.minutes ?? 0) * 60_000, {
+    maxArgs: 0,
+    keywords: ['days', 'hours', 'minutes'],
+  }),
   uuid4: defineFunction((_a, _k, ctx) => `uuid-${Math.floor(ctx.next() * 1e6)}`, { maxArgs: 0 }),
-  faker: functionNamespace<StoryContext>((name) => {
-    if (name === 'name') return () => 'Ada Lovelace';
-    if (name === 'email') return defineFunction((_a, kw) => `ada@${String(kw.domain ?? 'example.com')}`, { maxArgs: 0, keywords: ['domain'] });
-    return undefined;
-  }, () => ['name', 'email']),
-  choice: defineFunction(([xs], _kw, ctx) => {
-    if (!Array.isArray(xs) || xs.length === 0) throw new TypeError('expected a non-empty list');
-    return xs[Math.floor(ctx.next() * xs.length)];
-  }, { minArgs: 1, maxArgs: 1 }),
-  weighted: defineFunction(([table], _kw, ctx) => {
-    if (!isDict(table)) throw new TypeError('expected a dict of weights');
-    let r = ctx.next() * Object.values(table).reduce((a: number, w) => a + num(w), 0);
-    for (const [k, w] of Object.entries(table)) if ((r -= num(w)) < 0) return k;
-    return Object.keys(table)[0];
-  }, { minArgs: 1, maxArgs: 1 }),
-  ref: defineFunction(([path], _kw, ctx) => {
-    const parts = String(path).split('.');
-    const field = parts.pop()!;
-    const payload = ctx.events[parts.join('.')];
-    if (payload === undefined) throw new Error(`no ${parts.join('.')} event yet`);
-    return payload[field];
-  }, { minArgs: 1, maxArgs: 1, pathArgs: true }),
-  switch: defineFunction(([value, cases], kw) => {
-    if (!isDict(cases)) throw new TypeError('expected a dict of cases');
-    const key = String(value);
-    return Object.prototype.hasOwnProperty.call(cases, key) ? cases[key] : kw.default ?? null;
-  }, { minArgs: 2, maxArgs: 2, keywords: ['default'] }),
+  faker: functionNamespace<StoryContext>(
+    (name) => {
+      if (name === 'name') return () => 'Ada Lovelace';
+      if (name === 'email') return defineFunction((_a, kw) => `ada@${String(kw.domain ?? 'example.com')}`, { maxArgs: 0, keywords: ['domain'] });
+      return undefined;
+    },
+    () => ['name', 'email'],
+  ),
+  choice: defineFunction(
+    ([xs], _kw, ctx) => {
+      if (!Array.isArray(xs) || xs.length === 0) throw new TypeError('expected a non-empty list');
+      return xs[Math.floor(ctx.next() * xs.length)];
+    },
+    { minArgs: 1, maxArgs: 1 },
+  ),
+  weighted: defineFunction(
+    ([table], _kw, ctx) => {
+      if (!isDict(table)) throw new TypeError('expected a dict of weights');
+      let r = ctx.next() * Object.values(table).reduce((a: number, w) => a + num(w), 0);
+      for (const [k, w] of Object.entries(table)) if ((r -= num(w)) < 0) return k;
+      return Object.keys(table)[0];
+    },
+    { minArgs: 1, maxArgs: 1 },
+  ),
+  ref: defineFunction(
+    ([path], _kw, ctx) => {
+      const parts = String(path).split('.');
+      const field = parts.pop()!;
+      const payload = ctx.events[parts.join('.')];
+      if (payload === undefined) throw new Error(`no ${parts.join('.')} event yet`);
+      return payload[field];
+    },
+    { minArgs: 1, maxArgs: 1, pathArgs: true },
+  ),
+  switch: defineFunction(
+    ([value, cases], kw) => {
+      if (!isDict(cases)) throw new TypeError('expected a dict of cases');
+      const key = String(value);
+      return Object.prototype.hasOwnProperty.call(cases, key) ? cases[key] : (kw.default ?? null);
+    },
+    { minArgs: 2, maxArgs: 2, keywords: ['default'] },
+  ),
 };
 
 const context = (seed = 42): StoryContext => ({
@@ -84,7 +114,7 @@ const compile = (src: string) => {
 // ---------------------------------------------------------------------------------------------
 
 describe('expr/compileExpression', () => {
-  describe("seed 003's field expressions", () => {
+  describe("the story format's field expressions", () => {
     const variables = { prev: { field_name: 'previous value' }, plan: 'enterprise', value: 7 };
 
     it('compile once and evaluate deterministically per context', () => {
@@ -192,7 +222,10 @@ describe('expr/compileExpression', () => {
     if (!ev.ok) throw new Error('compile');
     const rand = seeded(3);
     for (let n = 0; n < 200; n++) {
-      const items = Array.from({ length: 1 + Math.floor(rand() * 5) }, () => ({ quantity: 1 + Math.floor(rand() * 3), unit_price: Math.round(rand() * 99_900 + 99) / 100 }));
+      const items = Array.from({ length: 1 + Math.floor(rand() * 5) }, () => ({
+        quantity: 1 + Math.floor(rand() * 3),
+        unit_price: Math.round(rand() * 99_900 + 99) / 100,
+      }));
       const expected = items.reduce((a, i) => a + i.quantity * i.unit_price, 0);
       expect(ev.evaluate({ items }) as number).to.be.closeTo(expected, 1e-9);
     }

@@ -27,7 +27,7 @@ const failure = <C = unknown>(src: string, env: EvalEnv<C> = {}): { message: str
   throw new Error(`${src} did not fail`);
 };
 
-/** Seed 002's PurchasePayload: items with quantity and unit_price. */
+/** The YAML model example's PurchasePayload: items with quantity and unit_price. */
 const purchase = {
   purchase_id: '6f1c2a9e-1b7d-4c1e-9a57-3f5f0b1c2d3e',
   user_id: 'u-1',
@@ -43,7 +43,7 @@ const purchase = {
 // ---------------------------------------------------------------------------------------------
 
 describe('expr/evaluate', () => {
-  describe("seed 002's derived expression", () => {
+  describe("the YAML model format's derived expression", () => {
     it('sums quantity × unit_price exactly as written', () => {
       expect(run('sum(item.quantity * item.unit_price for item in items)', { variables: purchase })).to.equal(298.14);
       expect(run('sum(item.quantity * item.unit_price for item in items)', { variables: { items: purchase.items.slice(0, 3) } })).to.equal(48.44);
@@ -122,7 +122,7 @@ describe('expr/evaluate', () => {
       for (const [src, message] of cases) expect(failure(src).message, src).to.equal(message);
     });
 
-    it("repetition is bounded", () => {
+    it('repetition is bounded', () => {
       expect(failure("'ab' * 1000000").message).to.equal('repetition would build a string of more than 1000000 characters');
       expect(failure('[1, 2] * 600000').message).to.equal('repetition would build a list of more than 1000000 items');
     });
@@ -237,7 +237,7 @@ describe('expr/evaluate', () => {
         ['item.colour', 'item.colour: no field "colour" in {quantity, price}', 0, 11],
         ['1 + item.quantty', 'item.quantty: no field "quantty" in {quantity, price}; did you mean "quantity"?', 4, 16],
         ['a.b.xyz', 'a.b.xyz: no field "xyz" in {c}', 0, 7],
-        ["d['zz']", "d['zz']: no field \"zz\" in {1, k, n}", 0, 7],
+        ["d['zz']", 'd[\'zz\']: no field "zz" in {1, k, n}', 0, 7],
         ['xs[3]', 'xs[3]: index 3 out of range for a list of length 3', 0, 5],
         ['xs[-4]', 'xs[-4]: index -4 out of range for a list of length 3', 0, 6],
         ["xs['0']", "xs['0']: list indices must be integers, not string", 0, 7],
@@ -354,7 +354,10 @@ describe('expr/evaluate', () => {
       expect(run("[c for c in 'abc']")).to.deep.equal(['a', 'b', 'c']);
       expect(run("[k for k in {'a': 1, 'b': 2}]")).to.deep.equal(['a', 'b']);
       expect(run('[x * y for x in [1, 2] for y in [10, 20]]')).to.deep.equal([10, 20, 20, 40]);
-      expect(run('[[y for y in [x, x + 1]] for x in [1, 3]]')).to.deep.equal([[1, 2], [3, 4]]);
+      expect(run('[[y for y in [x, x + 1]] for x in [1, 3]]')).to.deep.equal([
+        [1, 2],
+        [3, 4],
+      ]);
       expect(run('[y for x in [[1, 2], [3]] for y in x if y > 1]')).to.deep.equal([2, 3]);
     });
 
@@ -384,11 +387,22 @@ describe('expr/evaluate', () => {
     }
     const functions: FunctionRegistry<Ctx> = {
       args: (args, kwargs) => ({ args: [...args], kwargs: { ...kwargs } }),
-      duration: defineFunction((_a, kw) => ((kw.hours as number) ?? 0) * 3600 + ((kw.minutes as number) ?? 0) * 60, { maxArgs: 0, keywords: ['hours', 'minutes'] }),
+      duration: defineFunction((_a, kw) => ((kw.hours as number) ?? 0) * 3600 + ((kw.minutes as number) ?? 0) * 60, {
+        maxArgs: 0,
+        keywords: ['hours', 'minutes'],
+      }),
       next: (_a, _k, ctx) => ctx.seq.shift(),
       nothing: () => undefined,
       'faker.name': () => 'Ada Lovelace',
-      faker: functionNamespace<Ctx>((path) => (path === 'person.fullName' ? () => 'Grace Hopper' : path === 'internet.email' ? defineFunction(([p]) => `${String(p)}@example.com`, { maxArgs: 1 }) : undefined), () => ['person.fullName', 'internet.email']),
+      faker: functionNamespace<Ctx>(
+        (path) =>
+          path === 'person.fullName'
+            ? () => 'Grace Hopper'
+            : path === 'internet.email'
+              ? defineFunction(([p]) => `${String(p)}@example.com`, { maxArgs: 1 })
+              : undefined,
+        () => ['person.fullName', 'internet.email'],
+      ),
       ref: defineFunction(([path]) => `ref:${String(path)}`, { minArgs: 1, maxArgs: 1, pathArgs: true }),
       fails: () => {
         throw new RangeError('bad range');
@@ -425,7 +439,11 @@ describe('expr/evaluate', () => {
 
     it('enforce known arity and keywords during evaluation too', () => {
       expect(failure('duration(1)', env())).to.deep.equal({ message: 'duration() takes no positional arguments, got 1', start: 0, end: 11 });
-      expect(failure('duration(hour=1)', env())).to.deep.equal({ message: 'duration() has no keyword argument "hour"; did you mean "hours"?', start: 9, end: 15 });
+      expect(failure('duration(hour=1)', env())).to.deep.equal({
+        message: 'duration() has no keyword argument "hour"; did you mean "hours"?',
+        start: 9,
+        end: 15,
+      });
       expect(failure('ref()', env()).message).to.equal('ref() takes exactly 1 argument, got 0');
     });
 

@@ -287,10 +287,69 @@ describe('expr/parseExpression', () => {
 
   describe('fuzz: token soup never crashes or hangs', () => {
     const VOCAB = [
-      '1', '0', '2.5', '10', '-', '+', '*', '/', '//', '%', '**', '==', '!=', '<', '<=', '>', '>=', '=', '!', '&&', '||',
-      '(', ')', '[', ']', '{', '}', ',', ':', '.', 'and', 'or', 'not', 'in', 'if', 'else', 'for', 'true', 'None',
-      'x', 'xs', 'd', 'sum', 'len', 'round', 'min', 'f', 'constructor', '__proto__', "'a'", '"b"', "'", '"', '\\', '${', '$',
-      '@', '#', ' ', '\n', 'é', '1e', '_',
+      '1',
+      '0',
+      '2.5',
+      '10',
+      '-',
+      '+',
+      '*',
+      '/',
+      '//',
+      '%',
+      '**',
+      '==',
+      '!=',
+      '<',
+      '<=',
+      '>',
+      '>=',
+      '=',
+      '!',
+      '&&',
+      '||',
+      '(',
+      ')',
+      '[',
+      ']',
+      '{',
+      '}',
+      ',',
+      ':',
+      '.',
+      'and',
+      'or',
+      'not',
+      'in',
+      'if',
+      'else',
+      'for',
+      'true',
+      'None',
+      'x',
+      'xs',
+      'd',
+      'sum',
+      'len',
+      'round',
+      'min',
+      'f',
+      'constructor',
+      '__proto__',
+      "'a'",
+      '"b"',
+      "'",
+      '"',
+      '\\',
+      '${',
+      '$',
+      '@',
+      '#',
+      ' ',
+      '\n',
+      'é',
+      '1e',
+      '_',
     ];
     const variables = { x: 3, xs: [1, 2, 3], d: { a: 1, b: [1, 2] } };
     const functions = { f: (args: readonly unknown[]) => args.length };
@@ -326,7 +385,7 @@ describe('expr/parseExpression', () => {
 
     it('returns a result for 500 random character strings', () => {
       const rand = prng(7);
-      const chars = "ab1.()[]{},:'\"+-*/%<>=!&| \\$";
+      const chars = 'ab1.()[]{},:\'"+-*/%<>=!&| \\$';
       for (let n = 0; n < 500; n++) {
         const src = Array.from({ length: 1 + Math.floor(rand() * 20) }, () => chars[Math.floor(rand() * chars.length)]).join('');
         const r = parseExpression(src);

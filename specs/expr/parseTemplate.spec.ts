@@ -31,7 +31,7 @@ describe('expr/parseTemplate', () => {
 
   it('lets expressions contain braces and strings with "}"', () => {
     expect(render("${ {'a': '}'}['a'] }!")).to.equal('}!');
-    expect(render("${switch}", { switch: 1 })).to.equal('1');
+    expect(render('${switch}', { switch: 1 })).to.equal('1');
   });
 
   it('reads $${ as a literal ${ and a lone $ as text', () => {

@@ -54,10 +54,7 @@ export const runToEnd = (model: SimulationModel, options: RunToEndOptions = {}):
   let store: EntityStore | undefined;
   let completed = false;
   let error: unknown;
-  simulateOn(
-    { settings, entities: model.entities, flows: model.flows },
-    { scheduler, stats, seed: options.seed, onStore: (s) => (store = s) },
-  ).subscribe({
+  simulateOn({ settings, entities: model.entities, flows: model.flows }, { scheduler, stats, seed: options.seed, onStore: (s) => (store = s) }).subscribe({
     next: (e) => events.push(e),
     error: (e) => (error = e),
     complete: () => (completed = true),

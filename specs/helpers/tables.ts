@@ -61,11 +61,7 @@ const asEvent = (row: RowDataPacket, types: ReadonlyMap<string, string>, expecte
 };
 
 /** Every event of `jsonl` is exactly one row of `tables`, with the same values; nothing else is there. */
-export const expectRowsEqualJsonl = async (
-  conn: Connection,
-  tables: ReadonlyArray<string>,
-  jsonl: ReadonlyArray<Record<string, unknown>>,
-): Promise<void> => {
+export const expectRowsEqualJsonl = async (conn: Connection, tables: ReadonlyArray<string>, jsonl: ReadonlyArray<Record<string, unknown>>): Promise<void> => {
   const byId = new Map(jsonl.map((e) => [e.event_id as string, e]));
   const seen = new Set<string>();
   for (const table of tables) {

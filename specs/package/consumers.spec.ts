@@ -72,8 +72,20 @@ describe('package: the packed tarball in fresh consumer projects', function () {
   });
 
   it('ships dist, bin, README and LICENSE: no specs, bench, scenarios sources or CI files', () => {
-    const listing = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).trim().split('\n').map((f) => f.replace(/^package\//, ''));
-    expect(listing).to.include.members(['package.json', 'README.md', 'LICENSE', 'bin/deep-faker.js', 'dist/index.js', 'dist/index.mjs', 'dist/index.d.ts', 'dist/index.d.mts']);
+    const listing = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .map((f) => f.replace(/^package\//, ''));
+    expect(listing).to.include.members([
+      'package.json',
+      'README.md',
+      'LICENSE',
+      'bin/deep-faker.js',
+      'dist/index.js',
+      'dist/index.mjs',
+      'dist/index.d.ts',
+      'dist/index.d.mts',
+    ]);
     const strays = listing.filter((f) => !/^(dist\/|bin\/|README\.md$|LICENSE$|package\.json$)/.test(f));
     expect(strays).to.deep.equal([]);
     expect(listing.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.endsWith('.d.mts'))).to.deep.equal([]);
@@ -169,7 +181,10 @@ it('emits a Ping every 10 s', () => {
     const runEvents = (file: string, cwd = dir): unknown[] => {
       const r = cli(['run', file, '--output', 'stdout'], cwd);
       expect(r.status, r.stderr).to.equal(0);
-      return r.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { event_type: string }).event_type);
+      return r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { event_type: string }).event_type);
     };
 
     it('runs .js scenarios with module.exports = sim and = { sim }, an .mjs and a .cjs', () => {
@@ -199,7 +214,8 @@ it('emits a Ping every 10 s', () => {
           'cli/ping.mts': model(imports, 'export { sim };'),
           'cli/ping.cts': model(imports, 'export default sim;'),
           'cli/broken.ts': "import { simulation } from 'deep-faker';\nconst sim = simulation({ duration: '1m' };\nexport default sim;\n",
-          'cli/badHint.ts': "import { event, field, simulation } from 'deep-faker';\n\nconst Signup = event('Signup', { emial: field.string({ faker: 'emial' }) });\nexport default simulation({ duration: '1m' });\n",
+          'cli/badHint.ts':
+            "import { event, field, simulation } from 'deep-faker';\n\nconst Signup = event('Signup', { emial: field.string({ faker: 'emial' }) });\nexport default simulation({ duration: '1m' });\n",
           'esm-pkg/package.json': JSON.stringify({ type: 'module' }),
           'esm-pkg/ping.js': model(esm, 'export default sim;'),
           'esm-pkg/ping.ts': model(esm, 'export const sim2 = sim;\nexport { sim };'),
@@ -209,7 +225,8 @@ it('emits a Ping every 10 s', () => {
         execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', pkg], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
       };
       const runsEveryKind = (): void => {
-        for (const f of ['cli/ping.ts', 'cli/ping.mts', 'cli/ping.cts', 'esm-pkg/ping.js', 'esm-pkg/ping.ts']) expect(runEvents(f), f).to.deep.equal(['Ping', 'Ping', 'Ping']);
+        for (const f of ['cli/ping.ts', 'cli/ping.mts', 'cli/ping.cts', 'esm-pkg/ping.js', 'esm-pkg/ping.ts'])
+          expect(runEvents(f), f).to.deep.equal(['Ping', 'Ping', 'Ping']);
       };
       const reportsSyntaxErrors = (): void => {
         const r = cli(['run', 'cli/broken.ts']);
@@ -219,7 +236,9 @@ it('emits a Ping every 10 s', () => {
         // A model mistake found at run time is located through the source map, in the .ts text.
         const hint = cli(['run', 'cli/badHint.ts']);
         expect(hint.status).to.equal(2);
-        expect(hint.stderr).to.be.oneOf([16, 21].map((col) => `deep-faker: cli/badHint.ts:3:${col} Signup.emial: unknown faker hint "emial"; did you mean "email"?\n`));
+        expect(hint.stderr).to.be.oneOf(
+          [16, 21].map((col) => `deep-faker: cli/badHint.ts:3:${col} Signup.emial: unknown faker hint "emial"; did you mean "email"?\n`),
+        );
       };
 
       it('without sucrase or typescript in the project: says what to install, exit 2 (on Node 22.18+: Node strips the types)', () => {
@@ -235,7 +254,7 @@ it('emits a Ping every 10 s', () => {
         );
       });
 
-      it("with the project's typescript: runs .ts, .mts and .cts, also in a \"type\": \"module\" package; syntax errors and model mistakes are file:line:col, exit 2", () => {
+      it('with the project\'s typescript: runs .ts, .mts and .cts, also in a "type": "module" package; syntax errors and model mistakes are file:line:col, exit 2', () => {
         install('typescript@~5.9');
         runsEveryKind();
         reportsSyntaxErrors();

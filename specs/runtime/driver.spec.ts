@@ -19,14 +19,9 @@ describe('onVirtualTime and drive', () => {
     it('emits timer/interval values in order with exact virtual times', async () => {
       const start = Date.UTC(2024, 0, 1);
       const seen = await collect(
-        onVirtualTime(
-          (s) =>
-            merge(
-              interval(1_000, s).pipe(take(3)),
-              timer(1_500, s).pipe(map(() => 'timer')),
-            ).pipe(map((v) => [s.now() - start, v])),
-          { startTime: start },
-        ),
+        onVirtualTime((s) => merge(interval(1_000, s).pipe(take(3)), timer(1_500, s).pipe(map(() => 'timer'))).pipe(map((v) => [s.now() - start, v])), {
+          startTime: start,
+        }),
       );
       expect(seen).to.deep.equal([
         [1_000, 0],
@@ -43,7 +38,10 @@ describe('onVirtualTime and drive', () => {
           merge(...Array.from({ length: 100 }, (_, i) => interval(1_000 + i, s).pipe(take(Math.floor(3_600_000 / (1_000 + i)))))).pipe(
             tap(() => (last = s.now())),
           ),
-        ).pipe(toArray(), map((all) => all.length)),
+        ).pipe(
+          toArray(),
+          map((all) => all.length),
+        ),
       );
       const expected = Array.from({ length: 100 }, (_, i) => Math.floor(3_600_000 / (1_000 + i))).reduce((a, b) => a + b);
       expect(count).to.equal(expected);
@@ -135,7 +133,14 @@ describe('onVirtualTime and drive', () => {
       let maxInFlight = 0;
       const received: number[] = [];
       await new Promise<void>((resolve, reject) => {
-        onVirtualTime((s) => interval(1, s).pipe(take(200), tap(() => flow.emitted())), { backpressure: flow }).subscribe({
+        onVirtualTime(
+          (s) =>
+            interval(1, s).pipe(
+              take(200),
+              tap(() => flow.emitted()),
+            ),
+          { backpressure: flow },
+        ).subscribe({
           next: (n) => {
             maxInFlight = Math.max(maxInFlight, flow.inFlight);
             setTimeout(() => {

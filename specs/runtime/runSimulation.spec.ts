@@ -38,7 +38,6 @@ const waitFor = async (check: () => boolean, timeoutMs = 10_000): Promise<void> 
 
 const tmp = tmpFiles('deep-faker-run-');
 
-
 const countBy = (rows: ReadonlyArray<Record<string, unknown>>, key: string): Record<string, number> => {
   const out: Record<string, number> = {};
   for (const r of rows) out[String(r[key])] = (out[String(r[key])] ?? 0) + 1;
@@ -254,7 +253,9 @@ describe('runSimulation', () => {
       const c = tmp.file();
       const settings = { ingest: { lateRate: 0.5, maxLate: '2d' }, checksum: true } as const;
       await runSimulation(ticker({ duration: '1m' }), { outputs: [toFile(a)], seed: 3, delivery: settings });
-      await ticker({ duration: '1m' }).withDelivery(settings).run({ outputs: [toFile(b)], seed: 3 });
+      await ticker({ duration: '1m' })
+        .withDelivery(settings)
+        .run({ outputs: [toFile(b)], seed: 3 });
       await runSimulation(ticker({ duration: '1m' }), { outputs: [toFile(c)], seed: 3, delivery: { ...settings, seed: 4 } });
       expect(fs.readFileSync(b, 'utf8')).to.equal(fs.readFileSync(a, 'utf8'));
       expect(fs.readFileSync(c, 'utf8')).to.not.equal(fs.readFileSync(a, 'utf8'));
@@ -273,7 +274,10 @@ describe('runSimulation', () => {
           },
         },
       });
-      const err = await failing.then(() => undefined, (e: unknown) => e);
+      const err = await failing.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).to.be.instanceOf(RunError);
       expect((err as RunError).message).to.match(/^delivery envelope failed on a "Tick" event \([0-9a-f-]{36}\): no envelope for you$/);
       expect(readJsonl(file)).to.have.length(49);

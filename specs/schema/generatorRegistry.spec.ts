@@ -23,11 +23,9 @@ const ctx = (seed = 1, now = NOW): GenContext => {
 
 const site = (type: FieldType, name = 'field', where = `Ev.${name}`): FieldSite => ({ where, name, type });
 
-const compile = (hint: string, params: Record<string, unknown> = {}, type: FieldType = 'string'): Generate =>
-  compileGenerator(hint, params, site(type));
+const compile = (hint: string, params: Record<string, unknown> = {}, type: FieldType = 'string'): Generate => compileGenerator(hint, params, site(type));
 
-const draw = <T = unknown>(gen: Generate, n: number, g: GenContext = ctx()): T[] =>
-  Array.from({ length: n }, () => gen(g) as T);
+const draw = <T = unknown>(gen: Generate, n: number, g: GenContext = ctx()): T[] => Array.from({ length: n }, () => gen(g) as T);
 
 const count = <T>(xs: ReadonlyArray<T>, x: T): number => xs.filter((y) => y === x).length;
 
@@ -168,7 +166,7 @@ describe('generatorRegistry', () => {
       within3Sigma(last.filter((v) => v.includes('-')).length, 4000, 0.05);
     });
 
-    it('email looks like faker\'s: First.Last12@gmail.com, First_Last@…, First12@…', () => {
+    it("email looks like faker's: First.Last12@gmail.com, First_Last@…, First12@…", () => {
       const values = draw<string>(compile('email'), 3000);
       for (const v of values) expect(v).to.match(EMAIL);
       const locals = values.map((v) => v.split('@')[0]);
@@ -333,13 +331,24 @@ describe('generatorRegistry', () => {
     it('password has every enabled class at least once and none of the disabled ones', () => {
       for (const v of draw<string>(compile('password', { length: 12 }), 500)) {
         expect(v).to.have.length(12);
-        expect(v).to.match(/[!@#$%^&*()_+]/).and.match(/\d/).and.match(/[A-Z]/).and.match(/[a-z]/);
+        expect(v)
+          .to.match(/[!@#$%^&*()_+]/)
+          .and.match(/\d/)
+          .and.match(/[A-Z]/)
+          .and.match(/[a-z]/);
       }
       for (const v of draw<string>(compile('password', { length: 4 }), 500)) {
-        expect(v).to.match(/[!@#$%^&*()_+]/).and.match(/\d/).and.match(/[A-Z]/).and.match(/[a-z]/);
+        expect(v)
+          .to.match(/[!@#$%^&*()_+]/)
+          .and.match(/\d/)
+          .and.match(/[A-Z]/)
+          .and.match(/[a-z]/);
       }
       for (const v of draw<string>(compile('password', { length: 8, special_chars: false, upper_case: false }), 500)) {
-        expect(v).to.match(/^[a-z0-9]{8}$/).and.match(/\d/).and.match(/[a-z]/);
+        expect(v)
+          .to.match(/^[a-z0-9]{8}$/)
+          .and.match(/\d/)
+          .and.match(/[a-z]/);
       }
       for (const v of draw<string>(compile('password', { digits: true, special_chars: false, upper_case: false, lower_case: false }), 100)) {
         expect(v).to.match(/^\d{10}$/);
@@ -400,7 +409,9 @@ describe('generatorRegistry', () => {
       for (const v of values) {
         expect(v).to.match(ISO_SECONDS);
         const t = Date.parse(v);
-        expect(t).to.be.at.most(NOW).and.at.least(NOW - 30 * 365.25 * 86_400_000);
+        expect(t)
+          .to.be.at.most(NOW)
+          .and.at.least(NOW - 30 * 365.25 * 86_400_000);
       }
       expect(values.some((v) => v < '2000')).to.equal(true);
     });
@@ -526,7 +537,10 @@ describe('generatorRegistry', () => {
     it('accept snake_case method names and convert values to the field type', () => {
       expect(String(compile('commerce.product_name')(ctx())).split(' ')).to.have.length(3);
       const past = draw<string>(compile('date.past', {}, 'datetime'), 200);
-      for (const v of past) expect(v).to.match(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/).and.satisfy((s: string) => s <= NOW_ISO);
+      for (const v of past)
+        expect(v)
+          .to.match(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/)
+          .and.satisfy((s: string) => s <= NOW_ISO);
       expect(compile('number.int', { min: 5, max: 5 })(ctx())).to.equal('5');
       expect(compile('number.float', { min: 1, max: 2 }, 'int')(ctx())).to.be.oneOf([1, 2]);
     });
@@ -534,7 +548,7 @@ describe('generatorRegistry', () => {
     it('seed spellings: faker.<name>, and provider.method with Python params', () => {
       expect(compile('faker.email')(ctx())).to.match(EMAIL);
       expect(compile('faker.ecommerce.product_name')(ctx())).to.match(/^\S+ \S+ \S+$/);
-      // seed 002: faker.lorem.sentence with nb_words is Python Faker's sentence(nb_words=10)
+      // the YAML model format: faker.lorem.sentence with nb_words is Python Faker's sentence(nb_words=10)
       for (const v of draw<string>(compile('faker.lorem.sentence', { nb_words: 10 }), 200)) {
         expect(v.split(' ').length).to.be.within(6, 14);
         for (const w of v.slice(0, -1).toLowerCase().split(' ')) expect(LOREM.has(w), w).to.equal(true);
@@ -546,7 +560,10 @@ describe('generatorRegistry', () => {
     });
 
     it('report an unknown method of a known module with a did-you-mean', () => {
-      throwsGeneratorError(() => compileGenerator('person.fulName', {}, site('string', 'name', 'User.name')), 'User.name: unknown faker method "person.fulName"; did you mean "person.fullName"?');
+      throwsGeneratorError(
+        () => compileGenerator('person.fulName', {}, site('string', 'name', 'User.name')),
+        'User.name: unknown faker method "person.fulName"; did you mean "person.fullName"?',
+      );
     });
 
     it('report arguments faker rejects, and values that cannot fill the field', () => {
@@ -554,7 +571,10 @@ describe('generatorRegistry', () => {
         () => compileGenerator('number.int', { min: 7, max: 6 }, site('int', 'n', 'Ev.n')),
         'Ev.n: faker method "number.int" rejected its arguments: Max 6 should be greater than min 7.',
       );
-      throwsGeneratorError(() => compileGenerator('datatype.boolean', {}, site('int', 'n', 'Ev.n')), 'Ev.n: faker method "datatype.boolean" yields boolean values, but the field is int');
+      throwsGeneratorError(
+        () => compileGenerator('datatype.boolean', {}, site('int', 'n', 'Ev.n')),
+        'Ev.n: faker method "datatype.boolean" yields boolean values, but the field is int',
+      );
       throwsGeneratorError(
         () => compileGenerator('string.numeric', { args: [4], length: 3 }, site('string', 's', 'Ev.s')),
         'Ev.s: faker method "string.numeric" takes either args or named params, not both (got args and length)',
@@ -572,29 +592,50 @@ describe('generatorRegistry', () => {
         () => compileGenerator('emial', {}, site('string', 'email', 'AccountCreated.email')),
         'AccountCreated.email: unknown faker hint "emial"; did you mean "email"?',
       );
-      throwsGeneratorError(() => compileGenerator('random_itn', {}, site('int', 'q', 'Order.q')), 'Order.q: unknown faker hint "random_itn"; did you mean "random_int"?');
-      throwsGeneratorError(() => compileGenerator('faker.emial', {}, site('string', 'e', 'Ev.e')), 'Ev.e: unknown faker hint "faker.emial"; did you mean "faker.email"?');
-      throwsGeneratorError(() => compileGenerator('persn.fullName', {}, site('string', 'n', 'Ev.n')), 'Ev.n: unknown faker hint "persn.fullName"; did you mean "person.fullName"?');
+      throwsGeneratorError(
+        () => compileGenerator('random_itn', {}, site('int', 'q', 'Order.q')),
+        'Order.q: unknown faker hint "random_itn"; did you mean "random_int"?',
+      );
+      throwsGeneratorError(
+        () => compileGenerator('faker.emial', {}, site('string', 'e', 'Ev.e')),
+        'Ev.e: unknown faker hint "faker.emial"; did you mean "faker.email"?',
+      );
+      throwsGeneratorError(
+        () => compileGenerator('persn.fullName', {}, site('string', 'n', 'Ev.n')),
+        'Ev.n: unknown faker hint "persn.fullName"; did you mean "person.fullName"?',
+      );
       throwsGeneratorError(() => compileGenerator('qwertyuiop', {}, site('string', 'x', 'Ev.x')), 'Ev.x: unknown faker hint "qwertyuiop"');
     });
 
     it('bad params name the site, the hint and the param', () => {
       const q = site('int', 'quantity', 'Order.quantity');
-      throwsGeneratorError(() => compileGenerator('random_int', { min: 5, max: 1 }, q), 'Order.quantity: faker hint "random_int": min (5) must not be greater than max (1)');
+      throwsGeneratorError(
+        () => compileGenerator('random_int', { min: 5, max: 1 }, q),
+        'Order.quantity: faker hint "random_int": min (5) must not be greater than max (1)',
+      );
       throwsGeneratorError(() => compileGenerator('random_int', { min: 'one' }, q), 'Order.quantity: faker hint "random_int": min must be a number, got "one"');
       throwsGeneratorError(() => compileGenerator('random_int', { max: 2.5 }, q), 'Order.quantity: faker hint "random_int": max must be an integer, got 2.5');
       throwsGeneratorError(
         () => compileGenerator('random_int', { min: 1, mx: 3 }, q),
         'Order.quantity: faker hint "random_int": unknown param "mx"; did you mean "max"? (accepted: min, max, step)',
       );
-      throwsGeneratorError(() => compileGenerator('random_int', { args: [1, 2, 3, 4] }, q), 'Order.quantity: faker hint "random_int": takes at most 3 positional args (min, max, step), got 4');
-      throwsGeneratorError(() => compileGenerator('uuid4', { version: 4 }, site('string', 'id', 'User.id')), 'User.id: faker hint "uuid4": takes no params, got "version"');
+      throwsGeneratorError(
+        () => compileGenerator('random_int', { args: [1, 2, 3, 4] }, q),
+        'Order.quantity: faker hint "random_int": takes at most 3 positional args (min, max, step), got 4',
+      );
+      throwsGeneratorError(
+        () => compileGenerator('uuid4', { version: 4 }, site('string', 'id', 'User.id')),
+        'User.id: faker hint "uuid4": takes no params, got "version"',
+      );
     });
 
     it('random_element without elements, with empty elements, with mismatched weights', () => {
       const s = site('string', 'status', 'Product.status');
       throwsGeneratorError(() => compileGenerator('random_element', {}, s), 'Product.status: faker hint "random_element": elements must be a non-empty array');
-      throwsGeneratorError(() => compileGenerator('random_element', { elements: [] }, s), 'Product.status: faker hint "random_element": elements must be a non-empty array');
+      throwsGeneratorError(
+        () => compileGenerator('random_element', { elements: [] }, s),
+        'Product.status: faker hint "random_element": elements must be a non-empty array',
+      );
       throwsGeneratorError(
         () => compileGenerator('random_element', { elements: ['a', 'b'], weights: [1] }, s),
         'Product.status: faker hint "random_element": weights has 1 entries but elements has 2',
@@ -611,21 +652,45 @@ describe('generatorRegistry', () => {
         () => compileGenerator('pyfloat', { min_value: 10, max_value: 1 }, f),
         'Product.price: faker hint "pyfloat": min_value (10) must not be greater than max_value (1)',
       );
-      throwsGeneratorError(() => compileGenerator('pyfloat', { positive: true, max_value: -1 }, f), 'Product.price: faker hint "pyfloat": positive is true but max_value (-1) is not positive');
-      throwsGeneratorError(() => compileGenerator('boolean', { chance_of_getting_true: 150 }, site('boolean', 'b', 'Ev.b')), 'Ev.b: faker hint "boolean": chance_of_getting_true must be between 0 and 100, got 150');
-      throwsGeneratorError(() => compileGenerator('ean', { length: 12 }, site('string', 'sku', 'Ev.sku')), 'Ev.sku: faker hint "ean": length must be 8 or 13, got 12');
+      throwsGeneratorError(
+        () => compileGenerator('pyfloat', { positive: true, max_value: -1 }, f),
+        'Product.price: faker hint "pyfloat": positive is true but max_value (-1) is not positive',
+      );
+      throwsGeneratorError(
+        () => compileGenerator('boolean', { chance_of_getting_true: 150 }, site('boolean', 'b', 'Ev.b')),
+        'Ev.b: faker hint "boolean": chance_of_getting_true must be between 0 and 100, got 150',
+      );
+      throwsGeneratorError(
+        () => compileGenerator('ean', { length: 12 }, site('string', 'sku', 'Ev.sku')),
+        'Ev.sku: faker hint "ean": length must be 8 or 13, got 12',
+      );
       throwsGeneratorError(
         () => compileGenerator('password', { length: 3 }, site('string', 'pw', 'Ev.pw')),
         'Ev.pw: faker hint "password": length (3) is too short for 4 required character classes',
       );
-      throwsGeneratorError(() => compileGenerator('lexify', { text: 5 }, site('string', 'code', 'Ev.code')), 'Ev.code: faker hint "lexify": text must be a string, got 5');
+      throwsGeneratorError(
+        () => compileGenerator('lexify', { text: 5 }, site('string', 'code', 'Ev.code')),
+        'Ev.code: faker hint "lexify": text must be a string, got 5',
+      );
     });
 
     it('hints whose values cannot fill the field type', () => {
-      throwsGeneratorError(() => compileGenerator('boolean', {}, site('int', 'quantity', 'Order.quantity')), 'Order.quantity: faker hint "boolean" yields boolean values, but the field is int');
-      throwsGeneratorError(() => compileGenerator('pyfloat', {}, site('int', 'qty', 'Order.qty')), 'Order.qty: faker hint "pyfloat" yields float values, but the field is int');
-      throwsGeneratorError(() => compileGenerator('email', {}, site('datetime', 'at', 'Ev.at')), 'Ev.at: faker hint "email" yields string values, but the field is datetime');
-      throwsGeneratorError(() => compileGenerator('date_time', {}, site('boolean', 'b', 'Ev.b')), 'Ev.b: faker hint "date_time" yields datetime values, but the field is boolean');
+      throwsGeneratorError(
+        () => compileGenerator('boolean', {}, site('int', 'quantity', 'Order.quantity')),
+        'Order.quantity: faker hint "boolean" yields boolean values, but the field is int',
+      );
+      throwsGeneratorError(
+        () => compileGenerator('pyfloat', {}, site('int', 'qty', 'Order.qty')),
+        'Order.qty: faker hint "pyfloat" yields float values, but the field is int',
+      );
+      throwsGeneratorError(
+        () => compileGenerator('email', {}, site('datetime', 'at', 'Ev.at')),
+        'Ev.at: faker hint "email" yields string values, but the field is datetime',
+      );
+      throwsGeneratorError(
+        () => compileGenerator('date_time', {}, site('boolean', 'b', 'Ev.b')),
+        'Ev.b: faker hint "date_time" yields datetime values, but the field is boolean',
+      );
     });
   });
 
@@ -718,7 +783,11 @@ describe('generatorRegistry', () => {
     });
 
     it('is deterministic', () => {
-      for (const [name, type] of [['email', 'string'], ['price', 'float'], ['name', 'string']] as const) {
+      for (const [name, type] of [
+        ['email', 'string'],
+        ['price', 'float'],
+        ['name', 'string'],
+      ] as const) {
         const gen = defaultGenerator(site(type, name));
         expect(draw(gen, 10, ctx(11))).to.deep.equal(draw(gen, 10, ctx(11)));
       }

@@ -43,7 +43,7 @@ const AWKWARD: ReadonlyArray<unknown> = [
   42,
   null,
   { event_type: { not: 'a string' }, a: 1 },
-  { event_type: 'T', 'key "quoted"\n': 1, 'ключ': 'значение' },
+  { event_type: 'T', 'key "quoted"\n': 1, ключ: 'значение' },
 ];
 
 describe('sinks/compactJsonEncoder', () => {

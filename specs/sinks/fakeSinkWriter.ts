@@ -174,7 +174,13 @@ export const fakeFactory = (options: FakeWriterOptions = {}) => {
     made.push(w);
     return w;
   };
-  return { made, create, get last(): FakeSinkWriter { return made[made.length - 1]; } };
+  return {
+    made,
+    create,
+    get last(): FakeSinkWriter {
+      return made[made.length - 1];
+    },
+  };
 };
 
 /** An upstream that records whether it is still subscribed. */

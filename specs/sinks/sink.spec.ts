@@ -196,7 +196,10 @@ describe('toSink', () => {
       const f = fakeFactory();
       const boom = new Error('flow "checkout" threw');
       const { outcome, ended } = observe(
-        concat(from(events(3)), throwError(() => boom)).pipe(toSink(f.create, { name: 'fake' })),
+        concat(
+          from(events(3)),
+          throwError(() => boom),
+        ).pipe(toSink(f.create, { name: 'fake' })),
       );
       await ended;
       expect(f.last.log).to.deep.equal(['open', 'opened', 'write:3', 'written:3', 'close']);
@@ -227,7 +230,12 @@ describe('toSink', () => {
     it('upstream error wins over a failure while flushing after it', async () => {
       const f = fakeFactory({ failWrite: { at: 0, error: new Error('disk full') } });
       const boom = new Error('boom');
-      const { outcome, ended } = observe(concat(of(ev(1)), throwError(() => boom)).pipe(toSink(f.create, { name: 'fake' })));
+      const { outcome, ended } = observe(
+        concat(
+          of(ev(1)),
+          throwError(() => boom),
+        ).pipe(toSink(f.create, { name: 'fake' })),
+      );
       await ended;
       expect(outcome.error).to.equal(boom);
       expect(f.last.closes).to.equal(1);
@@ -431,9 +439,7 @@ describe('toSink', () => {
         return w;
       };
       const input = events(2345);
-      const { outcome, ended } = observe(
-        from(input).pipe(toSink(a.create, { name: 'a', maxBatch: 500 }), toSink(checkedB, { name: 'b', maxBatch: 300 })),
-      );
+      const { outcome, ended } = observe(from(input).pipe(toSink(a.create, { name: 'a', maxBatch: 500 }), toSink(checkedB, { name: 'b', maxBatch: 300 })));
       await ended;
       expect(ids(a.last.written)).to.deep.equal(ids(input));
       expect(ids(b.last.written)).to.deep.equal(ids(input));

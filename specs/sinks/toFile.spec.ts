@@ -87,14 +87,23 @@ describe('toFile', () => {
     const file = path.join(dir, 'pretty.json');
     await observe(from(events(3)).pipe(toFile(file, { format: 'json_pretty' }))).ended;
     const text = fs.readFileSync(file, 'utf8');
-    expect(text).to.equal(events(3).map((e) => `${JSON.stringify(e, null, 2)}\n`).join(''));
+    expect(text).to.equal(
+      events(3)
+        .map((e) => `${JSON.stringify(e, null, 2)}\n`)
+        .join(''),
+    );
     expect(text.split('\n')[1]).to.equal('  "event_id": "e0",');
   });
 
   it('flushes what was generated before an upstream error, then propagates it', async () => {
     const file = path.join(dir, 'partial.jsonl');
     const boom = new Error('flow threw');
-    const { outcome, ended } = observe(concat(from(events(4)), throwError(() => boom)).pipe(toFile(file)));
+    const { outcome, ended } = observe(
+      concat(
+        from(events(4)),
+        throwError(() => boom),
+      ).pipe(toFile(file)),
+    );
     await ended;
     expect(outcome.error).to.equal(boom);
     expect(fs.readFileSync(file, 'utf8')).to.equal(jsonl(events(4)));

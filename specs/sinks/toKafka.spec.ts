@@ -109,7 +109,9 @@ describe('toKafka (real broker)', function () {
         outputs: [toFile(file), sink],
         onProgress: () => {
           if (outage === undefined && sink.stats.accepted >= 4_000) {
-            outage = stopKafka().then(() => new Promise((r) => setTimeout(r, 1_000))).then(() => startKafka().then(() => undefined));
+            outage = stopKafka()
+              .then(() => new Promise((r) => setTimeout(r, 1_000)))
+              .then(() => startKafka().then(() => undefined));
           }
         },
       });
@@ -145,7 +147,9 @@ describe('toKafka (real broker)', function () {
       const consumed = await consumeAll(brokers, [topic]);
       // Everything reported is there; a batch in flight at the failure may have landed too.
       expect(new Set(consumed.map((m) => JSON.parse(m.value).event_id)).size).to.equal(consumed.length);
-      expect(consumed.length).to.be.at.least(reported).and.at.most(reported + 200);
+      expect(consumed.length)
+        .to.be.at.least(reported)
+        .and.at.most(reported + 200);
     });
   });
 });

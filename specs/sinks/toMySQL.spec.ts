@@ -59,7 +59,8 @@ const expectRowsHoldJsonl = async (conn: Connection, tables: ReadonlyArray<strin
         else if (v === null || w === null) expect(v, label).to.equal(w);
         else if (types.get(k)!.startsWith('datetime')) expect(`${String(v).replace(' ', 'T')}Z`, label).to.equal(w);
         else if (typeof w === 'boolean') expect(v, label).to.equal(w ? 1 : 0);
-        else if (typeof w === 'object') expect(typeof v === 'string' ? JSON.parse(v) : v, label).to.deep.equal(w); // mysql2 may parse JSON columns itself
+        else if (typeof w === 'object')
+          expect(typeof v === 'string' ? JSON.parse(v) : v, label).to.deep.equal(w); // mysql2 may parse JSON columns itself
         else expect(v, label).to.equal(w);
       }
     }
@@ -122,7 +123,11 @@ describe('toMySQL (real server)', function () {
     });
     expect(summary.outputs[1]).to.deep.equal({ name: mysqlUrl(), accepted: 5_000 });
     const tables = await tablesWithPrefix(conn, p);
-    expect(tables).to.deep.equal(Object.keys(summary.eventsByType).map((t) => (t === 'OrderCompleted' ? `${p}orders` : p + snakeCase(t))).sort());
+    expect(tables).to.deep.equal(
+      Object.keys(summary.eventsByType)
+        .map((t) => (t === 'OrderCompleted' ? `${p}orders` : p + snakeCase(t)))
+        .sort(),
+    );
     await expectRowsEqualJsonl(conn, tables, readJsonl(file));
 
     const [cols] = await conn.query<import('mysql2/promise').RowDataPacket[]>(
@@ -154,9 +159,7 @@ describe('toMySQL (real server)', function () {
 
     // Without a system column it is not an event table: an error, nothing inserted, no column added.
     const q = prefix();
-    await conn.query('CREATE TABLE ?? (event_id VARCHAR(64) PRIMARY KEY, event_type TEXT, `timestamp` DATETIME(3), session_id TEXT)', [
-      `${q}account_created`,
-    ]);
+    await conn.query('CREATE TABLE ?? (event_id VARCHAR(64) PRIMARY KEY, event_type TEXT, `timestamp` DATETIME(3), session_id TEXT)', [`${q}account_created`]);
     const err = await runSimulation(model(200), { outputs: [toMySQL({ connection: mysqlUrl(), tablePrefix: q })] }).then(
       () => expect.fail('the run should fail'),
       (e: unknown) => e,
@@ -186,7 +189,14 @@ describe('toMySQL (real server)', function () {
       (e: unknown) => e as Error,
     );
     expect(payloadErr.message).to.contain(`table ${q}account_created column email is BIGINT, expected TEXT`);
-    expect((await columnsOf(conn, `${q}account_created`)).map((c) => c.name)).to.deep.equal(['event_id', 'event_type', 'timestamp', 'session_id', 'flow', 'email']);
+    expect((await columnsOf(conn, `${q}account_created`)).map((c) => c.name)).to.deep.equal([
+      'event_id',
+      'event_type',
+      'timestamp',
+      'session_id',
+      'flow',
+      'email',
+    ]);
     expect(await selectAll(conn, `${q}account_created`)).to.have.length(0);
   });
 
@@ -261,9 +271,7 @@ describe('toMySQL (real server)', function () {
 
   it('refuses entityTables without the entity store (an operator piped by hand without onStore)', async () => {
     const { lastValueFrom } = await import('rxjs');
-    const err = await lastValueFrom(
-      simulate(model(10)).pipe(toMySQL({ connection: mysqlUrl(), entityTables: { current: true } })),
-    ).then(
+    const err = await lastValueFrom(simulate(model(10)).pipe(toMySQL({ connection: mysqlUrl(), entityTables: { current: true } }))).then(
       () => expect.fail('should fail'),
       (e: unknown) => e as Error,
     );
@@ -287,10 +295,10 @@ describe('toMySQL (real server)', function () {
         ],
       });
       const sink = toMySQL({ connection: mysqlUrl(), tablePrefix: p, maxBatch: 400 });
-      const summary = await runStream(
-        ({ stats, backpressure, onStore }) => simulate(m, { seed, stats, backpressure, onStore }),
-        { outputs: [toFile(file), sink], transform: stages },
-      );
+      const summary = await runStream(({ stats, backpressure, onStore }) => simulate(m, { seed, stats, backpressure, onStore }), {
+        outputs: [toFile(file), sink],
+        transform: stages,
+      });
       const jsonl = readJsonl(file);
       expect(jsonl.length).to.equal(summary.events);
       expect(summary.outputs[1].accepted).to.equal(summary.events);
@@ -375,7 +383,11 @@ describe('toMySQL (real server)', function () {
         // batch 3
         'licences double YES',
       ]);
-      await expectRowsHoldJsonl(conn, [table], events.map((e) => JSON.parse(JSON.stringify(e)) as Record<string, unknown>));
+      await expectRowsHoldJsonl(
+        conn,
+        [table],
+        events.map((e) => JSON.parse(JSON.stringify(e)) as Record<string, unknown>),
+      );
       const [[nested]] = await conn.query<RowDataPacket[]>("SELECT JSON_VALUE(nested, '$.items[0].sku') AS sku FROM ?? WHERE event_id = 'e5'", [table]);
       expect(nested.sku).to.equal('S5');
     });
@@ -387,7 +399,15 @@ describe('toMySQL (real server)', function () {
       const envelope = (e: SimEvent): SimEvent => {
         const src = e as Record<string, unknown>;
         const payload = Object.fromEntries(Object.entries(src).filter(([k]) => !system.has(k)));
-        return { event_id: e.event_id, event_type: e.event_type, timestamp: e.timestamp, session_id: e.session_id, flow: e.flow, source: 'web', payload } as SimEvent;
+        return {
+          event_id: e.event_id,
+          event_type: e.event_type,
+          timestamp: e.timestamp,
+          session_id: e.session_id,
+          flow: e.flow,
+          source: 'web',
+          payload,
+        } as SimEvent;
       };
       const summary = await runSimulation(model(1_500, 25), {
         outputs: [toFile(file), toMySQL({ connection: mysqlUrl(), tablePrefix: p })],
@@ -406,7 +426,9 @@ describe('toMySQL (real server)', function () {
         'payload longtext',
         'checksum text',
       ]);
-      const [rows] = await conn.query<RowDataPacket[]>("SELECT event_id, JSON_VALUE(payload, '$.order_id') AS order_id, JSON_TYPE(payload) AS t FROM ??", [orders]);
+      const [rows] = await conn.query<RowDataPacket[]>("SELECT event_id, JSON_VALUE(payload, '$.order_id') AS order_id, JSON_TYPE(payload) AS t FROM ??", [
+        orders,
+      ]);
       const byId = new Map(jsonl.map((e) => [e.event_id, e]));
       expect(rows.length).to.be.above(0);
       for (const r of rows) {
@@ -441,12 +463,18 @@ describe('toMySQL (real server)', function () {
       );
       const renameErr = await runSimulation(model(400, 27), {
         outputs: [toMySQL({ connection: mysqlUrl(), tablePrefix: q })],
-        delivery: { versions: [{ version: 2, rate: 1, eventTypes: ['UserLoggedOut'], transform: ({ user_id, ...rest }) => ({ ...rest, account_id: user_id }) as SimEvent }] },
+        delivery: {
+          versions: [
+            { version: 2, rate: 1, eventTypes: ['UserLoggedOut'], transform: ({ user_id, ...rest }) => ({ ...rest, account_id: user_id }) as SimEvent },
+          ],
+        },
       }).then(
         () => expect.fail('the run should fail'),
         (e: unknown) => e as RunError,
       );
-      expect(renameErr.message).to.match(new RegExp(`table ${q}user_logged_out column user_id is NOT NULL, but the "UserLoggedOut" event [0-9a-f-]+ has no user_id$`));
+      expect(renameErr.message).to.match(
+        new RegExp(`table ${q}user_logged_out column user_id is NOT NULL, but the "UserLoggedOut" event [0-9a-f-]+ has no user_id$`),
+      );
       expect(await selectAll(conn, `${q}user_logged_out`)).to.have.length(0);
     });
 
@@ -457,7 +485,9 @@ describe('toMySQL (real server)', function () {
         () => expect.fail('should fail'),
         (e: unknown) => e as Error,
       );
-      expect(err.message).to.equal(`sink "${mysqlUrl()}" failed: table ${p}mixed: fields plan and Plan of "Mixed" events would be one column (MySQL column names ignore case)`);
+      expect(err.message).to.equal(
+        `sink "${mysqlUrl()}" failed: table ${p}mixed: fields plan and Plan of "Mixed" events would be one column (MySQL column names ignore case)`,
+      );
       expect(await tablesWithPrefix(conn, p)).to.deep.equal([]);
     });
   });
@@ -470,7 +500,9 @@ describe('toMySQL (real server)', function () {
       () => expect.fail('the run should fail'),
       (e: unknown) => e as RunError,
     );
-    expect(err.message).to.match(/^sink "mysql:\/\/root@127\.0\.0\.1:1\/test" failed: could not connect to mysql:\/\/root@127\.0\.0\.1:1\/test: .*ECONNREFUSED/);
+    expect(err.message).to.match(
+      /^sink "mysql:\/\/root@127\.0\.0\.1:1\/test" failed: could not connect to mysql:\/\/root@127\.0\.0\.1:1\/test: .*ECONNREFUSED/,
+    );
     expect(err.message).to.not.contain('secret');
     expect(err.summary.outputs[0].accepted).to.equal(0);
     expect(Date.now() - t0).to.be.below(15_000);

@@ -153,7 +153,11 @@ describe('toPartitionedFiles', () => {
         for (const part of burst) subject.next(ev(n++, { part }));
         await waitFor(() => outcome.values.length === n);
       }
-      expect(spy.opens).to.deep.equal([['a.ndjson', 'w'], ['b.ndjson', 'w'], ['c.ndjson', 'w']]);
+      expect(spy.opens).to.deep.equal([
+        ['a.ndjson', 'w'],
+        ['b.ndjson', 'w'],
+        ['c.ndjson', 'w'],
+      ]);
       subscription.unsubscribe();
       await waitFor(() => spy.open === 0);
     } finally {
@@ -172,7 +176,10 @@ describe('toPartitionedFiles', () => {
       for (const e of events(4, 2)) subject.next(e);
       await waitFor(() => outcome.values.length === 6);
       expect(readDir(out)).to.deep.equal({ 'p0.ndjson': jsonl([ev(0), ev(2), ev(4)]), 'p1.ndjson': jsonl([ev(1), ev(3), ev(5)]) });
-      expect(spy.opens).to.deep.equal([['p0.ndjson', 'w'], ['p1.ndjson', 'w']]);
+      expect(spy.opens).to.deep.equal([
+        ['p0.ndjson', 'w'],
+        ['p1.ndjson', 'w'],
+      ]);
       expect(outcome.completed).to.equal(false);
       subscription.unsubscribe();
       await waitFor(() => spy.open === 0);
@@ -183,7 +190,12 @@ describe('toPartitionedFiles', () => {
 
   it('flushes what was generated before an upstream error, then propagates it', async () => {
     const boom = new Error('flow threw');
-    const { outcome, ended } = observe(concat(from(events(4)), throwError(() => boom)).pipe(toPartitionedFiles(out, { partition: byN(2) })));
+    const { outcome, ended } = observe(
+      concat(
+        from(events(4)),
+        throwError(() => boom),
+      ).pipe(toPartitionedFiles(out, { partition: byN(2) })),
+    );
     await ended;
     expect(outcome.error).to.equal(boom);
     expect(readDir(out)).to.deep.equal({ 'p0.ndjson': jsonl([ev(0), ev(2)]), 'p1.ndjson': jsonl([ev(1), ev(3)]) });

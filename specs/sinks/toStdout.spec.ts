@@ -52,7 +52,11 @@ describe('toStdout', () => {
     let text = '';
     stream.on('data', (c: Buffer) => (text += c.toString('utf8')));
     await observe(from(events(2)).pipe(toStdout({ stream, format: 'json_pretty' }))).ended;
-    expect(text).to.equal(events(2).map((e) => `${JSON.stringify(e, null, 2)}\n`).join(''));
+    expect(text).to.equal(
+      events(2)
+        .map((e) => `${JSON.stringify(e, null, 2)}\n`)
+        .join(''),
+    );
   });
 
   it('waits for drain before accepting a batch the stream could not take', async () => {
@@ -164,11 +168,11 @@ describe('toStdout', () => {
         error: (e) => { process.stderr.write(isBrokenPipe(e) ? 'broken-pipe\\n' : 'other: ' + e.stack + '\\n');
           process.exitCode = isBrokenPipe(e) ? 0 : 1; },
       });`;
-    const res = spawnSync(
-      'bash',
-      ['-c', 'node -r ts-node/register/transpile-only -e "$SCRIPT" | head -n 2; echo "status ${PIPESTATUS[0]}" >&2'],
-      { cwd: root, env: { ...process.env, SCRIPT: script }, encoding: 'utf8' },
-    );
+    const res = spawnSync('bash', ['-c', 'node -r ts-node/register/transpile-only -e "$SCRIPT" | head -n 2; echo "status ${PIPESTATUS[0]}" >&2'], {
+      cwd: root,
+      env: { ...process.env, SCRIPT: script },
+      encoding: 'utf8',
+    });
     const lines = res.stdout.split('\n').filter((l) => l !== '');
     expect(lines).to.have.length(2);
     expect(JSON.parse(lines[0])).to.include({ event_id: 'e0' });

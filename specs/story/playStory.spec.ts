@@ -20,16 +20,21 @@ const runAll = (text: string, options: StreamStoryOptions = {}): { events: Story
   const events: StoryEvent[] = [];
   let error: unknown;
   let done = false;
-  streamStory(text, { ...options, scheduler, debug: options.debug ?? false }).subscribe({ next: (e) => events.push(e), error: (e) => (error = e), complete: () => (done = true) });
+  streamStory(text, { ...options, scheduler, debug: options.debug ?? false }).subscribe({
+    next: (e) => events.push(e),
+    error: (e) => (error = e),
+    complete: () => (done = true),
+  });
   scheduler.flush();
   if (error === undefined) expect(done, 'completed').to.equal(true);
   return { events, error };
 };
 
 describe('story: playStory', () => {
-  const testScheduler = () => new TestScheduler((a, b) => {
-    expect(a).to.deep.equal(b);
-  });
+  const testScheduler = () =>
+    new TestScheduler((a, b) => {
+      expect(a).to.deep.equal(b);
+    });
 
   it('emits each occurrence at start + offset_days + k × frequency (marbles), definitions in file order at one instant', () => {
     const text = [
@@ -45,25 +50,44 @@ describe('story: playStory', () => {
     ts.run(({ expectObservable }) => {
       const types = streamStory(text, { scheduler: ts, debug: false }).pipe(map((e) => e.event_type));
       const frames: Array<[number, string]> = [
-        [0, 'b'], [0, 'd'], [HOUR, 'd'], [2 * HOUR, 'd'],
-        [DAY, 'a'], [DAY, 'b'], [DAY + 8 * HOUR, 'a'], [DAY + 16 * HOUR, 'a'],
-        [2 * DAY, 'c'], [9 * DAY, 'c'],
+        [0, 'b'],
+        [0, 'd'],
+        [HOUR, 'd'],
+        [2 * HOUR, 'd'],
+        [DAY, 'a'],
+        [DAY, 'b'],
+        [DAY + 8 * HOUR, 'a'],
+        [DAY + 16 * HOUR, 'a'],
+        [2 * DAY, 'c'],
+        [9 * DAY, 'c'],
       ];
       expectObservable(types).toBe(marbleOf(frames, 9 * DAY), { a: 'a', b: 'b', c: 'c', d: 'd' });
     });
   });
 
-  it('follows the wall clock of the story\'s zone: daily at 09:00 New York is 23 h apart across the DST change, rendered with the offset', () => {
-    const text = 'org_id: acme\nstart_date: 2025-03-07T09:00:00\ntimezone: America/New_York\nevents:\n  - {source: s, event: tick, repeat: 4, frequency: daily, data: {at: "datetime(\'%H:%M %Z\')"}}\n';
+  it("follows the wall clock of the story's zone: daily at 09:00 New York is 23 h apart across the DST change, rendered with the offset", () => {
+    const text =
+      'org_id: acme\nstart_date: 2025-03-07T09:00:00\ntimezone: America/New_York\nevents:\n  - {source: s, event: tick, repeat: 4, frequency: daily, data: {at: "datetime(\'%H:%M %Z\')"}}\n';
     const ts = testScheduler();
     ts.run(({ expectObservable }) => {
       const stamps = streamStory(text, { scheduler: ts, debug: false }).pipe(map((e) => e.timestamp));
-      expectObservable(stamps).toBe(marbleOf([[0, 'a'], [DAY, 'b'], [2 * DAY - HOUR, 'c'], [3 * DAY - HOUR, 'd']], 3 * DAY - HOUR), {
-        a: '2025-03-07T09:00:00.000-05:00',
-        b: '2025-03-08T09:00:00.000-05:00',
-        c: '2025-03-09T09:00:00.000-04:00',
-        d: '2025-03-10T09:00:00.000-04:00',
-      });
+      expectObservable(stamps).toBe(
+        marbleOf(
+          [
+            [0, 'a'],
+            [DAY, 'b'],
+            [2 * DAY - HOUR, 'c'],
+            [3 * DAY - HOUR, 'd'],
+          ],
+          3 * DAY - HOUR,
+        ),
+        {
+          a: '2025-03-07T09:00:00.000-05:00',
+          b: '2025-03-08T09:00:00.000-05:00',
+          c: '2025-03-09T09:00:00.000-04:00',
+          d: '2025-03-10T09:00:00.000-04:00',
+        },
+      );
     });
     const { events } = runAll(text);
     expect(events.map((e) => e.data.at)).to.deep.equal(['09:00 EST', '09:00 EST', '09:00 EDT', '09:00 EDT']);
@@ -88,7 +112,8 @@ describe('story: playStory', () => {
   });
 
   it('prev is the previous occurrence of the same definition; on the first, every prev field is null', () => {
-    const text = 'org_id: a\nstart_date: 2025-01-01\nevents:\n  - source: s\n    event: walk\n    repeat: 5\n    frequency: 1m\n    data:\n      n: (prev.n or 0) + 1\n      was: prev.n\n      i: index\n';
+    const text =
+      'org_id: a\nstart_date: 2025-01-01\nevents:\n  - source: s\n    event: walk\n    repeat: 5\n    frequency: 1m\n    data:\n      n: (prev.n or 0) + 1\n      was: prev.n\n      i: index\n';
     expect(runAll(text).events.map((e) => e.data)).to.deep.equal([
       { n: 1, was: null, i: 0 },
       { n: 2, was: 1, i: 1 },
@@ -116,12 +141,20 @@ describe('story: playStory', () => {
   });
 
   it('ref with a default gives it while the target has not happened; a run-time failure names file, line, column, field and occurrence', () => {
-    const withDefault = 'org_id: a\nstart_date: 2025-01-01\nevents:\n  - {source: s, event: pay, repeat: 3, data: {user: "ref(signup.id, \'none\')"}}\n  - {source: s, event: signup, offset_days: 1, data: {id: 7}}\n';
-    expect(runAll(withDefault).events.filter((e) => e.event_type === 'pay').map((e) => e.data.user)).to.deep.equal(['none', 'none', 7]); // at one instant, file order: pay #1 comes before signup #0
-    const failing = 'org_id: a\nstart_date: 2025-01-01\nevents:\n  - source: s\n    event: sub\n    repeat: 3\n    data:\n      plan: choice([\'free\', \'team\'])\n      amount: switch(plan, {\'free\': 0})\n';
+    const withDefault =
+      'org_id: a\nstart_date: 2025-01-01\nevents:\n  - {source: s, event: pay, repeat: 3, data: {user: "ref(signup.id, \'none\')"}}\n  - {source: s, event: signup, offset_days: 1, data: {id: 7}}\n';
+    expect(
+      runAll(withDefault)
+        .events.filter((e) => e.event_type === 'pay')
+        .map((e) => e.data.user),
+    ).to.deep.equal(['none', 'none', 7]); // at one instant, file order: pay #1 comes before signup #0
+    const failing =
+      "org_id: a\nstart_date: 2025-01-01\nevents:\n  - source: s\n    event: sub\n    repeat: 3\n    data:\n      plan: choice(['free', 'team'])\n      amount: switch(plan, {'free': 0})\n";
     const { events, error } = runAll(failing, { seed: 1 });
     expect(error).to.be.instanceOf(StoryError);
-    expect((error as Error).message).to.match(/^story\.yaml:9:15 events\[0\]\.data\.amount: switch\(\): no case for "team" \(cases: free\); add a default as third argument \(s\/sub #\d at 2025-01-0\dT00:00:00\.000Z\)$/);
+    expect((error as Error).message).to.match(
+      /^story\.yaml:9:15 events\[0\]\.data\.amount: switch\(\): no case for "team" \(cases: free\); add a default as third argument \(s\/sub #\d at 2025-01-0\dT00:00:00\.000Z\)$/,
+    );
     expect(events.every((e) => e.data.plan === 'free')).to.equal(true);
   });
 
@@ -139,7 +172,8 @@ describe('story: playStory', () => {
       }
     }
     const gen = new Invoice();
-    const text = 'org_id: a\nstart_date: 2025-01-01\nevents:\n  - {source: posthog, event: user.signup, repeat: 3, data: {id: uuid4()}}\n  - {source: stripe, event: invoice.paid, repeat: 3, data: {base: "x"}}\n';
+    const text =
+      'org_id: a\nstart_date: 2025-01-01\nevents:\n  - {source: posthog, event: user.signup, repeat: 3, data: {id: uuid4()}}\n  - {source: stripe, event: invoice.paid, repeat: 3, data: {base: "x"}}\n';
     const { events } = runAll(text, { generators: { 'stripe/invoice.paid': gen } });
     const invoices = events.filter((e) => e.event_type === 'invoice.paid');
     const signups = events.filter((e) => e.event_type === 'user.signup');
@@ -158,7 +192,8 @@ describe('story: playStory', () => {
 
   it('debug lines show the schedule, each event, each expression and each ref decision', () => {
     const lines: string[] = [];
-    const text = 'org_id: a\nstart_date: 2025-01-01\nend_date: 2025-01-01\nevents:\n  - {source: s, event: signup, repeat: 2, frequency: 12h, data: {plan: "choice([\'pro\'])"}}\n  - {source: s, event: sub, repeat: 2, frequency: 12h, data: {plan: ref(signup.plan), fee: "switch(plan, {\'pro\': 99})"}}\n  - {source: s, event: late, offset_days: 3}\n';
+    const text =
+      'org_id: a\nstart_date: 2025-01-01\nend_date: 2025-01-01\nevents:\n  - {source: s, event: signup, repeat: 2, frequency: 12h, data: {plan: "choice([\'pro\'])"}}\n  - {source: s, event: sub, repeat: 2, frequency: 12h, data: {plan: ref(signup.plan), fee: "switch(plan, {\'pro\': 99})"}}\n  - {source: s, event: late, offset_days: 3}\n';
     runAll(text, { debug: (l) => lines.push(l) });
     expect(lines.slice(0, 6)).to.deep.equal([
       'deep-faker:story story story.yaml: org a, zone UTC, start 2025-01-01T00:00:00.000Z, end 2025-01-02T00:00:00.000Z',
@@ -168,7 +203,7 @@ describe('story: playStory', () => {
       'deep-faker:story schedule s/late: 1 × daily from never (after the end) (offset_days 3)',
       'deep-faker:story 2025-01-01T00:00:00.000Z s/signup #0',
     ]);
-    expect(lines).to.include("deep-faker:story   plan = choice(['pro']) → \"pro\"");
+    expect(lines).to.include('deep-faker:story   plan = choice([\'pro\']) → "pro"');
     expect(lines).to.include('deep-faker:story   ref(signup.plan) → s/signup #1 (same repetition) = "pro"');
     expect(lines).to.include("deep-faker:story   fee = switch(plan, {'pro': 99}) → 99");
     expect(debugEnabled('deep-faker:*')).to.equal(true);

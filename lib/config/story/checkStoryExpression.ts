@@ -89,9 +89,11 @@ export const checkStoryExpression = (ast: Expr, at: (i: number) => number, path:
         const weights = Object.entries(constantValue(node.args[0]) as Record<string, unknown>);
         const bad = weights.find(([, w]) => typeof w !== 'number' || !(w >= 0));
         if (bad !== undefined) p.at(at(node.args[0].start), path, `weighted(): the weight of "${bad[0]}" must be a number >= 0, got ${JSON.stringify(bad[1])}`);
-        else if (!(weights.reduce((s, [, w]) => s + (w as number), 0) > 0)) p.at(at(node.args[0].start), path, 'weighted(): the weights must sum to more than 0');
+        else if (!(weights.reduce((s, [, w]) => s + (w as number), 0) > 0))
+          p.at(at(node.args[0].start), path, 'weighted(): the weights must sum to more than 0');
       }
-      if (node.callee === 'choice' && node.args[0]?._tag === 'List' && node.args[0].items.length === 0) p.at(at(node.args[0].start), path, 'choice(): the list is empty');
+      if (node.callee === 'choice' && node.args[0]?._tag === 'List' && node.args[0].items.length === 0)
+        p.at(at(node.args[0].start), path, 'choice(): the list is empty');
       if (node.callee === 'ref') {
         for (const a of node.args.slice(1)) visit(a);
         return;
@@ -100,7 +102,11 @@ export const checkStoryExpression = (ast: Expr, at: (i: number) => number, path:
     if (node._tag === 'Member' && d.generator === undefined) {
       const full = pathOf(node);
       if (full !== undefined && full.startsWith('prev.') && full.split('.').length === 2 && !fieldNames.includes(node.property)) {
-        p.at(at(node.propertyStart), path, `prev has no field "${node.property}"${suggestion(node.property, fieldNames) || ` (fields of ${d.event}: ${fieldNames.join(', ') || 'none'})`}`);
+        p.at(
+          at(node.propertyStart),
+          path,
+          `prev has no field "${node.property}"${suggestion(node.property, fieldNames) || ` (fields of ${d.event}: ${fieldNames.join(', ') || 'none'})`}`,
+        );
         return;
       }
     }

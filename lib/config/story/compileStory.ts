@@ -37,7 +37,8 @@ export const compileStory = (root: YNode, source: string, p: Problems, options: 
   if (doc === undefined) return undefined;
   const orgNode = doc.get('org_id');
   let orgId: string | undefined;
-  if (orgNode?.kind === 'scalar' && (typeof orgNode.value === 'string' || typeof orgNode.value === 'number') && String(orgNode.value) !== '') orgId = String(orgNode.value);
+  if (orgNode?.kind === 'scalar' && (typeof orgNode.value === 'string' || typeof orgNode.value === 'number') && String(orgNode.value) !== '')
+    orgId = String(orgNode.value);
   else if (orgNode !== undefined) p.at(orgNode.offset, 'org_id', `expected an organisation id (text), got ${describeNode(orgNode)}`);
 
   let z: Zone = zone('UTC');
@@ -73,7 +74,11 @@ const dateOf = (node: YNode | undefined, path: string, p: Problems, z: Zone): { 
   const text = node.kind === 'scalar' && typeof node.value === 'string' ? node.value : undefined;
   const parsed = text === undefined ? undefined : parseStoryDate(text, z);
   if (parsed === undefined) {
-    p.at(node.offset, path, `expected a date such as 2025-01-01 or a date-time such as 2025-01-01T09:00:00 (local to timezone) or 2025-01-01T09:00:00Z, got ${describeNode(node)}`);
+    p.at(
+      node.offset,
+      path,
+      `expected a date such as 2025-01-01 or a date-time such as 2025-01-01T09:00:00 (local to timezone) or 2025-01-01T09:00:00Z, got ${describeNode(node)}`,
+    );
   }
   return parsed;
 };

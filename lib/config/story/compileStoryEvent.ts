@@ -87,7 +87,19 @@ export const compileStoryEvent = (d: Draft, drafts: ReadonlyArray<Draft>, p: Pro
     };
     fields.push({ name: f.key, text: textOf(f.value), path, locate, evaluate: plan });
   });
-  return { index: d.index, key: d.key, source: d.source, event: d.event, offsetDays: d.offsetDays, repeat: d.repeat, frequency: d.frequency, fields, fieldNames, generator: d.generator, refs };
+  return {
+    index: d.index,
+    key: d.key,
+    source: d.source,
+    event: d.event,
+    offsetDays: d.offsetDays,
+    repeat: d.repeat,
+    frequency: d.frequency,
+    fields,
+    fieldNames,
+    generator: d.generator,
+    refs,
+  };
 };
 
 /** Whether `text` is exactly one function call (`choice(['a'])`, `faker.name()`). */
@@ -102,7 +114,8 @@ const explain = (message: string, text: string, later: ReadonlyArray<string>): s
   const m = /^unknown name "([^"]+)"/.exec(message);
   if (m === null) return message;
   if (later.includes(m[1])) return `${message}: "${m[1]}" is defined below this field (fields are evaluated in order)`;
-  if (/^[A-Za-z_]\w*$/.test(text.trim())) return `${message} (names in scope: the fields above, prev, index, org_id); to write the text ${text.trim()}, quote it: '${text.trim()}'`;
+  if (/^[A-Za-z_]\w*$/.test(text.trim()))
+    return `${message} (names in scope: the fields above, prev, index, org_id); to write the text ${text.trim()}, quote it: '${text.trim()}'`;
   return message;
 };
 

@@ -69,8 +69,10 @@ export const draftEvents = (node: YNode | undefined, p: Problems): Draft[] => {
       data = dm?.entries ?? [];
     }
     for (const f of data) {
-      if (CONTEXT_NAMES.includes(f.key) && f.key === 'prev') p.at(f.keyOffset, child(child(path, 'data'), f.key), '"prev" is reserved (the previous occurrence of this event); rename the field');
-      else if (!/^[A-Za-z_]\w*$/.test(f.key)) p.at(f.keyOffset, child(child(path, 'data'), f.key), `field names are identifiers (letters, digits, "_"), got "${f.key}"`);
+      if (CONTEXT_NAMES.includes(f.key) && f.key === 'prev')
+        p.at(f.keyOffset, child(child(path, 'data'), f.key), '"prev" is reserved (the previous occurrence of this event); rename the field');
+      else if (!/^[A-Za-z_]\w*$/.test(f.key))
+        p.at(f.keyOffset, child(child(path, 'data'), f.key), `field names are identifiers (letters, digits, "_"), got "${f.key}"`);
     }
     if (source === undefined || event === undefined) return;
     if (event.trim() === '') p.at(m.get('event')!.offset, child(path, 'event'), 'the event name is empty');

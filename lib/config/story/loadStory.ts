@@ -18,9 +18,7 @@ import { compileStory } from './compileStory';
 import { maskExpressions, unmask } from './maskExpressions';
 
 /** The result of `loadStory`. */
-export type LoadStoryResult =
-  | { readonly ok: true; readonly story: Story }
-  | { readonly ok: false; readonly errors: ReadonlyArray<ConfigError> };
+export type LoadStoryResult = { readonly ok: true; readonly story: Story } | { readonly ok: false; readonly errors: ReadonlyArray<ConfigError> };
 
 /** Options of `loadStory`. */
 export interface LoadStoryOptions extends CompileStoryOptions {

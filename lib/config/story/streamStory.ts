@@ -60,7 +60,10 @@ export interface StreamStoryOptions extends LoadStoryOptions {
 
 /** A story's events: an Observable you can also `for await`. */
 export class StoryStream extends RxObservable<StoryEvent> implements AsyncIterable<StoryEvent> {
-  constructor(private readonly open: (backpressure: Backpressure | undefined) => Observable<StoryEvent>, private readonly highWaterMark = 1_000) {
+  constructor(
+    private readonly open: (backpressure: Backpressure | undefined) => Observable<StoryEvent>,
+    private readonly highWaterMark = 1_000,
+  ) {
     super((subscriber) => open(undefined).subscribe(subscriber));
   }
 

@@ -117,8 +117,11 @@ const ingestOf = (node: YNode, path: string, p: Problems, fields: DeliveryFields
   if (maxLate !== undefined) {
     out.maxLate = maxLate.value;
     if ((lateRate ?? 0) > 0 && maxLate.ms < MS_PER_DAY) {
-      p.at(m.get('max_late')!.offset, child(path, 'max_late'),
-        `must be at least 1d when late_rate > 0 (a late event is ingested on a later UTC day), got ${describeNode(m.get('max_late')!)}`);
+      p.at(
+        m.get('max_late')!.offset,
+        child(path, 'max_late'),
+        `must be at least 1d when late_rate > 0 (a late event is ingested on a later UTC day), got ${describeNode(m.get('max_late')!)}`,
+      );
     }
   }
   if (minDelay !== undefined) out.minDelay = minDelay.value;
@@ -163,8 +166,11 @@ const checksumOf = (node: YNode, path: string, p: Problems, fields: DeliveryFiel
     const hashes = getHashes();
     const known = hashes.find((h) => h.toLowerCase() === algorithm!.toLowerCase());
     if (known === undefined) {
-      p.at(algoNode.offset, child(path, 'algorithm'),
-        `"${algorithm}" is not a hash algorithm of node:crypto${suggestion(algorithm, hashes) || ' (e.g. sha256, sha512, sha1, md5)'}`);
+      p.at(
+        algoNode.offset,
+        child(path, 'algorithm'),
+        `"${algorithm}" is not a hash algorithm of node:crypto${suggestion(algorithm, hashes) || ' (e.g. sha256, sha512, sha1, md5)'}`,
+      );
     }
     algorithm = known;
   }

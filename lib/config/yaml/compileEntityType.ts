@@ -35,7 +35,19 @@ const zeroOf = (type: FieldType): unknown =>
 
 /** The engine field type of a state attribute's schema. */
 const attributeType = (spec: FieldSpec): FieldType =>
-  spec.type === undefined ? 'json' : spec.type === 'string' && spec.format === 'iso8601' ? 'datetime' : spec.type === 'integer' ? 'int' : spec.type === 'number' ? 'float' : spec.type === 'boolean' ? 'boolean' : spec.type === 'string' ? 'string' : 'json';
+  spec.type === undefined
+    ? 'json'
+    : spec.type === 'string' && spec.format === 'iso8601'
+      ? 'datetime'
+      : spec.type === 'integer'
+        ? 'int'
+        : spec.type === 'number'
+          ? 'float'
+          : spec.type === 'boolean'
+            ? 'boolean'
+            : spec.type === 'string'
+              ? 'string'
+              : 'json';
 
 /**
  * Compiles the entity `d`, whose source event (the one producing it) is `source` named
@@ -66,11 +78,13 @@ export const compileEntityType = (
       continue;
     }
     const from = source?.fields[name];
-    state[name] = from !== undefined
-      ? FIELD_CTORS[from.type]({ fromField: name, nullable: from.nullable })
-      : pluggedField(compiled.type, compiled.nullable, generate);
+    state[name] =
+      from !== undefined ? FIELD_CTORS[from.type]({ fromField: name, nullable: from.nullable }) : pluggedField(compiled.type, compiled.nullable, generate);
   }
-  scope.markAttributes(d.name, d.attributes.map(([n]) => n));
+  scope.markAttributes(
+    d.name,
+    d.attributes.map(([n]) => n),
+  );
   for (const [name, spec] of d.attributes) {
     const type = attributeType(spec);
     const nullable = spec.nullable === true || (spec.default !== undefined && spec.default.value === null);
@@ -79,7 +93,11 @@ export const compileEntityType = (
     if (spec.default !== undefined) {
       const probe = FIELD_CTORS[type]({ nullable });
       if (!probe.codec.is(spec.default.value)) {
-        p.at(spec.default.offset, spec.default.path, `expected ${probe.codec.name.replace(/ \| null$/, ' or null')}, got ${JSON.stringify(spec.default.value)}`);
+        p.at(
+          spec.default.offset,
+          spec.default.path,
+          `expected ${probe.codec.name.replace(/ \| null$/, ' or null')}, got ${JSON.stringify(spec.default.value)}`,
+        );
         ok = false;
         continue;
       }
@@ -93,7 +111,11 @@ export const compileEntityType = (
       }
       const from = source.fields[ff.value];
       if (from === undefined) {
-        p.at(ff.offset, ff.path, `"${ff.value}" is not a field of ${sourceName}'s payload${suggestion(ff.value, source.fieldNames) || ` (fields: ${source.fieldNames.join(', ')})`}`);
+        p.at(
+          ff.offset,
+          ff.path,
+          `"${ff.value}" is not a field of ${sourceName}'s payload${suggestion(ff.value, source.fieldNames) || ` (fields: ${source.fieldNames.join(', ')})`}`,
+        );
         ok = false;
         continue;
       }

@@ -28,8 +28,15 @@ export interface CompiledEvent extends StepEvent {
 
 /** The keys an event type may have. */
 export const EVENT_KEYS = [
-  'payload_schema', 'description', 'produces_entity', 'produces_or_updates_entity', 'update_existing_probability',
-  'consumes_entities', 'updates_entity_state', 'frequency_weight', 'max_active_instances_of_state',
+  'payload_schema',
+  'description',
+  'produces_entity',
+  'produces_or_updates_entity',
+  'update_existing_probability',
+  'consumes_entities',
+  'updates_entity_state',
+  'frequency_weight',
+  'max_active_instances_of_state',
 ];
 
 /** What compiling an event type needs of the model compiler. */
@@ -59,17 +66,25 @@ export const compileEventType = (
   const p = scope.problems;
   const consumes = scope.consumes(m.get('consumes_entities'), child(path, 'consumes_entities'));
   const produces = m.get('produces_entity') === undefined ? undefined : scope.entityRef(m.get('produces_entity'), child(path, 'produces_entity'));
-  const pou = m.get('produces_or_updates_entity') === undefined ? undefined : scope.entityRef(m.get('produces_or_updates_entity'), child(path, 'produces_or_updates_entity'));
-  if (produces !== undefined && pou !== undefined) p.at(m.get('produces_or_updates_entity')!.offset, child(path, 'produces_or_updates_entity'), 'use either produces_entity or produces_or_updates_entity');
+  const pou =
+    m.get('produces_or_updates_entity') === undefined
+      ? undefined
+      : scope.entityRef(m.get('produces_or_updates_entity'), child(path, 'produces_or_updates_entity'));
+  if (produces !== undefined && pou !== undefined)
+    p.at(m.get('produces_or_updates_entity')!.offset, child(path, 'produces_or_updates_entity'), 'use either produces_entity or produces_or_updates_entity');
   const probNode = m.get('update_existing_probability');
   const probability = probNode === undefined ? 0 : numberIn(probNode, child(path, 'update_existing_probability'), p, 0, 1);
-  if (probNode !== undefined && m.get('produces_or_updates_entity') === undefined) p.at(probNode.offset, child(path, 'update_existing_probability'), 'needs produces_or_updates_entity');
+  if (probNode !== undefined && m.get('produces_or_updates_entity') === undefined)
+    p.at(probNode.offset, child(path, 'update_existing_probability'), 'needs produces_or_updates_entity');
   const weightNode = m.get('frequency_weight');
   const weight = weightNode === undefined ? undefined : numberOf(weightNode, child(path, 'frequency_weight'), p);
   if (weight !== undefined && weight < 0) p.at(weightNode!.offset, child(path, 'frequency_weight'), `expected a number >= 0, got ${weight}`);
   const description = m.get('description') === undefined ? undefined : stringOf(m.get('description'), child(path, 'description'), p);
   const created = produces ?? pou;
-  for (const [k, t] of [['produces_entity', produces], ['produces_or_updates_entity', pou]] as const) {
+  for (const [k, t] of [
+    ['produces_entity', produces],
+    ['produces_or_updates_entity', pou],
+  ] as const) {
     if (t !== undefined && schema !== undefined && schema.fields[t.primaryKey] === undefined) {
       p.at(m.get(k)!.offset, child(path, k), `the payload has no field "${t.primaryKey}" (${t.name}'s primary key)`);
     }
@@ -163,7 +178,11 @@ const compileUpdates = (
     const known = [...consumes.map((c) => c.alias), ...(created === undefined ? [] : [created.name])];
     const type = consumes.find((c) => c.alias === alias)?.entity ?? (created?.name === alias ? created : undefined);
     if (type === undefined) {
-      p.at(m.get('entity_alias')!.offset, child(up, 'entity_alias'), `"${alias}" is not an alias of this event's entities${suggestion(alias, known) || ` (aliases: ${known.join(', ') || 'none'})`}`);
+      p.at(
+        m.get('entity_alias')!.offset,
+        child(up, 'entity_alias'),
+        `"${alias}" is not an alias of this event's entities${suggestion(alias, known) || ` (aliases: ${known.join(', ') || 'none'})`}`,
+      );
       return void (ok = false);
     }
     const decodeAttrs = (key: 'set_attributes' | 'increment_attributes'): Array<readonly [string, ValueOf]> => {
@@ -173,7 +192,11 @@ const compileUpdates = (
         const ap = child(child(up, key), a.key);
         const f = type.state[a.key];
         if (f === undefined) {
-          p.at(a.keyOffset, ap, `"${a.key}" is not a state attribute of ${type.name}${suggestion(a.key, type.stateNames) || ` (state: ${type.stateNames.join(', ')})`}`);
+          p.at(
+            a.keyOffset,
+            ap,
+            `"${a.key}" is not a state attribute of ${type.name}${suggestion(a.key, type.stateNames) || ` (state: ${type.stateNames.join(', ')})`}`,
+          );
           ok = false;
           continue;
         }
@@ -190,7 +213,11 @@ const compileUpdates = (
             continue;
           }
           if (!payloadFields.includes(pf)) {
-            p.at(vm!.get('from_payload_field')!.offset, child(ap, 'from_payload_field'), `"${pf}" is not a field of the payload${suggestion(pf, payloadFields) || ` (fields: ${payloadFields.join(', ')})`}`);
+            p.at(
+              vm!.get('from_payload_field')!.offset,
+              child(ap, 'from_payload_field'),
+              `"${pf}" is not a field of the payload${suggestion(pf, payloadFields) || ` (fields: ${payloadFields.join(', ')})`}`,
+            );
             ok = false;
             continue;
           }
@@ -216,5 +243,4 @@ const compileUpdates = (
 };
 
 /** Rounding to an attribute's precision, if it has one. */
-const rounding = (digits: number | undefined): ((x: number) => number) | undefined =>
-  digits === undefined ? undefined : (x) => roundTo(x, digits);
+const rounding = (digits: number | undefined): ((x: number) => number) | undefined => (digits === undefined ? undefined : (x) => roundTo(x, digits));

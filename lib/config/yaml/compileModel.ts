@@ -118,7 +118,11 @@ export class ModelCompiler implements EntityTypeScope, EventTypeScope {
     if (name === undefined || node === undefined) return undefined;
     const t = this.entityTypes.get(name);
     if (t === undefined && !this.declaredEntities.has(name)) {
-      this.problems.at(node.offset, path, `"${name}" is not an entity${suggestion(name, this.declaredEntities) || ` (entities: ${[...this.declaredEntities].join(', ') || 'none'})`}`);
+      this.problems.at(
+        node.offset,
+        path,
+        `"${name}" is not an entity${suggestion(name, this.declaredEntities) || ` (entities: ${[...this.declaredEntities].join(', ') || 'none'})`}`,
+      );
     }
     return t;
   }

@@ -71,8 +71,14 @@ export const compileOutputs = (node: YNode | undefined, p: Problems, eventTypes:
           const topic = stringOf(e.value, ep, p);
           if (topic !== undefined) mapping[e.key] = topic;
         }
-        const protocol = m.get('security_protocol') === undefined ? 'PLAINTEXT' : oneOf(m.get('security_protocol'), child(path, 'security_protocol'), p, ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'], 'a security protocol');
-        const mechanism = m.get('sasl_mechanism') === undefined ? 'PLAIN' : oneOf(m.get('sasl_mechanism'), child(path, 'sasl_mechanism'), p, ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'], 'a SASL mechanism');
+        const protocol =
+          m.get('security_protocol') === undefined
+            ? 'PLAINTEXT'
+            : oneOf(m.get('security_protocol'), child(path, 'security_protocol'), p, ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'], 'a security protocol');
+        const mechanism =
+          m.get('sasl_mechanism') === undefined
+            ? 'PLAIN'
+            : oneOf(m.get('sasl_mechanism'), child(path, 'sasl_mechanism'), p, ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'], 'a SASL mechanism');
         const username = str('sasl_plain_username');
         const password = str('sasl_plain_password');
         const topic = str('topic');
@@ -85,14 +91,15 @@ export const compileOutputs = (node: YNode | undefined, p: Problems, eventTypes:
             ? ({ mechanism: mechanism.toLowerCase(), username: username ?? '', password: password ?? '' } as SASLOptions)
             : undefined;
           const list = brokers;
-          sink = () => toKafka({
-            brokers: list,
-            topicMapping: mapping,
-            ...(topic === undefined ? {} : { topic }),
-            ...(clientId === undefined ? {} : { clientId }),
-            ...(protocol === 'SSL' || protocol === 'SASL_SSL' ? { ssl: true } : {}),
-            ...(sasl === undefined ? {} : { sasl }),
-          });
+          sink = () =>
+            toKafka({
+              brokers: list,
+              topicMapping: mapping,
+              ...(topic === undefined ? {} : { topic }),
+              ...(clientId === undefined ? {} : { clientId }),
+              ...(protocol === 'SSL' || protocol === 'SASL_SSL' ? { ssl: true } : {}),
+              ...(sasl === undefined ? {} : { sasl }),
+            });
         }
         break;
       }

@@ -65,8 +65,15 @@ export const fieldTypeOf = (spec: FieldSpec): FieldType => {
 const SPECIAL = ['derived', 'conditional_choice', 'static_hashed'];
 
 const CASE_KEYS = [
-  'condition_value_greater_than', 'condition_value_less_than', 'condition_value_equals', 'condition_value_not_equals',
-  'condition_value_greater_than_or_equal', 'condition_value_less_than_or_equal', 'default', 'choices', 'weights',
+  'condition_value_greater_than',
+  'condition_value_less_than',
+  'condition_value_equals',
+  'condition_value_not_equals',
+  'condition_value_greater_than_or_equal',
+  'condition_value_less_than_or_equal',
+  'default',
+  'choices',
+  'weights',
 ];
 
 /** Rounds to `digits` decimals (half away from zero, on the decimal text so 1.005 → 1.01). */
@@ -79,8 +86,7 @@ export const roundTo = (x: number, digits: number): number => {
 const WHERE_MARK = '\u0000';
 
 /** `unknown faker hint "x"` → `unknown generator "x"`, without the field prefix. */
-const generatorMessage = (e: GeneratorError): string =>
-  e.message.replace(`${WHERE_MARK}: `, '').replace(/faker hint/g, 'generator');
+const generatorMessage = (e: GeneratorError): string => e.message.replace(`${WHERE_MARK}: `, '').replace(/faker hint/g, 'generator');
 
 /** Compiles fields; one instance per document. */
 export class PayloadCompiler {
@@ -127,8 +133,11 @@ export class PayloadCompiler {
     if (fe !== undefined) {
       const info = this.entityOf(fe.entity, fe.offset, child(fe.path, 'from_entity'));
       if (info !== undefined && !info.incomplete && fe.field !== info.primaryKey && !info.fields.includes(fe.field)) {
-        this.problems.at(fe.fieldOffset, child(fe.path, 'field'),
-          `"${fe.field}" is not a field of entity ${info.name}${suggestion(fe.field, [info.primaryKey, ...info.fields]) || ` (fields: ${[info.primaryKey, ...info.fields].join(', ')})`}`);
+        this.problems.at(
+          fe.fieldOffset,
+          child(fe.path, 'field'),
+          `"${fe.field}" is not a field of entity ${info.name}${suggestion(fe.field, [info.primaryKey, ...info.fields]) || ` (fields: ${[info.primaryKey, ...info.fields].join(', ')})`}`,
+        );
       }
       const fallback = produce;
       const key = fe.entity;
@@ -165,7 +174,11 @@ export class PayloadCompiler {
   private entityOf(name: string, offset: number, path: string): EntityInfo | undefined {
     const info = this.entities.get(name) ?? this.entities.get(this.aliases.get(name) ?? '');
     if (info === undefined && !this.declared.has(name) && !this.declared.has(this.aliases.get(name) ?? '')) {
-      this.problems.at(offset, path, `"${name}" is not an entity or alias${suggestion(name, [...this.declared, ...this.aliases.keys()]) || ` (entities: ${[...this.declared].join(', ') || 'none'})`}`);
+      this.problems.at(
+        offset,
+        path,
+        `"${name}" is not an entity or alias${suggestion(name, [...this.declared, ...this.aliases.keys()]) || ` (entities: ${[...this.declared].join(', ') || 'none'})`}`,
+      );
     }
     return info;
   }
@@ -227,11 +240,16 @@ export class PayloadCompiler {
   private special(spec: FieldSpec, name: string, type: FieldType, before: ReadonlyArray<string>): { produce: Produce; nullable: boolean } | undefined {
     const gen = spec.generator!;
     const p = this.problems;
-    const params = mapOf(gen.params, gen.paramsPath, p, {
-      derived: { required: ['expression'], optional: ['precision'] },
-      conditional_choice: { required: ['condition_field', 'cases'] },
-      static_hashed: { required: ['raw_value_source'], optional: ['algorithm', 'rounds'] },
-    }[gen.name]);
+    const params = mapOf(
+      gen.params,
+      gen.paramsPath,
+      p,
+      {
+        derived: { required: ['expression'], optional: ['precision'] },
+        conditional_choice: { required: ['condition_field', 'cases'] },
+        static_hashed: { required: ['raw_value_source'], optional: ['algorithm', 'rounds'] },
+      }[gen.name],
+    );
     if (params === undefined) {
       if (gen.params === undefined) p.at(gen.offset, gen.path, `generator ${gen.name} needs params`);
       return undefined;
@@ -243,7 +261,10 @@ export class PayloadCompiler {
         return this.conditional(params.get('condition_field'), params.get('cases'), gen.paramsPath, before);
       case 'static_hashed': {
         const algoNode = params.get('algorithm');
-        const algorithm = algoNode === undefined ? 'sha256' : oneOf(algoNode, child(gen.paramsPath, 'algorithm'), p, ['bcrypt', 'sha256', 'sha512', 'sha1', 'md5'], 'a hash algorithm');
+        const algorithm =
+          algoNode === undefined
+            ? 'sha256'
+            : oneOf(algoNode, child(gen.paramsPath, 'algorithm'), p, ['bcrypt', 'sha256', 'sha512', 'sha1', 'md5'], 'a hash algorithm');
         const rounds = params.get('rounds') === undefined ? 4 : intAtLeast(params.get('rounds'), child(gen.paramsPath, 'rounds'), p, 4);
         const srcNode = params.get('raw_value_source')!;
         let source: Produce | undefined;
@@ -296,8 +317,11 @@ export class PayloadCompiler {
     const p = this.problems;
     const field = stringOf(fieldNode, child(path, 'condition_field'), p);
     if (field !== undefined && fieldNode !== undefined && !before.includes(field)) {
-      p.at(fieldNode.offset, child(path, 'condition_field'),
-        `"${field}" is not a field declared before this one${suggestion(field, before) || (before.length > 0 ? ` (fields: ${before.join(', ')})` : '')}`);
+      p.at(
+        fieldNode.offset,
+        child(path, 'condition_field'),
+        `"${field}" is not a field declared before this one${suggestion(field, before) || (before.length > 0 ? ` (fields: ${before.join(', ')})` : '')}`,
+      );
     }
     const cases = seqOf(casesNode, child(path, 'cases'), p) ?? [];
     type Case = { test: (v: unknown) => boolean; choices: unknown[]; weights: number[] | undefined };
@@ -307,10 +331,10 @@ export class PayloadCompiler {
       const cp = child(child(path, 'cases'), i);
       const m = mapOf(c, cp, p, { optional: CASE_KEYS });
       if (m === undefined) return;
-      let defNode = m.get('default');
+      const defNode = m.get('default');
       let body = m;
       if (defNode !== undefined && defNode.kind === 'map') body = mapOf(defNode, child(cp, 'default'), p, { optional: ['choices', 'weights'] }) ?? m;
-      const choicesNode = body.get('choices') ?? (defNode?.kind === 'map' ? undefined : undefined);
+      const choicesNode = body.get('choices');
       const choicesPath = child(body === m ? cp : child(cp, 'default'), 'choices');
       if (choicesNode === undefined) {
         p.at(body.node.offset, body === m ? cp : child(cp, 'default'), 'missing required key "choices"');
@@ -345,7 +369,6 @@ export class PayloadCompiler {
       } else if (tests.length === 0) {
         p.at(c.offset, cp, 'a case needs a condition (condition_value_greater_than, …) or "default"');
       }
-      defNode = undefined;
       compiled.push({ test: (v) => tests.every((t) => t(v)), choices: choices.map(toJs), weights });
     });
     if (field === undefined) return undefined;

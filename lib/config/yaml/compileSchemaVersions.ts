@@ -77,8 +77,14 @@ export const compileSchemaVersions = (node: YNode, path: string, p: Problems, ct
     const vp = child(child(listPath, i), 'version');
     // One number per event type: another version may reuse it for other types.
     const twin = compiled.findIndex((w) => w.version.version === n && sharedType(w.version, v.version, ctx) !== undefined);
-    if (twin >= 0) p.at(v.versionNode.offset, vp, `version ${n} is also versions[${compiled[twin].index}] for event type "${sharedType(compiled[twin].version, v.version, ctx)}"`);
-    else if (n === (defaultVersion ?? 1)) p.at(v.versionNode.offset, vp, `version ${n} is the default_version${defaultVersion === undefined ? ' (1 by default)' : ''}`);
+    if (twin >= 0)
+      p.at(
+        v.versionNode.offset,
+        vp,
+        `version ${n} is also versions[${compiled[twin].index}] for event type "${sharedType(compiled[twin].version, v.version, ctx)}"`,
+      );
+    else if (n === (defaultVersion ?? 1))
+      p.at(v.versionNode.offset, vp, `version ${n} is the default_version${defaultVersion === undefined ? ' (1 by default)' : ''}`);
     compiled.push(v);
   });
   checkRateSums(compiled, ctx, p, listPath);
@@ -105,8 +111,11 @@ const checkRateSums = (versions: ReadonlyArray<CompiledVersion>, ctx: DeliveryCo
       applying.push(v.version.version);
       if (sum > 1 + 1e-9 && !reported.has(i)) {
         reported.add(i);
-        p.at(v.rateNode.offset, child(child(listPath, v.index), 'rate'),
-          `the rates of versions ${applying.join(', ')} for event type "${type}" sum to ${Number(sum.toFixed(9))}, more than 1`);
+        p.at(
+          v.rateNode.offset,
+          child(child(listPath, v.index), 'rate'),
+          `the rates of versions ${applying.join(', ')} for event type "${type}" sum to ${Number(sum.toFixed(9))}, more than 1`,
+        );
       }
     });
   }
@@ -118,7 +127,13 @@ const lazyFaker = (): (() => SeededFaker) => {
 };
 
 const versionOf = (
-  node: YNode, index: number, path: string, p: Problems, ctx: DeliveryContext, fields: DeliveryFields, faker: () => SeededFaker,
+  node: YNode,
+  index: number,
+  path: string,
+  p: Problems,
+  ctx: DeliveryContext,
+  fields: DeliveryFields,
+  faker: () => SeededFaker,
 ): CompiledVersion | undefined => {
   const m = mapOf(node, path, p, { required: ['version', 'rate'], optional: VERSION_KEYS });
   if (m === undefined) return undefined;
@@ -157,7 +172,8 @@ const eventTypesOf = (node: YNode | undefined, path: string, p: Problems, ctx: D
   list.forEach((item, i) => {
     const name = stringOf(item, child(path, i), p);
     if (name === undefined) return;
-    if (!ctx.model.declaredEvents.has(name)) p.at(item.offset, child(path, i), `"${name}" is not an event type${suggestion(name, known) || ` (event types: ${known.join(', ')})`}`);
+    if (!ctx.model.declaredEvents.has(name))
+      p.at(item.offset, child(path, i), `"${name}" is not an event type${suggestion(name, known) || ` (event types: ${known.join(', ')})`}`);
     else out.push(name);
   });
   return { eventTypes: out, complete: out.length === list.length && out.length > 0 };
@@ -167,25 +183,22 @@ const eventTypesOf = (node: YNode | undefined, path: string, p: Problems, ctx: D
  * A version's transform: adds `adds` (drawn from `rng`, at the event's time; appended), renames
  * (in place), drops. The input event is not changed.
  */
-const versionTransform = (
-  adds: ReadonlyArray<readonly [string, CompiledField]>,
-  renames: ReadonlyMap<string, string>,
-  drops: ReadonlySet<string>,
-  faker: () => SeededFaker,
-) => (e: SimEvent, rng: Rng): SimEvent => {
-  const source = e as unknown as Record<string, unknown>;
-  const added: Record<string, unknown> = {};
-  if (adds.length > 0) {
-    const now = eventTime(e);
-    const g: GenContext = { rng, faker: faker().use(rng, now), now };
-    const scope = { ...emptyScope(), local: added, root: source };
-    for (const [name, c] of adds) added[name] = c.produce(g, scope);
-  }
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(source)) {
-    const name = renames.get(k) ?? k;
-    if (!drops.has(name)) out[name] = source[k];
-  }
-  for (const k of Object.keys(added)) if (!drops.has(renames.get(k) ?? k)) out[renames.get(k) ?? k] = added[k];
-  return withMetaOf(out as SimEvent, e);
-};
+const versionTransform =
+  (adds: ReadonlyArray<readonly [string, CompiledField]>, renames: ReadonlyMap<string, string>, drops: ReadonlySet<string>, faker: () => SeededFaker) =>
+  (e: SimEvent, rng: Rng): SimEvent => {
+    const source = e as unknown as Record<string, unknown>;
+    const added: Record<string, unknown> = {};
+    if (adds.length > 0) {
+      const now = eventTime(e);
+      const g: GenContext = { rng, faker: faker().use(rng, now), now };
+      const scope = { ...emptyScope(), local: added, root: source };
+      for (const [name, c] of adds) added[name] = c.produce(g, scope);
+    }
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(source)) {
+      const name = renames.get(k) ?? k;
+      if (!drops.has(name)) out[name] = source[k];
+    }
+    for (const k of Object.keys(added)) if (!drops.has(renames.get(k) ?? k)) out[renames.get(k) ?? k] = added[k];
+    return withMetaOf(out as SimEvent, e);
+  };

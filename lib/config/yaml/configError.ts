@@ -23,8 +23,7 @@ export interface ConfigError {
 }
 
 /** `file:line:col path: message`. */
-export const formatConfigError = (e: ConfigError): string =>
-  `${e.file}:${e.line}:${e.col} ${e.path === '' ? '' : `${e.path}: `}${e.message}`;
+export const formatConfigError = (e: ConfigError): string => `${e.file}:${e.line}:${e.col} ${e.path === '' ? '' : `${e.path}: `}${e.message}`;
 
 /** Thrown by `loadConfigOrThrow` and the CLI: every error, one per line. */
 export class ConfigErrors extends ModelError {
@@ -44,12 +43,8 @@ export class Problems {
     readonly file: string,
     source: string,
   ) {
-    let start = 0;
     this.lines.addNewLine(0);
-    for (let i = source.indexOf('\n'); i >= 0; i = source.indexOf('\n', i + 1)) {
-      start = i + 1;
-      this.lines.addNewLine(start);
-    }
+    for (let i = source.indexOf('\n'); i >= 0; i = source.indexOf('\n', i + 1)) this.lines.addNewLine(i + 1);
   }
 
   /** Reports `message` at character `offset` of the source. */

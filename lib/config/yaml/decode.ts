@@ -29,8 +29,7 @@ export const describeNode = (node: YNode): string => {
 };
 
 /** `a.b`, `a[0]`, or `b` at the root. */
-export const child = (path: string, key: string | number): string =>
-  typeof key === 'number' ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`;
+export const child = (path: string, key: string | number): string => (typeof key === 'number' ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`);
 
 export { suggestion };
 
@@ -79,7 +78,8 @@ export const seqOf = (node: YNode | undefined, path: string, problems: Problems)
   return node.items;
 };
 
-const scalar = <T>(what: string, test: (v: unknown) => v is T) =>
+const scalar =
+  <T>(what: string, test: (v: unknown) => v is T) =>
   (node: YNode | undefined, path: string, problems: Problems): T | undefined => {
     if (node === undefined) return undefined;
     if (node.kind === 'scalar' && test(node.value)) return node.value;

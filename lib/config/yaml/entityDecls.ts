@@ -41,7 +41,11 @@ export const entityDecls = (node: YNode | undefined, table: SchemaTable, problem
     }
     const props = spec.properties.map(([n]) => n);
     if (!props.includes(pk) && !spec.incomplete) {
-      problems.at(m.get('primary_key')!.offset, child(path, 'primary_key'), `"${pk}" is not a field of ${ref}${suggestion(pk, props) || ` (fields: ${props.join(', ')})`}`);
+      problems.at(
+        m.get('primary_key')!.offset,
+        child(path, 'primary_key'),
+        `"${pk}" is not a field of ${ref}${suggestion(pk, props) || ` (fields: ${props.join(', ')})`}`,
+      );
       continue;
     }
     const attributes: Array<readonly [string, FieldSpec]> = [];
@@ -49,7 +53,11 @@ export const entityDecls = (node: YNode | undefined, table: SchemaTable, problem
     for (const a of am?.entries ?? []) {
       const ap = child(child(path, 'state_attributes'), a.key);
       if (props.includes(a.key) || a.key === FLOW_NAME) {
-        problems.at(a.keyOffset, ap, a.key === FLOW_NAME ? `"${FLOW_NAME}" is reserved (the session holding the entity)` : `"${a.key}" is already a field of the entity's schema`);
+        problems.at(
+          a.keyOffset,
+          ap,
+          a.key === FLOW_NAME ? `"${FLOW_NAME}" is reserved (the session holding the entity)` : `"${a.key}" is already a field of the entity's schema`,
+        );
         continue;
       }
       const s = table.field(a.value, ap, a.key, true);

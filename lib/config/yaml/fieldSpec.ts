@@ -14,7 +14,7 @@ import type { Problems } from './configError';
 import { boolOf, child, intAtLeast, mapOf, numberIn, oneOf, stringOf, suggestion } from './decode';
 import { toJs, type YNode } from './yamlTree';
 
-/** The seed's JSON-schema types. */
+/** The JSON-schema types the YAML model format's schemas use. */
 export const SCHEMA_TYPES = ['string', 'number', 'integer', 'boolean', 'object', 'array'] as const;
 /** A schema type. */
 export type SchemaType = (typeof SCHEMA_TYPES)[number];
@@ -69,17 +69,42 @@ export interface FieldSpec {
 }
 
 const FIELD_KEYS = [
-  '$ref', 'type', 'generator', 'params', 'format', 'description', 'nullable_probability', 'from_entity', 'field',
-  'properties', 'items', 'min_items', 'max_items',
+  '$ref',
+  'type',
+  'generator',
+  'params',
+  'format',
+  'description',
+  'nullable_probability',
+  'from_entity',
+  'field',
+  'properties',
+  'items',
+  'min_items',
+  'max_items',
 ];
 const STATE_KEYS = ['default', 'from_field', 'nullable', 'precision'];
 
 const REF_PREFIX = '#/schemas/';
 
 const EMPTY: FieldSpec = {
-  path: '', offset: 0, type: undefined, generator: undefined, format: undefined, description: undefined, nullableProbability: 0,
-  fromEntity: undefined, properties: undefined, items: undefined, minItems: undefined, maxItems: undefined,
-  default: undefined, fromField: undefined, nullable: undefined, precision: undefined, incomplete: false,
+  path: '',
+  offset: 0,
+  type: undefined,
+  generator: undefined,
+  format: undefined,
+  description: undefined,
+  nullableProbability: 0,
+  fromEntity: undefined,
+  properties: undefined,
+  items: undefined,
+  minItems: undefined,
+  maxItems: undefined,
+  default: undefined,
+  fromField: undefined,
+  nullable: undefined,
+  precision: undefined,
+  incomplete: false,
 };
 
 /** Resolves and caches the document's `schemas`. */
@@ -152,14 +177,17 @@ export class SchemaTable {
       base = resolved;
     }
     const typeNode = m.get('type');
-    const type = typeNode === undefined ? base.type ?? defaultType : oneOf(typeNode, child(path, 'type'), p, SCHEMA_TYPES, 'a type');
+    const type = typeNode === undefined ? (base.type ?? defaultType) : oneOf(typeNode, child(path, 'type'), p, SCHEMA_TYPES, 'a type');
     if (typeNode === undefined && base.type === undefined && defaultType === undefined) p.at(m.node.offset, path, 'missing required key "type" (or "$ref")');
 
     let generator = base.generator;
     const genNode = m.get('generator');
     if (genNode !== undefined) {
       const g = stringOf(genNode, child(path, 'generator'), p);
-      generator = g === undefined ? undefined : { name: g, offset: genNode.offset, path: child(path, 'generator'), params: m.get('params'), paramsPath: child(path, 'params') };
+      generator =
+        g === undefined
+          ? undefined
+          : { name: g, offset: genNode.offset, path: child(path, 'generator'), params: m.get('params'), paramsPath: child(path, 'params') };
     } else if (m.get('params') !== undefined) {
       if (base.generator === undefined) p.at(m.get('params')!.offset, child(path, 'params'), 'params without a generator');
       else generator = { ...base.generator, params: m.get('params'), paramsPath: child(path, 'params') };
@@ -169,7 +197,9 @@ export class SchemaTable {
     const format = m.get('format') === undefined ? base.format : oneOf(m.get('format'), child(path, 'format'), p, ['iso8601'], 'a format');
     const description = m.get('description') === undefined ? base.description : stringOf(m.get('description'), child(path, 'description'), p);
     const nullableProbability =
-      m.get('nullable_probability') === undefined ? base.nullableProbability : numberIn(m.get('nullable_probability'), child(path, 'nullable_probability'), p, 0, 1) ?? 0;
+      m.get('nullable_probability') === undefined
+        ? base.nullableProbability
+        : (numberIn(m.get('nullable_probability'), child(path, 'nullable_probability'), p, 0, 1) ?? 0);
 
     let fromEntity = base.fromEntity;
     const feNode = m.get('from_entity');
@@ -212,8 +242,10 @@ export class SchemaTable {
     if (type === 'array' && items === undefined && generator === undefined && (itemsNode !== undefined || typeNode !== undefined)) {
       if (itemsNode === undefined) p.at(m.node.offset, path, 'an array needs "items"');
     }
-    if (type !== undefined && type !== 'object' && propsNode !== undefined) p.at(propsNode.offset, child(path, 'properties'), `"properties" needs type object, not ${type}`);
-    if (type !== undefined && type !== 'array' && itemsNode !== undefined) p.at(itemsNode.offset, child(path, 'items'), `"items" needs type array, not ${type}`);
+    if (type !== undefined && type !== 'object' && propsNode !== undefined)
+      p.at(propsNode.offset, child(path, 'properties'), `"properties" needs type object, not ${type}`);
+    if (type !== undefined && type !== 'array' && itemsNode !== undefined)
+      p.at(itemsNode.offset, child(path, 'items'), `"items" needs type array, not ${type}`);
 
     const defNode = m.get('default');
     const ffNode = m.get('from_field');

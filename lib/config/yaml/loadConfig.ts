@@ -1,5 +1,5 @@
 /**
- * `loadConfig`: a seed-002 YAML document (a path or its text) → a `Simulation`, the same model the
+ * `loadConfig`: a document in the YAML model format (a path or its text) → a `Simulation`, the same model the
  * builder API makes (run it with `sim.run()`, `simulate()` or `deep-faker run file.yaml`), or every
  * mistake in the document at once, each located: `shop.yaml:88:19 event_types.UserLoggedIn.
  * consumes_entities[0].selection_filter[0].operator: "equal" is not an operator; did you mean "equals"?`.
@@ -31,9 +31,7 @@ import { compileDelivery } from './compileDelivery';
 import { parseYamlTree, toJs, type YNode } from './yamlTree';
 
 /** The result of `loadConfig`. */
-export type LoadResult =
-  | { readonly ok: true; readonly simulation: Simulation }
-  | { readonly ok: false; readonly errors: ReadonlyArray<ConfigError> };
+export type LoadResult = { readonly ok: true; readonly simulation: Simulation } | { readonly ok: false; readonly errors: ReadonlyArray<ConfigError> };
 
 /** Options of `loadConfig`. */
 export interface LoadOptions {
@@ -73,7 +71,9 @@ const compileDocument = (root: YNode, p: Problems): Simulation | undefined => {
   const table = new SchemaTable(doc.get('schemas'), p);
   const decls = entityDecls(doc.get('entities'), table, p);
   const aliases = collectAliases(doc.get('event_types'), doc.get('scenarios'));
-  const declared = new Set(doc.get('entities')?.kind === 'map' ? (doc.get('entities') as { entries: ReadonlyArray<{ key: string }> }).entries.map((e) => e.key) : []);
+  const declared = new Set(
+    doc.get('entities')?.kind === 'map' ? (doc.get('entities') as { entries: ReadonlyArray<{ key: string }> }).entries.map((e) => e.key) : [],
+  );
   const payloads = new PayloadCompiler(p, table, new Map(decls.map((d) => [d.name, entityInfo(d)])), aliases, declared);
   const model = new ModelCompiler(p, table, payloads, declared);
   model.compile(doc.get('event_types'), decls);
@@ -147,7 +147,8 @@ const compileSettings = (node: YNode | undefined, p: Problems, entities: Readonl
     const c: Record<string, number> = {};
     for (const e of counts.entries) {
       const ep = child(at('initial_entity_counts'), e.key);
-      if (!entities.includes(e.key)) p.at(e.keyOffset, ep, `"${e.key}" is not an entity${suggestion(e.key, entities) || ` (entities: ${entities.join(', ') || 'none'})`}`);
+      if (!entities.includes(e.key))
+        p.at(e.keyOffset, ep, `"${e.key}" is not an entity${suggestion(e.key, entities) || ` (entities: ${entities.join(', ') || 'none'})`}`);
       const n = intAtLeast(e.value, ep, p, 0);
       if (n !== undefined) c[e.key] = n;
     }
@@ -251,7 +252,11 @@ const compileScenarios = (node: YNode | undefined, p: Problems, model: ModelComp
       if (ev === undefined && model.declaredEvents.has(name)) return;
       if (ev === undefined) {
         const known = [...model.declaredEvents];
-        p.at(st.get('event_type')!.offset, child(sp, 'event_type'), `"${name}" is not an event type${suggestion(name, known) || ` (event types: ${known.join(', ')})`}`);
+        p.at(
+          st.get('event_type')!.offset,
+          child(sp, 'event_type'),
+          `"${name}" is not an event type${suggestion(name, known) || ` (event types: ${known.join(', ')})`}`,
+        );
         return;
       }
       const overrides: Record<string, unknown> = {};
@@ -260,14 +265,19 @@ const compileScenarios = (node: YNode | undefined, p: Problems, model: ModelComp
         const op = child(child(sp, 'payload_overrides'), o.key);
         const f = ev.schema.fields[o.key];
         if (f === undefined) {
-          p.at(o.keyOffset, op, `"${o.key}" is not a field of ${name}'s payload${suggestion(o.key, ev.schema.fieldNames) || ` (fields: ${ev.schema.fieldNames.join(', ')})`}`);
+          p.at(
+            o.keyOffset,
+            op,
+            `"${o.key}" is not a field of ${name}'s payload${suggestion(o.key, ev.schema.fieldNames) || ` (fields: ${ev.schema.fieldNames.join(', ')})`}`,
+          );
           continue;
         }
         const v = toJs(o.value);
         if (!f.codec.is(v)) p.at(o.value.offset, op, `expected ${f.codec.name}, got ${JSON.stringify(v)}`);
         else overrides[o.key] = v;
       }
-      const delay = st.get('delay_after_previous_step') === undefined ? undefined : delayOf(st.get('delay_after_previous_step'), child(sp, 'delay_after_previous_step'), p);
+      const delay =
+        st.get('delay_after_previous_step') === undefined ? undefined : delayOf(st.get('delay_after_previous_step'), child(sp, 'delay_after_previous_step'), p);
       let loop: Step['loop'];
       const lm = mapOf(st.get('loop'), child(sp, 'loop'), p, { optional: ['min_count', 'max_count', 'delay_between_loops'] });
       if (lm !== undefined) {
@@ -275,7 +285,8 @@ const compileScenarios = (node: YNode | undefined, p: Problems, model: ModelComp
         const min = lm.get('min_count') === undefined ? 1 : intAtLeast(lm.get('min_count'), child(lp, 'min_count'), p, 0);
         const max = lm.get('max_count') === undefined ? min : intAtLeast(lm.get('max_count'), child(lp, 'max_count'), p, 0);
         const ld = lm.get('delay_between_loops') === undefined ? undefined : delayOf(lm.get('delay_between_loops'), child(lp, 'delay_between_loops'), p);
-        if (min !== undefined && max !== undefined && min > max) p.at(lm.get('min_count')!.offset, child(lp, 'min_count'), `min_count (${min}) is greater than max_count (${max})`);
+        if (min !== undefined && max !== undefined && min > max)
+          p.at(lm.get('min_count')!.offset, child(lp, 'min_count'), `min_count (${min}) is greater than max_count (${max})`);
         else if (min !== undefined && max !== undefined) loop = { min, max, delay: ld };
       }
       steps.push({ event: ev, overrides, delay, loop });

@@ -54,7 +54,11 @@ export const selectionFilter = (
     if (f.startsWith('state.')) {
       name = f.slice('state.'.length);
       if (!attrs.includes(name)) {
-        p.at(m.get('field')!.offset, child(cp, 'field'), `"${name}" is not a state attribute of ${type.name}${suggestion(name, attrs) ? suggestion(name, attrs).replace('"', '"state.') : ` (state attributes: ${attrs.join(', ') || 'none'})`}`);
+        p.at(
+          m.get('field')!.offset,
+          child(cp, 'field'),
+          `"${name}" is not a state attribute of ${type.name}${suggestion(name, attrs) ? suggestion(name, attrs).replace('"', '"state.') : ` (state attributes: ${attrs.join(', ') || 'none'})`}`,
+        );
         return void (ok = false);
       }
     } else if (!schemaFields.includes(f)) {

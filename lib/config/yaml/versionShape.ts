@@ -63,9 +63,8 @@ export class VersionShape {
   /** `add_fields`: field specs as under `schemas:`, compiled. */
   adds(node: YNode | undefined, path: string): Array<readonly [string, CompiledField]> {
     const out: Array<readonly [string, CompiledField]> = [];
-    const common = this.perType === undefined || this.perType.length === 0
-      ? []
-      : this.perType.map(([, f]) => f).reduce((a, b) => a.filter((x) => b.includes(x)));
+    const common =
+      this.perType === undefined || this.perType.length === 0 ? [] : this.perType.map(([, f]) => f).reduce((a, b) => a.filter((x) => b.includes(x)));
     for (const e of mapOf(node, path, this.p)?.entries ?? []) {
       const fp = child(path, e.key);
       const why = this.taken(e.key, new Set());
@@ -85,8 +84,11 @@ export class VersionShape {
     const fe = findFromEntity(spec);
     if (fe === undefined) return true;
     const local = fe.path === path || fe.path.startsWith(`${path}.`);
-    this.p.at(local ? fe.offset : node.offset, local ? child(fe.path, 'from_entity') : path,
-      `from_entity${local ? '' : ` (in ${fe.path})`} cannot be used in add_fields: no entity is consumed when an event is delivered`);
+    this.p.at(
+      local ? fe.offset : node.offset,
+      local ? child(fe.path, 'from_entity') : path,
+      `from_entity${local ? '' : ` (in ${fe.path})`} cannot be used in add_fields: no entity is consumed when an event is delivered`,
+    );
     return false;
   }
 
@@ -122,7 +124,8 @@ export class VersionShape {
       if (name === undefined) return;
       const renamedTo = this.renamed.get(name);
       if (isSystemField(name)) this.p.at(item.offset, ip, `"${name}" is a system field and cannot be dropped`);
-      else if (renamedTo !== undefined && !known.includes(name)) this.p.at(item.offset, ip, `"${name}" is renamed to "${renamedTo}" by rename_fields (drop_fields applies after renaming)`);
+      else if (renamedTo !== undefined && !known.includes(name))
+        this.p.at(item.offset, ip, `"${name}" is renamed to "${renamedTo}" by rename_fields (drop_fields applies after renaming)`);
       else if (this.perType !== undefined && !known.includes(name)) this.p.at(item.offset, ip, this.unknown(name, known));
       else out.add(name);
     });
@@ -132,4 +135,6 @@ export class VersionShape {
 
 /** The first `from_entity` in a field spec, nested ones included. */
 const findFromEntity = (spec: FieldSpec): FieldSpec['fromEntity'] =>
-  spec.fromEntity ?? spec.properties?.map(([, f]) => findFromEntity(f)).find((f) => f !== undefined) ?? (spec.items === undefined ? undefined : findFromEntity(spec.items));
+  spec.fromEntity ??
+  spec.properties?.map(([, f]) => findFromEntity(f)).find((f) => f !== undefined) ??
+  (spec.items === undefined ? undefined : findFromEntity(spec.items));

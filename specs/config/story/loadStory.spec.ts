@@ -49,7 +49,7 @@ describe('config/story: loadStory validation', () => {
       's.yaml:18:24 events[1].data.customer_id: ref(): no event "user.signin" in the story; did you mean "user.signup"?',
       's.yaml:19:17 events[1].data.plan: ref(): user.signup has no field "plann"; did you mean "plan"?',
       's.yaml:20:43 events[1].data.amount: unknown name "rate"',
-      "s.yaml:21:13 events[1].data.note: unknown name \"active\" (names in scope: the fields above, prev, index, org_id); to write the text active, quote it: 'active'",
+      's.yaml:21:13 events[1].data.note: unknown name "active" (names in scope: the fields above, prev, index, org_id); to write the text active, quote it: \'active\'',
       's.yaml:22:22 events[1].data.when: datetime(): unknown strftime directive "%Q"',
       's.yaml:23:14 events[1].data.stamp: unknown function "faker.emial"; did you mean "faker.email"?',
       's.yaml:24:5 events[1].colour: unknown key "colour"',
@@ -81,7 +81,8 @@ describe('config/story: loadStory validation', () => {
   });
 
   it('ambiguous refs need the source; forward references name the order rule', () => {
-    const text = 'org_id: a\nstart_date: 2025-01-01\nevents:\n  - {source: web, event: click, data: {x: 1}}\n  - {source: app, event: click, data: {x: 2}}\n  - source: s\n    event: e\n    data:\n      a: ref(click.x)\n      b: ref(app.click.x)\n      c: d + 1\n      d: 2\n';
+    const text =
+      'org_id: a\nstart_date: 2025-01-01\nevents:\n  - {source: web, event: click, data: {x: 1}}\n  - {source: app, event: click, data: {x: 2}}\n  - source: s\n    event: e\n    data:\n      a: ref(click.x)\n      b: ref(app.click.x)\n      c: d + 1\n      d: 2\n';
     expect(errorsOf(text)).to.deep.equal([
       's.yaml:9:14 events[2].data.a: ref(): "click" is ambiguous (2 definitions: events[0] web/click, events[1] app/click); qualify it with its source',
       's.yaml:11:10 events[2].data.c: unknown name "d": "d" is defined below this field (fields are evaluated in order)',
@@ -94,23 +95,24 @@ describe('config/story: loadStory validation', () => {
         return {};
       }
     }
-    expect(errorsOf('org_id: a\nstart_date: 2025-01-01\nevents:\n  - {source: s, event: user.signup}\n', { generators: { 's/user.signin': new G() } })).to.deep.equal([
-      's.yaml:1:1 generators["s/user.signin"]: no event of the story is "s/user.signin"; did you mean "s/user.signup"?',
-    ]);
+    expect(
+      errorsOf('org_id: a\nstart_date: 2025-01-01\nevents:\n  - {source: s, event: user.signup}\n', { generators: { 's/user.signin': new G() } }),
+    ).to.deep.equal(['s.yaml:1:1 generators["s/user.signin"]: no event of the story is "s/user.signin"; did you mean "s/user.signup"?']);
   });
 
-  it('reads the seed\'s unquoted multi-line expressions, keeping every offset', () => {
+  it("reads the story format's unquoted multi-line expressions, keeping every offset", () => {
     const src = "a: f({'k': 1,\n  'j': 2})\nb: 'quoted: text'\n";
     const m = maskExpressions(src);
     expect(m.text.length).to.equal(src.length);
     expect(m.text).to.equal(`a: ${'x'.repeat(21)}\nb: 'quoted: text'\n`);
     expect([...m.originals]).to.deep.equal([[3, "f({'k': 1,\n  'j': 2})"]]);
     // An error inside the second line of a multi-line switch points at that line.
-    const bad = "org_id: a\nstart_date: 2025-01-01\nevents:\n  - source: s\n    event: e\n    data:\n      plan: 'pro'\n      amount: switch(plan, {\n        'free': 0,\n        'pro': 99 +\n      })\n";
+    const bad =
+      "org_id: a\nstart_date: 2025-01-01\nevents:\n  - source: s\n    event: e\n    data:\n      plan: 'pro'\n      amount: switch(plan, {\n        'free': 0,\n        'pro': 99 +\n      })\n";
     expect(errorsOf(bad)).to.deep.equal(['s.yaml:11:7 events[0].data.amount: expected an expression after "+"']);
   });
 
-  it('tells stories from seed-002 configurations', () => {
+  it('tells stories from YAML models', () => {
     expect(isStoryText('org_id: a\nstart_date: 2025-01-01\nevents: []\n')).to.equal(true);
     expect(isStoryText('event_types:\n  A: {}\nevents: []\norg_id: x\n')).to.equal(false);
     expect(isStoryText('simulation_settings: {}\nevent_types: {}\n')).to.equal(false);
