@@ -96,8 +96,8 @@ export type { Expr, ExprError, FunctionRegistry, FunctionSpec, ExprFunction, Var
 // the YAML model format
 export { loadConfig } from './config/yaml/loadConfig';
 export type { LoadResult, LoadOptions } from './config/yaml/loadConfig';
-export { formatConfigError, ConfigErrors } from './config/yaml/configError';
-export type { ConfigError } from './config/yaml/configError';
+export { formatConfigError, ConfigErrors } from './config/configError';
+export type { ConfigError } from './config/configError';
 
 // the story format: scheduled events with field expressions
 export { loadStory, isStoryText } from './config/story/loadStory';

@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import type { SimulationModel } from '../engine/model';
 import type { SinkOperator } from '../sinks/sink';
 import { loadConfig } from '../config/yaml/loadConfig';
-import { formatConfigError } from '../config/yaml/configError';
+import { formatConfigError } from '../config/configError';
 import { ModelError, locate } from './modelError';
 import { UsageError } from './parseOutput';
 import { isStoryFile } from '../config/story/isStory';

@@ -23,7 +23,7 @@ import { RunError, runSimulation } from '../runtime/runSimulation';
 import { parseDuration } from '../core/duration';
 import { loadModule } from './loadModule';
 import { loadConfig } from '../config/yaml/loadConfig';
-import { formatConfigError } from '../config/yaml/configError';
+import { formatConfigError } from '../config/configError';
 import { ModelError, locate } from './modelError';
 import { UsageError, outputOperator, parseOutput } from './parseOutput';
 import { runReporting } from './runReporting';

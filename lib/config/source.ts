@@ -8,7 +8,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ConfigError } from './yaml/configError';
+import type { ConfigError } from './configError';
 
 /** The text and the name to use in messages, or why the file could not be read. */
 export type Source = { readonly ok: true; readonly text: string; readonly file: string } | { readonly ok: false; readonly errors: ReadonlyArray<ConfigError> };

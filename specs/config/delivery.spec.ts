@@ -8,7 +8,7 @@ import { delivery } from '../../lib/delivery/delivery';
 import type { SchemaVersion } from '../../lib/delivery/schemaVersions';
 import { isLate } from '../../lib/delivery/withIngestTime';
 import { checksumOf, payloadOf } from '../../lib/delivery/withChecksum';
-import { formatConfigError } from '../../lib/config/yaml/configError';
+import { formatConfigError } from '../../lib/config/configError';
 import { loadConfig } from '../../lib/config/yaml/loadConfig';
 import type { Simulation } from '../../lib/simulation';
 import { toFile } from '../../lib/sinks/toFile';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { loadConfig } from '../../lib/config/yaml/loadConfig';
-import { formatConfigError } from '../../lib/config/yaml/configError';
+import { formatConfigError } from '../../lib/config/configError';
 import { runToEnd } from '../helpers/runToEnd';
 
 /** Every error of a document, formatted. */

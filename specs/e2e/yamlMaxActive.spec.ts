@@ -3,7 +3,7 @@
  * type is not generated while that many entities are in the state.
  */
 import { expect } from 'chai';
-import { formatConfigError } from '../../lib/config/yaml/configError';
+import { formatConfigError } from '../../lib/config/configError';
 import { loadConfig } from '../../lib/config/yaml/loadConfig';
 import { runToEnd } from '../helpers/runToEnd';
 

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Connection } from 'mysql2/promise';
-import { formatConfigError } from '../../lib/config/yaml/configError';
+import { formatConfigError } from '../../lib/config/configError';
 import { loadConfig } from '../../lib/config/yaml/loadConfig';
 import type { Simulation } from '../../lib/simulation';
 import { toFile } from '../../lib/sinks/toFile';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { loadConfig } from '../../lib/config/yaml/loadConfig';
-import { formatConfigError } from '../../lib/config/yaml/configError';
+import { formatConfigError } from '../../lib/config/configError';
 import type { Simulation } from '../../lib/simulation';
 import { runToEnd, type FinishedRun } from '../helpers/runToEnd';
 

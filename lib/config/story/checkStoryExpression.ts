@@ -16,8 +16,8 @@ import { occurrenceTime, resolveRef } from '../../story/story';
 import { compileFakerCall } from '../../story/storyFunctions';
 import type { Zone } from '../../story/zonedTime';
 import { badDirective } from '../../story/zonedTime';
-import type { Problems } from '../yaml/configError';
-import { suggestion } from '../yaml/decode';
+import type { Problems } from '../configError';
+import { suggestion } from '../decode';
 import type { Draft } from './draftEvents';
 
 /** The story's time span: its zone, start and exclusive end (epoch ms). */

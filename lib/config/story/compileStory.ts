@@ -17,9 +17,9 @@ import type { EventDef, Story } from '../../story/story';
 import type { EventGenerator } from '../../story/eventGenerator';
 import type { Zone } from '../../story/zonedTime';
 import { knownZones, parseStoryDate, zone } from '../../story/zonedTime';
-import type { Problems } from '../yaml/configError';
-import { describeNode, intAtLeast, mapOf, stringOf, suggestion } from '../yaml/decode';
-import type { YNode } from '../yaml/yamlTree';
+import type { Problems } from '../configError';
+import { describeNode, intAtLeast, mapOf, stringOf, suggestion } from '../decode';
+import type { YNode } from '../yamlTree';
 import { compileStoryEvent } from './compileStoryEvent';
 import { assignKeys, attachGenerators, draftEvents } from './draftEvents';
 

@@ -14,9 +14,9 @@ import type { EventDef, FieldPlan, RefTarget, ValuePlan } from '../../story/stor
 import { CONTEXT_NAMES } from '../../story/story';
 import type { StoryEvalContext } from '../../story/storyFunctions';
 import { storyFunctions } from '../../story/storyFunctions';
-import type { Problems } from '../yaml/configError';
-import { child } from '../yaml/decode';
-import type { YNode } from '../yaml/yamlTree';
+import type { Problems } from '../configError';
+import { child } from '../decode';
+import type { YNode } from '../yamlTree';
 import { checkStoryExpression, type Schedule, type StoryCheckScope } from './checkStoryExpression';
 import type { Draft } from './draftEvents';
 

@@ -14,9 +14,9 @@ import { parseDuration } from '../../core/duration';
 import type { EventGenerator } from '../../story/eventGenerator';
 import type { Frequency } from '../../story/story';
 import { CONTEXT_NAMES } from '../../story/story';
-import type { Problems } from '../yaml/configError';
-import { child, intAtLeast, mapOf, seqOf, stringOf, suggestion } from '../yaml/decode';
-import type { YNode } from '../yaml/yamlTree';
+import type { Problems } from '../configError';
+import { child, intAtLeast, mapOf, seqOf, stringOf, suggestion } from '../decode';
+import type { YNode } from '../yamlTree';
 
 const EVENT_KEYS = ['source', 'event', 'offset_days', 'repeat', 'frequency', 'data', 'description'];
 const FREQUENCIES: Readonly<Record<string, Frequency>> = {

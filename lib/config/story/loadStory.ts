@@ -9,9 +9,9 @@
  * loaded.story.events.length; // 2
  */
 import { readSource } from '../source';
-import type { ConfigError } from '../yaml/configError';
-import { Problems } from '../yaml/configError';
-import { parseYamlTree } from '../yaml/yamlTree';
+import type { ConfigError } from '../configError';
+import { Problems } from '../configError';
+import { parseYamlTree } from '../yamlTree';
 import type { Story } from '../../story/story';
 import type { CompileStoryOptions } from './compileStory';
 import { compileStory } from './compileStory';

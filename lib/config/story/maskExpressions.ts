@@ -12,7 +12,7 @@
  * text;                    // "a: " + 21 × "x" + "\n": same length, the inner newline masked too
  * originals.get(3);        // "f({'k': 1,\n  'j': 2})"
  */
-import type { YNode } from '../yaml/yamlTree';
+import type { YNode } from '../yamlTree';
 
 /** The masked source and, by start offset, the original text of each masked value. */
 export interface Masked {

@@ -25,7 +25,7 @@
  */
 import type { Observable, SchedulerLike } from 'rxjs';
 import { Observable as RxObservable, tap } from '../../core/rx';
-import { ConfigErrors } from '../yaml/configError';
+import { ConfigErrors } from '../configError';
 import { Backpressure } from '../../runtime/backpressure';
 import { onVirtualTime } from '../../runtime/onVirtualTime';
 import type { RunStats } from '../../engine/runStats';

@@ -28,10 +28,10 @@ import { getHashes } from 'node:crypto';
 import { type DurationInput, formatDuration, parseDuration } from '../../core/duration';
 import type { DeliverySettings } from '../../delivery/delivery';
 import { compileSchemaVersions } from './compileSchemaVersions';
-import type { Problems } from './configError';
-import { child, describeNode, intAtLeast, mapOf, numberIn, stringOf, suggestion } from './decode';
+import type { Problems } from '../configError';
+import { child, describeNode, intAtLeast, mapOf, numberIn, stringOf, suggestion } from '../decode';
 import { type DeliveryContext, DeliveryFields } from './deliveryFields';
-import type { YNode } from './yamlTree';
+import type { YNode } from '../yamlTree';
 
 const PATH = 'delivery';
 const KEYS = ['seed', 'ingest_time', 'ingest_order', 'out_of_order', 'duplicates', 'checksum', 'schema_versions'];

@@ -11,12 +11,12 @@
 import type { EntityType } from '../../entities/entity';
 import type { EventSchema } from '../../schema/event';
 import type { Consume, ItemDraw, MaxActive, StepEvent, Update, ValueOf } from '../../flows/stepEvent';
-import type { Problems } from './configError';
-import { child, intAtLeast, mapOf, numberIn, numberOf, seqOf, stringOf, suggestion, type MapOf } from './decode';
+import type { Problems } from '../configError';
+import { child, intAtLeast, mapOf, numberIn, numberOf, seqOf, stringOf, suggestion, type MapOf } from '../decode';
 import type { FieldSpec } from './fieldSpec';
 import type { CompiledField } from './compilePayload';
 import { roundTo } from './compilePayload';
-import { toJs, type YNode } from './yamlTree';
+import { toJs, type YNode } from '../yamlTree';
 
 /** An event type ready to be played by a flow step, as the YAML document declares it. */
 export interface CompiledEvent extends StepEvent {

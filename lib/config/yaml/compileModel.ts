@@ -17,8 +17,8 @@ import { event } from '../../schema/event';
 import type { FieldDef } from '../../schema/field';
 import { SYSTEM_FIELDS } from '../../core/simEvent';
 import type { Consume } from '../../flows/stepEvent';
-import type { Problems } from './configError';
-import { child, intAtLeast, mapOf, seqOf, stringOf, suggestion, type MapOf } from './decode';
+import type { Problems } from '../configError';
+import { child, intAtLeast, mapOf, seqOf, stringOf, suggestion, type MapOf } from '../decode';
 import type { SchemaTable } from './fieldSpec';
 import type { CompiledField, PayloadCompiler } from './compilePayload';
 import type { EntityDecl } from './entityDecls';
@@ -28,7 +28,7 @@ import type { CompiledEvent, EventTypeScope } from './compileEventType';
 import { EVENT_KEYS, compileEventType } from './compileEventType';
 import { pluggedField, standaloneGenerators } from './pluggedField';
 import { selectionFilter } from './selectionFilter';
-import type { YNode } from './yamlTree';
+import type { YNode } from '../yamlTree';
 
 /** Compiles entities and event types of one document. */
 export class ModelCompiler implements EntityTypeScope, EventTypeScope {

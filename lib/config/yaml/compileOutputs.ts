@@ -13,9 +13,9 @@ import { toFile } from '../../sinks/toFile';
 import { toKafka } from '../../sinks/toKafka';
 import { toMySQL } from '../../sinks/toMySQL';
 import { toStdout } from '../../sinks/toStdout';
-import type { Problems } from './configError';
-import { boolOf, child, intAtLeast, mapOf, oneOf, seqOf, stringOf, suggestion } from './decode';
-import type { YNode } from './yamlTree';
+import type { Problems } from '../configError';
+import { boolOf, child, intAtLeast, mapOf, oneOf, seqOf, stringOf, suggestion } from '../decode';
+import type { YNode } from '../yamlTree';
 
 const TYPES = ['kafka', 'stdout', 'file', 'mysql'] as const;
 const KEYS: Record<(typeof TYPES)[number], string[]> = {

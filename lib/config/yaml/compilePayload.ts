@@ -15,10 +15,10 @@ import type { FieldType, Generate } from '../../schema/generator';
 import { GeneratorError } from '../../schema/generator';
 import { compileGenerator, defaultGenerator } from '../../schema/generatorRegistry';
 import { ExprEvalError, compileExpression } from '../../expr';
-import type { Problems } from './configError';
-import { child, intAtLeast, mapOf, numberOf, oneOf, seqOf, stringOf, suggestion } from './decode';
+import type { Problems } from '../configError';
+import { child, intAtLeast, mapOf, numberOf, oneOf, seqOf, stringOf, suggestion } from '../decode';
 import type { FieldSpec, SchemaTable } from './fieldSpec';
-import { toJs, type YNode } from './yamlTree';
+import { toJs, type YNode } from '../yamlTree';
 import { staticHashed } from './staticHashed';
 
 /** A compiled field. */

@@ -35,11 +35,11 @@ import type { GenContext } from '../../schema/generator';
 import { SeededFaker } from '../../schema/seededFaker';
 import type { CompiledField } from './compilePayload';
 import { emptyScope } from './compilePayload';
-import type { Problems } from './configError';
-import { child, intAtLeast, mapOf, numberIn, seqOf, stringOf, suggestion } from './decode';
+import type { Problems } from '../configError';
+import { child, intAtLeast, mapOf, numberIn, seqOf, stringOf, suggestion } from '../decode';
 import type { DeliveryContext, DeliveryFields } from './deliveryFields';
 import { VersionShape } from './versionShape';
-import type { YNode } from './yamlTree';
+import type { YNode } from '../yamlTree';
 
 const VERSIONS_KEYS = ['field', 'default_version', 'versions'];
 const VERSION_KEYS = ['version', 'rate', 'event_types', 'add_fields', 'rename_fields', 'drop_fields'];

@@ -10,10 +10,10 @@
 import { SYSTEM_FIELDS } from '../../core/simEvent';
 import type { PayloadCompiler } from './compilePayload';
 import type { ModelCompiler } from './compileModel';
-import type { Problems } from './configError';
-import { child, stringOf } from './decode';
+import type { Problems } from '../configError';
+import { child, stringOf } from '../decode';
 import type { SchemaTable } from './fieldSpec';
-import type { YNode } from './yamlTree';
+import type { YNode } from '../yamlTree';
 
 /** What the delivery section may refer to: the document's schemas, compiler and event types. */
 export interface DeliveryContext {

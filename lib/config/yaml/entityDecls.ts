@@ -8,11 +8,11 @@
  * const infos = new Map(decls.map((d) => [d.name, entityInfo(d)])); // for the payload compiler
  */
 import { FLOW_NAME } from '../../entities/entity';
-import type { Problems } from './configError';
-import { child, mapOf, stringOf, suggestion } from './decode';
+import type { Problems } from '../configError';
+import { child, mapOf, stringOf, suggestion } from '../decode';
 import type { FieldSpec, SchemaTable } from './fieldSpec';
 import type { EntityInfo } from './compilePayload';
-import type { YNode } from './yamlTree';
+import type { YNode } from '../yamlTree';
 
 /** An entity as declared in the document. */
 export interface EntityDecl {

@@ -10,9 +10,9 @@
  * const payload = table.resolve('#/schemas/PurchasePayload', node, 'event_types.X.payload_schema');
  * payload?.properties?.map(([name]) => name); // ['purchase_id', 'user_id', 'items', …]
  */
-import type { Problems } from './configError';
-import { boolOf, child, intAtLeast, mapOf, numberIn, oneOf, stringOf, suggestion } from './decode';
-import { toJs, type YNode } from './yamlTree';
+import type { Problems } from '../configError';
+import { boolOf, child, intAtLeast, mapOf, numberIn, oneOf, stringOf, suggestion } from '../decode';
+import { toJs, type YNode } from '../yamlTree';
 
 /** The JSON-schema types the YAML model format's schemas use. */
 export const SCHEMA_TYPES = ['string', 'number', 'integer', 'boolean', 'object', 'array'] as const;

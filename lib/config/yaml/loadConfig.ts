@@ -17,9 +17,9 @@ import type { FlowContext } from '../../flows/flow';
 import { parseDuration } from '../../core/duration';
 import { parseStartTime } from '../../engine/model';
 import { Simulation, type SimulationOptions } from '../../simulation';
-import type { ConfigError } from './configError';
-import { Problems } from './configError';
-import { child, intAtLeast, mapOf, numberOf, seqOf, stringOf, suggestion } from './decode';
+import type { ConfigError } from '../configError';
+import { Problems } from '../configError';
+import { child, intAtLeast, mapOf, numberOf, seqOf, stringOf, suggestion } from '../decode';
 import { SchemaTable } from './fieldSpec';
 import { PayloadCompiler } from './compilePayload';
 import type { CompiledEvent } from './compileEventType';
@@ -28,7 +28,7 @@ import { entityDecls, entityInfo } from './entityDecls';
 import { playEvent, startSession, waitSeconds } from '../../flows/playEvent';
 import { compileOutputs } from './compileOutputs';
 import { compileDelivery } from './compileDelivery';
-import { parseYamlTree, toJs, type YNode } from './yamlTree';
+import { parseYamlTree, toJs, type YNode } from '../yamlTree';
 
 /** The result of `loadConfig`. */
 export type LoadResult = { readonly ok: true; readonly simulation: Simulation } | { readonly ok: false; readonly errors: ReadonlyArray<ConfigError> };

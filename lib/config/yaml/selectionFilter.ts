@@ -10,9 +10,9 @@
 import type { EntityType } from '../../entities/entity';
 import type { Where, WhereOperator } from '../../entities/where';
 import { compileWhere } from '../../entities/where';
-import type { Problems } from './configError';
-import { child, mapOf, oneOf, seqOf, stringOf, suggestion } from './decode';
-import { toJs, type YNode } from './yamlTree';
+import type { Problems } from '../configError';
+import { child, mapOf, oneOf, seqOf, stringOf, suggestion } from '../decode';
+import { toJs, type YNode } from '../yamlTree';
 
 const OPERATORS: Readonly<Record<string, WhereOperator>> = {
   equals: 'is',

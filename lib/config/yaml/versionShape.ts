@@ -10,11 +10,11 @@
  */
 import { SYSTEM_FIELDS } from '../../core/simEvent';
 import type { CompiledField } from './compilePayload';
-import type { Problems } from './configError';
-import { child, mapOf, seqOf, stringOf, suggestion } from './decode';
+import type { Problems } from '../configError';
+import { child, mapOf, seqOf, stringOf, suggestion } from '../decode';
 import { type DeliveryContext, type DeliveryFields, isSystemField } from './deliveryFields';
 import type { FieldSpec } from './fieldSpec';
-import type { YNode } from './yamlTree';
+import type { YNode } from '../yamlTree';
 
 /**
  * What a version does to the payload of the event types it targets, checked against their fields:

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { formatConfigError } from '../../../lib/config/yaml/configError';
+import { formatConfigError } from '../../../lib/config/configError';
 import { isStoryText, loadStory } from '../../../lib/config/story/loadStory';
 import { maskExpressions } from '../../../lib/config/story/maskExpressions';
 import { EventGenerator } from '../../../lib/story/eventGenerator';

@@ -8,7 +8,7 @@
  * problems.errors.map(formatConfigError); // ['shop.yaml:3:20 outputs[0].topic_mapping: expected a string, got 42']
  */
 import { LineCounter } from 'yaml';
-import { ModelError } from '../../core/errors';
+import { ModelError } from '../core/errors';
 
 /** One mistake in a configuration file. */
 export interface ConfigError {

@@ -8,7 +8,7 @@
  * const settings = mapOf(node, 'simulation_settings', problems, { optional: ['duration', 'random_seed'] });
  * const seed = settings && intOf(settings.random_seed, 'simulation_settings.random_seed', problems);
  */
-import { suggestion } from '../../core/didYouMean';
+import { suggestion } from '../core/didYouMean';
 import type { Problems } from './configError';
 import type { YEntry, YNode } from './yamlTree';
 
