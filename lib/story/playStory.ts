@@ -21,13 +21,15 @@ import type { SchedulerAction, SchedulerLike, Subscriber } from 'rxjs';
 import { Rng } from '../core/rng';
 import type { RunStats } from '../engine/runStats';
 import { ExprEvalError } from '../expr';
+import { setOwn } from '../expr/values';
 import { SeededFaker } from '../schema/seededFaker';
 import { type DefState, definitionStates, pruneHistory, refValue, variablesOf } from './definitionStates';
 import type { GeneratorContext } from './eventGenerator';
 import { runGenerator } from './runGenerator';
 import type { Story } from './story';
 import { occurrenceTime } from './story';
-import { StoryError } from './storyError';
+import { describeFailure, StoryError } from './storyError';
+import { describeInstant, inStoryTime, STORY_TIME_LIMIT } from './storyTime';
 import { type StoryEvent, storyEvent } from './storyEvent';
 
 /** How to play a story. */
@@ -64,6 +66,8 @@ class Player {
   private readonly debug: ((line: string) => void) | undefined;
   private readonly totalEvents: number;
   private emitted = 0;
+  /** The first occurrence found past story time, reported when everything before it is out. */
+  private outOfTime: StoryError | undefined;
   private stopped = false;
   private action: SchedulerAction<unknown> | undefined;
   private readonly stats: RunStats | undefined;
@@ -100,7 +104,18 @@ class Player {
 
   /** Sets the state's next occurrence time (Infinity when it has no more). */
   private plan(s: DefState, log = true): void {
-    const t = s.next < s.def.repeat ? occurrenceTime(this.story.zone, this.startMs, s.def, s.next) : Infinity;
+    const z = this.story.zone;
+    const t = s.next < s.def.repeat ? occurrenceTime(z, this.startMs, s.def, s.next) : Infinity;
+    // compileStory keeps schedules within story time; a start moved by the caller can still push
+    // one out (NaN: past what a Date holds). Such a timestamp cannot be written: the stream ends
+    // with this error once everything before it is emitted (story time only runs out forward).
+    if (t !== Infinity && !(t >= this.end) && !inStoryTime(z, t)) {
+      this.outOfTime ??= new StoryError(
+        `${s.def.where}: occurrence #${s.next} of ${s.def.key} falls ${describeInstant(z, t)} (start ${describeInstant(z, this.startMs)}); ${STORY_TIME_LIMIT}`,
+      );
+      s.nextTime = Infinity;
+      return;
+    }
     if (t < this.end) {
       s.nextTime = t;
       return;
@@ -163,10 +178,12 @@ class Player {
     }
   }
 
-  private complete(): void {
+  /** Ends the stream: all occurrences made (`outOfTime` then fails it), or `totalEvents` reached. */
+  private complete(allMade = true): void {
     if (this.stopped) return;
     this.stopped = true;
-    this.subscriber.complete();
+    if (allMade && this.outOfTime !== undefined) this.subscriber.error(this.outOfTime);
+    else this.subscriber.complete();
   }
 
   /** Emits every occurrence due now (in file order), then plans the next tick. */
@@ -178,12 +195,12 @@ class Player {
         this.emit(s, now);
       } catch (e) {
         this.stopped = true;
-        this.subscriber.error(e);
+        this.subscriber.error(e instanceof StoryError ? e : this.failure(s, s.def.where, e));
         return;
       }
       if (this.stopped) return;
       if (this.emitted >= this.totalEvents) {
-        this.complete();
+        this.complete(false);
         return;
       }
     }
@@ -212,7 +229,7 @@ class Player {
       } catch (e) {
         throw this.failure(s, f.locate(e instanceof ExprEvalError ? e.start : 0), e);
       }
-      data[f.name] = v;
+      setOwn(data, f.name, v);
       if (this.debug !== undefined) this.log(`  ${f.name} = ${f.text} → ${JSON.stringify(v)}`);
     }
     const gen = def.generator;
@@ -229,9 +246,8 @@ class Player {
         rng: s.rng,
         faker: ctx.faker,
       };
-      const where = `${this.story.file} events[${def.index}] generator`;
-      const out = runGenerator(gen, context, ctx, variables, (e) => this.failure(s, where, e));
-      Object.assign(data, out);
+      const out = runGenerator(gen, context, ctx, variables, (e) => this.failure(s, `${def.where} generator`, e));
+      for (const k of Object.keys(out)) setOwn(data, k, out[k]);
       if (this.debug !== undefined) this.log(`  generator → ${JSON.stringify(out)}`);
     }
     const e = storyEvent(def, { eventId, timestamp, time: now, runId: this.runId, orgId: this.story.orgId, data, shape: s.shape });
@@ -247,15 +263,15 @@ class Player {
     const stats = this.stats;
     if (stats !== undefined) {
       stats.events++;
-      stats.eventsByType[def.event] = (stats.eventsByType[def.event] ?? 0) + 1;
+      const byType = stats.eventsByType;
+      setOwn(byType, def.event, (Object.hasOwn(byType, def.event) ? byType[def.event] : 0) + 1);
       stats.endTime = now;
     }
     this.subscriber.next(e);
   }
 
   private failure(s: DefState, where: string, e: unknown): StoryError {
-    const message = e instanceof Error ? e.message : String(e);
-    return new StoryError(`${where}: ${message} (${s.def.key} #${s.index} at ${this.story.zone.iso(this.now())})`, e);
+    return new StoryError(`${where}: ${describeFailure(e)} (${s.def.key} #${s.index} at ${describeInstant(this.story.zone, this.now())})`, e);
   }
 
   private log(line: string): void {

@@ -8,9 +8,11 @@
  * const out = runGenerator(gen, context, ctx, variables, (e) => new StoryError(`story.yaml events[2] generator: ${e}`));
  * Object.assign(data, out);
  */
+import { DeepFakerError } from '../core/errors';
 import type { Variables } from '../expr';
 import { ExprEvalError, compileExpression, formatExprError } from '../expr';
 import { isDict } from '../expr/values';
+import { jsonProblem } from './jsonProblem';
 import type { EventGenerator, GeneratorContext } from './eventGenerator';
 import { StoryError } from './storyError';
 import type { StoryEvalContext } from './storyFunctions';
@@ -52,13 +54,28 @@ export const runGenerator = (
     lookup: (name) => (typeof variables === 'function' ? variables(name) : undefined),
   });
   let out: Readonly<Record<string, unknown>>;
+  let problem: string | undefined;
   try {
     out = gen.generate(context);
+    // What it returned is the user's code too (a getter may throw): checked inside the try.
+    problem = isDict(out) ? jsonProblem(out, '') : `generate() must return an object of fields, got ${describe(out)}`;
   } catch (e) {
-    throw fail(e);
+    // Errors of deep-faker (resolveValue's) say what they are; the user's own code's are named as such.
+    throw fail(e instanceof DeepFakerError ? e : new StoryError(`generate() threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`, e));
   } finally {
     gen.bind(undefined);
   }
-  if (!isDict(out)) throw fail(new TypeError(`generate() must return an object of fields, got ${JSON.stringify(out)}`));
+  if (problem !== undefined)
+    throw fail(new StoryError(problem.startsWith('generate()') ? problem : `generate() returned a field that is not JSON: ${problem}`));
   return out;
 };
+
+/** A returned value in a message, without running anything of it. */
+const describe = (v: unknown): string =>
+  v === null || typeof v === 'number' || typeof v === 'boolean'
+    ? String(v)
+    : Array.isArray(v)
+      ? 'a list'
+      : typeof v === 'object'
+        ? 'an object that is not plain'
+        : `a ${typeof v}`;

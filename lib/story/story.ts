@@ -46,6 +46,8 @@ export interface RefTarget {
 /** One event definition. */
 export interface EventDef {
   readonly index: number;
+  /** `story.yaml:20:5 events[1]`: where the definition is written, for runtime errors. */
+  readonly where: string;
   /** `posthog/user.signup` (`#2`, `#3`… for a repeated source/event pair). */
   readonly key: string;
   readonly source: string;

@@ -109,6 +109,7 @@ export const storyFunctions = (): FunctionRegistry<StoryEvalContext> => ({
         seconds += parseDuration(typeof args[0] === 'number' ? args[0] * 1000 : args[0]) / 1000;
       }
       for (const [k, v] of Object.entries(kw)) seconds += num(k, v) * DURATION_UNITS[k];
+      if (!Number.isFinite(seconds)) throw new RangeError(`the total is not a finite number of seconds (${seconds})`);
       return seconds;
     },
     { minArgs: 0, maxArgs: 1, keywords: Object.keys(DURATION_UNITS) },

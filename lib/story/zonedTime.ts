@@ -25,6 +25,20 @@ export interface WallTime {
 }
 
 const MS_PER_DAY = 86_400_000;
+/** The largest |epoch ms| a JavaScript `Date` holds (±100 000 000 days around 1970). */
+const DATE_LIMIT = 8.64e15;
+/** 0100-01-01T00:00:00Z: before it, `Date.UTC` and `Intl` years mislead (see `utc` and `offset`). */
+const YEAR_100 = -59_011_459_200_000;
+/** One Gregorian cycle (400 years, 146 097 days): the calendar repeats after it. */
+const GREGORIAN_CYCLE_MS = 146_097 * MS_PER_DAY;
+
+/** `Date.UTC`, except that years 0–99 are those years (`Date.UTC` reads them as 1900–1999). */
+const utc = (year: number, month: number, day: number, hour = 0, minute = 0, second = 0, ms = 0): number => {
+  if (year >= 100) return Date.UTC(year, month, day, hour, minute, second, ms);
+  const d = new Date(0);
+  d.setUTCFullYear(year, month, day);
+  return d.setUTCHours(hour, minute, second, ms);
+};
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
@@ -101,6 +115,11 @@ export class Zone {
   offset(ms: number): number {
     if (this.isUtc) return 0;
     if (ms === this.lastMs) return this.lastOffset;
+    // Outside what a Date holds there is no offset (Intl would throw); callers get NaN instants.
+    if (!(Math.abs(ms) <= DATE_LIMIT)) return NaN;
+    // Intl writes 1 BC as "1" and Date.UTC reads years 0-99 as 1900-1999; zones kept local mean
+    // time then, so the offset one Gregorian cycle later is the same.
+    if (ms < YEAR_100) return this.offset(ms + Math.ceil((YEAR_100 - ms) / GREGORIAN_CYCLE_MS) * GREGORIAN_CYCLE_MS);
     const whole = Math.floor(ms / 1000) * 1000;
     let y = 0,
       mo = 0,
@@ -132,7 +151,7 @@ export class Zone {
           break;
       }
     }
-    const asUtc = Date.UTC(y, mo - 1, d, h, mi, s);
+    const asUtc = utc(y, mo - 1, d, h, mi, s);
     this.lastMs = ms;
     this.lastOffset = asUtc - whole;
     return this.lastOffset;
@@ -144,7 +163,7 @@ export class Zone {
    * the spring-forward night in New York is 03:30 EDT).
    */
   instantOf(w: WallTime): number {
-    const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second, w.ms);
+    const asUtc = utc(w.year, w.month - 1, w.day, w.hour, w.minute, w.second, w.ms);
     if (this.isUtc) return asUtc;
     const before = this.offset(asUtc - MS_PER_DAY);
     const after = this.offset(asUtc + MS_PER_DAY);
@@ -152,11 +171,19 @@ export class Zone {
     return candidates.length > 0 ? candidates[0] : asUtc - before;
   }
 
-  /** The same local wall time `days` calendar days later (DST-aware: 09:00 stays 09:00). */
+  /**
+   * The same local wall time `days` calendar days later (DST-aware: 09:00 stays 09:00); NaN when
+   * that is beyond what a JavaScript `Date` holds (±8.64e15 ms).
+   */
   addDays(ms: number, days: number): number {
-    if (this.isUtc) return ms + days * MS_PER_DAY;
+    if (this.isUtc) {
+      const t = ms + days * MS_PER_DAY;
+      return Math.abs(t) <= DATE_LIMIT ? t : NaN;
+    }
+    if (!(Math.abs(ms) <= DATE_LIMIT)) return NaN;
     const w = this.wall(ms);
-    const shifted = new Date(Date.UTC(w.year, w.month - 1, w.day + days, w.hour, w.minute, w.second, w.ms));
+    const shifted = new Date(utc(w.year, w.month - 1, w.day + days, w.hour, w.minute, w.second, w.ms));
+    if (Number.isNaN(shifted.getTime())) return NaN;
     return this.instantOf({
       year: shifted.getUTCFullYear(),
       month: shifted.getUTCMonth() + 1,
@@ -192,7 +219,7 @@ export class Zone {
    */
   format(ms: number, fmt: string): string {
     const w = this.wall(ms);
-    const weekday = new Date(Date.UTC(w.year, w.month - 1, w.day)).getUTCDay();
+    const weekday = new Date(utc(w.year, w.month - 1, w.day)).getUTCDay();
     let out = '';
     for (let i = 0; i < fmt.length; i++) {
       const c = fmt[i];
@@ -251,7 +278,7 @@ export class Zone {
           out += MONTHS[w.month - 1];
           break;
         case 'j':
-          out += pad(Math.round((Date.UTC(w.year, w.month - 1, w.day) - Date.UTC(w.year, 0, 1)) / MS_PER_DAY) + 1, 3);
+          out += pad(Math.round((utc(w.year, w.month - 1, w.day) - utc(w.year, 0, 1)) / MS_PER_DAY) + 1, 3);
           break;
         case 'u':
           out += String(weekday === 0 ? 7 : weekday);
@@ -320,10 +347,10 @@ export const parseStoryDate = (text: string, z: Zone): { readonly ms: number; re
     second: Number(s ?? 0),
     ms: frac === undefined ? 0 : Number(frac.padEnd(3, '0')),
   };
-  const check = new Date(Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second));
+  const check = new Date(utc(w.year, w.month - 1, w.day, w.hour, w.minute, w.second));
   if (check.getUTCMonth() + 1 !== w.month || check.getUTCDate() !== w.day || w.hour > 23 || w.minute > 59 || w.second > 59) return undefined;
   if (tz !== undefined) {
-    const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second, w.ms);
+    const asUtc = utc(w.year, w.month - 1, w.day, w.hour, w.minute, w.second, w.ms);
     if (tz === 'Z') return { ms: asUtc, dateOnly: false };
     const sign = tz[0] === '-' ? -1 : 1;
     const digits = tz.slice(1).replace(':', '');

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { badDirective, parseStoryDate, zone } from '../../lib/story/zonedTime';
+import { describeInstant, FIRST_STORY_TIME, inStoryTime, LAST_STORY_TIME } from '../../lib/story/storyTime';
 
 describe('story: zonedTime', () => {
   const ny = zone('America/New_York');
@@ -46,5 +47,29 @@ describe('story: zonedTime', () => {
     expect(parseStoryDate('2025-03-09T09:30:00+02:00', ny)?.ms).to.equal(Date.parse('2025-03-09T07:30:00Z'));
     expect(parseStoryDate('2025-02-30', ny)).to.equal(undefined);
     expect(parseStoryDate('tomorrow', ny)).to.equal(undefined);
+  });
+
+  it('years 0000 to 0099 are those years (not 1900 to 1999), and date arithmetic past a Date gives NaN, not an exception', () => {
+    const utc = zone('UTC');
+    expect(utc.iso(parseStoryDate('0000-01-01', utc)!.ms)).to.equal('0000-01-01T00:00:00.000Z');
+    expect(utc.format(parseStoryDate('0050-06-01', utc)!.ms, '%a %j %F')).to.equal('Wed 152 0050-06-01');
+    const early = parseStoryDate('0050-06-01T09:00', ny)!.ms;
+    expect(ny.iso(early)).to.equal('0050-06-01T09:00:00.000-04:56');
+    expect(ny.iso(ny.addDays(early, 1))).to.equal('0050-06-02T09:00:00.000-04:56');
+    expect(ny.addDays(0, 1e9)).to.satisfy(Number.isNaN);
+    expect(utc.addDays(0, 1e308)).to.satisfy(Number.isNaN);
+    expect(ny.addDays(8.64e15, 1)).to.satisfy(Number.isNaN);
+  });
+
+  it('story time is the years 0000 to 9999 in the zone', () => {
+    const utc = zone('UTC');
+    expect(inStoryTime(utc, FIRST_STORY_TIME)).to.equal(true);
+    expect(inStoryTime(utc, FIRST_STORY_TIME - 1)).to.equal(false);
+    expect(inStoryTime(utc, LAST_STORY_TIME)).to.equal(true);
+    expect(inStoryTime(utc, LAST_STORY_TIME + 1)).to.equal(false);
+    expect(inStoryTime(ny, LAST_STORY_TIME + 3_600_000)).to.equal(true); // still 9999-12-31 in New York
+    expect(inStoryTime(ny, NaN)).to.equal(false);
+    expect(describeInstant(utc, NaN)).to.equal('after 9999-12-31');
+    expect(describeInstant(utc, FIRST_STORY_TIME - 1)).to.equal('before 0000-01-01');
   });
 });

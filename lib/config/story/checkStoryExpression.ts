@@ -11,11 +11,13 @@
  */
 import type { Expr } from '../../expr';
 import { childrenOf, pathOf } from '../../expr';
+import { BLOCKED_KEYS } from '../../expr/values';
 import type { RefTarget } from '../../story/story';
 import { occurrenceTime, resolveRef } from '../../story/story';
 import { compileFakerCall } from '../../story/storyFunctions';
 import type { Zone } from '../../story/zonedTime';
 import { badDirective } from '../../story/zonedTime';
+import { inStoryTime } from '../../story/storyTime';
 import type { Problems } from '../configError';
 import { suggestion } from '../decode';
 import type { Draft } from './draftEvents';
@@ -99,6 +101,14 @@ export const checkStoryExpression = (ast: Expr, at: (i: number) => number, path:
         return;
       }
     }
+    if (node._tag === 'Member' && node.object._tag === 'Name' && node.object.name === 'prev' && BLOCKED_KEYS.has(node.property)) {
+      p.at(
+        at(node.propertyStart),
+        path,
+        `prev.${node.property} cannot be read: expressions never read a field named ${[...BLOCKED_KEYS].join(', ')}; rename the field`,
+      );
+      return;
+    }
     if (node._tag === 'Member' && d.generator === undefined) {
       const full = pathOf(node);
       if (full !== undefined && full.startsWith('prev.') && full.split('.').length === 2 && !fieldNames.includes(node.property)) {
@@ -134,6 +144,8 @@ const checkRef = (arg: Expr, hasFallback: boolean, at: (i: number) => number, pa
   const target = drafts[r.ref.target];
   const mine = occurrenceTime(schedule.zone, schedule.start, d, 0);
   const theirs = occurrenceTime(schedule.zone, schedule.start, target, 0);
+  // A first occurrence outside story time is already reported (checkSchedule).
+  if (!inStoryTime(schedule.zone, mine) || !inStoryTime(schedule.zone, theirs)) return;
   const before = theirs < mine || (theirs === mine && target.index < d.index);
   if (mine < schedule.end && (!before || theirs >= schedule.end)) {
     p.at(

@@ -17,9 +17,11 @@ import type { EventDef, Story } from '../../story/story';
 import type { EventGenerator } from '../../story/eventGenerator';
 import type { Zone } from '../../story/zonedTime';
 import { knownZones, parseStoryDate, zone } from '../../story/zonedTime';
+import { inStoryTime, STORY_TIME_LIMIT } from '../../story/storyTime';
 import type { Problems } from '../configError';
 import { describeNode, intAtLeast, mapOf, stringOf, suggestion } from '../decode';
 import type { YNode } from '../yamlTree';
+import { checkSchedule } from './checkSchedule';
 import { compileStoryEvent } from './compileStoryEvent';
 import { assignKeys, attachGenerators, draftEvents } from './draftEvents';
 
@@ -63,7 +65,9 @@ export const compileStory = (root: YNode, source: string, p: Problems, options: 
   assignKeys(drafts);
   attachGenerators(drafts, options.generators ?? {}, p);
   if (start === undefined || orgId === undefined) return undefined;
-  const events = drafts.map((d) => compileStoryEvent(d, drafts, p, source, { zone: z, start: start.ms, end }));
+  const schedule = { zone: z, start: start.ms, end };
+  checkSchedule(drafts, schedule, p);
+  const events = drafts.map((d) => compileStoryEvent(d, drafts, p, source, schedule));
   if (!p.ok) return undefined;
   return { file: p.file, orgId, zone: z, start: start.ms, end, seed, events: events as EventDef[] };
 };
@@ -79,6 +83,10 @@ const dateOf = (node: YNode | undefined, path: string, p: Problems, z: Zone): { 
       path,
       `expected a date such as 2025-01-01 or a date-time such as 2025-01-01T09:00:00 (local to timezone) or 2025-01-01T09:00:00Z, got ${describeNode(node)}`,
     );
+  } else if (!inStoryTime(z, parsed.ms)) {
+    // Four-digit years, but an offset can still move the instant out (0000-01-01T00:00:00+01:00).
+    p.at(node.offset, path, `${text} is outside story time in ${z.name}; ${STORY_TIME_LIMIT}`);
+    return undefined;
   }
   return parsed;
 };

@@ -14,10 +14,12 @@ import type { EventDef, FieldPlan, RefTarget, ValuePlan } from '../../story/stor
 import { CONTEXT_NAMES } from '../../story/story';
 import type { StoryEvalContext } from '../../story/storyFunctions';
 import { storyFunctions } from '../../story/storyFunctions';
+import { setOwn } from '../../expr/values';
 import type { Problems } from '../configError';
 import { child } from '../decode';
 import type { YNode } from '../yamlTree';
 import { checkStoryExpression, type Schedule, type StoryCheckScope } from './checkStoryExpression';
+import { constantFailure } from './constantFailure';
 import type { Draft } from './draftEvents';
 
 const FUNCTIONS = storyFunctions();
@@ -43,7 +45,8 @@ export const compileStoryEvent = (d: Draft, drafts: ReadonlyArray<Draft>, p: Pro
         const parts = node.entries.map((e) => [e.key, compileValue(e.value, child(path, e.key), scope, later)] as const);
         return (v, ctx) => {
           const out: Record<string, unknown> = {};
-          for (const [k, plan] of parts) out[k] = plan(v, ctx);
+          // setOwn: a key "__proto__" is a key of the output like any other.
+          for (const [k, plan] of parts) setOwn(out, k, plan(v, ctx));
           return out;
         };
       }
@@ -68,6 +71,8 @@ export const compileStoryEvent = (d: Draft, drafts: ReadonlyArray<Draft>, p: Pro
         }
         checkStoryExpression(compiled.ast, node.valueOffset, path, checks);
         const evaluate = compiled.evaluate;
+        const failure = constantFailure(evaluate);
+        if (failure !== undefined) p.at(node.valueOffset(failure.start), path, failure.message);
         return (v, ctx) => evaluate(v, ctx);
       }
       default: {
@@ -87,8 +92,10 @@ export const compileStoryEvent = (d: Draft, drafts: ReadonlyArray<Draft>, p: Pro
     };
     fields.push({ name: f.key, text: textOf(f.value), path, locate, evaluate: plan });
   });
+  const { line, column } = lineColumn(source, d.node.offset);
   return {
     index: d.index,
+    where: `${p.file}:${line}:${column} ${d.path}`,
     key: d.key,
     source: d.source,
     event: d.event,

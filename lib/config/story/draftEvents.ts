@@ -14,16 +14,19 @@ import { parseDuration } from '../../core/duration';
 import type { EventGenerator } from '../../story/eventGenerator';
 import type { Frequency } from '../../story/story';
 import { CONTEXT_NAMES } from '../../story/story';
+import { STORY_SPAN_DAYS, STORY_SPAN_MS } from '../../story/storyTime';
 import type { Problems } from '../configError';
 import { child, intAtLeast, mapOf, seqOf, stringOf, suggestion } from '../decode';
 import type { YNode } from '../yamlTree';
 
 const EVENT_KEYS = ['source', 'event', 'offset_days', 'repeat', 'frequency', 'data', 'description'];
-const FREQUENCIES: Readonly<Record<string, Frequency>> = {
-  hourly: { _tag: 'Fixed', ms: 3_600_000, label: 'hourly' },
-  daily: { _tag: 'Calendar', days: 1, label: 'daily' },
-  weekly: { _tag: 'Calendar', days: 7, label: 'weekly' },
-};
+const DAILY: Frequency = { _tag: 'Calendar', days: 1, label: 'daily' };
+// A Map: a frequency named "constructor" or "__proto__" must not find Object's own members.
+const FREQUENCIES: ReadonlyMap<string, Frequency> = new Map<string, Frequency>([
+  ['hourly', { _tag: 'Fixed', ms: 3_600_000, label: 'hourly' }],
+  ['daily', DAILY],
+  ['weekly', { _tag: 'Calendar', days: 7, label: 'weekly' }],
+]);
 
 /** One event definition as decoded; `key` and `generator` are set once every definition is known. */
 export interface Draft {
@@ -58,8 +61,8 @@ export const draftEvents = (node: YNode | undefined, p: Problems): Draft[] => {
     if (m === undefined) return;
     const source = stringOf(m.get('source'), child(path, 'source'), p);
     const event = stringOf(m.get('event'), child(path, 'event'), p);
-    const offsetDays = m.get('offset_days') === undefined ? 0 : intAtLeast(m.get('offset_days'), child(path, 'offset_days'), p, 0);
-    const repeat = m.get('repeat') === undefined ? 1 : intAtLeast(m.get('repeat'), child(path, 'repeat'), p, 1);
+    const offsetDays = intBetween(m.get('offset_days'), child(path, 'offset_days'), p, 0, STORY_SPAN_DAYS, '10 000 years, the span of story time', 0);
+    const repeat = intBetween(m.get('repeat'), child(path, 'repeat'), p, 1, Number.MAX_SAFE_INTEGER, 'the largest exact integer', 1);
     const frequency = frequencyOf(m.get('frequency'), child(path, 'frequency'), p);
     if (m.get('description') !== undefined) stringOf(m.get('description'), child(path, 'description'), p);
     const dataNode = m.get('data');
@@ -85,7 +88,7 @@ export const draftEvents = (node: YNode | undefined, p: Problems): Draft[] => {
       event,
       offsetDays: offsetDays ?? 0,
       repeat: repeat ?? 1,
-      frequency: frequency ?? FREQUENCIES.daily,
+      frequency: frequency ?? DAILY,
       data,
       fieldNames: data.map((f) => f.key),
       generator: undefined,
@@ -97,20 +100,37 @@ export const draftEvents = (node: YNode | undefined, p: Problems): Draft[] => {
 
 /** `hourly`, `daily`, `weekly`, or a duration such as `15m` (fixed time); daily when absent. */
 const frequencyOf = (node: YNode | undefined, path: string, p: Problems): Frequency | undefined => {
-  if (node === undefined) return FREQUENCIES.daily;
+  if (node === undefined) return DAILY;
   const text = stringOf(node, path, p);
   if (text === undefined) return undefined;
-  const named = FREQUENCIES[text];
+  const named = FREQUENCIES.get(text);
   if (named !== undefined) return named;
+  let ms: number | undefined;
   try {
-    const ms = parseDuration(text);
-    if (ms <= 0) throw new Error('must be more than 0');
-    return { _tag: 'Fixed', ms, label: `every ${text}` };
+    ms = parseDuration(text);
   } catch {
-    const hint = suggestion(text, Object.keys(FREQUENCIES));
-    p.at(node.offset, path, `"${text}" is not a frequency${hint || ' (hourly, daily, weekly, or a duration such as "15m", "2h", "1h30m")'}`);
+    ms = undefined;
+  }
+  if (ms !== undefined && ms > STORY_SPAN_MS) {
+    p.at(node.offset, path, `"${text}" is longer than 10 000 years, the span of story time`);
     return undefined;
   }
+  if (ms !== undefined && ms > 0) return { _tag: 'Fixed', ms, label: `every ${text}` };
+  const hint = suggestion(text, [...FREQUENCIES.keys()]);
+  p.at(node.offset, path, `"${text}" is not a frequency${hint || ' (hourly, daily, weekly, or a duration such as "15m", "2h", "1h30m")'}`);
+  return undefined;
+};
+
+/**
+ * An integer in [min, max] (`fallback` when the key is absent); past `max` the message says why
+ * (`what` the limit is).
+ */
+const intBetween = (node: YNode | undefined, path: string, p: Problems, min: number, max: number, what: string, fallback: number): number | undefined => {
+  if (node === undefined) return fallback;
+  const n = intAtLeast(node, path, p, min);
+  if (n === undefined || n <= max) return n;
+  p.at(node.offset, path, `expected an integer from ${min} to ${max} (${what}), got ${n}`);
+  return undefined;
 };
 
 /** Keys definitions by `source/event`, numbering repeats of a pair (`#2`, `#3`, …). */

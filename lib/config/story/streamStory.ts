@@ -35,6 +35,8 @@ import { loadStory } from './loadStory';
 import { playStory } from '../../story/playStory';
 import type { StoryEvent } from '../../story/storyEvent';
 import { parseStoryDate } from '../../story/zonedTime';
+import { StoryError } from '../../story/storyError';
+import { inStoryTime, STORY_TIME_LIMIT } from '../../story/storyTime';
 
 /** Options of `streamStory`. */
 export interface StreamStoryOptions extends LoadStoryOptions {
@@ -148,13 +150,13 @@ export const debugSink = (debug: StreamStoryOptions['debug']): ((line: string) =
   return debugEnabled(process.env.DEBUG) ? toStderr : undefined;
 };
 
-/** Resolves a start override against the story's zone. */
+/** Resolves a start override against the story's zone; a start outside story time is a `StoryError`. */
 const startOf = (story: Story, start: string | number | undefined): number | undefined => {
   if (start === undefined) return undefined;
-  if (typeof start === 'number') return start;
-  const parsed = parseStoryDate(start, story.zone);
-  if (parsed === undefined) throw new RangeError(`start: expected an ISO-8601 date or date-time, got ${JSON.stringify(start)}`);
-  return parsed.ms;
+  const ms = typeof start === 'number' ? start : parseStoryDate(start, story.zone)?.ms;
+  if (ms === undefined) throw new StoryError(`start: expected an ISO-8601 date or date-time, got ${JSON.stringify(start)}`);
+  if (!inStoryTime(story.zone, ms)) throw new StoryError(`start: ${JSON.stringify(start)} is outside story time; ${STORY_TIME_LIMIT}`);
+  return ms;
 };
 
 /** Loads a story or throws `ConfigErrors` with every mistake. */
