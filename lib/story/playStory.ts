@@ -28,6 +28,7 @@ import type { GeneratorContext } from './eventGenerator';
 import { runGenerator } from './runGenerator';
 import type { Story } from './story';
 import { occurrenceTime } from './story';
+import { dataSize } from './dataSize';
 import { describeFailure, StoryError } from './storyError';
 import { describeInstant, inStoryTime, STORY_TIME_LIMIT } from './storyTime';
 import { type StoryEvent, storyEvent } from './storyEvent';
@@ -222,6 +223,8 @@ class Player {
     s.data = data;
     s.index = index;
     const variables = variablesOf(s, this.story.orgId);
+    const limit = this.story.maxEventSize;
+    let size = 0;
     for (const f of def.fields) {
       let v: unknown;
       try {
@@ -229,6 +232,8 @@ class Player {
       } catch (e) {
         throw this.failure(s, f.locate(e instanceof ExprEvalError ? e.start : 0), e);
       }
+      size += dataSize(v, limit - size);
+      if (size > limit) throw this.failure(s, f.locate(0), new StoryError(tooLarge(limit)));
       setOwn(data, f.name, v);
       if (this.debug !== undefined) this.log(`  ${f.name} = ${f.text} → ${JSON.stringify(v)}`);
     }
@@ -247,6 +252,7 @@ class Player {
         faker: ctx.faker,
       };
       const out = runGenerator(gen, context, ctx, variables, (e) => this.failure(s, `${def.where} generator`, e));
+      if (size + dataSize(out, limit - size) > limit) throw this.failure(s, `${def.where} generator`, new StoryError(tooLarge(limit)));
       for (const k of Object.keys(out)) setOwn(data, k, out[k]);
       if (this.debug !== undefined) this.log(`  generator → ${JSON.stringify(out)}`);
     }
@@ -278,3 +284,7 @@ class Player {
     this.debug?.(`deep-faker:story ${line}`);
   }
 }
+
+/** Why an event stopped at `max_event_size`, and what to do. */
+const tooLarge = (limit: number): string =>
+  `the event's data passes max_event_size (${limit}, about its JSON size in characters); a value that grows with every event (str(prev), [prev.a, prev.a]) is the usual cause; a story may raise max_event_size`;

@@ -72,6 +72,8 @@ export interface Story {
   /** Exclusive end (epoch ms), Infinity without end_date. */
   readonly end: number;
   readonly seed: number | undefined;
+  /** The most an event's data may hold, about its JSON size in characters (`max_event_size`). */
+  readonly maxEventSize: number;
   readonly events: ReadonlyArray<EventDef>;
 }
 

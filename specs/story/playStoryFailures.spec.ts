@@ -5,6 +5,7 @@ import { streamStory } from '../../lib/config/story/streamStory';
 import { EventGenerator } from '../../lib/story/eventGenerator';
 import { describeFailure, StoryError } from '../../lib/story/storyError';
 import { jsonProblem } from '../../lib/story/jsonProblem';
+import { dataSize } from '../../lib/story/dataSize';
 import type { StoryEvent } from '../../lib/story/storyEvent';
 
 /** All events of a story on a fresh HeapScheduler, and the error that ended it. */
@@ -93,6 +94,23 @@ describe('story: failures while playing are StoryErrors that say where', () => {
     };
     expect(runAll(ONE, { generators: { e: new Returning(() => throwing) } }).error?.message).to.match(/generate\(\) threw RangeError: nope/);
     expect(jsonProblem({ a: [1, 'x', null, true, { b: new Date(0) }] }, '')).to.equal(undefined);
+  });
+
+  it('data that grows with every event stops at max_event_size, located at the field; a story may raise it', () => {
+    const text = (head: string) =>
+      `org_id: a\nstart_date: 2025-01-01\n${head}events:\n  - source: s\n    event: e\n    repeat: 100\n    data:\n      a: [prev.a, prev.a]\n`;
+    const { events, error } = runAll(text(''));
+    // The written size doubles with each event: about 5 × 2^21 characters at #20, past ten million.
+    expect(events).to.have.length(20);
+    expect(error).to.be.instanceOf(StoryError);
+    expect(error!.message).to.equal(
+      "story.yaml:8:10 events[0].data.a: the event's data passes max_event_size (10000000, about its JSON size in characters); a value that grows with every event (str(prev), [prev.a, prev.a]) is the usual cause; a story may raise max_event_size (s/e #20 at 2025-01-21T00:00:00.000Z)",
+    );
+    expect(runAll(text('max_event_size: 1000\n')).events).to.have.length(7);
+    expect(runAll(text('max_event_size: 30000000\n')).events).to.have.length(22);
+    const sample = { plan: 'pro', amount: 99, tags: ['a'], at: null };
+    expect(dataSize(sample, 1000)).to.be.closeTo(JSON.stringify(sample).length, 5); // about the JSON size
+    expect(dataSize('x'.repeat(2000), 1000)).to.equal(Infinity);
   });
 
   it('JavaScript limits are named as such, and anything else says it is internal', () => {

@@ -18,6 +18,7 @@ import type { EventGenerator } from '../../story/eventGenerator';
 import type { Zone } from '../../story/zonedTime';
 import { knownZones, parseStoryDate, zone } from '../../story/zonedTime';
 import { inStoryTime, STORY_TIME_LIMIT } from '../../story/storyTime';
+import { DEFAULT_MAX_EVENT_SIZE } from '../../story/dataSize';
 import type { Problems } from '../configError';
 import { describeNode, intAtLeast, mapOf, stringOf, suggestion } from '../decode';
 import type { YNode } from '../yamlTree';
@@ -31,7 +32,7 @@ export interface CompileStoryOptions {
   readonly generators?: Readonly<Record<string, EventGenerator>>;
 }
 
-const ROOT_KEYS = ['org_id', 'start_date', 'end_date', 'timezone', 'events', 'seed', 'description'];
+const ROOT_KEYS = ['org_id', 'start_date', 'end_date', 'timezone', 'events', 'seed', 'max_event_size', 'description'];
 
 /** Compiles the document; undefined if anything is wrong (the problems say what). */
 export const compileStory = (root: YNode, source: string, p: Problems, options: CompileStoryOptions = {}): Story | undefined => {
@@ -59,6 +60,7 @@ export const compileStory = (root: YNode, source: string, p: Problems, options: 
   const end = endDate === undefined ? Infinity : endDate.dateOnly ? z.addDays(endDate.ms, 1) : endDate.ms;
   if (start !== undefined && end <= start.ms) p.at(doc.get('end_date')!.offset, 'end_date', 'end_date is not after start_date');
   const seed = doc.get('seed') === undefined ? undefined : intAtLeast(doc.get('seed'), 'seed', p, 0);
+  const maxEventSize = doc.get('max_event_size') === undefined ? DEFAULT_MAX_EVENT_SIZE : intAtLeast(doc.get('max_event_size'), 'max_event_size', p, 1);
   if (doc.get('description') !== undefined) stringOf(doc.get('description'), 'description', p);
 
   const drafts = draftEvents(doc.get('events'), p);
@@ -69,7 +71,7 @@ export const compileStory = (root: YNode, source: string, p: Problems, options: 
   checkSchedule(drafts, schedule, p);
   const events = drafts.map((d) => compileStoryEvent(d, drafts, p, source, schedule));
   if (!p.ok) return undefined;
-  return { file: p.file, orgId, zone: z, start: start.ms, end, seed, events: events as EventDef[] };
+  return { file: p.file, orgId, zone: z, start: start.ms, end, seed, maxEventSize: maxEventSize ?? DEFAULT_MAX_EVENT_SIZE, events: events as EventDef[] };
 };
 
 /** `start_date` / `end_date`: a date or date-time, local to the story's zone unless it has an offset. */
