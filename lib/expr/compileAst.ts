@@ -9,7 +9,9 @@
  * if (parsed.ok) compileAst(parsed.ast)({ items: [{ q: 2, p: 1.5 }] }); // 3
  */
 import type { Call, Comprehension, Expr, Span } from './ast';
-import { absurd, pathOf } from './ast';
+import { absurd, childrenOf, pathOf } from './ast';
+import type { EvalLimits } from './budget';
+import { ExprLimitError, checked, evalLimits, locate, maxValueSize, spend, tooLarge, withBudget } from './budget';
 import { ExprEvalError } from './errors';
 import type { FunctionRegistry } from './functions';
 import { arityProblem, keywordProblem, knownFunctionNames, resolveFunction } from './functions';
@@ -43,12 +45,27 @@ const EMPTY_LOCALS: unknown[] = [];
 const EMPTY_KWARGS: Readonly<Record<string, unknown>> = Object.freeze({});
 const hasOwn = Object.prototype.hasOwnProperty;
 
-/** Compiles a parsed (and ideally checked) expression; unknown functions fail when called. */
-export const compileAst = <C = unknown>(ast: Expr, functions?: FunctionRegistry<C>): Evaluator<C> => {
+/**
+ * Compiles a parsed (and ideally checked) expression; unknown functions fail when called. Each
+ * evaluation runs under the budget `limits` raises over the defaults (see budget.ts).
+ */
+export const compileAst = <C = unknown>(ast: Expr, functions?: FunctionRegistry<C>, limits?: Partial<EvalLimits>): Evaluator<C> => {
   const state: State<C> = { functions, slots: 0 };
   const ev = compileNode(ast, new Map(), state);
   const slots = state.slots;
-  return (variables, context) => ev({ variables, locals: slots === 0 ? EMPTY_LOCALS : new Array<unknown>(slots), context });
+  const budget = evalLimits(limits);
+  return (variables, context) => withBudget(budget, ast, () => ev({ variables, locals: slots === 0 ? EMPTY_LOCALS : new Array<unknown>(slots), context }));
+};
+
+/** How many nodes `node` has: the steps one evaluation of it inside a comprehension counts. */
+const nodeCount = (node: Expr): number => {
+  let n = 0;
+  const stack = [node];
+  for (let x = stack.pop(); x !== undefined; x = stack.pop()) {
+    n++;
+    stack.push(...childrenOf(x));
+  }
+  return n;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -126,6 +143,8 @@ const index = (obj: unknown, i: unknown, node: Expr): unknown => {
     return v === undefined ? null : v;
   }
   if (typeof obj === 'string') {
+    locate(node);
+    spend(obj.length);
     const chars = Array.from(obj);
     return chars[position(i, chars.length, node, 'string')];
   }
@@ -154,7 +173,8 @@ const compileNode = <C>(node: Expr, scope: ReadonlyMap<string, number>, st: Stat
       return (f) => {
         const out = new Array<unknown>(n);
         for (let i = 0; i < n; i++) out[i] = items[i](f);
-        return out;
+        locate(node);
+        return checked(out);
       };
     }
     case 'Dict': {
@@ -167,7 +187,8 @@ const compileNode = <C>(node: Expr, scope: ReadonlyMap<string, number>, st: Stat
           if (key === undefined) fail(`dict keys are strings or numbers, not ${typeName(kv)}`, keyNode);
           setOwn(out, key!, v(f));
         }
-        return out;
+        locate(node);
+        return checked(out);
       };
     }
     case 'Name': {
@@ -269,7 +290,15 @@ const compileNode = <C>(node: Expr, scope: ReadonlyMap<string, number>, st: Stat
       const parts = node.parts.map((p) => (p._tag === 'Text' ? p.value : ([compileNode(p, scope, st), p] as const)));
       return (f) => {
         let s = '';
-        for (const p of parts) s += typeof p === 'string' ? p : stringify(p[0](f), p[1]);
+        for (const p of parts) {
+          if (typeof p === 'string') s += p;
+          else {
+            const v = p[0](f);
+            locate(p[1]);
+            s += stringify(v, p[1]);
+          }
+          if (s.length > maxValueSize()) tooLarge();
+        }
         return s;
       };
     }
@@ -282,33 +311,44 @@ type Sink = (f: Frame, out: unknown[]) => void;
 
 const compileComprehension = <C>(node: Comprehension, outer: ReadonlyMap<string, number>, st: State<C>): Ev => {
   let scope = outer;
-  const steps: Array<{ readonly slot: number; readonly iter: Ev; readonly at: Span } | { readonly test: Ev }> = [];
+  // Steps: each clause and the element count their nodes every time they run; iterating counts its items.
+  const steps: Array<{ readonly slot: number; readonly iter: Ev; readonly at: Span; readonly cost: number } | { readonly test: Ev; readonly cost: number }> =
+    [];
   for (const clause of node.clauses) {
     if (clause._tag === 'For') {
       const iter = compileNode(clause.iterable, scope, st);
       const slot = st.slots++;
       scope = new Map(scope).set(clause.name, slot);
-      steps.push({ slot, iter, at: clause.iterable });
+      steps.push({ slot, iter, at: clause.iterable, cost: nodeCount(clause.iterable) });
     } else {
-      steps.push({ test: compileNode(clause.test, scope, st) });
+      steps.push({ test: compileNode(clause.test, scope, st), cost: nodeCount(clause.test) });
     }
   }
   const element = compileNode(node.element, scope, st);
+  const elementCost = nodeCount(node.element);
   let body: Sink = (f, out) => {
+    locate(node);
+    spend(elementCost);
     out.push(element(f));
   };
   for (let i = steps.length - 1; i >= 0; i--) {
     const step = steps[i];
     const inner = body;
     if ('test' in step) {
-      const test = step.test;
+      const { test, cost } = step;
       body = (f, out) => {
+        locate(node);
+        spend(cost);
         if (truthy(test(f))) inner(f, out);
       };
     } else {
-      const { slot, iter, at } = step;
+      const { slot, iter, at, cost } = step;
       body = (f, out) => {
-        const items = iterate(iter(f), at);
+        locate(node);
+        spend(cost);
+        const v = iter(f);
+        locate(node);
+        const items = iterate(v, at);
         for (let k = 0; k < items.length; k++) {
           f.locals[slot] = items[k];
           inner(f, out);
@@ -320,7 +360,8 @@ const compileComprehension = <C>(node: Comprehension, outer: ReadonlyMap<string,
   return (f) => {
     const out: unknown[] = [];
     run(f, out);
-    return out;
+    locate(node);
+    return checked(out);
   };
 };
 
@@ -355,12 +396,16 @@ const compileCall = <C>(node: Call, scope: ReadonlyMap<string, number>, st: Stat
       kwargs = kw;
     }
     let result: unknown;
+    locate(node);
     try {
       result = fn(argv, kwargs, f.context as C);
     } catch (e) {
+      if (e instanceof ExprLimitError) throw e;
       const message = e instanceof Error ? e.message : String(e);
       throw new ExprEvalError(`${name}(): ${message}`, node.start, node.end, { cause: e });
     }
-    return result === undefined ? null : result;
+    if (result === undefined) return null;
+    locate(node);
+    return checked(result);
   };
 };

@@ -15,6 +15,7 @@
  */
 import { ExprEvalError } from './errors';
 import type { Span } from './ast';
+import { spend } from './budget';
 
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
@@ -96,6 +97,7 @@ export const truthy = (v: unknown): boolean => {
  */
 export const equals = (a: unknown, b: unknown): boolean => {
   if (a === b) return true;
+  spend(1);
   if (a === null || a === undefined || b === null || b === undefined) return (a ?? null) === (b ?? null);
   if (typeof a !== 'object' || typeof b !== 'object') return false;
   if (Array.isArray(a)) {
@@ -134,7 +136,11 @@ export const contains = (container: unknown, item: unknown): boolean | undefined
     for (const x of container) if (equals(x, item)) return true;
     return false;
   }
-  if (typeof container === 'string') return typeof item === 'string' ? container.includes(item) : undefined;
+  if (typeof container === 'string') {
+    if (typeof item !== 'string') return undefined;
+    spend(container.length);
+    return container.includes(item);
+  }
   if (isDict(container)) {
     const k = dictKey(item);
     return k !== undefined && ownField(container, k) !== MISSING;
@@ -144,9 +150,19 @@ export const contains = (container: unknown, item: unknown): boolean | undefined
 
 /** The items a comprehension or `sum`/`min`/`max` walks: list items, string characters, dict keys. */
 export const iterate = (v: unknown, at: Span): readonly unknown[] => {
-  if (Array.isArray(v)) return v;
-  if (typeof v === 'string') return Array.from(v);
-  if (isDict(v)) return Object.keys(v);
+  if (Array.isArray(v)) {
+    spend(v.length);
+    return v;
+  }
+  if (typeof v === 'string') {
+    spend(v.length);
+    return Array.from(v);
+  }
+  if (isDict(v)) {
+    const keys = Object.keys(v);
+    spend(keys.length);
+    return keys;
+  }
   throw new ExprEvalError(`cannot iterate over ${typeName(v)}`, at.start, at.end);
 };
 
@@ -162,7 +178,10 @@ export const stringify = (v: unknown, at: Span = { start: 0, end: 0 }): string =
     if (v instanceof Date) return v.toISOString();
     if (typeof v === 'object') {
       const json = JSON.stringify(v);
-      if (json !== undefined) return json;
+      if (json !== undefined) {
+        spend(json.length);
+        return json;
+      }
     }
     return String(v);
   } catch (e) {
