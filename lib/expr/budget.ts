@@ -58,7 +58,7 @@ export const evalLimits = (raised: Partial<EvalLimits> | undefined): EvalLimits 
 };
 
 interface Budget {
-  readonly limits: EvalLimits;
+  limits: EvalLimits;
   steps: number;
   /** The operation being evaluated: where a limit error points. */
   at: Span;
@@ -70,18 +70,28 @@ interface Budget {
 export class ExprLimitError extends ExprEvalError {}
 
 let active: Budget | undefined;
+let running = 0;
+const pool: Budget[] = [];
 
 const fail = (message: string, at: Span): never => {
   throw new ExprLimitError(message, at.start, at.end);
 };
 
-/** Runs one evaluation under a fresh budget; `at` (the whole expression) is where errors point until an operation says otherwise. */
-export const withBudget = <T>(limits: EvalLimits, at: Span, run: () => T): T => {
+/** Runs `run(arg)` under a fresh budget; `at` (the whole expression) is where errors point until an operation says otherwise. */
+export const withBudget = <A, T>(limits: EvalLimits, at: Span, run: (arg: A) => T, arg: A): T => {
   const saved = active;
-  active = { limits, steps: 0, at, sizes: undefined };
+  // Budgets are reused, one per level of nested evaluation: evaluating allocates nothing here.
+  const b = (pool[running] ??= { limits, steps: 0, at, sizes: undefined });
+  b.limits = limits;
+  b.steps = 0;
+  b.at = at;
+  b.sizes = undefined;
+  active = b;
+  running++;
   try {
-    return run();
+    return run(arg);
   } finally {
+    running--;
     active = saved;
   }
 };
@@ -110,21 +120,38 @@ const isPlainObject = (v: object): boolean => {
   return proto === Object.prototype || proto === null;
 };
 
+/** Values at least this large are remembered once measured (smaller ones are cheaper to measure again). */
+const REMEMBER_FROM = 64;
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
 /** The size of `v` (see `EvalLimits.maxValueSize`), or any number over `limit` as soon as it exceeds it. */
 const measure = (b: Budget, v: unknown, depth: number, limit: number): number => {
   if (typeof v === 'string') return v.length;
   if (typeof v !== 'object' || v === null) return 0;
-  const known = b.sizes?.get(v);
-  if (known !== undefined) return known;
   const isList = Array.isArray(v);
   if (!isList && !isPlainObject(v)) return 0;
+  const known = b.sizes?.get(v);
+  if (known !== undefined) return known;
   if (depth > b.limits.maxValueDepth) fail(`result is nested deeper than the limit of ${b.limits.maxValueDepth} levels (maxValueDepth)`, b.at);
-  const items: readonly unknown[] = isList ? v : Object.values(v);
-  let size = items.length;
-  spend(items.length);
-  for (let i = 0; i < items.length && size <= limit; i++) size += measure(b, items[i], depth + 1, limit - size);
-  if (!isList) for (const k of Object.keys(v)) size += k.length;
-  if (size <= limit) (b.sizes ??= new Map()).set(v, size); // a partial count is never reused
+  let size = 0;
+  let walked = 0;
+  if (isList) {
+    size = v.length;
+    for (; walked < v.length && size <= limit; walked++) size += measure(b, v[walked], depth + 1, limit - size);
+  } else {
+    const dict = v as Record<string, unknown>;
+    for (const k in dict) {
+      if (!hasOwn.call(dict, k)) continue;
+      walked++;
+      size += 1 + k.length;
+      if (size > limit) break;
+      size += measure(b, dict[k], depth + 1, limit - size);
+    }
+  }
+  spend(walked);
+  // A shared part is measured once (`[[x] * 10] * 10`); a partial count (over the limit) is never reused.
+  if (size >= REMEMBER_FROM && size <= limit) (b.sizes ??= new Map()).set(v, size);
   return size;
 };
 

@@ -56,7 +56,7 @@ export const compileAst = <C = unknown>(ast: Expr, functions?: FunctionRegistry<
   const ev = compileNode(ast, new Map(), state);
   const slots = state.slots;
   const budget = evalLimits(limits);
-  return (variables, context) => withBudget(budget, ast, () => ev({ variables, locals: slots === 0 ? EMPTY_LOCALS : new Array<unknown>(slots), context }));
+  return (variables, context) => withBudget(budget, ast, ev, { variables, locals: slots === 0 ? EMPTY_LOCALS : new Array<unknown>(slots), context });
 };
 
 /** How many nodes `node` has: the steps one evaluation of it inside a comprehension counts. */
