@@ -111,6 +111,10 @@ export const spend = (n: number): void => {
 /** The largest value size allowed in the running evaluation (the default outside one). */
 export const maxValueSize = (): number => (active ?? { limits: DEFAULT_LIMITS }).limits.maxValueSize;
 
+/** Fails at the current operation: the values it compares nest deeper than `depth` (the stack would overflow). */
+export const tooDeepToCompare = (depth: number): never =>
+  fail(`the values compared are nested more than ${depth} levels deep`, active?.at ?? { start: 0, end: 0 });
+
 /** Fails at the current operation: the value it would build is over the size limit. */
 export const tooLarge = (): never =>
   fail(`result is larger than the limit of ${maxValueSize()} characters or items (maxValueSize)`, active?.at ?? { start: 0, end: 0 });

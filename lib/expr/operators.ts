@@ -143,6 +143,7 @@ export const plus = (v: unknown, at: Span): number => (typeof v === 'number' ? v
 
 /** One comparison `a op b` (a link of a chain). */
 export const compare = (op: CompareOp, a: unknown, b: unknown, at: Span): boolean => {
+  locate(at);
   switch (op) {
     case '==':
       return equals(a, b);

@@ -115,8 +115,8 @@ describe('expr/limits', () => {
     it('steps: a quadratic comprehension', () => {
       expect(runFailure('[y for y in xs if y in xs]', { xs: Array.from({ length: 100_000 }, (_, i) => i) })).to.deep.equal({
         message: STEPS,
-        start: 0,
-        end: 26,
+        start: 18,
+        end: 25,
       });
       expect(runFailure('[s[0] for x in xs]', { xs: zeros(100_000), s: 'x'.repeat(1_000_000) })).to.deep.equal({ message: STEPS, start: 1, end: 5 });
     });
@@ -131,6 +131,14 @@ describe('expr/limits', () => {
       let deep: unknown = 0;
       for (let i = 0; i < 100; i++) deep = [deep];
       expect(runFailure('[x]', { x: deep })).to.deep.equal({ message: DEPTH, start: 0, end: 3 });
+    });
+
+    it('comparing values from variables nested deeper than the stack allows is an error, not a crash', () => {
+      let deep: unknown = 0;
+      for (let i = 0; i < 100_000; i++) deep = [deep];
+      const message = 'the values compared are nested more than 1000 levels deep';
+      expect(runFailure('1 + 1 == 2 and x == y', { x: deep, y: [deep] })).to.deep.equal({ message, start: 15, end: 21 });
+      expect(runFailure('x < y', { x: deep, y: [deep] })).to.deep.equal({ message, start: 0, end: 5 });
     });
 
     it('a limit error is not wrapped by the function that hit it', () => {
