@@ -10,6 +10,7 @@
 import type { FunctionSpec } from './functionSpec';
 import { ExprEvalError } from './errors';
 import { DeepFakerError } from '../core/errors';
+import { spend } from './budget';
 import { compareValues, isDict, iterate, stringify, truthy, typeName } from './values';
 
 const NO_SPAN = { start: 0, end: 0 };
@@ -109,6 +110,7 @@ const table: Record<string, FunctionSpec> = {
   len: spec(
     ([v]) => {
       if (typeof v === 'string') {
+        spend(v.length);
         let n = 0;
         for (const _ of v) n++;
         return n;

@@ -9,19 +9,24 @@
  * if (parsed.ok) compileAst(parsed.ast)({ items: [{ q: 2, p: 1.5 }] }); // 3
  */
 import type { Call, Comprehension, Expr, Span } from './ast';
-import { absurd, pathOf } from './ast';
+import { absurd, childrenOf, pathOf } from './ast';
+import type { EvalLimits } from './budget';
+import { ExprLimitError, checked, evalLimits, locate, maxValueSize, spend, tooLarge, withBudget } from './budget';
 import { ExprEvalError } from './errors';
 import type { FunctionRegistry } from './functions';
 import { arityProblem, keywordProblem, knownFunctionNames, resolveFunction } from './functions';
 import { binaryOperator, compare, negate, plus } from './operators';
 import { suggest } from './suggest';
-import { BLOCKED_KEYS, MISSING, describeKeys, dictKey, fieldNames, isDict, iterate, ownField, setOwn, stringify, truthy, typeName } from './values';
+import { dictKey, iterate, setOwn, stringify, truthy, typeName } from './values';
 
-/**
- * The variables an expression sees: a record (own properties only) or a lookup function that
- * returns `undefined` for a name it does not know.
- */
-export type Variables = Readonly<Record<string, unknown>> | ((name: string) => unknown);
+const fail = (message: string, at: Span): never => {
+  throw new ExprEvalError(message, at.start, at.end);
+};
+
+import type { Variables } from './access';
+import { index, lookupName, member } from './access';
+
+export type { Variables } from './access';
 
 /** A compiled expression: evaluate it against variables and the caller's context. */
 export type Evaluator<C = unknown, T = unknown> = (variables: Variables, context?: C) => T;
@@ -41,101 +46,28 @@ interface State<C> {
 
 const EMPTY_LOCALS: unknown[] = [];
 const EMPTY_KWARGS: Readonly<Record<string, unknown>> = Object.freeze({});
-const hasOwn = Object.prototype.hasOwnProperty;
 
-/** Compiles a parsed (and ideally checked) expression; unknown functions fail when called. */
-export const compileAst = <C = unknown>(ast: Expr, functions?: FunctionRegistry<C>): Evaluator<C> => {
+/**
+ * Compiles a parsed (and ideally checked) expression; unknown functions fail when called. Each
+ * evaluation runs under the budget `limits` raises over the defaults (see budget.ts).
+ */
+export const compileAst = <C = unknown>(ast: Expr, functions?: FunctionRegistry<C>, limits?: Partial<EvalLimits>): Evaluator<C> => {
   const state: State<C> = { functions, slots: 0 };
   const ev = compileNode(ast, new Map(), state);
   const slots = state.slots;
-  return (variables, context) => ev({ variables, locals: slots === 0 ? EMPTY_LOCALS : new Array<unknown>(slots), context });
+  const budget = evalLimits(limits);
+  return (variables, context) => withBudget(budget, ast, ev, { variables, locals: slots === 0 ? EMPTY_LOCALS : new Array<unknown>(slots), context });
 };
 
-// ---------------------------------------------------------------------------------------------
-// messages
-// ---------------------------------------------------------------------------------------------
-
-const fail = (message: string, at: Span): never => {
-  throw new ExprEvalError(message, at.start, at.end);
-};
-
-/** How a node reads in a message: `item.unit_price`, `xs[0]`, `f(…)`. */
-const render = (node: Expr): string => {
-  switch (node._tag) {
-    case 'Name':
-      return node.name;
-    case 'Member':
-      return `${render(node.object)}.${node.property}`;
-    case 'Index': {
-      const i = node.index;
-      const simple = i._tag === 'Literal' || i._tag === 'Name' || (i._tag === 'Unary' && i.op === '-' && i.operand._tag === 'Literal');
-      return `${render(node.object)}[${simple ? render(i) : '…'}]`;
-    }
-    case 'Call':
-      return `${node.callee}(${node.args.length + node.kwargs.length > 0 ? '…' : ''})`;
-    case 'Literal':
-      return typeof node.value === 'string' ? `'${node.value}'` : String(node.value);
-    case 'Unary':
-      return node.op === 'not' ? `not ${render(node.operand)}` : `${node.op}${render(node.operand)}`;
-    case 'List':
-    case 'Comprehension':
-      return '[…]';
-    case 'Dict':
-      return '{…}';
-    default:
-      return '(…)';
+/** How many nodes `node` has: the steps one evaluation of it inside a comprehension counts. */
+const nodeCount = (node: Expr): number => {
+  let n = 0;
+  const stack = [node];
+  for (let x = stack.pop(); x !== undefined; x = stack.pop()) {
+    n++;
+    for (const child of childrenOf(x)) stack.push(child);
   }
-};
-
-const noField = (node: Expr, obj: Record<string, unknown>, key: string): never =>
-  fail(`${render(node)}: no field "${key}" in ${describeKeys(obj)}${suggest(key, fieldNames(obj))}`, node);
-
-// ---------------------------------------------------------------------------------------------
-// access
-// ---------------------------------------------------------------------------------------------
-
-const lookupName = (variables: Variables, name: string, node: Span): unknown => {
-  if (typeof variables === 'function') {
-    const v = variables(name);
-    return v === undefined ? fail(`unknown name "${name}"`, node) : v;
-  }
-  if (!BLOCKED_KEYS.has(name) && hasOwn.call(variables, name)) {
-    const v = variables[name];
-    return v === undefined ? null : v;
-  }
-  return fail(`unknown name "${name}"${suggest(name, Object.keys(variables))}`, node);
-};
-
-const member = (obj: unknown, key: string, node: Expr): unknown => {
-  if (isDict(obj)) {
-    const v = ownField(obj, key);
-    return v !== MISSING ? v : noField(node, obj, key);
-  }
-  return fail(`${render(node)}: cannot read field "${key}" of ${typeName(obj)}`, node);
-};
-
-const position = (i: unknown, length: number, node: Expr, what: string): number => {
-  if (typeof i !== 'number' || !Number.isInteger(i)) return fail(`${render(node)}: ${what} indices must be integers, not ${typeName(i)}`, node);
-  const j = i < 0 ? length + i : i;
-  return j >= 0 && j < length ? j : fail(`${render(node)}: index ${i} out of range for a ${what} of length ${length}`, node);
-};
-
-const index = (obj: unknown, i: unknown, node: Expr): unknown => {
-  if (Array.isArray(obj)) {
-    const v: unknown = obj[position(i, obj.length, node, 'list')];
-    return v === undefined ? null : v;
-  }
-  if (typeof obj === 'string') {
-    const chars = Array.from(obj);
-    return chars[position(i, chars.length, node, 'string')];
-  }
-  if (isDict(obj)) {
-    const key = dictKey(i);
-    if (key === undefined) return fail(`${render(node)}: dict keys are strings or numbers, not ${typeName(i)}`, node);
-    const v = ownField(obj, key);
-    return v !== MISSING ? v : noField(node, obj, key);
-  }
-  return fail(`${render(node)}: cannot index ${typeName(obj)}`, node);
+  return n;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -154,7 +86,8 @@ const compileNode = <C>(node: Expr, scope: ReadonlyMap<string, number>, st: Stat
       return (f) => {
         const out = new Array<unknown>(n);
         for (let i = 0; i < n; i++) out[i] = items[i](f);
-        return out;
+        locate(node);
+        return checked(out);
       };
     }
     case 'Dict': {
@@ -167,7 +100,8 @@ const compileNode = <C>(node: Expr, scope: ReadonlyMap<string, number>, st: Stat
           if (key === undefined) fail(`dict keys are strings or numbers, not ${typeName(kv)}`, keyNode);
           setOwn(out, key!, v(f));
         }
-        return out;
+        locate(node);
+        return checked(out);
       };
     }
     case 'Name': {
@@ -269,7 +203,15 @@ const compileNode = <C>(node: Expr, scope: ReadonlyMap<string, number>, st: Stat
       const parts = node.parts.map((p) => (p._tag === 'Text' ? p.value : ([compileNode(p, scope, st), p] as const)));
       return (f) => {
         let s = '';
-        for (const p of parts) s += typeof p === 'string' ? p : stringify(p[0](f), p[1]);
+        for (const p of parts) {
+          if (typeof p === 'string') s += p;
+          else {
+            const v = p[0](f);
+            locate(p[1]);
+            s += stringify(v, p[1]);
+          }
+          if (s.length > maxValueSize()) tooLarge();
+        }
         return s;
       };
     }
@@ -282,33 +224,44 @@ type Sink = (f: Frame, out: unknown[]) => void;
 
 const compileComprehension = <C>(node: Comprehension, outer: ReadonlyMap<string, number>, st: State<C>): Ev => {
   let scope = outer;
-  const steps: Array<{ readonly slot: number; readonly iter: Ev; readonly at: Span } | { readonly test: Ev }> = [];
+  // Steps: each clause and the element count their nodes every time they run; iterating counts its items.
+  const steps: Array<{ readonly slot: number; readonly iter: Ev; readonly at: Span; readonly cost: number } | { readonly test: Ev; readonly cost: number }> =
+    [];
   for (const clause of node.clauses) {
     if (clause._tag === 'For') {
       const iter = compileNode(clause.iterable, scope, st);
       const slot = st.slots++;
       scope = new Map(scope).set(clause.name, slot);
-      steps.push({ slot, iter, at: clause.iterable });
+      steps.push({ slot, iter, at: clause.iterable, cost: nodeCount(clause.iterable) });
     } else {
-      steps.push({ test: compileNode(clause.test, scope, st) });
+      steps.push({ test: compileNode(clause.test, scope, st), cost: nodeCount(clause.test) });
     }
   }
   const element = compileNode(node.element, scope, st);
+  const elementCost = nodeCount(node.element);
   let body: Sink = (f, out) => {
+    locate(node);
+    spend(elementCost);
     out.push(element(f));
   };
   for (let i = steps.length - 1; i >= 0; i--) {
     const step = steps[i];
     const inner = body;
     if ('test' in step) {
-      const test = step.test;
+      const { test, cost } = step;
       body = (f, out) => {
+        locate(node);
+        spend(cost);
         if (truthy(test(f))) inner(f, out);
       };
     } else {
-      const { slot, iter, at } = step;
+      const { slot, iter, at, cost } = step;
       body = (f, out) => {
-        const items = iterate(iter(f), at);
+        locate(node);
+        spend(cost);
+        const v = iter(f);
+        locate(node);
+        const items = iterate(v, at);
         for (let k = 0; k < items.length; k++) {
           f.locals[slot] = items[k];
           inner(f, out);
@@ -320,7 +273,8 @@ const compileComprehension = <C>(node: Comprehension, outer: ReadonlyMap<string,
   return (f) => {
     const out: unknown[] = [];
     run(f, out);
-    return out;
+    locate(node);
+    return checked(out);
   };
 };
 
@@ -355,12 +309,16 @@ const compileCall = <C>(node: Call, scope: ReadonlyMap<string, number>, st: Stat
       kwargs = kw;
     }
     let result: unknown;
+    locate(node);
     try {
       result = fn(argv, kwargs, f.context as C);
     } catch (e) {
+      if (e instanceof ExprLimitError) throw e;
       const message = e instanceof Error ? e.message : String(e);
       throw new ExprEvalError(`${name}(): ${message}`, node.start, node.end, { cause: e });
     }
-    return result === undefined ? null : result;
+    if (result === undefined) return null;
+    locate(node);
+    return checked(result);
   };
 };

@@ -8,6 +8,7 @@
  * if (r.ok) evaluate(r.ast, { functions: { duration: (_a, kw) => (kw.hours as number) * 3_600_000 } }); // 3600000
  */
 import type { Expr } from './ast';
+import type { EvalLimits } from './budget';
 import type { Evaluator, Variables } from './compileAst';
 import { compileAst } from './compileAst';
 import type { FunctionRegistry } from './functions';
@@ -20,20 +21,22 @@ export interface EvalEnv<C = unknown> {
   readonly functions?: FunctionRegistry<C>;
   /** Handed to every registered function (seeded rng, simulation time, faker…). */
   readonly context?: C;
+  /** Limits raised over the defaults (`MAX_STEPS`, `MAX_VALUE_SIZE`, `MAX_VALUE_DEPTH`; see budget.ts). */
+  readonly limits?: Partial<EvalLimits>;
 }
 
 const NO_VARIABLES: Variables = Object.freeze({});
-const cache = new WeakMap<Expr, { readonly functions: unknown; readonly run: Evaluator<never> }>();
+const cache = new WeakMap<Expr, { readonly functions: unknown; readonly limits: unknown; readonly run: Evaluator<never> }>();
 
 /** Evaluates `ast`; throws `ExprEvalError` (with the failing node's `start`/`end`) on failure. */
 export const evaluate = <C = unknown>(ast: Expr, env: EvalEnv<C> = {}): unknown => {
   const hit = cache.get(ast);
   let run: Evaluator<C>;
-  if (hit !== undefined && hit.functions === env.functions) {
+  if (hit !== undefined && hit.functions === env.functions && hit.limits === env.limits) {
     run = hit.run as Evaluator<C>;
   } else {
-    run = compileAst(ast, env.functions);
-    cache.set(ast, { functions: env.functions, run: run as Evaluator<never> });
+    run = compileAst(ast, env.functions, env.limits);
+    cache.set(ast, { functions: env.functions, limits: env.limits, run: run as Evaluator<never> });
   }
   return run(env.variables ?? NO_VARIABLES, env.context);
 };

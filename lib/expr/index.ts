@@ -18,9 +18,9 @@
  * parseExpression(src, { offset? }): ParseResult<Expr>        // { ok: true, ast } | { ok: false, errors }
  * parseTemplate(text, { offset? }): ParseResult<Template>
  * checkExpression(ast, { functions?, names? }): ExprError[]  // unknown functions/names, arity, keywords
- * evaluate(ast, { variables?, functions?, context? }): unknown   // throws ExprEvalError
- * compileExpression(src, { functions?, names?, offset? }): CompileResult  // { ok, ast, evaluate(variables, context?) }
- * compileTemplate(text, { functions?, names?, offset? }): CompileResult  // evaluate(...) returns a string
+ * evaluate(ast, { variables?, functions?, context?, limits? }): unknown   // throws ExprEvalError
+ * compileExpression(src, { functions?, names?, offset?, limits? }): CompileResult  // { ok, ast, evaluate(variables, context?) }
+ * compileTemplate(text, { functions?, names?, offset?, limits? }): CompileResult  // evaluate(...) returns a string
  * formatExprError(src, error): string                        // "1:5: message" + source line + carets
  * ```
  *
@@ -102,6 +102,18 @@
  * - Variables: a record (own properties) or a lookup `(name) => value | undefined`; `undefined`
  *   values read as null.
  *
+ * ## Limits
+ *
+ * Parsing refuses more than `MAX_NESTING` (100) levels of brackets and prefix operators and syntax
+ * trees deeper than `MAX_DEPTH` (500), with a located syntax error. Each evaluation runs under a
+ * budget (budget.ts): `maxSteps` (`MAX_STEPS`, 10 000 000: one per operation inside a
+ * comprehension, one per item or character walked or built), `maxValueSize` (`MAX_VALUE_SIZE`,
+ * 1 000 000: characters of a string, items of a list, entries of a dict, nested values included)
+ * and `maxValueDepth` (`MAX_VALUE_DEPTH`, 100 levels of lists and dicts). Going over throws an
+ * `ExprEvalError` naming the limit at the operation; a constant expression (no names, built-ins
+ * only) that goes over is a compile error. `{ limits: { maxValueSize: 5_000_000 } }` in the
+ * options of `compileExpression`, `compileTemplate`, `evaluate` or `compileAst` raises a limit.
+ *
  * @example
  * import { compileExpression, compileTemplate, defineFunction } from './expr';
  *
@@ -146,6 +158,8 @@ export { ExprEvalError, formatExprError, lineColumn } from './errors';
 export type { ExprError } from './errors';
 export { parseExpression } from './parseExpression';
 export { MAX_NESTING, MAX_DEPTH } from './tokenCursor';
+export { MAX_STEPS, MAX_VALUE_SIZE, MAX_VALUE_DEPTH, DEFAULT_LIMITS } from './budget';
+export type { EvalLimits } from './budget';
 export type { ParseResult, ParseOptions } from './parseExpression';
 export { parseTemplate, isTemplate } from './parseTemplate';
 export { checkExpression } from './checkExpression';

@@ -43,13 +43,14 @@ export abstract class OperandParser extends TokenCursor {
       } else if (this.isOp(t, '[')) {
         this.advance();
         this.open.push(t);
-        const index = this.parseExpr();
+        const index = this.nested(t, () => this.parseExpr());
         const close = this.close(t, 'expected "]"');
         node = { _tag: 'Index', object: node, index, start: node.start, end: close.end };
       } else if (this.isOp(t, '(')) {
         const callee = pathOf(node);
         if (callee === undefined) this.fail('only named functions can be called', node);
-        node = this.parseCall(callee, node.start, node.end);
+        const { start, end } = node;
+        node = this.nested(t, () => this.parseCall(callee, start, end));
       } else {
         return node;
       }
@@ -137,9 +138,9 @@ export abstract class OperandParser extends TokenCursor {
         return { _tag: 'Name', name: t.text, start: t.start, end: t.end };
       }
       case 'op':
-        if (t.text === '(') return this.parseParens(t);
-        if (t.text === '[') return this.parseList(t);
-        if (t.text === '{') return this.parseDict(t);
+        if (t.text === '(') return this.nested(t, () => this.parseParens(t));
+        if (t.text === '[') return this.nested(t, () => this.parseList(t));
+        if (t.text === '{') return this.nested(t, () => this.parseDict(t));
         return this.missingOperand(t);
       case 'eof':
         return this.missingOperand(t);

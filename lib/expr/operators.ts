@@ -10,10 +10,8 @@
  */
 import type { BinaryOp, CompareOp, Span } from './ast';
 import { ExprEvalError } from './errors';
+import { checked, locate, maxValueSize, sizeOf, spend, tooLarge } from './budget';
 import { compareValues, contains, equals, typeName } from './values';
-
-/** The longest string or list that `*` repetition may build. */
-export const MAX_REPEAT_LENGTH = 1_000_000;
 
 type BinaryFn = (a: unknown, b: unknown, at: Span) => unknown;
 
@@ -67,15 +65,20 @@ const pyDivmod = (a: number, b: number): readonly [number, number] => {
   return [floorDiv, mod];
 };
 
+/** `seq * n`; the size limit is checked before anything is built (`'x' * 10**9` allocates nothing). */
 const repeat = (seq: unknown, n: unknown, at: Span): unknown => {
   if (typeof n !== 'number' || !Number.isInteger(n)) return undefined;
+  locate(at);
   const count = Math.max(0, n);
   if (typeof seq === 'string') {
-    if (seq.length * count > MAX_REPEAT_LENGTH) fail(`repetition would build a string of more than ${MAX_REPEAT_LENGTH} characters`, at);
+    if (seq.length * count > maxValueSize()) tooLarge();
+    spend(seq.length * count);
     return seq.repeat(count);
   }
   if (Array.isArray(seq)) {
-    if (seq.length * count > MAX_REPEAT_LENGTH) fail(`repetition would build a list of more than ${MAX_REPEAT_LENGTH} items`, at);
+    // The items are shared, not copied, but each copy counts: serializing the list writes them all.
+    if (sizeOf(seq) * count > maxValueSize()) tooLarge();
+    spend(seq.length * count);
     const out: unknown[] = [];
     for (let i = 0; i < count; i++) for (const x of seq) out.push(x);
     return out;
@@ -83,11 +86,22 @@ const repeat = (seq: unknown, n: unknown, at: Span): unknown => {
   return undefined;
 };
 
+/** `a + b` for two strings or two lists, within the size limit. */
+const concat = (a: string | readonly unknown[], b: string | readonly unknown[], at: Span): unknown => {
+  locate(at);
+  if (typeof a === 'string') {
+    if (a.length + (b as string).length > maxValueSize()) tooLarge();
+    spend(a.length + b.length);
+    return a + (b as string);
+  }
+  spend(a.length + b.length);
+  return checked([...a, ...(b as readonly unknown[])]);
+};
+
 const OPERATORS: Readonly<Record<BinaryOp, BinaryFn>> = {
   '+': (a, b, at) => {
     if (typeof a === 'number' && typeof b === 'number') return finite(a + b, '+', at);
-    if (typeof a === 'string' && typeof b === 'string') return a + b;
-    if (Array.isArray(a) && Array.isArray(b)) return [...a, ...b];
+    if ((typeof a === 'string' && typeof b === 'string') || (Array.isArray(a) && Array.isArray(b))) return concat(a, b, at);
     return typeError('+', a, b, at);
   },
   '-': (a, b, at) => (typeof a === 'number' && typeof b === 'number' ? finite(a - b, '-', at) : typeError('-', a, b, at)),
@@ -129,6 +143,7 @@ export const plus = (v: unknown, at: Span): number => (typeof v === 'number' ? v
 
 /** One comparison `a op b` (a link of a chain). */
 export const compare = (op: CompareOp, a: unknown, b: unknown, at: Span): boolean => {
+  locate(at);
   switch (op) {
     case '==':
       return equals(a, b);

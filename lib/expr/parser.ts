@@ -48,19 +48,14 @@ export class Parser extends OperandParser {
 
   /** conditional = or_expr [ "if" or_expr "else" conditional ] */
   protected parseExpr(): Expr {
-    this.enter(this.lx.peek());
-    try {
-      const then = this.parseOr();
-      if (!this.eatWord('if')) return then;
-      const test = this.parseOr();
-      const t = this.lx.peek();
-      if (!this.isWord(t, 'else')) this.fail('expected "else" in "… if … else …"', t);
-      this.advance();
-      const otherwise = this.parseExpr();
-      return { _tag: 'Conditional', then, test, otherwise, start: then.start, end: otherwise.end };
-    } finally {
-      this.nesting--;
-    }
+    const then = this.parseOr();
+    if (!this.eatWord('if')) return then;
+    const test = this.parseOr();
+    const t = this.lx.peek();
+    if (!this.isWord(t, 'else')) this.fail('expected "else" in "… if … else …"', t);
+    this.advance();
+    const otherwise = this.nested(t, () => this.parseExpr());
+    return { _tag: 'Conditional', then, test, otherwise, start: then.start, end: otherwise.end };
   }
 
   /** or_expr = and_expr { ("or" | "||") and_expr } */

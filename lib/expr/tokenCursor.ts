@@ -123,12 +123,23 @@ export abstract class TokenCursor {
     return this.fail(message, t);
   }
 
+  /** One level deeper (a bracket, an operand of a prefix operator…); `nesting--` when it is done. */
   protected enter(at: Token): void {
-    if (++this.nesting > MAX_NESTING) this.fail('expression is nested too deeply', at);
+    if (++this.nesting > MAX_NESTING) this.fail(`expression is nested too deeply (more than ${MAX_NESTING} levels of brackets and operators)`, at);
+  }
+
+  /** `parse` one level deeper: every bracket counts, whatever grammar rule opened it. */
+  protected nested<T>(at: Token, parse: () => T): T {
+    this.enter(at);
+    try {
+      return parse();
+    } finally {
+      this.nesting--;
+    }
   }
 
   protected checkDepth(ast: Expr): Expr {
-    if (depthOf(ast) > MAX_DEPTH) this.fail('expression is nested too deeply', ast);
+    if (depthOf(ast) > MAX_DEPTH) this.fail(`expression is nested too deeply (its syntax tree is more than ${MAX_DEPTH} levels deep)`, ast);
     return ast;
   }
 

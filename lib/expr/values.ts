@@ -15,6 +15,10 @@
  */
 import { ExprEvalError } from './errors';
 import type { Span } from './ast';
+import { spend, tooDeepToCompare } from './budget';
+
+/** Deepest nesting `==`, `<` and `in` walk (values from variables may nest deeper than built ones). */
+const MAX_COMPARE_DEPTH = 1_000;
 
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
@@ -94,31 +98,34 @@ export const truthy = (v: unknown): boolean => {
  * true), null equals null, lists element-wise, dicts by their own keys and values; anything else by
  * identity.
  */
-export const equals = (a: unknown, b: unknown): boolean => {
+export const equals = (a: unknown, b: unknown, depth = 0): boolean => {
   if (a === b) return true;
+  spend(1);
+  if (depth > MAX_COMPARE_DEPTH) tooDeepToCompare(MAX_COMPARE_DEPTH);
   if (a === null || a === undefined || b === null || b === undefined) return (a ?? null) === (b ?? null);
   if (typeof a !== 'object' || typeof b !== 'object') return false;
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!equals(a[i], b[i])) return false;
+    for (let i = 0; i < a.length; i++) if (!equals(a[i], b[i], depth + 1)) return false;
     return true;
   }
   if (!isDict(a) || !isDict(b)) return false;
   const ka = Object.keys(a);
   if (ka.length !== Object.keys(b).length) return false;
-  for (const k of ka) if (!hasOwn(b, k) || !equals(a[k], b[k])) return false;
+  for (const k of ka) if (!hasOwn(b, k) || !equals(a[k], b[k], depth + 1)) return false;
   return true;
 };
 
 /** Ordering: numbers with numbers, strings with strings, lists lexicographically; else undefined. */
-export const compareValues = (a: unknown, b: unknown): number | undefined => {
+export const compareValues = (a: unknown, b: unknown, depth = 0): number | undefined => {
   if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : a === b ? 0 : undefined;
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
   if (Array.isArray(a) && Array.isArray(b)) {
+    if (depth > MAX_COMPARE_DEPTH) tooDeepToCompare(MAX_COMPARE_DEPTH);
     const n = Math.min(a.length, b.length);
     for (let i = 0; i < n; i++) {
-      if (equals(a[i], b[i])) continue;
-      return compareValues(a[i], b[i]);
+      if (equals(a[i], b[i], depth + 1)) continue;
+      return compareValues(a[i], b[i], depth + 1);
     }
     return a.length - b.length;
   }
@@ -134,7 +141,11 @@ export const contains = (container: unknown, item: unknown): boolean | undefined
     for (const x of container) if (equals(x, item)) return true;
     return false;
   }
-  if (typeof container === 'string') return typeof item === 'string' ? container.includes(item) : undefined;
+  if (typeof container === 'string') {
+    if (typeof item !== 'string') return undefined;
+    spend(container.length);
+    return container.includes(item);
+  }
   if (isDict(container)) {
     const k = dictKey(item);
     return k !== undefined && ownField(container, k) !== MISSING;
@@ -144,9 +155,19 @@ export const contains = (container: unknown, item: unknown): boolean | undefined
 
 /** The items a comprehension or `sum`/`min`/`max` walks: list items, string characters, dict keys. */
 export const iterate = (v: unknown, at: Span): readonly unknown[] => {
-  if (Array.isArray(v)) return v;
-  if (typeof v === 'string') return Array.from(v);
-  if (isDict(v)) return Object.keys(v);
+  if (Array.isArray(v)) {
+    spend(v.length);
+    return v;
+  }
+  if (typeof v === 'string') {
+    spend(v.length);
+    return Array.from(v);
+  }
+  if (isDict(v)) {
+    const keys = Object.keys(v);
+    spend(keys.length);
+    return keys;
+  }
   throw new ExprEvalError(`cannot iterate over ${typeName(v)}`, at.start, at.end);
 };
 
@@ -162,7 +183,10 @@ export const stringify = (v: unknown, at: Span = { start: 0, end: 0 }): string =
     if (v instanceof Date) return v.toISOString();
     if (typeof v === 'object') {
       const json = JSON.stringify(v);
-      if (json !== undefined) return json;
+      if (json !== undefined) {
+        spend(json.length);
+        return json;
+      }
     }
     return String(v);
   } catch (e) {

@@ -4,7 +4,9 @@
  * The path is checked once, at compile time, on a reference faker instance: the module must
  * exist and the method must be a function (`commerce.product_name` is accepted as
  * `commerce.productName`); otherwise a `GeneratorError` suggests the closest method of that module.
- * The method is also called once there with the hint's arguments, so that arguments faker rejects
+ * Arguments are bounded before faker sees them (fakerArgs.ts: `lorem.paragraphs(10000000)` is refused),
+ * and `helpers.fake` templates are expanded by fakerTemplate.ts, which only follows faker's own
+ * method and data paths. The method is also called once there with the hint's arguments, so that arguments faker rejects
  * (`number.int` with `min` > `max`) fail at schema definition, not mid-run, and so that an
  * obviously wrong field type (`datatype.boolean` on an int field) is reported.
  *
@@ -18,37 +20,17 @@
  * compileFakerPath('person.firstName', 'person.firstName', { args: ['female'] }, site);
  */
 import type { Faker } from '@faker-js/faker' with { 'resolution-mode': 'import' };
-import { Rng } from '../core/rng';
 import type { FieldSite } from './generator';
 import { GeneratorError } from './generator';
 import type { Compiled } from './generatorParams';
 import { conversion, describeYields, yieldsOf } from './generatorCoercion';
 import { suggestion } from '../core/didYouMean';
-import { SeededFaker } from './seededFaker';
+import { fakerArgsProblem } from './fakerArgs';
+import { fakerModules, referenceFaker } from './fakerMethods';
+import { FakerTemplateError, callFakerMethod, fakeTemplate } from './fakerTemplate';
 
 type Method = (...args: unknown[]) => unknown;
 type Modules = Record<string, Record<string, Method>>;
-
-let reference: SeededFaker | undefined;
-let modules: ReadonlyMap<string, ReadonlyArray<string>> | undefined;
-
-/** The reference instance, pointed at a fresh fixed stream so that trial calls are reproducible. */
-const referenceFaker = (): Faker => (reference ??= new SeededFaker()).use(new Rng(0), Date.UTC(2025, 0, 1));
-
-/** Faker modules and their method names, read once from the reference instance. */
-const fakerModules = (): ReadonlyMap<string, ReadonlyArray<string>> => {
-  if (modules !== undefined) return modules;
-  const f = referenceFaker() as unknown as Record<string, unknown>;
-  const found = new Map<string, string[]>();
-  for (const name of Object.keys(f)) {
-    const mod = f[name];
-    if (name === 'fakerCore' || typeof mod !== 'object' || mod === null) continue;
-    const methods = Object.keys(mod).filter((k) => typeof (mod as Record<string, unknown>)[k] === 'function');
-    if (methods.length > 0) found.set(name, methods.sort());
-  }
-  modules = found;
-  return found;
-};
 
 /**
  * Every `module.method` path of faker-js, for suggestions.
@@ -113,10 +95,15 @@ export const compileFakerPath = (path: string, hint: string, params: Readonly<Re
     callArgs = Object.keys(named).length > 0 ? [named] : [];
   }
 
+  // Bounds first: a huge count would hang the trial call below (and every event after it).
+  const problem = fakerArgsProblem(name, callArgs);
+  if (problem !== undefined) fail(problem);
+
   let sample: unknown;
   try {
-    sample = (referenceFaker() as unknown as Modules)[mod][method](...callArgs);
+    sample = callFakerMethod(referenceFaker(), mod, method, callArgs);
   } catch (e) {
+    if (e instanceof FakerTemplateError) fail(`refuses the template: ${e.message}`);
     fail(`rejected its arguments: ${e instanceof Error ? e.message : String(e)}`);
   }
   const kind = yieldsOf(sample);
@@ -125,6 +112,18 @@ export const compileFakerPath = (path: string, hint: string, params: Readonly<Re
     fail(`yields ${describeYields(kind)} values, but the field is ${site.type}`);
   }
 
+  if (name === 'helpers.fake') {
+    // The template's placeholders are checked each time: the values they expand to may bring in more.
+    const template = callArgs[0];
+    const generate = (g: { faker: Faker }) => {
+      try {
+        return fakeTemplate(g.faker, template);
+      } catch (e) {
+        return e instanceof FakerTemplateError ? fail(`refuses the template: ${e.message}`) : fail(e instanceof Error ? e.message : String(e));
+      }
+    };
+    return { yields: 'unknown', generate };
+  }
   const generate =
     callArgs.length === 0
       ? (g: { faker: Faker }) => (g.faker as unknown as Modules)[mod][method]()

@@ -123,8 +123,9 @@ describe('expr/evaluate', () => {
     });
 
     it('repetition is bounded', () => {
-      expect(failure("'ab' * 1000000").message).to.equal('repetition would build a string of more than 1000000 characters');
-      expect(failure('[1, 2] * 600000').message).to.equal('repetition would build a list of more than 1000000 items');
+      const tooLarge = 'result is larger than the limit of 1000000 characters or items (maxValueSize)';
+      expect(failure("'ab' * 1000000")).to.deep.equal({ message: tooLarge, start: 0, end: 14 });
+      expect(failure('[1, 2] * 600000')).to.deep.equal({ message: tooLarge, start: 0, end: 15 });
     });
   });
 

@@ -273,12 +273,14 @@ describe('expr/parseExpression', () => {
     }
 
     it('refuses nesting deep enough to exhaust the stack', () => {
+      const nesting = 'expression is nested too deeply (more than 100 levels of brackets and operators)';
+      const tree = 'expression is nested too deeply (its syntax tree is more than 500 levels deep)';
       const deep = `${'('.repeat(5000)}1${')'.repeat(5000)}`;
-      expect(errorOf(deep).message).to.equal('expression is nested too deeply');
-      expect(errorOf(`${'-'.repeat(5000)}1`).message).to.equal('expression is nested too deeply');
-      expect(errorOf(`${'not '.repeat(5000)}1`).message).to.equal('expression is nested too deeply');
-      expect(errorOf(`1${' + 1'.repeat(5000)}`).message).to.equal('expression is nested too deeply');
-      expect(errorOf(`a${'.b'.repeat(5000)}`).message).to.equal('expression is nested too deeply');
+      expect(errorOf(deep)).to.deep.equal({ message: nesting, start: 100, end: 101 });
+      expect(errorOf(`${'-'.repeat(5000)}1`)).to.deep.equal({ message: nesting, start: 100, end: 101 });
+      expect(errorOf(`${'not '.repeat(5000)}1`)).to.deep.equal({ message: nesting, start: 400, end: 403 });
+      expect(errorOf(`1${' + 1'.repeat(5000)}`).message).to.equal(tree);
+      expect(errorOf(`a${'.b'.repeat(5000)}`).message).to.equal(tree);
       // …while ordinary long expressions are fine
       expect(evaluate(parsed(`1${' + 1'.repeat(200)}`))).to.equal(201);
       expect(evaluate(parsed(`${'('.repeat(60)}1${')'.repeat(60)}`))).to.equal(1);
