@@ -18,6 +18,12 @@ if (fs.existsSync(sources)) {
 } else {
   cli = require('../dist/cli/main.js');
 }
+// Once main has resolved, every output has closed (or been given up on): the process exits as soon
+// as the event loop is empty. If something still holds it (an output's open stuck in the OS, such
+// as mkdir under /proc), it exits anyway shortly after; the timer is unref'd so it never delays a
+// normal exit.
+const LINGER_MS = 250;
 cli.main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
+  setTimeout(() => process.exit(code), LINGER_MS).unref();
 });

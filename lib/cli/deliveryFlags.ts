@@ -7,11 +7,11 @@
  * deliveryFromFlags({ 'late-rate': '0.06', checksum: true }, undefined);
  * // { ingest: { lateRate: 0.06 }, checksum: true }
  */
-import { parseDuration } from '../core/duration';
 import type { DeliverySettings } from '../delivery/delivery';
 import { deliveryStages } from '../delivery/delivery';
 import type { SchemaVersion } from '../delivery/schemaVersions';
 import { UsageError } from './parseOutput';
+import { durationFlag } from './runFlags';
 
 /** `parseArgs` options of the delivery flags. */
 export const DELIVERY_FLAG_OPTIONS = {
@@ -62,16 +62,6 @@ const count = (name: string, v: string, min: number): number => {
   const n = Number(v);
   if (v.trim() === '' || !Number.isInteger(n) || n < min) throw new UsageError(`--${name}: expected an integer >= ${min}, got "${v}"`);
   return n;
-};
-
-/** `v` when it is a duration ("3d", "90s"), else a usage error naming `--name`. */
-export const durationFlag = (name: string, v: string): string => {
-  try {
-    parseDuration(v);
-  } catch (e) {
-    throw new UsageError(`--${name}: ${(e as Error).message}`);
-  }
-  return v;
 };
 
 /**

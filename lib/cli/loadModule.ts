@@ -20,6 +20,7 @@ import { formatConfigError } from '../config/configError';
 import { ModelError, locate } from './modelError';
 import { UsageError } from './parseOutput';
 import { isStoryFile } from '../config/story/isStory';
+import { describeValue, modelShapeProblems } from './moduleShape';
 import type { DeliverySettings } from '../delivery/delivery';
 
 // bin/ holds the hook as plain JavaScript so that the repository's own bin can load lib/ with it.
@@ -35,41 +36,73 @@ export interface LoadedModule {
   readonly delivery?: DeliverySettings;
 }
 
-const isModel = (x: unknown): x is SimulationModel & { outputs?: unknown } =>
-  typeof x === 'object' &&
-  x !== null &&
-  Array.isArray((x as SimulationModel).flows) &&
-  Array.isArray((x as SimulationModel).entities) &&
-  typeof (x as SimulationModel).settings === 'object';
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
+
+/** An object with any of a model's parts is meant as one (and is then checked in full). */
+const looksLikeModel = (x: unknown): x is Record<string, unknown> => isObject(x) && ('flows' in x || 'entities' in x || 'settings' in x);
+
+/** Extensions `require` loads as modules (with bin/registerTypeScript.js for TypeScript). */
+const MODULE_FILE = /\.(?:[cm]?js|[cm]?ts)$/i;
+
+/** A NUL byte in the first 4 KiB: an executable or image, not source text. */
+const isBinary = (file: string): boolean => {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(4096);
+    const n = fs.readSync(fd, head, 0, head.length, 0);
+    return head.subarray(0, n).includes(0);
+  } finally {
+    fs.closeSync(fd);
+  }
+};
+
+/** Why `require(file)` failed, in the user's terms: located when possible, no JavaScript internals. */
+const loadFailure = (e: unknown, file: string, name: string): string => {
+  if (!(e instanceof Error)) return `${name}: the module threw ${describeValue(e)} (not an Error)`;
+  // "Cannot find module 'x'\nRequire stack: …": the first line says it.
+  const message = e.message.split('\n')[0];
+  if (e.name === 'SyntaxError') {
+    // A syntax error's stack starts with "<file>:<line>", then the line and a caret.
+    const line = new RegExp(`^${escapeRegExp(file)}:(\\d+)`).exec(e.stack ?? '')?.[1];
+    if (!MODULE_FILE.test(file)) return `${name}: not a JavaScript/TypeScript module (SyntaxError: ${message}${line === undefined ? '' : ` on line ${line}`})`;
+    return `${name}${line === undefined ? ':' : `:${line}`} SyntaxError: ${message}`;
+  }
+  const located = locate({ name: e.name, message, stack: e.stack }, file);
+  return located === message ? `${name}: ${message}` : located;
+};
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Loads `file` (an absolute path). */
 export const loadModule = (file: string): LoadedModule => {
-  if (!fs.existsSync(file)) throw new UsageError(`no such file: ${path.relative(process.cwd(), file) || file}`);
+  const name = path.relative(process.cwd(), file) || file;
+  if (!fs.existsSync(file)) throw new UsageError(`no such file: ${name}`);
+  if (!fs.statSync(file).isFile()) throw new UsageError(`${name}: not a file (run takes a module, a YAML model or a story)`);
   if (isStoryFile(file)) {
     // Stories are schedules, not simulation models: `deep-faker run` plays them with runStory.
-    throw new ModelError(
-      `${path.relative(process.cwd(), file) || file} is a story (the story format): run it with "deep-faker run" or runStory(), not as a simulation model`,
-    );
+    throw new ModelError(`${name} is a story (the story format): run it with "deep-faker run" or runStory(), not as a simulation model`);
   }
   if (/\.ya?ml$/i.test(file)) {
     const loaded = loadConfig(file);
     if (!loaded.ok) throw new ModelError(loaded.errors.map(formatConfigError).join('\n'));
     return { model: loaded.simulation, outputs: loaded.simulation.outputs, delivery: loaded.simulation.delivery };
   }
-  let mod: Record<string, unknown>;
+  if (isBinary(file)) throw new ModelError(`${name}: not a JavaScript/TypeScript module (a binary file)`);
+  let mod: unknown;
   try {
     if (/\.[cm]?ts$/i.test(file)) registerTypeScript(file);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    mod = require(file) as Record<string, unknown>;
+    mod = require(file);
   } catch (e) {
-    if (e instanceof Error) throw new ModelError(locate(e, file), { cause: e });
-    throw new ModelError(String(e), { cause: e });
+    throw new ModelError(loadFailure(e, file, name), { cause: e });
   }
-  const candidate = isModel(mod) ? mod : (mod.default ?? mod.sim);
-  if (!isModel(candidate)) {
-    throw new ModelError(`${path.relative(process.cwd(), file) || file}: exports no Simulation (export it as default or as "sim")`);
-  }
+  const exports = isObject(mod) ? mod : {};
+  const candidate = looksLikeModel(mod) ? mod : (exports.default ?? exports.sim);
+  if (!isObject(candidate)) throw new ModelError(`${name}: exports no Simulation (export it as default or as "sim")`);
+  const problems = modelShapeProblems(candidate);
+  if (problems.length > 0) throw new ModelError(`${name}: the exported simulation is malformed:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  const model = candidate as unknown as SimulationModel;
   const outputs = Array.isArray(candidate.outputs) ? (candidate.outputs as SinkOperator[]) : [];
-  const delivery = (candidate as { delivery?: unknown }).delivery;
-  return { model: candidate, outputs, delivery: typeof delivery === 'object' && delivery !== null ? (delivery as DeliverySettings) : undefined };
+  const delivery = candidate.delivery;
+  return { model, outputs, delivery: isObject(delivery) ? (delivery as DeliverySettings) : undefined };
 };

@@ -9,7 +9,7 @@
  * ```
  *
  * Exit codes: 0 done, 1 the run failed (a flow or an output), 2 bad arguments or a model mistake,
- * 130 interrupted (what was generated is flushed first).
+ * 130 / 143 interrupted by SIGINT / SIGTERM (what was generated is flushed first, for at most 2 s).
  *
  * @example
  * const code = await main(['run', 'scenarios/ecommerce.ts', '--output', 'stdout', '--total-events', '10']);
@@ -19,7 +19,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SimulationModel, SimulationSettings } from '../engine/model';
 import type { SinkOperator } from '../sinks/sink';
+import type { RunSummary } from '../runtime/runSimulation';
 import { RunError, runSimulation } from '../runtime/runSimulation';
+import { resolveSettings } from '../engine/model';
+import { describeError } from './describeError';
 import { parseDuration } from '../core/duration';
 import { loadModule } from './loadModule';
 import { loadConfig } from '../config/yaml/loadConfig';
@@ -32,7 +35,8 @@ import type { CliIO } from './cliIO';
 export type { CliIO } from './cliIO';
 import { isStoryFile } from '../config/story/isStory';
 import type { DeliverySettings } from '../delivery/delivery';
-import { DELIVERY_FLAG_OPTIONS, DELIVERY_USAGE, deliveryFromFlags, durationFlag } from './deliveryFlags';
+import { DELIVERY_FLAG_OPTIONS, DELIVERY_USAGE, deliveryFromFlags } from './deliveryFlags';
+import { countFlag, durationFlag, joinNegativeValues, multiplierFlag, seedFlag, startFlag } from './runFlags';
 
 /** Usage text. */
 export const USAGE = `Usage: deep-faker <command> [options]
@@ -49,11 +53,12 @@ Options of run:
   -o, --output <spec>        stdout | stdout:json_pretty | file:PATH | kafka:BROKERS[?topic=T]
                              | mysql://USER@HOST:PORT/DB (repeatable; default: the module's
                              outputs, else stdout)
-      --seed <n>             random seed (same seed, same model => identical output)
-      --duration <d>         virtual duration, e.g. 30s, 10m, 1h, 3d
-      --total-events <n>     stop after n events
-      --start <iso|now>      virtual start time
-      --time-multiplier <x>  pace against the wall clock (1 = real time); default as fast as possible
+      --seed <n>             random seed, an integer, |n| <= 2^53-1 (same seed, same model => identical output)
+      --duration <d>         virtual duration, e.g. 30s, 10m, 1h, 3d (more than 0)
+      --total-events <n>     stop after n events (or at the duration, whichever comes first)
+      --start <iso|now>      virtual start time (ISO-8601, year 0000 to 9999)
+      --time-multiplier <x>  pace against the wall clock (1 = real time; max = as fast as possible);
+                             default: the model's, else as fast as possible
   -q, --quiet                no summary or progress on stderr
       --debug                stack traces for errors; for stories, also the scheduling and
                              expression debug lines (like DEBUG=deep-faker:*)
@@ -62,21 +67,6 @@ Options of run:
 ${DELIVERY_USAGE}`;
 
 const defaultIO = (): CliIO => ({ stderr: process.stderr, cwd: process.cwd(), signals: process });
-
-const integer = (name: string, v: string | undefined): number | undefined => {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  // Number('') and Number(' ') are 0: an empty value is not an integer.
-  if (v.trim() === '' || !Number.isInteger(n)) throw new UsageError(`--${name}: expected an integer, got "${v}"`);
-  return n;
-};
-
-const number = (name: string, v: string | undefined): number | undefined => {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name}: expected a number > 0, got "${v}"`);
-  return n;
-};
 
 /** Runs the CLI; resolves with the exit code. */
 export const main = async (argv: ReadonlyArray<string>, io: CliIO = defaultIO()): Promise<number> => {
@@ -112,7 +102,7 @@ export const main = async (argv: ReadonlyArray<string>, io: CliIO = defaultIO())
       if (debug && e.cause instanceof Error) say(e.cause.stack ?? '');
       return 2;
     }
-    say(`deep-faker: ${e instanceof Error ? e.message : String(e)}`);
+    say(`deep-faker: ${describeError(e)}`);
     if (debug && e instanceof Error) say(e.stack ?? '');
     return 1;
   }
@@ -135,25 +125,22 @@ const validateCommand = async (args: ReadonlyArray<string>, io: CliIO, say: (t: 
 };
 
 const runCommand = async (args: ReadonlyArray<string>, io: CliIO, say: (t: string) => void): Promise<number> => {
+  const options = {
+    output: { type: 'string', short: 'o', multiple: true },
+    seed: { type: 'string' },
+    duration: { type: 'string' },
+    'total-events': { type: 'string' },
+    start: { type: 'string' },
+    'time-multiplier': { type: 'string' },
+    quiet: { type: 'boolean', short: 'q' },
+    debug: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+    ...DELIVERY_FLAG_OPTIONS,
+  } as const;
   let parsed;
   try {
-    parsed = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        output: { type: 'string', short: 'o', multiple: true },
-        seed: { type: 'string' },
-        duration: { type: 'string' },
-        'total-events': { type: 'string' },
-        start: { type: 'string' },
-        'time-multiplier': { type: 'string' },
-        quiet: { type: 'boolean', short: 'q' },
-        debug: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        ...DELIVERY_FLAG_OPTIONS,
-      },
-    });
+    // `--seed -1` is a value, not a flag: it gets --seed's own message.
+    parsed = parseArgs({ args: joinNegativeValues(args, options), allowPositionals: true, strict: true, options });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
@@ -165,14 +152,12 @@ const runCommand = async (args: ReadonlyArray<string>, io: CliIO, say: (t: strin
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'run needs a file' : `run takes one file, got ${positionals.join(' ')}`);
   const file = path.resolve(io.cwd, positionals[0]);
   const outputs: SinkOperator[] | undefined = values.output?.map((o) => outputOperator(parseOutput(o)));
-  const seed = integer('seed', values.seed);
-  const totalEvents = integer('total-events', values['total-events']);
-  if (totalEvents !== undefined && totalEvents < 1) throw new UsageError(`--total-events: expected an integer >= 1, got ${totalEvents}`);
-  const timeMultiplier = number('time-multiplier', values['time-multiplier']);
-  if (values.duration !== undefined) durationFlag('duration', values.duration);
-  if (values.start !== undefined && values.start !== 'now' && Number.isNaN(Date.parse(values.start))) {
-    throw new UsageError(`--start: expected an ISO-8601 date-time or "now", got "${values.start}"`);
-  }
+  const seed = seedFlag('seed', values.seed);
+  const totalEvents = countFlag('total-events', values['total-events']);
+  const timeMultiplier = multiplierFlag('time-multiplier', values['time-multiplier']);
+  // 0s is refused for every kind of model alike (a model's own duration is checked by its front end).
+  if (values.duration !== undefined) durationFlag('duration', values.duration, true);
+  startFlag('start', values.start);
 
   // Checked before anything is loaded: a bad flag is a usage error whatever the file.
   const deliveryFlags = deliveryFromFlags(values, undefined);
@@ -198,11 +183,15 @@ const runCommand = async (args: ReadonlyArray<string>, io: CliIO, say: (t: strin
   if (values.start !== undefined) overrides.startTime = values.start;
   if (timeMultiplier !== undefined) overrides.timeMultiplier = timeMultiplier;
   const model: SimulationModel = { ...loaded.model, settings: { ...loaded.model.settings, ...overrides } as SimulationSettings };
+  checkSettings(model, seed, file);
   const sinks = outputs ?? (loaded.outputs.length > 0 ? [...loaded.outputs] : [outputOperator({ _tag: 'Stdout', format: 'json' })]);
+  const duration = model.settings.duration;
+  const endedBy = duration === undefined ? 'the model ended (every session finished)' : `the run reached its duration (${String(duration)} of virtual time)`;
+  const hint = duration === undefined ? undefined : 'give a longer --duration for more';
   return runReporting(
     io,
     say,
-    { quiet: values.quiet === true, debug: values.debug === true },
+    { quiet: values.quiet === true, debug: values.debug === true, outputs: sinks, note: totalEventsNote(totalEvents, endedBy, hint) },
     (stop, onProgress) =>
       runSimulation(model, { outputs: sinks, stop, onProgress, delivery }).catch((e: unknown) => {
         throw e instanceof RunError ? e : toModelError(e, file);
@@ -238,7 +227,7 @@ const runStoryFile = async (file: string, flags: StoryRunFlags, io: CliIO, say: 
   return runReporting(
     io,
     say,
-    flags,
+    { ...flags, outputs: sinks, note: totalEventsNote(flags.totalEvents, 'the story ended (its schedule has no more occurrences)', undefined) },
     (stop, onProgress) =>
       runStory(loaded.story, {
         outputs: sinks,
@@ -253,12 +242,36 @@ const runStoryFile = async (file: string, flags: StoryRunFlags, io: CliIO, say: 
         onProgress,
         delivery: flags.delivery,
       }),
-    (cause) => ({ message: cause instanceof Error ? cause.message : String(cause), code: 1 }),
+    (cause) => ({ message: describeError(cause), code: 1 }),
   );
 };
 
 const isModelMistake = (e: unknown): boolean => e instanceof ModelError;
 
-const describeFailure = (e: unknown, file: string): string => (e instanceof Error ? (isModelMistake(e) ? locate(e, file) : e.message) : String(e));
+const describeFailure = (e: unknown, file: string): string => (isModelMistake(e) ? locate(e as ModelError, file) : describeError(e));
+
+/**
+ * The settings checked before the run (the engine checks them again when it starts): a mistake is
+ * `file: setting: message`, exit 2, instead of a failed run with an empty summary.
+ */
+const checkSettings = (model: SimulationModel, seed: number | undefined, file: string): void => {
+  try {
+    resolveSettings(model, { seed, now: Date.now() });
+  } catch (e) {
+    if (e instanceof ModelError) throw new ModelError(`${path.relative(process.cwd(), file) || file}: ${e.message}`, { cause: e });
+    throw e;
+  }
+};
+
+/**
+ * The note after a run that ended before `--total-events` was reached: the model's duration (or
+ * its end) comes first, and saying so beats a silently short run.
+ */
+const totalEventsNote =
+  (totalEvents: number | undefined, endedBy: string, hint: string | undefined) =>
+  (summary: RunSummary): string | undefined =>
+    totalEvents === undefined || summary.events >= totalEvents
+      ? undefined
+      : `${endedBy} after ${summary.events.toLocaleString('en-US')} of the ${totalEvents.toLocaleString('en-US')} events of --total-events${hint === undefined ? '' : `; ${hint}`}`;
 
 const toModelError = (e: unknown, file: string): unknown => (isModelMistake(e) ? new ModelError(locate(e as ModelError, file), { cause: e }) : e);

@@ -30,6 +30,8 @@ import { OrderStatsCounter } from '../orders/orderStats';
 import type { CliIO } from './cliIO';
 import { UsageError } from './parseOutput';
 import { runReporting } from './runReporting';
+import { describeError } from './describeError';
+import { joinNegativeValues, seedFlag, startFlag } from './runFlags';
 
 /** Usage text of `orders`. */
 export const ORDERS_USAGE = `Usage: deep-faker orders --out <dir> [options]
@@ -101,23 +103,20 @@ export const parseOrdersArgs = (
   readonly debug: boolean;
   readonly help: boolean;
 } => {
+  const flagOptions = {
+    out: { type: 'string' },
+    start: { type: 'string' },
+    'kafka-bootstrap': { type: 'string' },
+    'kafka-topic': { type: 'string' },
+    quiet: { type: 'boolean', short: 'q' },
+    debug: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+    ...Object.fromEntries(NUMBER_FLAGS.map(([flag]) => [flag, { type: 'string' as const }])),
+  } as const;
   let parsed;
   try {
-    parsed = parseArgs({
-      args: [...args],
-      allowPositionals: false,
-      strict: true,
-      options: {
-        out: { type: 'string' },
-        start: { type: 'string' },
-        'kafka-bootstrap': { type: 'string' },
-        'kafka-topic': { type: 'string' },
-        quiet: { type: 'boolean', short: 'q' },
-        debug: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        ...Object.fromEntries(NUMBER_FLAGS.map(([flag]) => [flag, { type: 'string' as const }])),
-      },
-    });
+    // `--seed -1` is a value, not a flag: it gets --seed's own message.
+    parsed = parseArgs({ args: joinNegativeValues(args, flagOptions), allowPositionals: false, strict: true, options: flagOptions });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
@@ -132,9 +131,14 @@ export const parseOrdersArgs = (
   for (const [flag, key, kind] of NUMBER_FLAGS) {
     const v = values[flag] as string | undefined;
     if (v === undefined) continue;
+    if (flag === 'seed') {
+      overrides[key] = seedFlag(flag, v)!; // the same seeds as `run`
+      continue;
+    }
     const n = Number(v);
     if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${flag}: expected a number, got "${v}"`);
-    if (kind === 'int' && !Number.isInteger(n)) throw new UsageError(`--${flag}: expected an integer, got "${v}"`);
+    // Digits only (with a sign: ordersOptions says which range), exact in a JavaScript number.
+    if (kind === 'int' && !(/^-?\d+$/.test(v.trim()) && Number.isSafeInteger(n))) throw new UsageError(`--${flag}: expected an integer, got "${v}"`);
     overrides[key] = n;
   }
   const spanDays = (overrides.spanDays as number | undefined) ?? ORDERS_DEFAULTS.spanDays;
@@ -148,6 +152,8 @@ export const parseOrdersArgs = (
     const message = (e as Error).message.replace(/^(\w+)/, (k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}:`);
     throw new UsageError(message);
   }
+  // ordersOptions takes any date JavaScript parses; the engine's years are 0000 to 9999.
+  startFlag('start', values.start as string | undefined);
   const brokers = values['kafka-bootstrap'] as string | undefined;
   const topic = (values['kafka-topic'] as string | undefined) ?? 'events';
   if (brokers === '') throw new UsageError('--kafka-bootstrap: expected servers such as localhost:9092');
@@ -231,8 +237,8 @@ export const ordersCommand = async (args: ReadonlyArray<string>, io: CliIO, say:
   return runReporting(
     io,
     say,
-    parsed,
+    { ...parsed, outputs },
     (stop, onProgress) => runSimulation(sim, { outputs, stop, onProgress, delivery: sim.delivery }),
-    (cause) => ({ message: cause instanceof Error ? cause.message : String(cause), code: 1 }),
+    (cause) => ({ message: describeError(cause), code: 1 }),
   );
 };

@@ -11,55 +11,107 @@ import { Subject } from '../core/rx';
 import type { RunStats } from '../engine/runStats';
 import type { RunSummary } from '../runtime/runSimulation';
 import { RunError } from '../runtime/runSimulation';
+import type { SinkOperator } from '../sinks/sink';
 import { isBrokenPipe } from '../sinks/toStdout';
 import { formatSummary } from './formatSummary';
 import { progressReporter } from './progressReporter';
 import type { CliIO } from './cliIO';
 
+/** How long an interrupted run may take to flush its outputs before the CLI exits anyway (ms). */
+export const INTERRUPT_GRACE_MS = 2_000;
+
+/** Exit codes of an interrupted run: 128 + the signal's number, as shells report it. */
+export const INTERRUPT_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+
+type Interrupt = keyof typeof INTERRUPT_EXIT_CODES;
+
+/** How a run is reported. */
+export interface ReportingFlags {
+  readonly quiet: boolean;
+  readonly debug: boolean;
+  /** The run's outputs: named, with what they acknowledged, when they do not flush within the grace period. */
+  readonly outputs?: ReadonlyArray<SinkOperator>;
+  /** A line after the summary of a finished run (e.g. the duration ended it before --total-events), or undefined. */
+  readonly note?: (summary: RunSummary) => string | undefined;
+}
+
+const n = (x: number): string => x.toLocaleString('en-US');
+
 /**
  * Runs something into outputs with what every `run` does around it: SIGINT/SIGTERM stop
- * generation (outputs flush; a second signal exits at once), a progress line, the summary on
- * stderr, exit codes 0 / 1 (or what `failure` says) / 130, and a quiet exit when the reader of
- * stdout went away.
+ * generation and the outputs flush what was generated; if they have not finished within
+ * `INTERRUPT_GRACE_MS`, or on a second signal, it resolves at once, saying which outputs did not
+ * finish (bin/deep-faker.js then exits even if one is stuck in the OS). A progress line, the
+ * summary on stderr, exit codes 0 / 1 (or what `failure` says) / 130 (SIGINT) / 143 (SIGTERM), and
+ * a quiet exit when the reader of stdout went away.
  */
 export const runReporting = async (
   io: CliIO,
   say: (t: string) => void,
-  flags: { readonly quiet: boolean; readonly debug: boolean },
+  flags: ReportingFlags,
   run: (stop: Observable<void>, onProgress: ((stats: RunStats) => void) | undefined) => Promise<RunSummary>,
   failure: (cause: unknown) => { readonly message: string; readonly code: number },
 ): Promise<number> => {
   const stop = new Subject<void>();
-  let interrupted = false;
-  const onSignal = (): void => {
-    if (interrupted) {
-      // A second Ctrl-C: the user does not want to wait for the flush.
-      say('deep-faker: interrupted again; exiting without waiting for the outputs to flush');
-      if (io.signals === process) process.exit(130);
+  let interrupt: Interrupt | undefined;
+  let settled = false; // once the code is decided, a run still going says nothing more
+  let graceTimer: NodeJS.Timeout | undefined;
+  let abandon!: (code: number) => void;
+  const abandoned = new Promise<number>((resolve) => (abandon = resolve));
+  const outputsLine = (): string => `  outputs: ${(flags.outputs ?? []).map((o) => `${o.sinkName} ${n(o.stats.accepted)} acknowledged`).join('; ') || 'none'}`;
+  const giveUp = (why: string): void => {
+    if (settled) return;
+    settled = true;
+    say(`deep-faker: ${why}; events the outputs had not written are lost\n${outputsLine()}`);
+    abandon(INTERRUPT_EXIT_CODES[interrupt!]);
+  };
+  const onSignal = (signal: Interrupt): void => {
+    if (interrupt !== undefined) {
+      // A second signal: the user does not want to wait for the flush.
+      giveUp(`interrupted again (${signal}); exiting without waiting for the outputs to flush`);
       return;
     }
-    interrupted = true;
+    interrupt = signal;
     stop.next();
+    graceTimer = setTimeout(
+      () => giveUp(`interrupted (${signal}); the outputs did not finish flushing within ${INTERRUPT_GRACE_MS / 1000} s, exiting anyway`),
+      INTERRUPT_GRACE_MS,
+    );
   };
-  io.signals?.on('SIGINT', onSignal);
-  io.signals?.on('SIGTERM', onSignal);
+  const onInt = (): void => onSignal('SIGINT');
+  const onTerm = (): void => onSignal('SIGTERM');
+  io.signals?.on('SIGINT', onInt);
+  io.signals?.on('SIGTERM', onTerm);
   const progress = flags.quiet ? undefined : progressReporter(io.stderr);
+  const outcome = (async (): Promise<number> => {
+    try {
+      const summary = await run(stop, progress?.update);
+      if (settled) return 0;
+      progress?.done();
+      if (!flags.quiet) {
+        say(formatSummary(summary, interrupt !== undefined ? 'interrupted' : 'done'));
+        const note = interrupt === undefined ? flags.note?.(summary) : undefined;
+        if (note !== undefined) say(`deep-faker: note: ${note}`);
+      }
+      return interrupt !== undefined ? INTERRUPT_EXIT_CODES[interrupt] : 0;
+    } catch (e) {
+      if (settled) return 0;
+      progress?.done();
+      if (!(e instanceof RunError)) throw e;
+      if (isBrokenPipe(e.cause)) return 0; // `deep-faker run … | head`: the reader went away
+      const { message, code } = failure(e.cause);
+      say(`deep-faker: ${message}`);
+      if (flags.debug && e.cause instanceof Error) say(e.cause.stack ?? '');
+      if (!flags.quiet) say(formatSummary(e.summary as RunSummary, 'failed'));
+      return code;
+    }
+  })();
   try {
-    const summary = await run(stop, progress?.update);
-    progress?.done();
-    if (!flags.quiet) say(formatSummary(summary, interrupted ? 'interrupted' : 'done'));
-    return interrupted ? 130 : 0;
-  } catch (e) {
-    progress?.done();
-    if (!(e instanceof RunError)) throw e;
-    if (isBrokenPipe(e.cause)) return 0; // `deep-faker run … | head`: the reader went away
-    const { message, code } = failure(e.cause);
-    say(`deep-faker: ${message}`);
-    if (flags.debug && e.cause instanceof Error) say(e.cause.stack ?? '');
-    if (!flags.quiet) say(formatSummary(e.summary as RunSummary, 'failed'));
-    return code;
+    return await Promise.race([outcome, abandoned]);
   } finally {
-    io.signals?.off('SIGINT', onSignal);
-    io.signals?.off('SIGTERM', onSignal);
+    settled = true;
+    clearTimeout(graceTimer);
+    io.signals?.off('SIGINT', onInt);
+    io.signals?.off('SIGTERM', onTerm);
   }
 };

@@ -85,6 +85,9 @@ export interface ResolvedSettings {
   readonly history: HistoryMode;
 }
 
+/** The last instant a JavaScript Date holds (epoch ms): an event's timestamp must not pass it. */
+const MAX_TIME = 8.64e15;
+
 const duration = (name: string, v: DurationInput): number => {
   try {
     return parseDuration(v);
@@ -127,8 +130,14 @@ export const resolveSettings = (model: SimulationModel, overrides: { seed?: numb
     if (overrides.now === undefined) throw new SettingsError('startTime: "now" needs the current time: run through the runtime, or pass env.now');
     start = overrides.now;
   } else start = parseStartTime(startSetting);
+  if (!(Math.abs(start) <= MAX_TIME)) throw new SettingsError(`startTime: ${start} is outside the dates JavaScript can represent (±${MAX_TIME} ms)`);
   const span = s.duration === undefined ? Infinity : duration('duration', s.duration);
   if (span === 0) throw new SettingsError('duration: must be more than 0');
+  if (span !== Infinity && !(start + span <= MAX_TIME)) {
+    throw new SettingsError(
+      `duration: the run would end after ${new Date(MAX_TIME).toISOString()}, the last date JavaScript can represent; shorten it, start earlier, or leave it out (no end)`,
+    );
+  }
   const timeStep = duration('timeStep', s.timeStep ?? '1s');
   if (timeStep <= 0) throw new SettingsError('timeStep: must be more than 0');
   const nFlows = s.nFlows ?? 10;

@@ -40,6 +40,17 @@ import type { Outcome, Slot } from './session';
 import { Session, newSlot } from './session';
 import type { Env } from './env';
 
+/** What a flow threw that is not an Error, as text (JSON when it can be): never "[object Object]". */
+const thrownValue = (e: unknown): string => {
+  let text: string;
+  try {
+    text = JSON.stringify(e) ?? String(e);
+  } catch {
+    text = String(e);
+  }
+  return `it threw ${text} (not an Error)`;
+};
+
 /** A run: started by `start`, stopped by `stop` or by itself when it completes or fails. */
 export class Run {
   readonly scheduler: SchedulerLike;
@@ -270,7 +281,7 @@ export class Run {
       session.ended = true;
       this.stats.sessions.failed++;
     }
-    this.fail(e instanceof FlowError ? e : new FlowError(session.flow, session.sessionId, e instanceof Error ? e.message : String(e), e));
+    this.fail(e instanceof FlowError ? e : new FlowError(session.flow, session.sessionId, e instanceof Error ? e.message : thrownValue(e), e));
   }
 
   // --- actions -----------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import { dirname } from 'node:path';
 import type { SimEvent } from '../core/simEvent';
 import { BatchEncoder, type EventFormat } from './serializeEvent';
 import { type SinkOperator, type SinkOptions, type SinkWriter, toSink } from './sink';
+import { DEFAULT_FILE_OPEN_TIMEOUT_MS, openWithin } from './within';
 
 /**
  * Options of `toFile`.
@@ -21,6 +22,8 @@ export interface ToFileOptions extends SinkOptions {
   readonly format?: EventFormat;
   /** Append to an existing file instead of truncating it. Default false. */
   readonly append?: boolean;
+  /** Most ms creating the parent folders and opening the file may take; then the output fails. Default 10 000. */
+  readonly openTimeoutMs?: number;
 }
 
 /** Writes batches to one file through a `FileHandle`. */
@@ -34,14 +37,18 @@ class FileWriter implements SinkWriter {
     private readonly path: string,
     format: EventFormat,
     private readonly append: boolean,
+    private readonly openTimeoutMs: number,
   ) {
     this.name = `file:${path}`;
     this.encoder = new BatchEncoder(format);
   }
 
   async open(): Promise<void> {
-    await fs.mkdir(dirname(this.path), { recursive: true });
-    this.handle = await fs.open(this.path, this.append ? 'a' : 'w');
+    const open = async (): Promise<fs.FileHandle> => {
+      await fs.mkdir(dirname(this.path), { recursive: true });
+      return fs.open(this.path, this.append ? 'a' : 'w');
+    };
+    this.handle = await openWithin(open, this.openTimeoutMs, 'create the folder and open the file', (h) => h.close());
   }
 
   async write(batch: ReadonlyArray<SimEvent>): Promise<void> {
@@ -76,7 +83,8 @@ const FILE_WINDOW = 500;
  * Parent directories are created. The file is truncated unless `append` is set. A batch counts as
  * accepted when the OS has taken it (`write` returned); `close` does not `fsync`, so a machine
  * crash (not a process crash) may lose the tail. Errors (`EACCES`, `EISDIR`, a parent that cannot
- * be created) become a `SinkError` named `file:<path>`.
+ * be created) become a `SinkError` named `file:<path>`, and so does an open that has not finished
+ * within `openTimeoutMs` (10 s by default; e.g. a hung network mount).
  *
  * @example
  * const sink = toFile('out/events.jsonl', { append: true });
@@ -85,7 +93,9 @@ const FILE_WINDOW = 500;
 export const toFile = (path: string, options: ToFileOptions = {}): SinkOperator => {
   const format = options.format ?? 'json';
   const append = options.append ?? false;
-  return toSink(() => new FileWriter(path, format, append), {
+  const openTimeoutMs = options.openTimeoutMs ?? DEFAULT_FILE_OPEN_TIMEOUT_MS;
+  if (!(Number.isFinite(openTimeoutMs) && openTimeoutMs > 0)) throw new RangeError(`toFile: openTimeoutMs must be a number > 0, got ${openTimeoutMs}`);
+  return toSink(() => new FileWriter(path, format, append, openTimeoutMs), {
     name: `file:${path}`,
     window: FILE_WINDOW,
     maxBatch: options.maxBatch,

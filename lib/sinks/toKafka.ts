@@ -19,6 +19,7 @@ import type * as KafkaJs from 'kafkajs';
 import type { Admin, CompressionTypes, IHeaders, Kafka, KafkaConfig, Message, Producer, SASLOptions, TopicMessages } from 'kafkajs';
 import { eventKey, type SimEvent } from '../core/simEvent';
 import { type SinkOperator, type SinkOptions, type SinkWriter, toSink } from './sink';
+import { within } from './within';
 
 // ---------------------------------------------------------------------------------------------
 // model
@@ -115,15 +116,6 @@ export const brokerList = (brokers: string | ReadonlyArray<string>): string[] =>
   (typeof brokers === 'string' ? brokers.split(',') : [...brokers]).map((b) => b.trim()).filter((b) => b !== '');
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Rejects with `message` if `work` has not settled within `ms`. */
-const within = <T>(work: Promise<T>, ms: number, message: () => string): Promise<T> => {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message())), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-};
 
 /** The errors KafkaJS wrapped (in `originalError` or `cause`), outermost first. */
 const errorChain = (e: unknown): Array<{ name?: string; message?: string; retriable?: boolean }> => {

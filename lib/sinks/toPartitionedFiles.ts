@@ -13,6 +13,7 @@ import { isoDay } from '../core/isoInstant';
 import { eventTime, type SimEvent } from '../core/simEvent';
 import { BatchEncoder, type EventFormat } from './serializeEvent';
 import { type SinkOperator, type SinkOptions, type SinkWriter, toSink } from './sink';
+import { DEFAULT_FILE_OPEN_TIMEOUT_MS, openWithin } from './within';
 
 // ---------------------------------------------------------------------------------------------
 // model
@@ -44,6 +45,8 @@ export interface ToPartitionedFilesOptions extends SinkOptions {
    * later). Default 64.
    */
   readonly maxOpenFiles?: number;
+  /** Most ms creating the folder, or opening one partition's file, may take; then the output fails. Default 10 000. */
+  readonly openTimeoutMs?: number;
 }
 
 const DEFAULT_EXTENSION = '.ndjson';
@@ -169,13 +172,19 @@ class PartitionedFilesWriter implements SinkWriter {
     format: EventFormat,
     private readonly append: boolean,
     private readonly maxOpenFiles: number,
+    private readonly openTimeoutMs: number,
   ) {
     this.name = `files:${dir}`;
     this.encoder = new BatchEncoder(format);
   }
 
   async open(): Promise<void> {
-    await fs.mkdir(this.dir, { recursive: true });
+    await openWithin(
+      () => fs.mkdir(this.dir, { recursive: true }),
+      this.openTimeoutMs,
+      'create the folder',
+      async () => undefined,
+    );
   }
 
   async write(batch: ReadonlyArray<SimEvent>): Promise<void> {
@@ -225,7 +234,12 @@ class PartitionedFilesWriter implements SinkWriter {
       await handle.close();
     }
     const flag = this.append || this.touched.has(file) ? 'a' : 'w';
-    const handle = await fs.open(join(this.dir, file), flag);
+    const handle = await openWithin(
+      () => fs.open(join(this.dir, file), flag),
+      this.openTimeoutMs,
+      `open ${file}`,
+      (h) => h.close(),
+    );
     this.touched.add(file);
     this.handles.set(file, handle);
     return handle;
@@ -246,12 +260,14 @@ class PartitionedFilesWriter implements SinkWriter {
  *   file is truncated the first time the run writes to it, unless `append` is set.
  * - At most `maxOpenFiles` handles are open: the least recently used is closed, and its file
  *   reopened in append mode when it is next needed.
+ * - Creating the folder, or opening a partition's file, that has not finished within
+ *   `openTimeoutMs` (10 s by default) fails the run with a `SinkError` named `files:<dir>`.
  * - A partition that is not a valid file name stem (see `partitionFileName`) fails the run before
  *   anything of its batch is written; the `SinkError`, named `files:<dir>`, names the value and the
  *   event. Errors thrown by `partition` itself fail the run as they are.
  *
- * Throws a `RangeError` at once for an unsafe `extension` or a `maxOpenFiles` that is not a
- * positive integer.
+ * Throws a `RangeError` at once for an unsafe `extension`, a `maxOpenFiles` that is not a
+ * positive integer or an `openTimeoutMs` that is not a number > 0.
  *
  * @example
  * const sink = toPartitionedFiles('out/orders', { partition: byUtcDate('created_at'), maxOpenFiles: 8 });
@@ -267,7 +283,10 @@ export const toPartitionedFiles = (dir: string, options: ToPartitionedFilesOptio
   const format = options.format ?? 'json';
   const append = options.append ?? false;
   const { partition } = options;
-  return toSink(() => new PartitionedFilesWriter(dir, partition, extension, format, append, maxOpenFiles), {
+  const openTimeoutMs = options.openTimeoutMs ?? DEFAULT_FILE_OPEN_TIMEOUT_MS;
+  if (!(Number.isFinite(openTimeoutMs) && openTimeoutMs > 0))
+    throw new RangeError(`toPartitionedFiles: openTimeoutMs must be a number > 0, got ${openTimeoutMs}`);
+  return toSink(() => new PartitionedFilesWriter(dir, partition, extension, format, append, maxOpenFiles, openTimeoutMs), {
     name: `files:${dir}`,
     window: FILES_WINDOW,
     maxBatch: options.maxBatch,

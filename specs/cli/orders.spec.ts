@@ -142,13 +142,20 @@ describe('cli: deep-faker orders', function () {
     const cases: ReadonlyArray<readonly [string, ReadonlyArray<string>, RegExp]> = [
       ['no --out', ['--n-orders', '10'], /^deep-faker: orders: --out <dir> is required$/m],
       ['an empty --out', ['--out='], /^deep-faker: orders: --out <dir> is required$/m],
-      ['--n-orders -1 (taken for a flag)', ['--out', 'OUT', '--n-orders', '-1'], /^deep-faker: Option '--n-orders' argument is ambiguous/m],
+      ['--n-orders -1 (a value, not a flag)', ['--out', 'OUT', '--n-orders', '-1'], /^deep-faker: --n-orders: must be an integer >= 0, got -1$/m],
       ['--n-orders=-1', ['--out', 'OUT', '--n-orders=-1'], /^deep-faker: --n-orders: must be an integer >= 0, got -1$/m],
       ['--n-orders 2.5', ['--out', 'OUT', '--n-orders', '2.5'], /^deep-faker: --n-orders: expected an integer, got "2.5"$/m],
       ['--cancel-rate 1.5', ['--out', 'OUT', '--cancel-rate', '1.5'], /^deep-faker: --cancel-rate: must be between 0 and 1, got 1.5$/m],
       ['--out-of-order-rate abc', ['--out', 'OUT', '--out-of-order-rate', 'abc'], /^deep-faker: --out-of-order-rate: expected a number, got "abc"$/m],
-      ['--seed abc', ['--out', 'OUT', '--seed', 'abc'], /^deep-faker: --seed: expected a number, got "abc"$/m],
-      ['an empty --seed', ['--out', 'OUT', '--seed='], /^deep-faker: --seed: expected a number, got ""$/m],
+      ['--seed abc', ['--out', 'OUT', '--seed', 'abc'], /^deep-faker: --seed: expected an integer from -\d+ to \d+ .*, got "abc"$/m],
+      ['an empty --seed', ['--out', 'OUT', '--seed='], /^deep-faker: --seed: expected an integer .*, got ""$/m],
+      ['--seed 1e3', ['--out', 'OUT', '--seed', '1e3'], /^deep-faker: --seed: expected an integer .*, got "1e3"$/m],
+      ['--n-orders 1e3', ['--out', 'OUT', '--n-orders', '1e3'], /^deep-faker: --n-orders: expected an integer, got "1e3"$/m],
+      [
+        '--start beyond year 9999',
+        ['--out', 'OUT', '--start', '+275760-09-13T00:00:00Z'],
+        /^deep-faker: --start: expected an ISO-8601 date-time from year 0000 to 9999 .*, got "\+275760-09-13T00:00:00Z"$/m,
+      ],
       [
         '--start yesterday',
         ['--out', 'OUT', '--start', 'yesterday'],

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -152,5 +153,27 @@ describe('toFile', () => {
     const { outcome, ended } = observe(from(events(1)).pipe(toFile(file)));
     await ended;
     expect((outcome.error as SinkError).message).to.equal(`sink "file:${file}" failed: EACCES: permission denied, open '${file}'`);
+  });
+
+  it('an open that does not finish within openTimeoutMs is a SinkError naming the file sink; the late handle is closed', async function () {
+    if (process.platform === 'win32') this.skip();
+    // Opening a FIFO for writing waits for a reader: an open stuck in the OS, released at the end.
+    const fifo = path.join(dir, 'stuck.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const { outcome, ended } = observe(from(events(3)).pipe(toFile(fifo, { openTimeoutMs: 200 })));
+    await ended;
+    const err = outcome.error as SinkError;
+    expect(err).to.be.instanceOf(SinkError);
+    expect(err.message).to.equal(
+      `sink "file:${fifo}" failed: could not create the folder and open the file within 200 ms (is the file system stuck or unreachable?)`,
+    );
+    expect(outcome.values).to.deep.equal([]);
+    // A reader lets the stuck open finish; the sink closes that handle, so the reader sees the end at once.
+    expect(await fs.promises.readFile(fifo, 'utf8')).to.equal('');
+  });
+
+  it('rejects an openTimeoutMs that is not a number > 0 at once', () => {
+    expect(() => toFile(path.join(dir, 'x.jsonl'), { openTimeoutMs: 0 })).to.throw(RangeError, 'toFile: openTimeoutMs must be a number > 0, got 0');
+    expect(() => toFile(path.join(dir, 'x.jsonl'), { openTimeoutMs: Number.NaN })).to.throw(RangeError, 'got NaN');
   });
 });

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -258,6 +259,21 @@ describe('toPartitionedFiles', () => {
     await ended;
     const file = path.join(out, 'p1.ndjson');
     expect((outcome.error as SinkError).message).to.equal(`sink "files:${out}" failed: EISDIR: illegal operation on a directory, open '${file}'`);
+  });
+
+  it("opening a partition's file that does not finish within openTimeoutMs is a SinkError naming the sink", async function () {
+    if (process.platform === 'win32') this.skip();
+    // Opening a FIFO for writing waits for a reader: an open stuck in the OS, released at the end.
+    fs.mkdirSync(out, { recursive: true });
+    const fifo = path.join(out, 'p1.ndjson');
+    execFileSync('mkfifo', [fifo]);
+    const { outcome, ended } = observe(from(events(2)).pipe(toPartitionedFiles(out, { partition: byN(2), openTimeoutMs: 200 })));
+    await ended;
+    expect((outcome.error as SinkError).message).to.equal(
+      `sink "files:${out}" failed: could not open p1.ndjson within 200 ms (is the file system stuck or unreachable?)`,
+    );
+    expect(await fs.promises.readFile(fifo, 'utf8')).to.equal('');
+    expect(() => toPartitionedFiles(out, { partition: byN(1), openTimeoutMs: -1 })).to.throw(RangeError, 'openTimeoutMs must be a number > 0, got -1');
   });
 
   it('rejects a bad extension or maxOpenFiles at once', () => {
