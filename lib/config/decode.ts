@@ -33,6 +33,12 @@ export const child = (path: string, key: string | number): string => (typeof key
 
 export { suggestion };
 
+/**
+ * `record[key]` when `record` has it as its own property: a name from the document such as
+ * `toString` or `constructor` must not find what every object inherits.
+ */
+export const own = <T>(record: Readonly<Record<string, T>>, key: string): T | undefined => (Object.hasOwn(record, key) ? record[key] : undefined);
+
 /** The keys a map may have. */
 export interface Keys {
   readonly required?: ReadonlyArray<string>;

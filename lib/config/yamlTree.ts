@@ -170,6 +170,11 @@ class TreeBuilder {
         continue;
       }
       const key = String(k.value);
+      if (key === '__proto__') {
+        // Assigned to a plain object it would replace the object's prototype, not add a field.
+        this.problems.at(keyOffset, '', '"__proto__" cannot be a key (JavaScript objects treat it as their prototype); rename it');
+        continue;
+      }
       const valueNode = pair.value as YamlNode | null;
       const valueOffset = valueNode?.range?.[0] ?? (pair.key as YamlNode | null)?.range?.[1] ?? keyOffset;
       entries.push({ key, keyOffset, value: valueNode === null ? nullAt(valueOffset) : this.convert(valueNode, valueOffset, depth + 1) });

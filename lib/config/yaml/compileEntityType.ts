@@ -13,7 +13,7 @@ import type { EventSchema } from '../../schema/event';
 import type { FieldDef } from '../../schema/field';
 import type { FieldType, GenContext } from '../../schema/generator';
 import type { Problems } from '../configError';
-import { suggestion } from '../decode';
+import { own, suggestion } from '../decode';
 import type { PayloadCompiler } from './compilePayload';
 import { emptyScope } from './compilePayload';
 import type { EntityDecl } from './entityDecls';
@@ -77,7 +77,7 @@ export const compileEntityType = (
       if (source === undefined) keyField = pluggedField('string', false, (g) => String(generate(g))) as FieldDef<string>;
       continue;
     }
-    const from = source?.fields[name];
+    const from = source === undefined ? undefined : own(source.fields, name);
     state[name] =
       from !== undefined ? FIELD_CTORS[from.type]({ fromField: name, nullable: from.nullable }) : pluggedField(compiled.type, compiled.nullable, generate);
   }
@@ -109,7 +109,7 @@ export const compileEntityType = (
         ok = false;
         continue;
       }
-      const from = source.fields[ff.value];
+      const from = own(source.fields, ff.value);
       if (from === undefined) {
         p.at(
           ff.offset,

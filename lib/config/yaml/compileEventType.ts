@@ -12,7 +12,7 @@ import type { EntityType } from '../../entities/entity';
 import type { EventSchema } from '../../schema/event';
 import type { Consume, ItemDraw, MaxActive, StepEvent, Update, ValueOf } from '../../flows/stepEvent';
 import type { Problems } from '../configError';
-import { child, intAtLeast, mapOf, numberIn, numberOf, seqOf, stringOf, suggestion, type MapOf } from '../decode';
+import { child, intAtLeast, own, mapOf, numberIn, numberOf, seqOf, stringOf, suggestion, type MapOf } from '../decode';
 import type { FieldSpec } from './fieldSpec';
 import type { CompiledField } from './compilePayload';
 import { roundTo } from './compilePayload';
@@ -85,7 +85,7 @@ export const compileEventType = (
     ['produces_entity', produces],
     ['produces_or_updates_entity', pou],
   ] as const) {
-    if (t !== undefined && schema !== undefined && schema.fields[t.primaryKey] === undefined) {
+    if (t !== undefined && schema !== undefined && own(schema.fields, t.primaryKey) === undefined) {
       p.at(m.get(k)!.offset, child(path, k), `the payload has no field "${t.primaryKey}" (${t.name}'s primary key)`);
     }
   }
@@ -141,13 +141,14 @@ const compileMaxActive = (node: YNode | undefined, path: string, scope: EventTyp
   const t = scope.entityRef(m.get('entity'), child(path, 'entity'));
   const attr = stringOf(m.get('attribute'), child(path, 'attribute'), p);
   const max = intAtLeast(m.get('max_count'), child(path, 'max_count'), p, 0);
-  if (t !== undefined && attr !== undefined && t.state[attr] === undefined) {
+  const attribute = t === undefined || attr === undefined ? undefined : own(t.state, attr);
+  if (t !== undefined && attr !== undefined && attribute === undefined) {
     p.at(m.get('attribute')!.offset, child(path, 'attribute'), `"${attr}" is not a state attribute of ${t.name}${suggestion(attr, t.stateNames)}`);
     return undefined;
   }
   const value = toJs(m.get('value')!);
-  if (t !== undefined && attr !== undefined && !t.state[attr].codec.is(value)) {
-    p.at(m.get('value')!.offset, child(path, 'value'), `expected ${t.state[attr].codec.name}, got ${JSON.stringify(value)}`);
+  if (attribute !== undefined && !attribute.codec.is(value)) {
+    p.at(m.get('value')!.offset, child(path, 'value'), `expected ${attribute.codec.name}, got ${JSON.stringify(value)}`);
     return undefined;
   }
   if (t === undefined || attr === undefined || max === undefined) return undefined;
@@ -190,7 +191,7 @@ const compileUpdates = (
       const res: Array<readonly [string, ValueOf]> = [];
       for (const a of am?.entries ?? []) {
         const ap = child(child(up, key), a.key);
-        const f = type.state[a.key];
+        const f = own(type.state, a.key);
         if (f === undefined) {
           p.at(
             a.keyOffset,

@@ -63,7 +63,8 @@ export const compileOutputs = (node: YNode | undefined, p: Problems, eventTypes:
         for (const b of brokers ?? []) {
           if (!/^[^\s:]+:\d+$/.test(b)) p.at(brokersNode!.offset, child(path, 'kafka_brokers'), `"${b}" is not HOST:PORT`);
         }
-        const mapping: Record<string, string> = {};
+        // No prototype: the Kafka output looks every event type up in it (`toString` must find nothing).
+        const mapping: Record<string, string> = Object.create(null);
         const tm = mapOf(m.get('topic_mapping'), child(path, 'topic_mapping'), p);
         for (const e of tm?.entries ?? []) {
           const ep = child(child(path, 'topic_mapping'), e.key);

@@ -300,7 +300,7 @@ export class PayloadCompiler {
     const produce: Produce = (_g, s) => {
       let v: unknown;
       try {
-        v = evaluate((n) => (n in s.local ? s.local[n] : s.root[n]));
+        v = evaluate((n) => (Object.hasOwn(s.local, n) ? s.local[n] : s.root[n]));
       } catch (e) {
         throw new ExprEvalError(`${exprPath}: ${(e as Error).message}`, 0, 0, { cause: e });
       }
@@ -373,7 +373,7 @@ export class PayloadCompiler {
     });
     if (field === undefined) return undefined;
     const produce: Produce = (g, s) => {
-      const v = field in s.local ? s.local[field] : s.root[field];
+      const v = Object.hasOwn(s.local, field) ? s.local[field] : s.root[field];
       for (const c of compiled) {
         if (!c.test(v)) continue;
         return c.weights === undefined ? g.rng.pick(c.choices) : c.choices[g.rng.weighted(c.weights)];

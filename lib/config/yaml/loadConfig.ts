@@ -19,7 +19,7 @@ import { parseStartTime } from '../../engine/model';
 import { Simulation, type SimulationOptions } from '../../simulation';
 import type { ConfigError } from '../configError';
 import { Problems } from '../configError';
-import { child, intAtLeast, mapOf, numberOf, seqOf, stringOf, suggestion } from '../decode';
+import { child, intAtLeast, mapOf, own, numberOf, seqOf, stringOf, suggestion } from '../decode';
 import { SchemaTable } from './fieldSpec';
 import { PayloadCompiler } from './compilePayload';
 import type { CompiledEvent } from './compileEventType';
@@ -144,7 +144,8 @@ const compileSettings = (node: YNode | undefined, p: Problems, entities: Readonl
   if (m.get('concurrent_sessions') !== undefined) out.nFlows = intAtLeast(m.get('concurrent_sessions'), at('concurrent_sessions'), p, 1);
   const counts = mapOf(m.get('initial_entity_counts'), at('initial_entity_counts'), p);
   if (counts !== undefined) {
-    const c: Record<string, number> = {};
+    // No prototype: the engine looks entity names up in it.
+    const c: Record<string, number> = Object.create(null);
     for (const e of counts.entries) {
       const ep = child(at('initial_entity_counts'), e.key);
       if (!entities.includes(e.key))
@@ -198,7 +199,9 @@ const filtersOf = (consumes: CompiledEvent['consumes']): Select[] => {
 
 const eventFlow = (ev: CompiledEvent) => ({ name: ev.name, weight: ev.weight, filter: filtersOf(ev.consumes), description: ev.description });
 
-const NO_OVERRIDES: Readonly<Record<string, unknown>> = Object.freeze({});
+// Overrides have no prototype: the step player tests `name in overrides`, and a payload field named
+// `toString` or `constructor` must not find what every object inherits.
+const NO_OVERRIDES: Readonly<Record<string, unknown>> = Object.freeze(Object.create(null));
 
 const eventBody = (ev: CompiledEvent) => {
   const filtered = filtersOf(ev.consumes).map((s) => s.entity);
@@ -259,11 +262,11 @@ const compileScenarios = (node: YNode | undefined, p: Problems, model: ModelComp
         );
         return;
       }
-      const overrides: Record<string, unknown> = {};
+      const overrides: Record<string, unknown> = Object.create(null);
       const om = mapOf(st.get('payload_overrides'), child(sp, 'payload_overrides'), p);
       for (const o of om?.entries ?? []) {
         const op = child(child(sp, 'payload_overrides'), o.key);
-        const f = ev.schema.fields[o.key];
+        const f = own(ev.schema.fields, o.key);
         if (f === undefined) {
           p.at(
             o.keyOffset,
