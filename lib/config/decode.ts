@@ -28,6 +28,9 @@ export const describeNode = (node: YNode): string => {
   }
 };
 
+/** A name or value from the document, quoted for a message: `"a\nb"` stays on one line, `"` is escaped. */
+export const quote = (s: string): string => JSON.stringify(s);
+
 /** `a.b`, `a[0]`, or `b` at the root. */
 export const child = (path: string, key: string | number): string => (typeof key === 'number' ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`);
 
@@ -63,11 +66,11 @@ export const mapOf = (node: YNode | undefined, path: string, problems: Problems,
     const allowed = [...(keys.required ?? []), ...(keys.optional ?? [])];
     for (const e of node.entries) {
       if (!allowed.includes(e.key)) {
-        problems.at(e.keyOffset, child(path, e.key), `unknown key "${e.key}"${suggestion(e.key, allowed)}`);
+        problems.at(e.keyOffset, child(path, e.key), `unknown key ${quote(e.key)}${suggestion(e.key, allowed)}`);
       }
     }
     for (const k of keys.required ?? []) {
-      if (!node.entries.some((e) => e.key === k)) problems.at(node.offset, path, `missing required key "${k}"`);
+      if (!node.entries.some((e) => e.key === k)) problems.at(node.offset, path, `missing required key ${quote(k)}`);
     }
   }
   const byKey = new Map(node.entries.map((e) => [e.key, e.value]));
@@ -141,6 +144,6 @@ export const oneOf = <const V extends string>(
   if (s === undefined || node === undefined) return undefined;
   if ((values as ReadonlyArray<string>).includes(s)) return s as V;
   const hint = suggestion(s, values);
-  problems.at(node.offset, path, hint === '' ? `"${s}" is not ${what} (${values.join(', ')})` : `"${s}" is not ${what}${hint}`);
+  problems.at(node.offset, path, hint === '' ? `${quote(s)} is not ${what} (${values.join(', ')})` : `${quote(s)} is not ${what}${hint}`);
   return undefined;
 };

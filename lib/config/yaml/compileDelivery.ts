@@ -29,7 +29,7 @@ import { type DurationInput, formatDuration, parseDuration } from '../../core/du
 import type { DeliverySettings } from '../../delivery/delivery';
 import { compileSchemaVersions } from './compileSchemaVersions';
 import type { Problems } from '../configError';
-import { child, describeNode, intAtLeast, mapOf, numberIn, stringOf, suggestion } from '../decode';
+import { child, describeNode, intAtLeast, mapOf, numberIn, quote, stringOf, suggestion } from '../decode';
 import { type DeliveryContext, DeliveryFields } from './deliveryFields';
 import type { YNode } from '../yamlTree';
 
@@ -169,7 +169,7 @@ const checksumOf = (node: YNode, path: string, p: Problems, fields: DeliveryFiel
       p.at(
         algoNode.offset,
         child(path, 'algorithm'),
-        `"${algorithm}" is not a hash algorithm of node:crypto${suggestion(algorithm, hashes) || ' (e.g. sha256, sha512, sha1, md5)'}`,
+        `${quote(algorithm)} is not a hash algorithm of node:crypto${suggestion(algorithm, hashes) || ' (e.g. sha256, sha512, sha1, md5)'}`,
       );
     }
     algorithm = known;

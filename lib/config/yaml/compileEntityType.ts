@@ -13,7 +13,7 @@ import type { EventSchema } from '../../schema/event';
 import type { FieldDef } from '../../schema/field';
 import type { FieldType, GenContext } from '../../schema/generator';
 import type { Problems } from '../configError';
-import { own, suggestion } from '../decode';
+import { own, quote, suggestion } from '../decode';
 import type { PayloadCompiler } from './compilePayload';
 import { emptyScope } from './compilePayload';
 import type { EntityDecl } from './entityDecls';
@@ -114,7 +114,7 @@ export const compileEntityType = (
         p.at(
           ff.offset,
           ff.path,
-          `"${ff.value}" is not a field of ${sourceName}'s payload${suggestion(ff.value, source.fieldNames) || ` (fields: ${source.fieldNames.join(', ')})`}`,
+          `${quote(ff.value)} is not a field of ${sourceName}'s payload${suggestion(ff.value, source.fieldNames) || ` (fields: ${source.fieldNames.join(', ')})`}`,
         );
         ok = false;
         continue;

@@ -12,7 +12,7 @@ import type { EntityType } from '../../entities/entity';
 import type { EventSchema } from '../../schema/event';
 import type { Consume, ItemDraw, MaxActive, StepEvent, Update, ValueOf } from '../../flows/stepEvent';
 import type { Problems } from '../configError';
-import { child, intAtLeast, own, mapOf, numberIn, numberOf, seqOf, stringOf, suggestion, type MapOf } from '../decode';
+import { child, intAtLeast, mapOf, type MapOf, numberIn, numberOf, own, quote, seqOf, stringOf, suggestion } from '../decode';
 import type { FieldSpec } from './fieldSpec';
 import type { CompiledField } from './compilePayload';
 import { roundTo } from './compilePayload';
@@ -86,7 +86,7 @@ export const compileEventType = (
     ['produces_or_updates_entity', pou],
   ] as const) {
     if (t !== undefined && schema !== undefined && own(schema.fields, t.primaryKey) === undefined) {
-      p.at(m.get(k)!.offset, child(path, k), `the payload has no field "${t.primaryKey}" (${t.name}'s primary key)`);
+      p.at(m.get(k)!.offset, child(path, k), `the payload has no field ${quote(t.primaryKey)} (${t.name}'s primary key)`);
     }
   }
   const maxActive = compileMaxActive(m.get('max_active_instances_of_state'), child(path, 'max_active_instances_of_state'), scope);
@@ -143,7 +143,7 @@ const compileMaxActive = (node: YNode | undefined, path: string, scope: EventTyp
   const max = intAtLeast(m.get('max_count'), child(path, 'max_count'), p, 0);
   const attribute = t === undefined || attr === undefined ? undefined : own(t.state, attr);
   if (t !== undefined && attr !== undefined && attribute === undefined) {
-    p.at(m.get('attribute')!.offset, child(path, 'attribute'), `"${attr}" is not a state attribute of ${t.name}${suggestion(attr, t.stateNames)}`);
+    p.at(m.get('attribute')!.offset, child(path, 'attribute'), `${quote(attr)} is not a state attribute of ${t.name}${suggestion(attr, t.stateNames)}`);
     return undefined;
   }
   const value = toJs(m.get('value')!);
@@ -182,7 +182,7 @@ const compileUpdates = (
       p.at(
         m.get('entity_alias')!.offset,
         child(up, 'entity_alias'),
-        `"${alias}" is not an alias of this event's entities${suggestion(alias, known) || ` (aliases: ${known.join(', ') || 'none'})`}`,
+        `${quote(alias)} is not an alias of this event's entities${suggestion(alias, known) || ` (aliases: ${known.join(', ') || 'none'})`}`,
       );
       return void (ok = false);
     }
@@ -196,7 +196,7 @@ const compileUpdates = (
           p.at(
             a.keyOffset,
             ap,
-            `"${a.key}" is not a state attribute of ${type.name}${suggestion(a.key, type.stateNames) || ` (state: ${type.stateNames.join(', ')})`}`,
+            `${quote(a.key)} is not a state attribute of ${type.name}${suggestion(a.key, type.stateNames) || ` (state: ${type.stateNames.join(', ')})`}`,
           );
           ok = false;
           continue;
@@ -217,7 +217,7 @@ const compileUpdates = (
             p.at(
               vm!.get('from_payload_field')!.offset,
               child(ap, 'from_payload_field'),
-              `"${pf}" is not a field of the payload${suggestion(pf, payloadFields) || ` (fields: ${payloadFields.join(', ')})`}`,
+              `${quote(pf)} is not a field of the payload${suggestion(pf, payloadFields) || ` (fields: ${payloadFields.join(', ')})`}`,
             );
             ok = false;
             continue;

@@ -16,7 +16,7 @@ import { GeneratorError } from '../../schema/generator';
 import { compileGenerator, defaultGenerator } from '../../schema/generatorRegistry';
 import { ExprEvalError, compileExpression } from '../../expr';
 import type { Problems } from '../configError';
-import { child, intAtLeast, mapOf, numberOf, oneOf, seqOf, stringOf, suggestion } from '../decode';
+import { child, intAtLeast, mapOf, numberOf, oneOf, quote, seqOf, stringOf, suggestion } from '../decode';
 import type { FieldSpec, SchemaTable } from './fieldSpec';
 import { toJs, type YNode } from '../yamlTree';
 import { staticHashed } from './staticHashed';
@@ -136,7 +136,7 @@ export class PayloadCompiler {
         this.problems.at(
           fe.fieldOffset,
           child(fe.path, 'field'),
-          `"${fe.field}" is not a field of entity ${info.name}${suggestion(fe.field, [info.primaryKey, ...info.fields]) || ` (fields: ${[info.primaryKey, ...info.fields].join(', ')})`}`,
+          `${quote(fe.field)} is not a field of entity ${info.name}${suggestion(fe.field, [info.primaryKey, ...info.fields]) || ` (fields: ${[info.primaryKey, ...info.fields].join(', ')})`}`,
         );
       }
       const fallback = produce;
@@ -177,7 +177,7 @@ export class PayloadCompiler {
       this.problems.at(
         offset,
         path,
-        `"${name}" is not an entity or alias${suggestion(name, [...this.declared, ...this.aliases.keys()]) || ` (entities: ${[...this.declared].join(', ') || 'none'})`}`,
+        `${quote(name)} is not an entity or alias${suggestion(name, [...this.declared, ...this.aliases.keys()]) || ` (entities: ${[...this.declared].join(', ') || 'none'})`}`,
       );
     }
     return info;
@@ -320,7 +320,7 @@ export class PayloadCompiler {
       p.at(
         fieldNode.offset,
         child(path, 'condition_field'),
-        `"${field}" is not a field declared before this one${suggestion(field, before) || (before.length > 0 ? ` (fields: ${before.join(', ')})` : '')}`,
+        `${quote(field)} is not a field declared before this one${suggestion(field, before) || (before.length > 0 ? ` (fields: ${before.join(', ')})` : '')}`,
       );
     }
     const cases = seqOf(casesNode, child(path, 'cases'), p) ?? [];

@@ -11,7 +11,7 @@ import { SYSTEM_FIELDS } from '../../core/simEvent';
 import type { PayloadCompiler } from './compilePayload';
 import type { ModelCompiler } from './compileModel';
 import type { Problems } from '../configError';
-import { child, stringOf } from '../decode';
+import { child, quote, stringOf } from '../decode';
 import type { SchemaTable } from './fieldSpec';
 import type { YNode } from '../yamlTree';
 
@@ -46,7 +46,7 @@ export class DeliveryFields {
     if (name === undefined) return undefined;
     const where = node ?? sectionNode;
     const wherePath = node === undefined ? section : path;
-    const lead = node === undefined ? `its field "${name}"` : `"${name}"`;
+    const lead = node === undefined ? `its field ${quote(name)}` : `${quote(name)}`;
     const hint = node === undefined ? '; set "field" to another name' : '';
     const owner = this.names.get(name);
     const payload = payloadOwners(this.ctx, name);

@@ -9,7 +9,7 @@
  */
 import { FLOW_NAME } from '../../entities/entity';
 import type { Problems } from '../configError';
-import { child, mapOf, stringOf, suggestion } from '../decode';
+import { child, mapOf, quote, stringOf, suggestion } from '../decode';
 import type { FieldSpec, SchemaTable } from './fieldSpec';
 import type { EntityInfo } from './compilePayload';
 import type { YNode } from '../yamlTree';
@@ -44,7 +44,7 @@ export const entityDecls = (node: YNode | undefined, table: SchemaTable, problem
       problems.at(
         m.get('primary_key')!.offset,
         child(path, 'primary_key'),
-        `"${pk}" is not a field of ${ref}${suggestion(pk, props) || ` (fields: ${props.join(', ')})`}`,
+        `${quote(pk)} is not a field of ${ref}${suggestion(pk, props) || ` (fields: ${props.join(', ')})`}`,
       );
       continue;
     }
@@ -56,7 +56,9 @@ export const entityDecls = (node: YNode | undefined, table: SchemaTable, problem
         problems.at(
           a.keyOffset,
           ap,
-          a.key === FLOW_NAME ? `"${FLOW_NAME}" is reserved (the session holding the entity)` : `"${a.key}" is already a field of the entity's schema`,
+          a.key === FLOW_NAME
+            ? `${quote(FLOW_NAME)} is reserved (the session holding the entity)`
+            : `${quote(a.key)} is already a field of the entity's schema`,
         );
         continue;
       }

@@ -11,7 +11,7 @@
  * payload?.properties?.map(([name]) => name); // ['purchase_id', 'user_id', 'items', …]
  */
 import type { Problems } from '../configError';
-import { boolOf, child, intAtLeast, mapOf, numberIn, oneOf, stringOf, suggestion } from '../decode';
+import { boolOf, child, intAtLeast, mapOf, numberIn, oneOf, quote, stringOf, suggestion } from '../decode';
 import { toJs, type YNode } from '../yamlTree';
 
 /** The JSON-schema types the YAML model format's schemas use. */
@@ -134,7 +134,7 @@ export class SchemaTable {
   /** Resolves `#/schemas/Name` written at `node` / `path`. */
   resolve(ref: string, offset: number, path: string): FieldSpec | undefined {
     if (!ref.startsWith(REF_PREFIX) || ref.length === REF_PREFIX.length) {
-      this.problems.at(offset, path, `"${ref}" is not a schema reference (write "#/schemas/Name")`);
+      this.problems.at(offset, path, `${quote(ref)} is not a schema reference (write "#/schemas/Name")`);
       return undefined;
     }
     return this.byName(ref.slice(REF_PREFIX.length), offset, path);

@@ -19,7 +19,7 @@ import { parseStartTime } from '../../engine/model';
 import { Simulation, type SimulationOptions } from '../../simulation';
 import type { ConfigError } from '../configError';
 import { Problems } from '../configError';
-import { child, intAtLeast, mapOf, own, numberOf, seqOf, stringOf, suggestion } from '../decode';
+import { child, intAtLeast, mapOf, numberOf, own, quote, seqOf, stringOf, suggestion } from '../decode';
 import { SchemaTable } from './fieldSpec';
 import { PayloadCompiler } from './compilePayload';
 import type { CompiledEvent } from './compileEventType';
@@ -149,7 +149,7 @@ const compileSettings = (node: YNode | undefined, p: Problems, entities: Readonl
     for (const e of counts.entries) {
       const ep = child(at('initial_entity_counts'), e.key);
       if (!entities.includes(e.key))
-        p.at(e.keyOffset, ep, `"${e.key}" is not an entity${suggestion(e.key, entities) || ` (entities: ${entities.join(', ') || 'none'})`}`);
+        p.at(e.keyOffset, ep, `${quote(e.key)} is not an entity${suggestion(e.key, entities) || ` (entities: ${entities.join(', ') || 'none'})`}`);
       const n = intAtLeast(e.value, ep, p, 0);
       if (n !== undefined) c[e.key] = n;
     }
@@ -258,7 +258,7 @@ const compileScenarios = (node: YNode | undefined, p: Problems, model: ModelComp
         p.at(
           st.get('event_type')!.offset,
           child(sp, 'event_type'),
-          `"${name}" is not an event type${suggestion(name, known) || ` (event types: ${known.join(', ')})`}`,
+          `${quote(name)} is not an event type${suggestion(name, known) || ` (event types: ${known.join(', ')})`}`,
         );
         return;
       }
@@ -271,7 +271,7 @@ const compileScenarios = (node: YNode | undefined, p: Problems, model: ModelComp
           p.at(
             o.keyOffset,
             op,
-            `"${o.key}" is not a field of ${name}'s payload${suggestion(o.key, ev.schema.fieldNames) || ` (fields: ${ev.schema.fieldNames.join(', ')})`}`,
+            `${quote(o.key)} is not a field of ${name}'s payload${suggestion(o.key, ev.schema.fieldNames) || ` (fields: ${ev.schema.fieldNames.join(', ')})`}`,
           );
           continue;
         }
@@ -295,7 +295,7 @@ const compileScenarios = (node: YNode | undefined, p: Problems, model: ModelComp
       steps.push({ event: ev, overrides, delay, loop });
     });
     if (flowNames.has(e.key)) {
-      p.at(e.keyOffset, path, `a flow named "${e.key}" already exists (${flowNames.get(e.key)}); rename the scenario`);
+      p.at(e.keyOffset, path, `a flow named ${quote(e.key)} already exists (${flowNames.get(e.key)}); rename the scenario`);
       continue;
     }
     if (!p.ok || requires === undefined || weight === undefined) continue;
