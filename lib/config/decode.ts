@@ -98,15 +98,24 @@ const scalar =
 
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const isInteger = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+// Beyond 2^53 integers are not exact: 9007199254740993 reads as 9007199254740992.
+const isInteger = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
 const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
 
 /** A string scalar. */
 export const stringOf = scalar('a string', isString);
 /** A finite number. */
 export const numberOf = scalar('a number', isNumber);
-/** An integer. */
-export const intOf = scalar('an integer', isInteger);
+const anyInteger = scalar('an integer', isInteger);
+
+/** An integer (a safe one: at most 2^53 - 1 in size, so it is exact). */
+export const intOf = (node: YNode | undefined, path: string, problems: Problems): number | undefined => {
+  if (node?.kind === 'scalar' && typeof node.value === 'number' && Number.isInteger(node.value) && !Number.isSafeInteger(node.value)) {
+    problems.at(node.offset, path, `expected an integer between ${-Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}, got ${node.value}`);
+    return undefined;
+  }
+  return anyInteger(node, path, problems);
+};
 /** true or false. */
 export const boolOf = scalar('true or false', isBoolean);
 
@@ -127,6 +136,17 @@ export const intAtLeast = (node: YNode | undefined, path: string, problems: Prob
   if (n === undefined || node === undefined) return undefined;
   if (n < min) {
     problems.at(node.offset, path, `expected an integer >= ${min}, got ${n}`);
+    return undefined;
+  }
+  return n;
+};
+
+/** An integer in [min, max]; `hint` follows the message (e.g. which setting raises `max`). */
+export const intIn = (node: YNode | undefined, path: string, problems: Problems, min: number, max: number, hint = ''): number | undefined => {
+  const n = intOf(node, path, problems);
+  if (n === undefined || node === undefined) return undefined;
+  if (n < min || n > max) {
+    problems.at(node.offset, path, n > max ? `expected an integer <= ${max}, got ${n}${hint}` : `expected an integer >= ${min}, got ${n}`);
     return undefined;
   }
   return n;

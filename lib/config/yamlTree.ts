@@ -105,7 +105,7 @@ class TreeBuilder {
   /** The alias written in the document whose expansion is being converted (aliases inside it count against it). */
   private outerAlias: { readonly name: string; readonly offset: number } | undefined;
   private aliasNodes = 0;
-  /** An alias was refused (reported): the tree is not used. */
+  /** An alias, key or number was refused (reported): the tree is not used. */
   failed = false;
 
   constructor(
@@ -132,6 +132,12 @@ class TreeBuilder {
       if (isSeq(node)) return { kind: 'seq', offset, items: node.items.map((it) => this.convert(it, offset, depth + 1)) };
     } finally {
       this.open.delete(node);
+    }
+    if (isScalar(node) && typeof node.value === 'number' && !Number.isFinite(node.value)) {
+      // .inf, .nan, 1e400: no setting means them, and JSON (the output) cannot hold them.
+      const written = node.range === null || node.range === undefined ? String(node.value) : this.source.slice(node.range[0], node.range[1]);
+      this.problems.at(offset, '', `expected a finite number, got ${written}`);
+      this.failed = true;
     }
     if (isScalar(node)) return { kind: 'scalar', offset, value: node.value, valueOffset: scalarOffsets(this.source, offset, node.type) };
     return nullAt(fallback);

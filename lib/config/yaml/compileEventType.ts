@@ -16,6 +16,7 @@ import { child, intAtLeast, mapOf, type MapOf, numberIn, numberOf, own, quote, s
 import type { FieldSpec } from './fieldSpec';
 import type { CompiledField } from './compilePayload';
 import { roundTo } from './compilePayload';
+import { MAX_WEIGHT } from './limits';
 import { toJs, type YNode } from '../yamlTree';
 
 /** An event type ready to be played by a flow step, as the YAML document declares it. */
@@ -79,6 +80,8 @@ export const compileEventType = (
   const weightNode = m.get('frequency_weight');
   const weight = weightNode === undefined ? undefined : numberOf(weightNode, child(path, 'frequency_weight'), p);
   if (weight !== undefined && weight < 0) p.at(weightNode!.offset, child(path, 'frequency_weight'), `expected a number >= 0, got ${weight}`);
+  if (weight !== undefined && weight > MAX_WEIGHT)
+    p.at(weightNode!.offset, child(path, 'frequency_weight'), `expected a number <= ${MAX_WEIGHT}, got ${weight}`);
   const description = m.get('description') === undefined ? undefined : stringOf(m.get('description'), child(path, 'description'), p);
   const created = produces ?? pou;
   for (const [k, t] of [

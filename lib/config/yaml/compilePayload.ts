@@ -16,7 +16,8 @@ import { GeneratorError } from '../../schema/generator';
 import { compileGenerator, defaultGenerator } from '../../schema/generatorRegistry';
 import { ExprEvalError, compileExpression } from '../../expr';
 import type { Problems } from '../configError';
-import { child, intAtLeast, mapOf, numberOf, oneOf, quote, seqOf, stringOf, suggestion } from '../decode';
+import { child, intIn, mapOf, numberOf, oneOf, quote, seqOf, stringOf, suggestion } from '../decode';
+import { MAX_BCRYPT_ROUNDS, MAX_PRECISION, MAX_WEIGHT } from './limits';
 import type { FieldSpec, SchemaTable } from './fieldSpec';
 import { toJs, type YNode } from '../yamlTree';
 import { staticHashed } from './staticHashed';
@@ -143,10 +144,12 @@ export class PayloadCompiler {
       const key = fe.entity;
       const isKey = info?.primaryKey === fe.field;
       const f = fe.field;
+      // The store keeps keys as text: a number field (an integer primary key) gets its number back.
+      const keyOf = type === 'int' || type === 'float' ? (k: string): unknown => Number(k) : (k: string): unknown => k;
       produce = (g, s) => {
         const v = s.entities.get(key);
         if (v === undefined) return fallback(g, s);
-        return isKey ? v.key : v.state[f];
+        return isKey ? keyOf(v.key) : v.state[f];
       };
     }
     const p = spec.nullableProbability;
@@ -265,9 +268,10 @@ export class PayloadCompiler {
           algoNode === undefined
             ? 'sha256'
             : oneOf(algoNode, child(gen.paramsPath, 'algorithm'), p, ['bcrypt', 'sha256', 'sha512', 'sha1', 'md5'], 'a hash algorithm');
-        const rounds = params.get('rounds') === undefined ? 4 : intAtLeast(params.get('rounds'), child(gen.paramsPath, 'rounds'), p, 4);
-        const srcNode = params.get('raw_value_source')!;
+        const rounds = params.get('rounds') === undefined ? 4 : intIn(params.get('rounds'), child(gen.paramsPath, 'rounds'), p, 4, MAX_BCRYPT_ROUNDS);
+        const srcNode = params.get('raw_value_source');
         let source: Produce | undefined;
+        if (srcNode === undefined) return undefined; // reported: a missing required key
         if (srcNode.kind === 'scalar' && typeof srcNode.value === 'string') {
           const text = srcNode.value;
           source = () => text;
@@ -288,7 +292,7 @@ export class PayloadCompiler {
   private derived(exprNode: YNode | undefined, precisionNode: YNode | undefined, path: string, type: FieldType, before: ReadonlyArray<string>) {
     const p = this.problems;
     const src = stringOf(exprNode, child(path, 'expression'), p);
-    const precision = precisionNode === undefined ? undefined : intAtLeast(precisionNode, child(path, 'precision'), p, 0);
+    const precision = precisionNode === undefined ? undefined : intIn(precisionNode, child(path, 'precision'), p, 0, MAX_PRECISION);
     if (src === undefined || exprNode === undefined || exprNode.kind !== 'scalar') return undefined;
     const compiled = compileExpression(src, { names: [...new Set(before)] });
     if (!compiled.ok) {
@@ -390,6 +394,7 @@ export class PayloadCompiler {
     const ws = list.map((w, i) => numberOf(w, child(path, i), p) ?? 0);
     if (ws.length !== n) p.at(node.offset, path, `weights has ${ws.length} entries but choices has ${n}`);
     else if (ws.some((w) => w < 0) || !(ws.reduce((a, b) => a + b, 0) > 0)) p.at(node.offset, path, 'weights must be >= 0 and sum to more than 0');
+    else if (ws.some((w) => w > MAX_WEIGHT)) p.at(node.offset, path, `weights must be <= ${MAX_WEIGHT}`);
     return ws;
   }
 }

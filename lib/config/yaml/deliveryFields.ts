@@ -13,6 +13,7 @@ import type { ModelCompiler } from './compileModel';
 import type { Problems } from '../configError';
 import { child, quote, stringOf } from '../decode';
 import type { SchemaTable } from './fieldSpec';
+import type { ModelLimits } from './limits';
 import type { YNode } from '../yamlTree';
 
 /** What the delivery section may refer to: the document's schemas, compiler and event types. */
@@ -21,6 +22,8 @@ export interface DeliveryContext {
   readonly payloads: PayloadCompiler;
   /** Event types: declared (compiled or not) and compiled (with their payload schemas). */
   readonly model: Pick<ModelCompiler, 'events' | 'declaredEvents'>;
+  /** The document's limits (`simulation_settings.limits`). */
+  readonly limits: ModelLimits;
 }
 
 /** Whether `name` is one of the fields every event has (`event_id`, `timestamp`, …). */

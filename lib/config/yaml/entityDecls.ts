@@ -48,6 +48,16 @@ export const entityDecls = (node: YNode | undefined, table: SchemaTable, problem
       );
       continue;
     }
+    const keyType = spec.properties.find(([n]) => n === pk)?.[1].type;
+    if (keyType !== undefined && keyType !== 'string' && keyType !== 'integer' && keyType !== 'number') {
+      // Keys are compared as text and must be unique: a boolean, object or list cannot be one.
+      problems.at(
+        m.get('primary_key')!.offset,
+        child(path, 'primary_key'),
+        `${quote(pk)} is ${keyType === 'boolean' ? 'a boolean' : `an ${keyType}`} field; a primary key is a string or a number`,
+      );
+      continue;
+    }
     const attributes: Array<readonly [string, FieldSpec]> = [];
     const am = mapOf(m.get('state_attributes'), child(path, 'state_attributes'), problems);
     for (const a of am?.entries ?? []) {
