@@ -17,8 +17,8 @@ import { own, quote, suggestion } from '../decode';
 import type { PayloadCompiler } from './compilePayload';
 import { emptyScope } from './compilePayload';
 import type { EntityDecl } from './entityDecls';
-import type { FieldSpec } from './fieldSpec';
 import { FIELD_CTORS, pluggedField } from './pluggedField';
+import { accepts, fieldTypeOf, yamlTypeName } from './fieldTypes';
 
 /** What compiling an entity type needs of the model compiler. */
 export interface EntityTypeScope {
@@ -32,22 +32,6 @@ export interface EntityTypeScope {
 
 const zeroOf = (type: FieldType): unknown =>
   type === 'boolean' ? false : type === 'int' || type === 'float' ? 0 : type === 'json' ? null : type === 'string' ? '' : null;
-
-/** The engine field type of a state attribute's schema. */
-const attributeType = (spec: FieldSpec): FieldType =>
-  spec.type === undefined
-    ? 'json'
-    : spec.type === 'string' && spec.format === 'iso8601'
-      ? 'datetime'
-      : spec.type === 'integer'
-        ? 'int'
-        : spec.type === 'number'
-          ? 'float'
-          : spec.type === 'boolean'
-            ? 'boolean'
-            : spec.type === 'string'
-              ? 'string'
-              : 'json';
 
 /**
  * Compiles the entity `d`, whose source event (the one producing it) is `source` named
@@ -86,7 +70,7 @@ export const compileEntityType = (
     d.attributes.map(([n]) => n),
   );
   for (const [name, spec] of d.attributes) {
-    const type = attributeType(spec);
+    const type = fieldTypeOf(spec);
     const nullable = spec.nullable === true || (spec.default !== undefined && spec.default.value === null);
     if (spec.precision !== undefined) scope.setPrecision(d.name, name, spec.precision);
     const options: Record<string, unknown> = { nullable };
@@ -116,6 +100,11 @@ export const compileEntityType = (
           ff.path,
           `${quote(ff.value)} is not a field of ${sourceName}'s payload${suggestion(ff.value, source.fieldNames) || ` (fields: ${source.fieldNames.join(', ')})`}`,
         );
+        ok = false;
+        continue;
+      }
+      if (spec.type !== undefined && !accepts(type, from.type)) {
+        p.at(ff.offset, ff.path, `${sourceName}.${ff.value} is ${yamlTypeName(from.type)}, but ${name} is ${yamlTypeName(type)}`);
         ok = false;
         continue;
       }

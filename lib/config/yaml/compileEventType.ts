@@ -17,6 +17,7 @@ import type { FieldSpec } from './fieldSpec';
 import type { CompiledField } from './compilePayload';
 import { roundTo } from './compilePayload';
 import { MAX_WEIGHT } from './limits';
+import { accepts, yamlTypeName } from './fieldTypes';
 import { toJs, type YNode } from '../yamlTree';
 
 /** An event type ready to be played by a flow step, as the YAML document declares it. */
@@ -225,12 +226,36 @@ const compileUpdates = (
             ok = false;
             continue;
           }
+          const { type: source, spec: sourceSpec } = fields.find(([n]) => n === pf)![1];
+          if (key === 'set_attributes' && sourceSpec.nullableProbability > 0 && !f.nullable) {
+            const where = child(ap, 'from_payload_field');
+            p.at(
+              vm!.get('from_payload_field')!.offset,
+              where,
+              `the payload's ${pf} can be null (nullable_probability), but ${type.name}.${a.key} is not nullable`,
+            );
+            ok = false;
+            continue;
+          }
+          const fits = accepts(f.type, source) && (key === 'set_attributes' || source === 'int' || source === 'float');
+          if (!fits) {
+            const needs = key === 'set_attributes' ? yamlTypeName(f.type) : f.type === 'int' ? 'an integer' : 'a number';
+            p.at(
+              vm!.get('from_payload_field')!.offset,
+              child(ap, 'from_payload_field'),
+              `the payload's ${pf} is ${yamlTypeName(source)}, but ${type.name}.${a.key} needs ${needs}`,
+            );
+            ok = false;
+            continue;
+          }
           res.push([a.key, (payload) => payload[pf]]);
         } else {
           const v = toJs(a.value);
-          const okValue = key === 'increment_attributes' ? typeof v === 'number' : f.codec.is(v);
+          // An integer attribute is incremented by integers only (the engine refuses 2.5).
+          const okValue = key === 'increment_attributes' ? typeof v === 'number' && (f.type !== 'int' || Number.isInteger(v)) : f.codec.is(v);
           if (!okValue) {
-            p.at(a.value.offset, ap, `expected ${key === 'increment_attributes' ? 'a number' : f.codec.name}, got ${JSON.stringify(v)}`);
+            const needs = key === 'set_attributes' ? f.codec.name : f.type === 'int' ? 'an integer' : 'a number';
+            p.at(a.value.offset, ap, `expected ${needs}, got ${JSON.stringify(v)}`);
             ok = false;
             continue;
           }

@@ -19,6 +19,7 @@ import type { Problems } from '../configError';
 import { child, intIn, mapOf, numberOf, oneOf, quote, seqOf, stringOf, suggestion } from '../decode';
 import { MAX_BCRYPT_ROUNDS, MAX_PRECISION, MAX_WEIGHT } from './limits';
 import type { FieldSpec, SchemaTable } from './fieldSpec';
+import { accepts, fieldTypeOf, yamlTypeName } from './fieldTypes';
 import { toJs, type YNode } from '../yamlTree';
 import { staticHashed } from './staticHashed';
 
@@ -37,31 +38,11 @@ export interface EntityInfo {
   readonly primaryKey: string;
   /** Fields an instance has: schema fields and state attributes. */
   readonly fields: ReadonlyArray<string>;
+  /** The type of each of `fields`. */
+  readonly types: ReadonlyMap<string, FieldType>;
   /** Its schema failed to decode in part (field checks are skipped). */
   readonly incomplete: boolean;
 }
-
-/** The engine field type of a schema type. */
-export const fieldTypeOf = (spec: FieldSpec): FieldType => {
-  switch (spec.type) {
-    case 'string':
-      return spec.format === 'iso8601' ? 'datetime' : 'string';
-    case 'integer':
-      return 'int';
-    case 'number':
-      return 'float';
-    case 'boolean':
-      return 'boolean';
-    case 'object':
-    case 'array':
-    case undefined:
-      return 'json';
-    default: {
-      const never: never = spec.type;
-      return never;
-    }
-  }
-};
 
 const SPECIAL = ['derived', 'conditional_choice', 'static_hashed'];
 
@@ -139,6 +120,11 @@ export class PayloadCompiler {
           child(fe.path, 'field'),
           `${quote(fe.field)} is not a field of entity ${info.name}${suggestion(fe.field, [info.primaryKey, ...info.fields]) || ` (fields: ${[info.primaryKey, ...info.fields].join(', ')})`}`,
         );
+      }
+      const from = info?.types.get(fe.field);
+      if (from !== undefined && !accepts(type, from)) {
+        const what = `${info!.name}.${fe.field} is ${yamlTypeName(from)}, but this field is ${yamlTypeName(type)}`;
+        this.problems.at(fe.fieldOffset, child(fe.path, 'field'), what);
       }
       const fallback = produce;
       const key = fe.entity;
@@ -263,6 +249,8 @@ export class PayloadCompiler {
       case 'conditional_choice':
         return this.conditional(params.get('condition_field'), params.get('cases'), gen.paramsPath, before);
       case 'static_hashed': {
+        if (type !== 'string' && type !== 'json')
+          return void p.at(gen.offset, gen.path, `generator static_hashed yields strings, but the field is ${yamlTypeName(type)}`);
         const algoNode = params.get('algorithm');
         const algorithm =
           algoNode === undefined

@@ -12,6 +12,7 @@ import type { Problems } from '../configError';
 import { child, mapOf, quote, stringOf, suggestion } from '../decode';
 import type { FieldSpec, SchemaTable } from './fieldSpec';
 import type { EntityInfo } from './compilePayload';
+import { fieldTypeOf } from './fieldTypes';
 import type { YNode } from '../yamlTree';
 
 /** An entity as declared in the document. */
@@ -86,4 +87,6 @@ export const entityInfo = (d: EntityDecl): EntityInfo => ({
   primaryKey: d.primaryKey,
   incomplete: d.spec.incomplete,
   fields: [...(d.spec.properties ?? []).map(([n]) => n).filter((n) => n !== d.primaryKey), ...d.attributes.map(([n]) => n)],
+  // The key is text, read back as a number by number fields: it has no type to check here.
+  types: new Map([...(d.spec.properties ?? []).filter(([n]) => n !== d.primaryKey), ...d.attributes].map(([n, s]) => [n, fieldTypeOf(s)])),
 });

@@ -13,9 +13,8 @@ import { planPayload } from '../../engine/payloadPlan';
 import { SchemaError } from '../../schema/schemaError';
 import type { Problems } from '../configError';
 import type { CompiledEvent } from './compileEventType';
-
-/** The engine's field types as the YAML model format names them. */
-const YAML_TYPE: Readonly<Record<string, string>> = { int: 'integer', float: 'number', datetime: 'string (iso8601)' };
+import type { FieldType } from '../../schema/generator';
+import { yamlTypeName } from './fieldTypes';
 
 /** The entity types an event may save (and so plan its payload for): the one it produces, or none. */
 const savedTypes = (ev: CompiledEvent): ReadonlyArray<EntityType<any> | undefined> =>
@@ -35,7 +34,7 @@ export const checkPayloadPlans = (events: Iterable<CompiledEvent>, entities: Rea
           const [name, { spec }] = field;
           const why = e.message
             .slice(`${ev.schema.name}.${name}: `.length)
-            .replace(/the field is (\w+)$/, (_, t: string) => `the field is ${YAML_TYPE[t] ?? t}`);
+            .replace(/the field is (\w+)$/, (_, t: FieldType) => `the field is ${yamlTypeName(t)}`);
           p.at(spec.offset, spec.path, `${why}; a payload field named like an entity's primary key holds its keys: make it type string, or rename it`);
         }
         break;

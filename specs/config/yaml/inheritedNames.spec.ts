@@ -1,11 +1,7 @@
 import { expect } from 'chai';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { LIBRARY, errorsOf } from '../../helpers/libraryEdits';
 import { loadConfig } from '../../../lib/config/yaml/loadConfig';
-import { formatConfigError } from '../../../lib/config/configError';
 import { runToEnd } from '../../helpers/runToEnd';
-
-const LIBRARY = fs.readFileSync(path.resolve(__dirname, '../../../scenarios/library.yaml'), 'utf8');
 
 /** Names every JavaScript object inherits, given to the library model's fields and attributes. */
 const RENAMES: ReadonlyArray<readonly [string, string]> = [
@@ -15,11 +11,6 @@ const RENAMES: ReadonlyArray<readonly [string, string]> = [
   ['plan', 'hasOwnProperty'],
 ];
 const rename = (text: string): string => RENAMES.reduce((t, [from, to]) => t.replace(new RegExp(`\\b${from}\\b`, 'g'), to), text);
-
-const errorsOf = (text: string): string[] => {
-  const r = loadConfig(text, { file: 't.yaml' });
-  return r.ok ? [] : r.errors.map(formatConfigError);
-};
 
 const lineOf = (text: string, needle: string): number => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
 

@@ -1,23 +1,9 @@
 import { expect } from 'chai';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { edit, errorsOf } from '../../helpers/libraryEdits';
+import { DEFAULT_LIMITS } from '../../../lib/config/yaml/limits';
 import { loadConfig } from '../../../lib/config/yaml/loadConfig';
 import { formatConfigError } from '../../../lib/config/configError';
-import { DEFAULT_LIMITS } from '../../../lib/config/yaml/limits';
 import { runToEnd } from '../../helpers/runToEnd';
-
-const LIBRARY = fs.readFileSync(path.resolve(__dirname, '../../../scenarios/library.yaml'), 'utf8');
-
-/** The library model with `from` replaced by `to` (which must occur). */
-const edit = (from: string, to: string, text = LIBRARY): string => {
-  expect(text).to.include(from);
-  return text.replace(from, to);
-};
-
-const errorsOf = (text: string): string[] => {
-  const r = loadConfig(text, { file: 't.yaml' });
-  return r.ok ? [] : r.errors.map(formatConfigError);
-};
 
 /** `t.yaml:LINE:` of the first line containing `needle`. */
 const at = (text: string, needle: string): string => `t.yaml:${text.split('\n').findIndex((l) => l.includes(needle)) + 1}:`;
