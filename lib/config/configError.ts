@@ -22,8 +22,18 @@ export interface ConfigError {
   readonly message: string;
 }
 
-/** `file:line:col path: message`. */
-export const formatConfigError = (e: ConfigError): string => `${e.file}:${e.line}:${e.col} ${e.path === '' ? '' : `${e.path}: `}${e.message}`;
+const ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * `text` on one line: line breaks and other control characters escaped as JSON writes them
+ * (`\n`, `\u001b`), so a value from the document never starts a line without `file:line:col`.
+ */
+export const oneLine = (text: string): string =>
+  // eslint-disable-next-line no-control-regex
+  text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/** `file:line:col path: message`, always one line. */
+export const formatConfigError = (e: ConfigError): string => oneLine(`${e.file}:${e.line}:${e.col} ${e.path === '' ? '' : `${e.path}: `}${e.message}`);
 
 /** Thrown by `loadConfigOrThrow` and the CLI: every error, one per line. */
 export class ConfigErrors extends ModelError {
@@ -47,12 +57,13 @@ export class Problems {
     for (let i = source.indexOf('\n'); i >= 0; i = source.indexOf('\n', i + 1)) this.lines.addNewLine(i + 1);
   }
 
-  /** Reports `message` at character `offset` of the source. */
+  /** Reports `message` at character `offset` of the source (path and message kept to one line each). */
   at(offset: number, path: string, message: string): void {
     const { line, col } = this.lines.linePos(Math.max(0, offset));
     // A schema used in several places is compiled for each: report each mistake once.
-    if (this.errors.some((e) => e.line === line && e.col === col && e.message === message)) return;
-    this.errors.push({ file: this.file, line, col, path, message });
+    const one = oneLine(message);
+    if (this.errors.some((e) => e.line === line && e.col === col && e.message === one)) return;
+    this.errors.push({ file: this.file, line, col, path: oneLine(path), message: one });
   }
 
   get ok(): boolean {

@@ -28,10 +28,19 @@ export const describeNode = (node: YNode): string => {
   }
 };
 
+/** A name or value from the document, quoted for a message: `"a\nb"` stays on one line, `"` is escaped. */
+export const quote = (s: string): string => JSON.stringify(s);
+
 /** `a.b`, `a[0]`, or `b` at the root. */
 export const child = (path: string, key: string | number): string => (typeof key === 'number' ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`);
 
 export { suggestion };
+
+/**
+ * `record[key]` when `record` has it as its own property: a name from the document such as
+ * `toString` or `constructor` must not find what every object inherits.
+ */
+export const own = <T>(record: Readonly<Record<string, T>>, key: string): T | undefined => (Object.hasOwn(record, key) ? record[key] : undefined);
 
 /** The keys a map may have. */
 export interface Keys {
@@ -57,11 +66,11 @@ export const mapOf = (node: YNode | undefined, path: string, problems: Problems,
     const allowed = [...(keys.required ?? []), ...(keys.optional ?? [])];
     for (const e of node.entries) {
       if (!allowed.includes(e.key)) {
-        problems.at(e.keyOffset, child(path, e.key), `unknown key "${e.key}"${suggestion(e.key, allowed)}`);
+        problems.at(e.keyOffset, child(path, e.key), `unknown key ${quote(e.key)}${suggestion(e.key, allowed)}`);
       }
     }
     for (const k of keys.required ?? []) {
-      if (!node.entries.some((e) => e.key === k)) problems.at(node.offset, path, `missing required key "${k}"`);
+      if (!node.entries.some((e) => e.key === k)) problems.at(node.offset, path, `missing required key ${quote(k)}`);
     }
   }
   const byKey = new Map(node.entries.map((e) => [e.key, e.value]));
@@ -89,15 +98,24 @@ const scalar =
 
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const isInteger = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+// Beyond 2^53 integers are not exact: 9007199254740993 reads as 9007199254740992.
+const isInteger = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
 const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
 
 /** A string scalar. */
 export const stringOf = scalar('a string', isString);
 /** A finite number. */
 export const numberOf = scalar('a number', isNumber);
-/** An integer. */
-export const intOf = scalar('an integer', isInteger);
+const anyInteger = scalar('an integer', isInteger);
+
+/** An integer (a safe one: at most 2^53 - 1 in size, so it is exact). */
+export const intOf = (node: YNode | undefined, path: string, problems: Problems): number | undefined => {
+  if (node?.kind === 'scalar' && typeof node.value === 'number' && Number.isInteger(node.value) && !Number.isSafeInteger(node.value)) {
+    problems.at(node.offset, path, `expected an integer between ${-Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}, got ${node.value}`);
+    return undefined;
+  }
+  return anyInteger(node, path, problems);
+};
 /** true or false. */
 export const boolOf = scalar('true or false', isBoolean);
 
@@ -123,6 +141,17 @@ export const intAtLeast = (node: YNode | undefined, path: string, problems: Prob
   return n;
 };
 
+/** An integer in [min, max]; `hint` follows the message (e.g. which setting raises `max`). */
+export const intIn = (node: YNode | undefined, path: string, problems: Problems, min: number, max: number, hint = ''): number | undefined => {
+  const n = intOf(node, path, problems);
+  if (n === undefined || node === undefined) return undefined;
+  if (n < min || n > max) {
+    problems.at(node.offset, path, n > max ? `expected an integer <= ${max}, got ${n}${hint}` : `expected an integer >= ${min}, got ${n}`);
+    return undefined;
+  }
+  return n;
+};
+
 /** One of a fixed set of strings (with did-you-mean). */
 export const oneOf = <const V extends string>(
   node: YNode | undefined,
@@ -135,6 +164,6 @@ export const oneOf = <const V extends string>(
   if (s === undefined || node === undefined) return undefined;
   if ((values as ReadonlyArray<string>).includes(s)) return s as V;
   const hint = suggestion(s, values);
-  problems.at(node.offset, path, hint === '' ? `"${s}" is not ${what} (${values.join(', ')})` : `"${s}" is not ${what}${hint}`);
+  problems.at(node.offset, path, hint === '' ? `${quote(s)} is not ${what} (${values.join(', ')})` : `${quote(s)} is not ${what}${hint}`);
   return undefined;
 };

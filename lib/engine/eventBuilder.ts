@@ -68,7 +68,7 @@ export class EventBuilder {
     };
     for (const f of plan.fields) {
       const name = f.name;
-      if (hasOverrides && name in overrides) {
+      if (hasOverrides && Object.hasOwn(overrides, name)) {
         e[name] = overrides[name];
       } else if (f.bind !== undefined) {
         const r = session.latest(f.bind) ?? this.store.pickAny(f.bind, rng);
@@ -107,7 +107,7 @@ export class EventBuilder {
     const pk = type.primaryKey;
     const generate = a.schema.generators[a.schema.fieldNames.indexOf(pk)];
     // A regenerated key replaces the payload's value as generated (an integer key stays an integer).
-    const regenerate = pk in a.overrides ? undefined : (): string => String((e[pk] = generate(g)));
+    const regenerate = Object.hasOwn(a.overrides, pk) ? undefined : (): string => String((e[pk] = generate(g)));
     const key = this.writer.uniqueKey(type, String(e[pk]), regenerate, `${a.schema.name}.${pk}`);
     this.writer.create(session, type, key, e, g, now);
   }

@@ -106,7 +106,7 @@ export function* playEvent(
   const g: GenContext = { rng: ctx.rng, faker: ctx.faker, now: ctx.now() };
   const payload: Record<string, unknown> = {};
   const scope: PayloadScope = { local: payload, root: payload, entities: bound, items };
-  for (const [name, c] of ev.fields) payload[name] = name in overrides ? overrides[name] : c.produce(g, scope);
+  for (const [name, c] of ev.fields) payload[name] = Object.hasOwn(overrides, name) ? overrides[name] : c.produce(g, scope);
 
   let saveEntity: EntityType<any> | undefined = ev.produces;
   const mutate: SetState[] = [];
@@ -119,12 +119,12 @@ export function* playEvent(
       refresh(session, existing);
       values[t.primaryKey] = existing.key;
       const ops: Array<StateOp<any>> = [];
-      for (const init of t.init) if (init._tag === 'FromField' && init.field in payload) ops.push([init.name, 'is', payload[init.field]]);
+      for (const init of t.init) if (init._tag === 'FromField' && Object.hasOwn(payload, init.field)) ops.push([init.name, 'is', payload[init.field]]);
       if (ops.length > 0) mutate.push(setState(t, ops));
       bound.set(t.name, existing);
     }
   }
-  if (saveEntity !== undefined && !(saveEntity.primaryKey in overrides)) delete values[saveEntity.primaryKey];
+  if (saveEntity !== undefined && !Object.hasOwn(overrides, saveEntity.primaryKey)) delete values[saveEntity.primaryKey];
   for (const u of ev.updates) {
     const ops: Array<StateOp<any>> = u.set.map(([k, f]) => [k, 'is', f(payload)] as const);
     const target = bound.get(u.alias);

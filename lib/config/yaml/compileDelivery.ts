@@ -29,7 +29,8 @@ import { type DurationInput, formatDuration, parseDuration } from '../../core/du
 import type { DeliverySettings } from '../../delivery/delivery';
 import { compileSchemaVersions } from './compileSchemaVersions';
 import type { Problems } from '../configError';
-import { child, describeNode, intAtLeast, mapOf, numberIn, stringOf, suggestion } from '../decode';
+import { child, describeNode, intAtLeast, intIn, mapOf, numberIn, quote, stringOf, suggestion } from '../decode';
+import { MAX_SPAN_MS, type ModelLimits, limitHint } from './limits';
 import { type DeliveryContext, DeliveryFields } from './deliveryFields';
 import type { YNode } from '../yamlTree';
 
@@ -63,20 +64,20 @@ export const compileDelivery = (node: YNode | undefined, p: Problems, ctx: Deliv
   const orderNode = m.get('ingest_order');
   if (orderNode !== undefined) {
     if (ingestNode === undefined) p.at(orderNode.offset, at('ingest_order'), 'ingest_order needs ingest_time (it delivers events in ingest-time order)');
-    const order = ingestOrderOf(orderNode, at('ingest_order'), p);
+    const order = ingestOrderOf(orderNode, at('ingest_order'), p, ctx.limits);
     if (order !== undefined) out.ingestOrder = order;
   }
   const ooo = mapOf(m.get('out_of_order'), at('out_of_order'), p, { required: ['rate'], optional: ['window'] });
   if (ooo !== undefined) {
     const rate = numberIn(ooo.get('rate'), child(at('out_of_order'), 'rate'), p, 0, 1) ?? 0;
-    const window = ooo.get('window') === undefined ? undefined : intAtLeast(ooo.get('window'), child(at('out_of_order'), 'window'), p, 1);
+    const window = ooo.get('window') === undefined ? undefined : windowOf(ooo.get('window'), child(at('out_of_order'), 'window'), p, ctx.limits, 1);
     out.outOfOrder = window === undefined ? { rate } : { rate, window };
   }
   const dup = mapOf(m.get('duplicates'), at('duplicates'), p, { required: ['rate'], optional: ['max_delay_events'] });
   if (dup !== undefined) {
     const rate = numberIn(dup.get('rate'), child(at('duplicates'), 'rate'), p, 0, 1) ?? 0;
     const maxDelay = dup.get('max_delay_events');
-    const maxDelayEvents = maxDelay === undefined ? undefined : intAtLeast(maxDelay, child(at('duplicates'), 'max_delay_events'), p, 0);
+    const maxDelayEvents = maxDelay === undefined ? undefined : windowOf(maxDelay, child(at('duplicates'), 'max_delay_events'), p, ctx.limits, 0);
     out.duplicates = maxDelayEvents === undefined ? { rate } : { rate, maxDelayEvents };
   }
   const checksumNode = m.get('checksum');
@@ -89,6 +90,10 @@ export const compileDelivery = (node: YNode | undefined, p: Problems, ctx: Deliv
   return out;
 };
 
+/** A number of events a stage may hold back, within `max_delivery_window`. */
+const windowOf = (node: YNode | undefined, path: string, p: Problems, limits: ModelLimits, min: number): number | undefined =>
+  intIn(node, path, p, min, limits.max_delivery_window, limitHint('max_delivery_window'));
+
 /** A duration ("3d", "2s", or ms), checked by `parseDuration`; its text as written and its ms. */
 const durationOf = (node: YNode | undefined, path: string, p: Problems): { readonly value: DurationInput; readonly ms: number } | undefined => {
   if (node === undefined) return undefined;
@@ -98,7 +103,9 @@ const durationOf = (node: YNode | undefined, path: string, p: Problems): { reado
     return undefined;
   }
   try {
-    return { value, ms: parseDuration(value) };
+    const ms = parseDuration(value);
+    if (ms > MAX_SPAN_MS) throw new Error(`expected at most 10000 years, got ${JSON.stringify(value)}`);
+    return { value, ms };
   } catch (e) {
     p.at(node.offset, path, (e as Error).message);
     return undefined;
@@ -136,14 +143,14 @@ const ingestOf = (node: YNode, path: string, p: Problems, fields: DeliveryFields
 };
 
 /** `false`, `true` (the default window) or `{ window }`. */
-const ingestOrderOf = (node: YNode, path: string, p: Problems): DeliverySettings['ingestOrder'] => {
+const ingestOrderOf = (node: YNode, path: string, p: Problems, limits: ModelLimits): DeliverySettings['ingestOrder'] => {
   if (node.kind === 'scalar' && typeof node.value === 'boolean') return node.value ? undefined : false;
   if (node.kind !== 'map') {
     p.at(node.offset, path, `expected true, false or a mapping with "window", got ${describeNode(node)}`);
     return undefined;
   }
   const m = mapOf(node, path, p, { optional: ['window'] });
-  const window = m?.get('window') === undefined ? undefined : intAtLeast(m.get('window'), child(path, 'window'), p, 1);
+  const window = m?.get('window') === undefined ? undefined : windowOf(m.get('window'), child(path, 'window'), p, limits, 1);
   return window === undefined ? undefined : { window };
 };
 
@@ -169,7 +176,7 @@ const checksumOf = (node: YNode, path: string, p: Problems, fields: DeliveryFiel
       p.at(
         algoNode.offset,
         child(path, 'algorithm'),
-        `"${algorithm}" is not a hash algorithm of node:crypto${suggestion(algorithm, hashes) || ' (e.g. sha256, sha512, sha1, md5)'}`,
+        `${quote(algorithm)} is not a hash algorithm of node:crypto${suggestion(algorithm, hashes) || ' (e.g. sha256, sha512, sha1, md5)'}`,
       );
     }
     algorithm = known;

@@ -13,12 +13,12 @@ import type { EventSchema } from '../../schema/event';
 import type { FieldDef } from '../../schema/field';
 import type { FieldType, GenContext } from '../../schema/generator';
 import type { Problems } from '../configError';
-import { suggestion } from '../decode';
+import { own, quote, suggestion } from '../decode';
 import type { PayloadCompiler } from './compilePayload';
 import { emptyScope } from './compilePayload';
 import type { EntityDecl } from './entityDecls';
-import type { FieldSpec } from './fieldSpec';
 import { FIELD_CTORS, pluggedField } from './pluggedField';
+import { accepts, fieldTypeOf, yamlTypeName } from './fieldTypes';
 
 /** What compiling an entity type needs of the model compiler. */
 export interface EntityTypeScope {
@@ -32,22 +32,6 @@ export interface EntityTypeScope {
 
 const zeroOf = (type: FieldType): unknown =>
   type === 'boolean' ? false : type === 'int' || type === 'float' ? 0 : type === 'json' ? null : type === 'string' ? '' : null;
-
-/** The engine field type of a state attribute's schema. */
-const attributeType = (spec: FieldSpec): FieldType =>
-  spec.type === undefined
-    ? 'json'
-    : spec.type === 'string' && spec.format === 'iso8601'
-      ? 'datetime'
-      : spec.type === 'integer'
-        ? 'int'
-        : spec.type === 'number'
-          ? 'float'
-          : spec.type === 'boolean'
-            ? 'boolean'
-            : spec.type === 'string'
-              ? 'string'
-              : 'json';
 
 /**
  * Compiles the entity `d`, whose source event (the one producing it) is `source` named
@@ -77,7 +61,7 @@ export const compileEntityType = (
       if (source === undefined) keyField = pluggedField('string', false, (g) => String(generate(g))) as FieldDef<string>;
       continue;
     }
-    const from = source?.fields[name];
+    const from = source === undefined ? undefined : own(source.fields, name);
     state[name] =
       from !== undefined ? FIELD_CTORS[from.type]({ fromField: name, nullable: from.nullable }) : pluggedField(compiled.type, compiled.nullable, generate);
   }
@@ -86,7 +70,7 @@ export const compileEntityType = (
     d.attributes.map(([n]) => n),
   );
   for (const [name, spec] of d.attributes) {
-    const type = attributeType(spec);
+    const type = fieldTypeOf(spec);
     const nullable = spec.nullable === true || (spec.default !== undefined && spec.default.value === null);
     if (spec.precision !== undefined) scope.setPrecision(d.name, name, spec.precision);
     const options: Record<string, unknown> = { nullable };
@@ -109,13 +93,18 @@ export const compileEntityType = (
         ok = false;
         continue;
       }
-      const from = source.fields[ff.value];
+      const from = own(source.fields, ff.value);
       if (from === undefined) {
         p.at(
           ff.offset,
           ff.path,
-          `"${ff.value}" is not a field of ${sourceName}'s payload${suggestion(ff.value, source.fieldNames) || ` (fields: ${source.fieldNames.join(', ')})`}`,
+          `${quote(ff.value)} is not a field of ${sourceName}'s payload${suggestion(ff.value, source.fieldNames) || ` (fields: ${source.fieldNames.join(', ')})`}`,
         );
+        ok = false;
+        continue;
+      }
+      if (spec.type !== undefined && !accepts(type, from.type)) {
+        p.at(ff.offset, ff.path, `${sourceName}.${ff.value} is ${yamlTypeName(from.type)}, but ${name} is ${yamlTypeName(type)}`);
         ok = false;
         continue;
       }

@@ -12,10 +12,12 @@ import type { EntityType } from '../../entities/entity';
 import type { EventSchema } from '../../schema/event';
 import type { Consume, ItemDraw, MaxActive, StepEvent, Update, ValueOf } from '../../flows/stepEvent';
 import type { Problems } from '../configError';
-import { child, intAtLeast, mapOf, numberIn, numberOf, seqOf, stringOf, suggestion, type MapOf } from '../decode';
+import { child, intAtLeast, mapOf, type MapOf, numberIn, numberOf, own, quote, seqOf, stringOf, suggestion } from '../decode';
 import type { FieldSpec } from './fieldSpec';
 import type { CompiledField } from './compilePayload';
 import { roundTo } from './compilePayload';
+import { MAX_WEIGHT } from './limits';
+import { accepts, yamlTypeName } from './fieldTypes';
 import { toJs, type YNode } from '../yamlTree';
 
 /** An event type ready to be played by a flow step, as the YAML document declares it. */
@@ -79,14 +81,16 @@ export const compileEventType = (
   const weightNode = m.get('frequency_weight');
   const weight = weightNode === undefined ? undefined : numberOf(weightNode, child(path, 'frequency_weight'), p);
   if (weight !== undefined && weight < 0) p.at(weightNode!.offset, child(path, 'frequency_weight'), `expected a number >= 0, got ${weight}`);
+  if (weight !== undefined && weight > MAX_WEIGHT)
+    p.at(weightNode!.offset, child(path, 'frequency_weight'), `expected a number <= ${MAX_WEIGHT}, got ${weight}`);
   const description = m.get('description') === undefined ? undefined : stringOf(m.get('description'), child(path, 'description'), p);
   const created = produces ?? pou;
   for (const [k, t] of [
     ['produces_entity', produces],
     ['produces_or_updates_entity', pou],
   ] as const) {
-    if (t !== undefined && schema !== undefined && schema.fields[t.primaryKey] === undefined) {
-      p.at(m.get(k)!.offset, child(path, k), `the payload has no field "${t.primaryKey}" (${t.name}'s primary key)`);
+    if (t !== undefined && schema !== undefined && own(schema.fields, t.primaryKey) === undefined) {
+      p.at(m.get(k)!.offset, child(path, k), `the payload has no field ${quote(t.primaryKey)} (${t.name}'s primary key)`);
     }
   }
   const maxActive = compileMaxActive(m.get('max_active_instances_of_state'), child(path, 'max_active_instances_of_state'), scope);
@@ -141,13 +145,14 @@ const compileMaxActive = (node: YNode | undefined, path: string, scope: EventTyp
   const t = scope.entityRef(m.get('entity'), child(path, 'entity'));
   const attr = stringOf(m.get('attribute'), child(path, 'attribute'), p);
   const max = intAtLeast(m.get('max_count'), child(path, 'max_count'), p, 0);
-  if (t !== undefined && attr !== undefined && t.state[attr] === undefined) {
-    p.at(m.get('attribute')!.offset, child(path, 'attribute'), `"${attr}" is not a state attribute of ${t.name}${suggestion(attr, t.stateNames)}`);
+  const attribute = t === undefined || attr === undefined ? undefined : own(t.state, attr);
+  if (t !== undefined && attr !== undefined && attribute === undefined) {
+    p.at(m.get('attribute')!.offset, child(path, 'attribute'), `${quote(attr)} is not a state attribute of ${t.name}${suggestion(attr, t.stateNames)}`);
     return undefined;
   }
   const value = toJs(m.get('value')!);
-  if (t !== undefined && attr !== undefined && !t.state[attr].codec.is(value)) {
-    p.at(m.get('value')!.offset, child(path, 'value'), `expected ${t.state[attr].codec.name}, got ${JSON.stringify(value)}`);
+  if (attribute !== undefined && !attribute.codec.is(value)) {
+    p.at(m.get('value')!.offset, child(path, 'value'), `expected ${attribute.codec.name}, got ${JSON.stringify(value)}`);
     return undefined;
   }
   if (t === undefined || attr === undefined || max === undefined) return undefined;
@@ -181,7 +186,7 @@ const compileUpdates = (
       p.at(
         m.get('entity_alias')!.offset,
         child(up, 'entity_alias'),
-        `"${alias}" is not an alias of this event's entities${suggestion(alias, known) || ` (aliases: ${known.join(', ') || 'none'})`}`,
+        `${quote(alias)} is not an alias of this event's entities${suggestion(alias, known) || ` (aliases: ${known.join(', ') || 'none'})`}`,
       );
       return void (ok = false);
     }
@@ -190,12 +195,12 @@ const compileUpdates = (
       const res: Array<readonly [string, ValueOf]> = [];
       for (const a of am?.entries ?? []) {
         const ap = child(child(up, key), a.key);
-        const f = type.state[a.key];
+        const f = own(type.state, a.key);
         if (f === undefined) {
           p.at(
             a.keyOffset,
             ap,
-            `"${a.key}" is not a state attribute of ${type.name}${suggestion(a.key, type.stateNames) || ` (state: ${type.stateNames.join(', ')})`}`,
+            `${quote(a.key)} is not a state attribute of ${type.name}${suggestion(a.key, type.stateNames) || ` (state: ${type.stateNames.join(', ')})`}`,
           );
           ok = false;
           continue;
@@ -216,7 +221,29 @@ const compileUpdates = (
             p.at(
               vm!.get('from_payload_field')!.offset,
               child(ap, 'from_payload_field'),
-              `"${pf}" is not a field of the payload${suggestion(pf, payloadFields) || ` (fields: ${payloadFields.join(', ')})`}`,
+              `${quote(pf)} is not a field of the payload${suggestion(pf, payloadFields) || ` (fields: ${payloadFields.join(', ')})`}`,
+            );
+            ok = false;
+            continue;
+          }
+          const { type: source, spec: sourceSpec } = fields.find(([n]) => n === pf)![1];
+          if (key === 'set_attributes' && sourceSpec.nullableProbability > 0 && !f.nullable) {
+            const where = child(ap, 'from_payload_field');
+            p.at(
+              vm!.get('from_payload_field')!.offset,
+              where,
+              `the payload's ${pf} can be null (nullable_probability), but ${type.name}.${a.key} is not nullable`,
+            );
+            ok = false;
+            continue;
+          }
+          const fits = accepts(f.type, source) && (key === 'set_attributes' || source === 'int' || source === 'float');
+          if (!fits) {
+            const needs = key === 'set_attributes' ? yamlTypeName(f.type) : f.type === 'int' ? 'an integer' : 'a number';
+            p.at(
+              vm!.get('from_payload_field')!.offset,
+              child(ap, 'from_payload_field'),
+              `the payload's ${pf} is ${yamlTypeName(source)}, but ${type.name}.${a.key} needs ${needs}`,
             );
             ok = false;
             continue;
@@ -224,9 +251,11 @@ const compileUpdates = (
           res.push([a.key, (payload) => payload[pf]]);
         } else {
           const v = toJs(a.value);
-          const okValue = key === 'increment_attributes' ? typeof v === 'number' : f.codec.is(v);
+          // An integer attribute is incremented by integers only (the engine refuses 2.5).
+          const okValue = key === 'increment_attributes' ? typeof v === 'number' && (f.type !== 'int' || Number.isInteger(v)) : f.codec.is(v);
           if (!okValue) {
-            p.at(a.value.offset, ap, `expected ${key === 'increment_attributes' ? 'a number' : f.codec.name}, got ${JSON.stringify(v)}`);
+            const needs = key === 'set_attributes' ? f.codec.name : f.type === 'int' ? 'an integer' : 'a number';
+            p.at(a.value.offset, ap, `expected ${needs}, got ${JSON.stringify(v)}`);
             ok = false;
             continue;
           }

@@ -18,7 +18,7 @@ import type { FieldDef } from '../../schema/field';
 import { SYSTEM_FIELDS } from '../../core/simEvent';
 import type { Consume } from '../../flows/stepEvent';
 import type { Problems } from '../configError';
-import { child, intAtLeast, mapOf, seqOf, stringOf, suggestion, type MapOf } from '../decode';
+import { child, intAtLeast, mapOf, type MapOf, quote, seqOf, stringOf, suggestion } from '../decode';
 import type { SchemaTable } from './fieldSpec';
 import type { CompiledField, PayloadCompiler } from './compilePayload';
 import type { EntityDecl } from './entityDecls';
@@ -75,7 +75,7 @@ export class ModelCompiler implements EntityTypeScope, EventTypeScope {
       }
       for (const [name, f] of spec.properties) {
         if ((SYSTEM_FIELDS as ReadonlyArray<string>).includes(name)) {
-          p.at(f.offset, f.path, `"${name}" is a system field of every event (${SYSTEM_FIELDS.join(', ')}); rename the payload field`);
+          p.at(f.offset, f.path, `${quote(name)} is a system field of every event (${SYSTEM_FIELDS.join(', ')}); rename the payload field`);
         }
       }
       const fields = this.payloads.properties(spec, [], true);
@@ -121,7 +121,7 @@ export class ModelCompiler implements EntityTypeScope, EventTypeScope {
       this.problems.at(
         node.offset,
         path,
-        `"${name}" is not an entity${suggestion(name, this.declaredEntities) || ` (entities: ${[...this.declaredEntities].join(', ') || 'none'})`}`,
+        `${quote(name)} is not an entity${suggestion(name, this.declaredEntities) || ` (entities: ${[...this.declaredEntities].join(', ') || 'none'})`}`,
       );
     }
     return t;
@@ -144,7 +144,7 @@ export class ModelCompiler implements EntityTypeScope, EventTypeScope {
       const minRequired = m.get('min_required') === undefined ? 1 : intAtLeast(m.get('min_required'), child(cp, 'min_required'), p, 1);
       if (type === undefined || minRequired === undefined) return void (ok = false);
       const a = alias ?? type.name;
-      if (aliases.has(a)) p.at((m.get('alias') ?? c).offset, child(cp, 'alias'), `alias "${a}" is used twice`);
+      if (aliases.has(a)) p.at((m.get('alias') ?? c).offset, child(cp, 'alias'), `alias ${quote(a)} is used twice`);
       aliases.add(a);
       const where = selectionFilter(m.get('selection_filter'), child(cp, 'selection_filter'), type, (n) => this.isAttribute(type, n), p);
       if (where === undefined) return void (ok = false);

@@ -14,7 +14,7 @@ import { toKafka } from '../../sinks/toKafka';
 import { toMySQL } from '../../sinks/toMySQL';
 import { toStdout } from '../../sinks/toStdout';
 import type { Problems } from '../configError';
-import { boolOf, child, intAtLeast, mapOf, oneOf, seqOf, stringOf, suggestion } from '../decode';
+import { boolOf, child, intAtLeast, mapOf, oneOf, quote, seqOf, stringOf, suggestion } from '../decode';
 import type { YNode } from '../yamlTree';
 
 const TYPES = ['kafka', 'stdout', 'file', 'mysql'] as const;
@@ -61,13 +61,14 @@ export const compileOutputs = (node: YNode | undefined, p: Problems, eventTypes:
           if (b !== undefined) brokers = b.split(',').map((s) => s.trim());
         }
         for (const b of brokers ?? []) {
-          if (!/^[^\s:]+:\d+$/.test(b)) p.at(brokersNode!.offset, child(path, 'kafka_brokers'), `"${b}" is not HOST:PORT`);
+          if (!/^[^\s:]+:\d+$/.test(b)) p.at(brokersNode!.offset, child(path, 'kafka_brokers'), `${quote(b)} is not HOST:PORT`);
         }
-        const mapping: Record<string, string> = {};
+        // No prototype: the Kafka output looks every event type up in it (`toString` must find nothing).
+        const mapping: Record<string, string> = Object.create(null);
         const tm = mapOf(m.get('topic_mapping'), child(path, 'topic_mapping'), p);
         for (const e of tm?.entries ?? []) {
           const ep = child(child(path, 'topic_mapping'), e.key);
-          if (!eventTypes.includes(e.key)) p.at(e.keyOffset, ep, `"${e.key}" is not an event type${suggestion(e.key, eventTypes)}`);
+          if (!eventTypes.includes(e.key)) p.at(e.keyOffset, ep, `${quote(e.key)} is not an event type${suggestion(e.key, eventTypes)}`);
           const topic = stringOf(e.value, ep, p);
           if (topic !== undefined) mapping[e.key] = topic;
         }

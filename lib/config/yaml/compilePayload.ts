@@ -16,8 +16,10 @@ import { GeneratorError } from '../../schema/generator';
 import { compileGenerator, defaultGenerator } from '../../schema/generatorRegistry';
 import { ExprEvalError, compileExpression } from '../../expr';
 import type { Problems } from '../configError';
-import { child, intAtLeast, mapOf, numberOf, oneOf, seqOf, stringOf, suggestion } from '../decode';
+import { child, intIn, mapOf, numberOf, oneOf, quote, seqOf, stringOf, suggestion } from '../decode';
+import { MAX_BCRYPT_ROUNDS, MAX_PRECISION, MAX_WEIGHT } from './limits';
 import type { FieldSpec, SchemaTable } from './fieldSpec';
+import { accepts, fieldTypeOf, yamlTypeName } from './fieldTypes';
 import { toJs, type YNode } from '../yamlTree';
 import { staticHashed } from './staticHashed';
 
@@ -36,31 +38,11 @@ export interface EntityInfo {
   readonly primaryKey: string;
   /** Fields an instance has: schema fields and state attributes. */
   readonly fields: ReadonlyArray<string>;
+  /** The type of each of `fields`. */
+  readonly types: ReadonlyMap<string, FieldType>;
   /** Its schema failed to decode in part (field checks are skipped). */
   readonly incomplete: boolean;
 }
-
-/** The engine field type of a schema type. */
-export const fieldTypeOf = (spec: FieldSpec): FieldType => {
-  switch (spec.type) {
-    case 'string':
-      return spec.format === 'iso8601' ? 'datetime' : 'string';
-    case 'integer':
-      return 'int';
-    case 'number':
-      return 'float';
-    case 'boolean':
-      return 'boolean';
-    case 'object':
-    case 'array':
-    case undefined:
-      return 'json';
-    default: {
-      const never: never = spec.type;
-      return never;
-    }
-  }
-};
 
 const SPECIAL = ['derived', 'conditional_choice', 'static_hashed'];
 
@@ -136,17 +118,24 @@ export class PayloadCompiler {
         this.problems.at(
           fe.fieldOffset,
           child(fe.path, 'field'),
-          `"${fe.field}" is not a field of entity ${info.name}${suggestion(fe.field, [info.primaryKey, ...info.fields]) || ` (fields: ${[info.primaryKey, ...info.fields].join(', ')})`}`,
+          `${quote(fe.field)} is not a field of entity ${info.name}${suggestion(fe.field, [info.primaryKey, ...info.fields]) || ` (fields: ${[info.primaryKey, ...info.fields].join(', ')})`}`,
         );
+      }
+      const from = info?.types.get(fe.field);
+      if (from !== undefined && !accepts(type, from)) {
+        const what = `${info!.name}.${fe.field} is ${yamlTypeName(from)}, but this field is ${yamlTypeName(type)}`;
+        this.problems.at(fe.fieldOffset, child(fe.path, 'field'), what);
       }
       const fallback = produce;
       const key = fe.entity;
       const isKey = info?.primaryKey === fe.field;
       const f = fe.field;
+      // The store keeps keys as text: a number field (an integer primary key) gets its number back.
+      const keyOf = type === 'int' || type === 'float' ? (k: string): unknown => Number(k) : (k: string): unknown => k;
       produce = (g, s) => {
         const v = s.entities.get(key);
         if (v === undefined) return fallback(g, s);
-        return isKey ? v.key : v.state[f];
+        return isKey ? keyOf(v.key) : v.state[f];
       };
     }
     const p = spec.nullableProbability;
@@ -177,7 +166,7 @@ export class PayloadCompiler {
       this.problems.at(
         offset,
         path,
-        `"${name}" is not an entity or alias${suggestion(name, [...this.declared, ...this.aliases.keys()]) || ` (entities: ${[...this.declared].join(', ') || 'none'})`}`,
+        `${quote(name)} is not an entity or alias${suggestion(name, [...this.declared, ...this.aliases.keys()]) || ` (entities: ${[...this.declared].join(', ') || 'none'})`}`,
       );
     }
     return info;
@@ -260,14 +249,17 @@ export class PayloadCompiler {
       case 'conditional_choice':
         return this.conditional(params.get('condition_field'), params.get('cases'), gen.paramsPath, before);
       case 'static_hashed': {
+        if (type !== 'string' && type !== 'json')
+          return void p.at(gen.offset, gen.path, `generator static_hashed yields strings, but the field is ${yamlTypeName(type)}`);
         const algoNode = params.get('algorithm');
         const algorithm =
           algoNode === undefined
             ? 'sha256'
             : oneOf(algoNode, child(gen.paramsPath, 'algorithm'), p, ['bcrypt', 'sha256', 'sha512', 'sha1', 'md5'], 'a hash algorithm');
-        const rounds = params.get('rounds') === undefined ? 4 : intAtLeast(params.get('rounds'), child(gen.paramsPath, 'rounds'), p, 4);
-        const srcNode = params.get('raw_value_source')!;
+        const rounds = params.get('rounds') === undefined ? 4 : intIn(params.get('rounds'), child(gen.paramsPath, 'rounds'), p, 4, MAX_BCRYPT_ROUNDS);
+        const srcNode = params.get('raw_value_source');
         let source: Produce | undefined;
+        if (srcNode === undefined) return undefined; // reported: a missing required key
         if (srcNode.kind === 'scalar' && typeof srcNode.value === 'string') {
           const text = srcNode.value;
           source = () => text;
@@ -288,7 +280,7 @@ export class PayloadCompiler {
   private derived(exprNode: YNode | undefined, precisionNode: YNode | undefined, path: string, type: FieldType, before: ReadonlyArray<string>) {
     const p = this.problems;
     const src = stringOf(exprNode, child(path, 'expression'), p);
-    const precision = precisionNode === undefined ? undefined : intAtLeast(precisionNode, child(path, 'precision'), p, 0);
+    const precision = precisionNode === undefined ? undefined : intIn(precisionNode, child(path, 'precision'), p, 0, MAX_PRECISION);
     if (src === undefined || exprNode === undefined || exprNode.kind !== 'scalar') return undefined;
     const compiled = compileExpression(src, { names: [...new Set(before)] });
     if (!compiled.ok) {
@@ -300,7 +292,7 @@ export class PayloadCompiler {
     const produce: Produce = (_g, s) => {
       let v: unknown;
       try {
-        v = evaluate((n) => (n in s.local ? s.local[n] : s.root[n]));
+        v = evaluate((n) => (Object.hasOwn(s.local, n) ? s.local[n] : s.root[n]));
       } catch (e) {
         throw new ExprEvalError(`${exprPath}: ${(e as Error).message}`, 0, 0, { cause: e });
       }
@@ -320,7 +312,7 @@ export class PayloadCompiler {
       p.at(
         fieldNode.offset,
         child(path, 'condition_field'),
-        `"${field}" is not a field declared before this one${suggestion(field, before) || (before.length > 0 ? ` (fields: ${before.join(', ')})` : '')}`,
+        `${quote(field)} is not a field declared before this one${suggestion(field, before) || (before.length > 0 ? ` (fields: ${before.join(', ')})` : '')}`,
       );
     }
     const cases = seqOf(casesNode, child(path, 'cases'), p) ?? [];
@@ -373,7 +365,7 @@ export class PayloadCompiler {
     });
     if (field === undefined) return undefined;
     const produce: Produce = (g, s) => {
-      const v = field in s.local ? s.local[field] : s.root[field];
+      const v = Object.hasOwn(s.local, field) ? s.local[field] : s.root[field];
       for (const c of compiled) {
         if (!c.test(v)) continue;
         return c.weights === undefined ? g.rng.pick(c.choices) : c.choices[g.rng.weighted(c.weights)];
@@ -390,6 +382,7 @@ export class PayloadCompiler {
     const ws = list.map((w, i) => numberOf(w, child(path, i), p) ?? 0);
     if (ws.length !== n) p.at(node.offset, path, `weights has ${ws.length} entries but choices has ${n}`);
     else if (ws.some((w) => w < 0) || !(ws.reduce((a, b) => a + b, 0) > 0)) p.at(node.offset, path, 'weights must be >= 0 and sum to more than 0');
+    else if (ws.some((w) => w > MAX_WEIGHT)) p.at(node.offset, path, `weights must be <= ${MAX_WEIGHT}`);
     return ws;
   }
 }

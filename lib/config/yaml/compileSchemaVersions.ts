@@ -36,7 +36,7 @@ import { SeededFaker } from '../../schema/seededFaker';
 import type { CompiledField } from './compilePayload';
 import { emptyScope } from './compilePayload';
 import type { Problems } from '../configError';
-import { child, intAtLeast, mapOf, numberIn, seqOf, stringOf, suggestion } from '../decode';
+import { child, intAtLeast, mapOf, numberIn, quote, seqOf, stringOf, suggestion } from '../decode';
 import type { DeliveryContext, DeliveryFields } from './deliveryFields';
 import { VersionShape } from './versionShape';
 import type { YNode } from '../yamlTree';
@@ -81,7 +81,7 @@ export const compileSchemaVersions = (node: YNode, path: string, p: Problems, ct
       p.at(
         v.versionNode.offset,
         vp,
-        `version ${n} is also versions[${compiled[twin].index}] for event type "${sharedType(compiled[twin].version, v.version, ctx)}"`,
+        `version ${n} is also versions[${compiled[twin].index}] for event type ${quote(sharedType(compiled[twin].version, v.version, ctx) ?? '')}`,
       );
     else if (n === (defaultVersion ?? 1))
       p.at(v.versionNode.offset, vp, `version ${n} is the default_version${defaultVersion === undefined ? ' (1 by default)' : ''}`);
@@ -114,7 +114,7 @@ const checkRateSums = (versions: ReadonlyArray<CompiledVersion>, ctx: DeliveryCo
         p.at(
           v.rateNode.offset,
           child(child(listPath, v.index), 'rate'),
-          `the rates of versions ${applying.join(', ')} for event type "${type}" sum to ${Number(sum.toFixed(9))}, more than 1`,
+          `the rates of versions ${applying.join(', ')} for event type ${quote(type)} sum to ${Number(sum.toFixed(9))}, more than 1`,
         );
       }
     });
@@ -173,7 +173,7 @@ const eventTypesOf = (node: YNode | undefined, path: string, p: Problems, ctx: D
     const name = stringOf(item, child(path, i), p);
     if (name === undefined) return;
     if (!ctx.model.declaredEvents.has(name))
-      p.at(item.offset, child(path, i), `"${name}" is not an event type${suggestion(name, known) || ` (event types: ${known.join(', ')})`}`);
+      p.at(item.offset, child(path, i), `${quote(name)} is not an event type${suggestion(name, known) || ` (event types: ${known.join(', ')})`}`);
     else out.push(name);
   });
   return { eventTypes: out, complete: out.length === list.length && out.length > 0 };

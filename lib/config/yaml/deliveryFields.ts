@@ -11,8 +11,9 @@ import { SYSTEM_FIELDS } from '../../core/simEvent';
 import type { PayloadCompiler } from './compilePayload';
 import type { ModelCompiler } from './compileModel';
 import type { Problems } from '../configError';
-import { child, stringOf } from '../decode';
+import { child, quote, stringOf } from '../decode';
 import type { SchemaTable } from './fieldSpec';
+import type { ModelLimits } from './limits';
 import type { YNode } from '../yamlTree';
 
 /** What the delivery section may refer to: the document's schemas, compiler and event types. */
@@ -21,6 +22,8 @@ export interface DeliveryContext {
   readonly payloads: PayloadCompiler;
   /** Event types: declared (compiled or not) and compiled (with their payload schemas). */
   readonly model: Pick<ModelCompiler, 'events' | 'declaredEvents'>;
+  /** The document's limits (`simulation_settings.limits`). */
+  readonly limits: ModelLimits;
 }
 
 /** Whether `name` is one of the fields every event has (`event_id`, `timestamp`, …). */
@@ -46,7 +49,7 @@ export class DeliveryFields {
     if (name === undefined) return undefined;
     const where = node ?? sectionNode;
     const wherePath = node === undefined ? section : path;
-    const lead = node === undefined ? `its field "${name}"` : `"${name}"`;
+    const lead = node === undefined ? `its field ${quote(name)}` : `${quote(name)}`;
     const hint = node === undefined ? '; set "field" to another name' : '';
     const owner = this.names.get(name);
     const payload = payloadOwners(this.ctx, name);

@@ -9,9 +9,10 @@
  */
 import { FLOW_NAME } from '../../entities/entity';
 import type { Problems } from '../configError';
-import { child, mapOf, stringOf, suggestion } from '../decode';
+import { child, mapOf, quote, stringOf, suggestion } from '../decode';
 import type { FieldSpec, SchemaTable } from './fieldSpec';
 import type { EntityInfo } from './compilePayload';
+import { fieldTypeOf } from './fieldTypes';
 import type { YNode } from '../yamlTree';
 
 /** An entity as declared in the document. */
@@ -44,7 +45,17 @@ export const entityDecls = (node: YNode | undefined, table: SchemaTable, problem
       problems.at(
         m.get('primary_key')!.offset,
         child(path, 'primary_key'),
-        `"${pk}" is not a field of ${ref}${suggestion(pk, props) || ` (fields: ${props.join(', ')})`}`,
+        `${quote(pk)} is not a field of ${ref}${suggestion(pk, props) || ` (fields: ${props.join(', ')})`}`,
+      );
+      continue;
+    }
+    const keyType = spec.properties.find(([n]) => n === pk)?.[1].type;
+    if (keyType !== undefined && keyType !== 'string' && keyType !== 'integer' && keyType !== 'number') {
+      // Keys are compared as text and must be unique: a boolean, object or list cannot be one.
+      problems.at(
+        m.get('primary_key')!.offset,
+        child(path, 'primary_key'),
+        `${quote(pk)} is ${keyType === 'boolean' ? 'a boolean' : `an ${keyType}`} field; a primary key is a string or a number`,
       );
       continue;
     }
@@ -56,7 +67,9 @@ export const entityDecls = (node: YNode | undefined, table: SchemaTable, problem
         problems.at(
           a.keyOffset,
           ap,
-          a.key === FLOW_NAME ? `"${FLOW_NAME}" is reserved (the session holding the entity)` : `"${a.key}" is already a field of the entity's schema`,
+          a.key === FLOW_NAME
+            ? `${quote(FLOW_NAME)} is reserved (the session holding the entity)`
+            : `${quote(a.key)} is already a field of the entity's schema`,
         );
         continue;
       }
@@ -74,4 +87,6 @@ export const entityInfo = (d: EntityDecl): EntityInfo => ({
   primaryKey: d.primaryKey,
   incomplete: d.spec.incomplete,
   fields: [...(d.spec.properties ?? []).map(([n]) => n).filter((n) => n !== d.primaryKey), ...d.attributes.map(([n]) => n)],
+  // The key is text, read back as a number by number fields: it has no type to check here.
+  types: new Map([...(d.spec.properties ?? []).filter(([n]) => n !== d.primaryKey), ...d.attributes].map(([n, s]) => [n, fieldTypeOf(s)])),
 });

@@ -11,7 +11,8 @@
  * payload?.properties?.map(([name]) => name); // ['purchase_id', 'user_id', 'items', …]
  */
 import type { Problems } from '../configError';
-import { boolOf, child, intAtLeast, mapOf, numberIn, oneOf, stringOf, suggestion } from '../decode';
+import { boolOf, child, intIn, mapOf, numberIn, oneOf, quote, stringOf, suggestion } from '../decode';
+import { DEFAULT_LIMITS, MAX_PRECISION, type ModelLimits, limitHint } from './limits';
 import { toJs, type YNode } from '../yamlTree';
 
 /** The JSON-schema types the YAML model format's schemas use. */
@@ -116,6 +117,7 @@ export class SchemaTable {
   constructor(
     schemas: YNode | undefined,
     private readonly problems: Problems,
+    private readonly limits: ModelLimits = DEFAULT_LIMITS,
   ) {
     const m = mapOf(schemas, 'schemas', problems);
     for (const e of m?.entries ?? []) this.nodes.set(e.key, e.value);
@@ -134,7 +136,7 @@ export class SchemaTable {
   /** Resolves `#/schemas/Name` written at `node` / `path`. */
   resolve(ref: string, offset: number, path: string): FieldSpec | undefined {
     if (!ref.startsWith(REF_PREFIX) || ref.length === REF_PREFIX.length) {
-      this.problems.at(offset, path, `"${ref}" is not a schema reference (write "#/schemas/Name")`);
+      this.problems.at(offset, path, `${quote(ref)} is not a schema reference (write "#/schemas/Name")`);
       return undefined;
     }
     return this.byName(ref.slice(REF_PREFIX.length), offset, path);
@@ -231,8 +233,9 @@ export class SchemaTable {
     }
     const itemsNode = m.get('items');
     const items = itemsNode === undefined ? base.items : this.field(itemsNode, child(path, 'items'), name, false);
-    const minItems = m.get('min_items') === undefined ? base.minItems : intAtLeast(m.get('min_items'), child(path, 'min_items'), p, 0);
-    const maxItems = m.get('max_items') === undefined ? base.maxItems : intAtLeast(m.get('max_items'), child(path, 'max_items'), p, 0);
+    const itemCount = (k: string): number | undefined => intIn(m.get(k), child(path, k), p, 0, this.limits.max_items, limitHint('max_items'));
+    const minItems = m.get('min_items') === undefined ? base.minItems : itemCount('min_items');
+    const maxItems = m.get('max_items') === undefined ? base.maxItems : itemCount('max_items');
     if (minItems !== undefined && maxItems !== undefined && minItems > maxItems) {
       p.at((m.get('min_items') ?? m.node).offset, child(path, 'min_items'), `min_items (${minItems}) is greater than max_items (${maxItems})`);
     }
@@ -252,7 +255,7 @@ export class SchemaTable {
     const ff = ffNode === undefined ? undefined : stringOf(ffNode, child(path, 'from_field'), p);
     const nullableNode = m.get('nullable');
     const nullable = nullableNode === undefined ? undefined : boolOf(nullableNode, child(path, 'nullable'), p);
-    const precision = m.get('precision') === undefined ? undefined : intAtLeast(m.get('precision'), child(path, 'precision'), p, 0);
+    const precision = m.get('precision') === undefined ? undefined : intIn(m.get('precision'), child(path, 'precision'), p, 0, MAX_PRECISION);
     return {
       path,
       offset: m.node.offset,

@@ -19,7 +19,8 @@ import { parseStartTime } from '../../engine/model';
 import { Simulation, type SimulationOptions } from '../../simulation';
 import type { ConfigError } from '../configError';
 import { Problems } from '../configError';
-import { child, intAtLeast, mapOf, numberOf, seqOf, stringOf, suggestion } from '../decode';
+import { child, intAtLeast, intIn, mapOf, numberOf, own, quote, seqOf, stringOf, suggestion } from '../decode';
+import { MAX_DATE_MS, MAX_SPAN_MS, MAX_WEIGHT, type ModelLimits, limitHint, readLimits } from './limits';
 import { SchemaTable } from './fieldSpec';
 import { PayloadCompiler } from './compilePayload';
 import type { CompiledEvent } from './compileEventType';
@@ -28,7 +29,8 @@ import { entityDecls, entityInfo } from './entityDecls';
 import { playEvent, startSession, waitSeconds } from '../../flows/playEvent';
 import { compileOutputs } from './compileOutputs';
 import { compileDelivery } from './compileDelivery';
-import { parseYamlTree, toJs, type YNode } from '../yamlTree';
+import { checkPayloadPlans } from './payloadPlans';
+import { entry, parseYamlTree, toJs, type YNode } from '../yamlTree';
 
 /** The result of `loadConfig`. */
 export type LoadResult = { readonly ok: true; readonly simulation: Simulation } | { readonly ok: false; readonly errors: ReadonlyArray<ConfigError> };
@@ -40,7 +42,7 @@ export interface LoadOptions {
 }
 
 const ROOT_KEYS = ['version', 'simulation_settings', 'schemas', 'entities', 'event_types', 'scenarios', 'outputs', 'delivery'];
-const SETTINGS_KEYS = ['duration', 'total_events', 'initial_entity_counts', 'time_progression', 'random_seed', 'concurrent_sessions'];
+const SETTINGS_KEYS = ['duration', 'total_events', 'initial_entity_counts', 'time_progression', 'random_seed', 'concurrent_sessions', 'limits'];
 
 /** Whether `s` is YAML text rather than a path. */
 /**
@@ -68,7 +70,8 @@ const compileDocument = (root: YNode, p: Problems): Simulation | undefined => {
   } else if (version !== undefined && !String((version as { value: unknown }).value).startsWith('1')) {
     p.at(version.offset, 'version', `version ${JSON.stringify((version as { value: unknown }).value)} is not supported (this is format 1.x)`);
   }
-  const table = new SchemaTable(doc.get('schemas'), p);
+  const limits = readLimits(entry(doc.get('simulation_settings'), 'limits'), p);
+  const table = new SchemaTable(doc.get('schemas'), p, limits);
   const decls = entityDecls(doc.get('entities'), table, p);
   const aliases = collectAliases(doc.get('event_types'), doc.get('scenarios'));
   const declared = new Set(
@@ -82,17 +85,19 @@ const compileDocument = (root: YNode, p: Problems): Simulation | undefined => {
     const spec = table.resolve(`#/schemas/${name}`, 0, '');
     if (spec !== undefined) payloads.field(spec, name, [], false);
   }
-  const settings = compileSettings(doc.get('simulation_settings'), p, [...model.declaredEntities]);
-  const sim = new Simulation({ ...settings, entities: [...model.entityTypes.values()] });
+  const settings = compileSettings(doc.get('simulation_settings'), p, [...model.declaredEntities], limits);
+  const entities = [...model.entityTypes.values()];
+  checkPayloadPlans(model.events.values(), entities, p);
+  const sim = new Simulation({ ...settings, entities });
   const flowNames = new Map<string, string>();
   for (const ev of model.events.values()) {
     if (ev.weight === undefined || ev.weight <= 0) continue;
     flowNames.set(ev.name, `event_types.${ev.name}`);
     sim.flow(eventFlow(ev), eventBody(ev));
   }
-  compileScenarios(doc.get('scenarios'), p, model, flowNames, sim);
+  compileScenarios(doc.get('scenarios'), p, model, flowNames, sim, limits);
   for (const o of compileOutputs(doc.get('outputs'), p, [...model.declaredEvents])) sim.addOutput(o);
-  const delivery = compileDelivery(doc.get('delivery'), p, { table, payloads, model });
+  const delivery = compileDelivery(doc.get('delivery'), p, { table, payloads, model, limits });
   if (delivery !== undefined) sim.withDelivery(delivery);
   return p.ok ? sim : undefined;
 };
@@ -123,7 +128,7 @@ const collectAliases = (eventTypes: YNode | undefined, scenarios: YNode | undefi
 // settings
 // ---------------------------------------------------------------------------------------------
 
-const compileSettings = (node: YNode | undefined, p: Problems, entities: ReadonlyArray<string>): SimulationOptions => {
+const compileSettings = (node: YNode | undefined, p: Problems, entities: ReadonlyArray<string>, limits: ModelLimits): SimulationOptions => {
   const m = mapOf(node, 'simulation_settings', p, { optional: SETTINGS_KEYS });
   if (m === undefined) return {};
   const out: { -readonly [K in keyof SimulationOptions]: SimulationOptions[K] } = {};
@@ -133,7 +138,9 @@ const compileSettings = (node: YNode | undefined, p: Problems, entities: Readonl
     const text = d.kind === 'scalar' && (typeof d.value === 'string' || typeof d.value === 'number') ? d.value : undefined;
     try {
       if (text === undefined) throw new Error(`expected a duration such as "10m", got a ${d.kind === 'map' ? 'mapping' : 'list'}`);
-      if (parseDuration(text) <= 0) throw new Error('must be more than 0');
+      const ms = parseDuration(text);
+      if (ms <= 0) throw new Error('must be more than 0');
+      if (ms > MAX_SPAN_MS) throw new Error(`expected at most 10000 years, got ${JSON.stringify(text)}`);
       out.duration = text;
     } catch (e) {
       p.at(d.offset, at('duration'), (e as Error).message);
@@ -141,15 +148,17 @@ const compileSettings = (node: YNode | undefined, p: Problems, entities: Readonl
   }
   if (m.get('total_events') !== undefined) out.totalEvents = intAtLeast(m.get('total_events'), at('total_events'), p, 1);
   if (m.get('random_seed') !== undefined) out.seed = intAtLeast(m.get('random_seed'), at('random_seed'), p, 0);
-  if (m.get('concurrent_sessions') !== undefined) out.nFlows = intAtLeast(m.get('concurrent_sessions'), at('concurrent_sessions'), p, 1);
+  if (m.get('concurrent_sessions') !== undefined)
+    out.nFlows = intIn(m.get('concurrent_sessions'), at('concurrent_sessions'), p, 1, limits.max_concurrent_sessions, limitHint('max_concurrent_sessions'));
   const counts = mapOf(m.get('initial_entity_counts'), at('initial_entity_counts'), p);
   if (counts !== undefined) {
-    const c: Record<string, number> = {};
+    // No prototype: the engine looks entity names up in it.
+    const c: Record<string, number> = Object.create(null);
     for (const e of counts.entries) {
       const ep = child(at('initial_entity_counts'), e.key);
       if (!entities.includes(e.key))
-        p.at(e.keyOffset, ep, `"${e.key}" is not an entity${suggestion(e.key, entities) || ` (entities: ${entities.join(', ') || 'none'})`}`);
-      const n = intAtLeast(e.value, ep, p, 0);
+        p.at(e.keyOffset, ep, `${quote(e.key)} is not an entity${suggestion(e.key, entities) || ` (entities: ${entities.join(', ') || 'none'})`}`);
+      const n = intIn(e.value, ep, p, 0, limits.max_initial_entities, limitHint('max_initial_entities'));
       if (n !== undefined) c[e.key] = n;
     }
     out.initialEntities = c;
@@ -177,6 +186,9 @@ const compileSettings = (node: YNode | undefined, p: Problems, entities: Readonl
     }
   }
   if (out.startTime === undefined) out.startTime = 'now';
+  if (d !== undefined && out.duration !== undefined && out.startTime !== 'now' && parseStartTime(out.startTime) + parseDuration(out.duration) > MAX_DATE_MS) {
+    p.at(d.offset, at('duration'), `the run would end after ${new Date(MAX_DATE_MS).toISOString()}, the last date JavaScript can represent`);
+  }
   return out;
 };
 
@@ -198,7 +210,9 @@ const filtersOf = (consumes: CompiledEvent['consumes']): Select[] => {
 
 const eventFlow = (ev: CompiledEvent) => ({ name: ev.name, weight: ev.weight, filter: filtersOf(ev.consumes), description: ev.description });
 
-const NO_OVERRIDES: Readonly<Record<string, unknown>> = Object.freeze({});
+// Overrides have no prototype: the step player tests `name in overrides`, and a payload field named
+// `toString` or `constructor` must not find what every object inherits.
+const NO_OVERRIDES: Readonly<Record<string, unknown>> = Object.freeze(Object.create(null));
 
 const eventBody = (ev: CompiledEvent) => {
   const filtered = filtersOf(ev.consumes).map((s) => s.entity);
@@ -224,12 +238,21 @@ const delayOf = (node: YNode | undefined, path: string, p: Problems): Action | u
   const max = numberOf(m.get('max_seconds'), child(path, 'max_seconds'), p);
   if (min === undefined || max === undefined) return undefined;
   if (min < 0) p.at(m.get('min_seconds')!.offset, child(path, 'min_seconds'), `expected a number >= 0, got ${min}`);
+  else if (max > MAX_SPAN_MS / 1000)
+    p.at(m.get('max_seconds')!.offset, child(path, 'max_seconds'), `expected at most ${MAX_SPAN_MS / 1000} (10000 years), got ${max}`);
   else if (min > max) p.at(m.get('min_seconds')!.offset, child(path, 'min_seconds'), `min_seconds (${min}) is greater than max_seconds (${max})`);
   else return waitSeconds(min, max);
   return undefined;
 };
 
-const compileScenarios = (node: YNode | undefined, p: Problems, model: ModelCompiler, flowNames: Map<string, string>, sim: Simulation): void => {
+const compileScenarios = (
+  node: YNode | undefined,
+  p: Problems,
+  model: ModelCompiler,
+  flowNames: Map<string, string>,
+  sim: Simulation,
+  limits: ModelLimits,
+): void => {
   const sm = mapOf(node, 'scenarios', p);
   for (const e of sm?.entries ?? []) {
     const path = child('scenarios', e.key);
@@ -237,6 +260,8 @@ const compileScenarios = (node: YNode | undefined, p: Problems, model: ModelComp
     if (m === undefined) continue;
     const weight = m.get('initiation_weight') === undefined ? 1 : numberOf(m.get('initiation_weight'), child(path, 'initiation_weight'), p);
     if (weight !== undefined && weight < 0) p.at(m.get('initiation_weight')!.offset, child(path, 'initiation_weight'), `expected a number >= 0, got ${weight}`);
+    if (weight !== undefined && weight > MAX_WEIGHT)
+      p.at(m.get('initiation_weight')!.offset, child(path, 'initiation_weight'), `expected a number <= ${MAX_WEIGHT}, got ${weight}`);
     const description = m.get('description') === undefined ? undefined : stringOf(m.get('description'), child(path, 'description'), p);
     const requires = model.consumes(m.get('requires_initial_entities'), child(path, 'requires_initial_entities'));
     const steps: Step[] = [];
@@ -255,20 +280,20 @@ const compileScenarios = (node: YNode | undefined, p: Problems, model: ModelComp
         p.at(
           st.get('event_type')!.offset,
           child(sp, 'event_type'),
-          `"${name}" is not an event type${suggestion(name, known) || ` (event types: ${known.join(', ')})`}`,
+          `${quote(name)} is not an event type${suggestion(name, known) || ` (event types: ${known.join(', ')})`}`,
         );
         return;
       }
-      const overrides: Record<string, unknown> = {};
+      const overrides: Record<string, unknown> = Object.create(null);
       const om = mapOf(st.get('payload_overrides'), child(sp, 'payload_overrides'), p);
       for (const o of om?.entries ?? []) {
         const op = child(child(sp, 'payload_overrides'), o.key);
-        const f = ev.schema.fields[o.key];
+        const f = own(ev.schema.fields, o.key);
         if (f === undefined) {
           p.at(
             o.keyOffset,
             op,
-            `"${o.key}" is not a field of ${name}'s payload${suggestion(o.key, ev.schema.fieldNames) || ` (fields: ${ev.schema.fieldNames.join(', ')})`}`,
+            `${quote(o.key)} is not a field of ${name}'s payload${suggestion(o.key, ev.schema.fieldNames) || ` (fields: ${ev.schema.fieldNames.join(', ')})`}`,
           );
           continue;
         }
@@ -282,8 +307,9 @@ const compileScenarios = (node: YNode | undefined, p: Problems, model: ModelComp
       const lm = mapOf(st.get('loop'), child(sp, 'loop'), p, { optional: ['min_count', 'max_count', 'delay_between_loops'] });
       if (lm !== undefined) {
         const lp = child(sp, 'loop');
-        const min = lm.get('min_count') === undefined ? 1 : intAtLeast(lm.get('min_count'), child(lp, 'min_count'), p, 0);
-        const max = lm.get('max_count') === undefined ? min : intAtLeast(lm.get('max_count'), child(lp, 'max_count'), p, 0);
+        const count = (k: string): number | undefined => intIn(lm.get(k), child(lp, k), p, 0, limits.max_loop_count, limitHint('max_loop_count'));
+        const min = lm.get('min_count') === undefined ? 1 : count('min_count');
+        const max = lm.get('max_count') === undefined ? min : count('max_count');
         const ld = lm.get('delay_between_loops') === undefined ? undefined : delayOf(lm.get('delay_between_loops'), child(lp, 'delay_between_loops'), p);
         if (min !== undefined && max !== undefined && min > max)
           p.at(lm.get('min_count')!.offset, child(lp, 'min_count'), `min_count (${min}) is greater than max_count (${max})`);
@@ -292,7 +318,7 @@ const compileScenarios = (node: YNode | undefined, p: Problems, model: ModelComp
       steps.push({ event: ev, overrides, delay, loop });
     });
     if (flowNames.has(e.key)) {
-      p.at(e.keyOffset, path, `a flow named "${e.key}" already exists (${flowNames.get(e.key)}); rename the scenario`);
+      p.at(e.keyOffset, path, `a flow named ${quote(e.key)} already exists (${flowNames.get(e.key)}); rename the scenario`);
       continue;
     }
     if (!p.ok || requires === undefined || weight === undefined) continue;

@@ -11,7 +11,7 @@ import type { EntityType } from '../../entities/entity';
 import type { Where, WhereOperator } from '../../entities/where';
 import { compileWhere } from '../../entities/where';
 import type { Problems } from '../configError';
-import { child, mapOf, oneOf, seqOf, stringOf, suggestion } from '../decode';
+import { child, mapOf, oneOf, quote, seqOf, stringOf, suggestion } from '../decode';
 import { toJs, type YNode } from '../yamlTree';
 
 const OPERATORS: Readonly<Record<string, WhereOperator>> = {
@@ -57,13 +57,17 @@ export const selectionFilter = (
         p.at(
           m.get('field')!.offset,
           child(cp, 'field'),
-          `"${name}" is not a state attribute of ${type.name}${suggestion(name, attrs) ? suggestion(name, attrs).replace('"', '"state.') : ` (state attributes: ${attrs.join(', ') || 'none'})`}`,
+          `${quote(name)} is not a state attribute of ${type.name}${suggestion(name, attrs) ? suggestion(name, attrs).replace('"', '"state.') : ` (state attributes: ${attrs.join(', ') || 'none'})`}`,
         );
         return void (ok = false);
       }
     } else if (!schemaFields.includes(f)) {
       const asAttr = attrs.includes(f) ? `; did you mean "state.${f}"?` : suggestion(f, schemaFields);
-      p.at(m.get('field')!.offset, child(cp, 'field'), `"${f}" is not a field of ${type.name}'s schema${asAttr || ` (fields: ${schemaFields.join(', ')})`}`);
+      p.at(
+        m.get('field')!.offset,
+        child(cp, 'field'),
+        `${quote(f)} is not a field of ${type.name}'s schema${asAttr || ` (fields: ${schemaFields.join(', ')})`}`,
+      );
       return void (ok = false);
     }
     if (op === undefined) return void (ok = false);

@@ -11,7 +11,7 @@
 import { SYSTEM_FIELDS } from '../../core/simEvent';
 import type { CompiledField } from './compilePayload';
 import type { Problems } from '../configError';
-import { child, mapOf, seqOf, stringOf, suggestion } from '../decode';
+import { child, mapOf, quote, seqOf, stringOf, suggestion } from '../decode';
 import { type DeliveryContext, type DeliveryFields, isSystemField } from './deliveryFields';
 import type { FieldSpec } from './fieldSpec';
 import type { YNode } from '../yamlTree';
@@ -45,18 +45,18 @@ export class VersionShape {
   /** `"x" is not a field of A or B; did you mean "y"?` */
   private unknown(name: string, known: ReadonlyArray<string>): string {
     const of = this.eventTypes === undefined ? 'any event type' : this.eventTypes.join(' or ');
-    return `"${name}" is not a field of ${of}${suggestion(name, known) || ` (fields: ${known.join(', ')})`}`;
+    return `${quote(name)} is not a field of ${of}${suggestion(name, known) || ` (fields: ${known.join(', ')})`}`;
   }
 
   /** Why a field this version adds or renames to cannot be named `name` (`leaving`: names renamed away), or undefined. */
   private taken(name: string, leaving: ReadonlySet<string>): string | undefined {
-    if (isSystemField(name)) return `"${name}" is a system field`;
+    if (isSystemField(name)) return `${quote(name)} is a system field`;
     const section = this.fields.names.get(name);
-    if (section !== undefined) return `"${name}" is the field ${section} writes`;
+    if (section !== undefined) return `${quote(name)} is the field ${section} writes`;
     if (leaving.has(name)) return undefined;
-    if (this.added.includes(name)) return `"${name}" is also added by add_fields`;
+    if (this.added.includes(name)) return `${quote(name)} is also added by add_fields`;
     const owners = (this.perType ?? []).filter(([, f]) => f.includes(name)).map(([n]) => n);
-    if (owners.length > 0) return `"${name}" is already a payload field of ${owners.join(', ')}`;
+    if (owners.length > 0) return `${quote(name)} is already a payload field of ${owners.join(', ')}`;
     return undefined;
   }
 
@@ -100,14 +100,15 @@ export class VersionShape {
     for (const e of m?.entries ?? []) {
       const fp = child(path, e.key);
       const to = stringOf(e.value, fp, this.p);
-      if (isSystemField(e.key)) this.p.at(e.keyOffset, fp, `"${e.key}" is a system field and cannot be renamed`);
+      if (isSystemField(e.key)) this.p.at(e.keyOffset, fp, `${quote(e.key)} is a system field and cannot be renamed`);
       else if (this.perType !== undefined && !known.includes(e.key)) this.p.at(e.keyOffset, fp, this.unknown(e.key, known));
       else if (to !== undefined) valid.push([e.key, to, e.value]);
     }
     const leaving = new Set(valid.map(([from]) => from));
     for (const [from, to, value] of valid) {
       const twin = [...this.renamed].find(([, n]) => n === to);
-      const why = to === from ? `"${to}" is its own name` : twin !== undefined ? `"${to}" is also the new name of "${twin[0]}"` : this.taken(to, leaving);
+      const why =
+        to === from ? `${quote(to)} is its own name` : twin !== undefined ? `${quote(to)} is also the new name of ${quote(twin[0])}` : this.taken(to, leaving);
       if (why !== undefined) this.p.at(value.offset, child(path, from), why);
       else this.renamed.set(from, to);
     }
@@ -123,9 +124,9 @@ export class VersionShape {
       const name = stringOf(item, ip, this.p);
       if (name === undefined) return;
       const renamedTo = this.renamed.get(name);
-      if (isSystemField(name)) this.p.at(item.offset, ip, `"${name}" is a system field and cannot be dropped`);
+      if (isSystemField(name)) this.p.at(item.offset, ip, `${quote(name)} is a system field and cannot be dropped`);
       else if (renamedTo !== undefined && !known.includes(name))
-        this.p.at(item.offset, ip, `"${name}" is renamed to "${renamedTo}" by rename_fields (drop_fields applies after renaming)`);
+        this.p.at(item.offset, ip, `${quote(name)} is renamed to ${quote(renamedTo)} by rename_fields (drop_fields applies after renaming)`);
       else if (this.perType !== undefined && !known.includes(name)) this.p.at(item.offset, ip, this.unknown(name, known));
       else out.add(name);
     });

@@ -1,0 +1,27 @@
+/**
+ * Mutants of the YAML model format's second example, `scenarios/library.yaml`, for specs of
+ * validation: the text with one part replaced, and the located errors of a text.
+ *
+ * @example
+ * errorsOf(edit('        max_items: 3\n', '        max_items: 100000000\n')); // ['t.yaml:47:20 … expected an integer <= 10000 …']
+ */
+import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadConfig } from '../../lib/config/yaml/loadConfig';
+import { formatConfigError } from '../../lib/config/configError';
+
+/** The text of scenarios/library.yaml. */
+export const LIBRARY = fs.readFileSync(path.resolve(__dirname, '../../scenarios/library.yaml'), 'utf8');
+
+/** `text` (the library model by default) with `from` replaced by `to`; `from` must occur. */
+export const edit = (from: string, to: string, text = LIBRARY): string => {
+  expect(text).to.include(from);
+  return text.replace(from, to);
+};
+
+/** Every located error of a document named t.yaml, formatted; [] when it loads. */
+export const errorsOf = (text: string): string[] => {
+  const r = loadConfig(text, { file: 't.yaml' });
+  return r.ok ? [] : r.errors.map(formatConfigError);
+};
