@@ -112,6 +112,7 @@ class TreeBuilder {
     private readonly doc: Document,
     private readonly source: string,
     private readonly problems: Problems,
+    private readonly protoKeys: 'refuse' | 'keep',
   ) {}
 
   convert(node: unknown, fallback: number, depth: number): YNode {
@@ -176,7 +177,7 @@ class TreeBuilder {
         continue;
       }
       const key = String(k.value);
-      if (key === '__proto__') {
+      if (key === '__proto__' && this.protoKeys === 'refuse') {
         // Assigned to a plain object it would replace the object's prototype, not add a field.
         this.problems.at(keyOffset, '', '"__proto__" cannot be a key (JavaScript objects treat it as their prototype); rename it');
         continue;
@@ -195,13 +196,22 @@ const parserMessage = (message: string): string =>
     ? `lists and mappings nest too deeply for the YAML parser (keep it under ${YAML_TREE_LIMITS.depth} levels)`
     : message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '');
 
+/** Options of `parseYamlTree`. */
+export interface YamlTreeOptions {
+  /**
+   * A `__proto__` key: a located error (`'refuse'`, the default), or an ordinary key (`'keep'`)
+   * for a front end that builds its objects without assigning keys (`toJs` defines them).
+   */
+  readonly protoKeys?: 'refuse' | 'keep';
+}
+
 /** Parses YAML text into a located tree; syntax errors go to `problems` (and the tree is undefined). */
-export const parseYamlTree = (source: string, problems: Problems): YNode | undefined => {
+export const parseYamlTree = (source: string, problems: Problems, options: YamlTreeOptions = {}): YNode | undefined => {
   const doc = parseDocument(source, { prettyErrors: false, uniqueKeys: true });
   for (const e of doc.errors) problems.at(e.pos[0], '', parserMessage(e.message));
   if (doc.errors.length > 0) return undefined;
   try {
-    const builder = new TreeBuilder(doc, source, problems);
+    const builder = new TreeBuilder(doc, source, problems, options.protoKeys ?? 'refuse');
     const tree = builder.convert(doc.contents, 0, 0);
     return builder.failed ? undefined : tree;
   } catch (e) {

@@ -69,9 +69,11 @@ export const compileStoryEvent = (d: Draft, drafts: ReadonlyArray<Draft>, p: Pro
           for (const e of compiled.errors) p.at(node.valueOffset(e.start), path, explain(e.message, value, later));
           return () => null;
         }
+        const reported = p.errors.length;
         checkStoryExpression(compiled.ast, node.valueOffset, path, checks);
         const evaluate = compiled.evaluate;
-        const failure = constantFailure(evaluate);
+        // A mistake the checks found would fail the trial evaluation too: say it once.
+        const failure = p.errors.length === reported ? constantFailure(evaluate) : undefined;
         if (failure !== undefined) p.at(node.valueOffset(failure.start), path, failure.message);
         return (v, ctx) => evaluate(v, ctx);
       }

@@ -35,7 +35,8 @@ export const loadStory = (pathOrText: string, options: LoadStoryOptions = {}): L
   const { text: source, file } = src;
   const problems = new Problems(file, source);
   const masked = maskExpressions(source);
-  const tree = parseYamlTree(masked.text, problems);
+  // Story data keys are data: __proto__ is a key of the event like any other (the player defines keys).
+  const tree = parseYamlTree(masked.text, problems, { protoKeys: 'keep' });
   const story = tree === undefined ? undefined : compileStory(unmask(tree, masked.originals), source, problems, options);
   if (problems.ok && story !== undefined) return { ok: true, story };
   return { ok: false, errors: [...problems.errors].sort((a, b) => a.line - b.line || a.col - b.col) };

@@ -43,9 +43,9 @@ describe('config/story: limits of the schedule and constant expressions', () => 
     ).to.deep.equal([
       's.yaml:4:40 events[0].offset_days: expected an integer from 0 to 3652425 (10 000 years, the span of story time), got 1000000000',
       `s.yaml:5:40 events[1].offset_days: 3652425 days after start_date is after 9999-12-31; ${LIMIT}`,
-      's.yaml:6:35 events[2].repeat: expected an integer from 1 to 9007199254740991 (the largest exact integer), got 1e+300',
+      's.yaml:6:35 events[2].repeat: expected an integer between -9007199254740991 and 9007199254740991, got 1e+300',
       's.yaml:7:38 events[3].frequency: "100000000000h" is longer than 10 000 years, the span of story time',
-      's.yaml:8:40 events[4].offset_days: expected an integer from 0 to 3652425 (10 000 years, the span of story time), got 1e+308',
+      's.yaml:8:40 events[4].offset_days: expected an integer between -9007199254740991 and 9007199254740991, got 1e+308',
     ]);
   });
 
@@ -90,7 +90,7 @@ describe('config/story: limits of the schedule and constant expressions', () => 
     );
     expect(errorsOf(text)).to.deep.equal([
       's.yaml:7:10 events[0].data.a: division by zero',
-      's.yaml:8:14 events[0].data.b: repetition would build a string of more than 1000000 characters',
+      's.yaml:8:14 events[0].data.b: result is larger than the limit of 1000000 characters or items (maxValueSize)',
       's.yaml:9:10 events[0].data.c: duration(): the total is not a finite number of seconds (Infinity)',
       's.yaml:11:13 events[0].data.e: division by zero',
     ]);
@@ -100,7 +100,7 @@ describe('config/story: limits of the schedule and constant expressions', () => 
     const deep = `len(${'['.repeat(20_000)}${']'.repeat(20_000)})`;
     const errors = errorsOf(story(`  - source: s\n    event: e\n    data:\n      a: ${deep}\n`));
     expect(errors).to.have.length(1);
-    expect(errors[0]).to.match(/^s\.yaml:7:\d+ events\[0\]\.data\.a: expression is nested too deeply$/);
+    expect(errors[0]).to.match(/^s\.yaml:7:\d+ events\[0\]\.data\.a: expression is nested too deeply \(more than \d+ levels of brackets and operators\)$/);
   });
 
   it('the CLI exits 2 with located messages (and no JavaScript error text) for these', async () => {
