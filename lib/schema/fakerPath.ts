@@ -92,6 +92,9 @@ export const compileFakerPath = (path: string, hint: string, params: Readonly<Re
     if (Object.keys(named).length > 0) fail(`takes either args or named params, not both (got args and ${Object.keys(named).join(', ')})`);
     callArgs = args;
   } else {
+    // faker reads its options as plain properties: a key every object inherits would be misread.
+    const inherited = Object.keys(named).find((k) => k in Object.prototype);
+    if (inherited !== undefined) fail(`has no option "${inherited}" (a name every JavaScript object has)`);
     callArgs = Object.keys(named).length > 0 ? [named] : [];
   }
 

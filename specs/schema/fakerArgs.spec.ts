@@ -136,4 +136,13 @@ describe('schema/fakerArgs through the front ends: located errors at validation'
       `s.yaml:7:12 events[0].data.bio: faker.string.alpha(): faker method "string.alpha" ${limit('argument 1', 100_000_000)}`,
     ]);
   });
+
+  it('an option named like a member every object has (constructor, toString) is refused before faker reads it', () => {
+    for (const key of ['constructor', 'toString', 'valueOf']) {
+      expect(() => compileGenerator('faker.lorem.sentence', { [key]: 10 }, site)).to.throw(
+        GeneratorError,
+        `Order.body: faker method "lorem.sentence" (hint "faker.lorem.sentence") has no option "${key}" (a name every JavaScript object has)`,
+      );
+    }
+  });
 });
