@@ -39,6 +39,7 @@ import { createRunStats } from './runStats';
 import type { Outcome, Slot } from './session';
 import { Session, newSlot } from './session';
 import type { Env } from './env';
+import { setOwn } from '../expr/values';
 
 /** What a flow threw that is not an Error, as text (JSON when it can be): never "[object Object]". */
 const thrownValue = (e: unknown): string => {
@@ -380,7 +381,9 @@ export class Run {
     const event = this.events.build(session, a, now);
     const stats = this.stats;
     stats.events++;
-    stats.eventsByType[a.schema.name] = (stats.eventsByType[a.schema.name] ?? 0) + 1;
+    // Own properties only: an event type may be named constructor or __proto__.
+    const byType = stats.eventsByType;
+    setOwn(byType, a.schema.name, (Object.hasOwn(byType, a.schema.name) ? byType[a.schema.name]! : 0) + 1);
     stats.endTime = now;
     this.subscriber.next(event);
     if (stats.events >= this.settings.totalEvents) this.finish();

@@ -192,7 +192,10 @@ class KafkaWriter implements SinkWriter {
   }
 
   private topicOf(eventType: string): string {
-    return this.options.topicMapping?.[eventType] ?? this.options.topic ?? DEFAULT_TOPIC;
+    const mapping = this.options.topicMapping;
+    // Own properties only: an event type may be named constructor or toString.
+    const mapped = mapping !== undefined && Object.hasOwn(mapping, eventType) ? mapping[eventType] : undefined;
+    return mapped ?? this.options.topic ?? DEFAULT_TOPIC;
   }
 
   private keyOf(e: SimEvent): string | undefined {
