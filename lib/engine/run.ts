@@ -27,6 +27,7 @@ import { DONE, PENDING, openFlow } from '../flows/flow';
 import { SeededFaker } from '../schema/seededFaker';
 import { Arrivals } from './arrivals';
 import { describeValue } from './describeValue';
+import { ActionError } from '../flows/actionError';
 import { EntityWriter, requireEntity } from './entityWriter';
 import { EventBuilder } from './eventBuilder';
 import { FlowChoice } from './flowChoice';
@@ -320,6 +321,9 @@ export class Run {
   private perform(session: Session, a: Action): boolean {
     switch (a?._tag) {
       case 'NewEvent':
+        // A hand-built action: say so, rather than fail deep inside the event builder.
+        if (typeof a.schema?.codec?.is !== 'function')
+          throw new ActionError(`yielded a NewEvent without an event schema (${describeValue(a)}); build it with newEvent(schema, …)`);
         if (this.now() >= this.settings.end) {
           this.endSession(session, 'truncated');
           return false;

@@ -496,6 +496,24 @@ describe('engine/simulateOn', () => {
       expect((error as Error).message).to.match(/flow "odd" .* yielded 42, which is not an action/);
     });
 
+    it('yielding a hand-built NewEvent without a schema is a FlowError that says so', () => {
+      const { error } = runAll(
+        model(
+          { duration: '1m', nFlows: 1 },
+          [
+            [
+              { name: 'odd' },
+              function* () {
+                yield { _tag: 'NewEvent' } as unknown as Action;
+              },
+            ],
+          ],
+          [],
+        ),
+      );
+      expect((error as Error).message).to.match(/flow "odd" .* yielded a NewEvent without an event schema \(.*\); build it with newEvent\(schema, …\)$/);
+    });
+
     it('mutating an entity the session does not hold is a FlowError', () => {
       const { error } = runAll(
         model({ duration: '1m', nFlows: 1 }, [
