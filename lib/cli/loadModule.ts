@@ -67,7 +67,7 @@ const loadFailure = (e: unknown, file: string, name: string): string => {
     if (!MODULE_FILE.test(file)) return `${name}: not a JavaScript/TypeScript module (SyntaxError: ${message}${line === undefined ? '' : ` on line ${line}`})`;
     return `${name}${line === undefined ? ':' : `:${line}`} SyntaxError: ${message}`;
   }
-  // The TypeScript hook's errors (bin/registerTypeScript.js) name the file already.
+  // Thrown located by bin/registerTypeScript.js (a TypeScript scenario's syntax, or no transpiler).
   if (e.name === 'TypeScriptSyntaxError' || e.name === 'NoTypeScriptTranspilerError') return message;
   const located = locate({ name: e.name, message, stack: e.stack }, file);
   return located === message ? `${name}: ${message}` : located;

@@ -11,8 +11,6 @@ export { ModelError } from '../core/errors';
 
 /** `file:line:col message` when the error was thrown from `file` (absolute), else the message. */
 export const locate = (e: Error, file: string): string => {
-  // Thrown located by bin/registerTypeScript.js (a TypeScript scenario's syntax, or no transpiler).
-  if (e.name === 'TypeScriptSyntaxError' || e.name === 'NoTypeScriptTranspilerError') return e.message;
   const frames = (e.stack ?? '').split('\n').slice(1);
   for (const f of frames) {
     const m = /\(?((?:[A-Za-z]:)?[^():]+):(\d+):(\d+)\)?\s*$/.exec(f.trim().replace(/^at\s+/, ''));
