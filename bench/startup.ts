@@ -63,11 +63,14 @@ const main = async (): Promise<void> => {
   console.log(`Start-up of the compiled CLI, medians of ${repeat} runs (node ${process.version}):\n`);
   console.log('| case | first event (ms) | RSS at first event (MB) |');
   console.log('| --- | ---: | ---: |');
-  for (const [name, args] of cases) {
-    const samples: Sample[] = [];
-    for (let i = 0; i < repeat; i++) samples.push(await once(args ?? [], args !== null));
-    const rss = median(samples.map((s) => s.rssMb));
-    console.log(`| ${name} | ${median(samples.map((s) => s.ms)).toFixed(0)} | ${Number.isNaN(rss) ? '–' : rss.toFixed(1)} |`);
+  // Round-robin over the cases, so a machine that slows down during the sitting slows them all alike.
+  const samples: Sample[][] = cases.map(() => []);
+  for (let i = 0; i < repeat; i++) {
+    for (const [c, [, args]] of cases.entries()) samples[c]!.push(await once(args ?? [], args !== null));
+  }
+  for (const [c, [name]] of cases.entries()) {
+    const rss = median(samples[c]!.map((s) => s.rssMb));
+    console.log(`| ${name} | ${median(samples[c]!.map((s) => s.ms)).toFixed(0)} | ${Number.isNaN(rss) ? '–' : rss.toFixed(1)} |`);
   }
 };
 

@@ -5,9 +5,21 @@
  * @example
  * describeValue({ _tag: 'Wait' }); // '{ _tag: "Wait" }'
  * describeValue(42); // '42'
+ * thrownValue({ code: 7 }); // 'it threw {"code":7} (not an Error)'
  */
 export const describeValue = (u: unknown): string => {
   if (u === null || typeof u !== 'object') return JSON.stringify(u) ?? String(u);
   const tag = (u as { _tag?: unknown })._tag;
   return tag === undefined ? Object.prototype.toString.call(u) : `{ _tag: ${JSON.stringify(tag)} }`;
+};
+
+/** What a flow threw that is not an Error, as text (JSON when it can be): never "[object Object]". */
+export const thrownValue = (e: unknown): string => {
+  let text: string;
+  try {
+    text = JSON.stringify(e) ?? String(e);
+  } catch {
+    text = String(e);
+  }
+  return `it threw ${text} (not an Error)`;
 };

@@ -5,7 +5,8 @@
  * unheld, so every flow can select them.
  *
  * @example
- * createInitialEntities(run); // the run's first scheduled work
+ * const next = initialEntityMaker(run);
+ * while (next()); // or one call per scheduler action, as the run does
  */
 import { Rng } from '../core/rng';
 import type { SimEvent } from '../core/simEvent';
@@ -35,27 +36,50 @@ export interface InitialEntitiesHost extends SessionHost {
   failSession(session: Session, e: unknown): void;
 }
 
-/** Creates the run's initial entities, each type with its own random stream; stops at the first error. */
-export const createInitialEntities = (run: InitialEntitiesHost): void => {
+/**
+ * The run's initial entities as a function that creates the next one per call and returns `false`
+ * once there are none left (or the run stopped, or one failed). Each type has its own random
+ * stream. The run calls it once per scheduler action, so the first entities' events reach the
+ * sinks while the rest are being made.
+ */
+export const initialEntityMaker = (run: InitialEntitiesHost): (() => boolean) => {
   const { seed, start } = run.settings;
-  for (const [type, count] of run.settings.initialEntities) {
-    const rng = Rng.derive(seed, 'initial', type.name);
-    const session = new Session(run, rng.uuid(), INITIAL_FLOW, rng, start, undefined);
-    for (let i = 0; i < count && !run.stopped; i++) {
-      try {
-        if (type.source !== undefined) {
-          run.emitEvent(session, { _tag: 'NewEvent', schema: type.source, overrides: NO_OVERRIDES, saveEntity: type, mutate: NO_MUTATIONS, key: undefined });
-        } else {
-          createWithoutSource(run, session, type);
-        }
-      } catch (e) {
-        run.failSession(session, e);
-        return;
-      }
-      // The pseudo-session keeps each entity only for its event's key.
-      session.forget();
+  const types = [...run.settings.initialEntities].filter(([, count]) => count > 0);
+  let t = 0;
+  let made = 0;
+  let session: Session | undefined;
+  return () => {
+    if (run.stopped || t >= types.length) return false;
+    const [type, count] = types[t]!;
+    if (session === undefined) {
+      const rng = Rng.derive(seed, 'initial', type.name);
+      session = new Session(run, rng.uuid(), INITIAL_FLOW, rng, start, undefined);
     }
-  }
+    try {
+      if (type.source !== undefined) {
+        run.emitEvent(session, { _tag: 'NewEvent', schema: type.source, overrides: NO_OVERRIDES, saveEntity: type, mutate: NO_MUTATIONS, key: undefined });
+      } else {
+        createWithoutSource(run, session, type);
+      }
+    } catch (e) {
+      run.failSession(session, e);
+      return false;
+    }
+    // The pseudo-session keeps each entity only for its event's key.
+    session.forget();
+    if (++made === count) {
+      t++;
+      made = 0;
+      session = undefined;
+    }
+    return !run.stopped && t < types.length;
+  };
+};
+
+/** Creates all of the run's initial entities at once; stops at the first error. */
+export const createInitialEntities = (run: InitialEntitiesHost): void => {
+  const next = initialEntityMaker(run);
+  while (next());
 };
 
 const createWithoutSource = (run: InitialEntitiesHost, session: Session, type: EntityType<any>): void => {

@@ -26,13 +26,13 @@ import type { EntityView, FlowDef } from '../flows/flow';
 import { DONE, PENDING, openFlow } from '../flows/flow';
 import { SeededFaker } from '../schema/seededFaker';
 import { Arrivals } from './arrivals';
-import { describeValue } from './describeValue';
+import { describeValue, thrownValue } from './describeValue';
 import { ActionError } from '../flows/actionError';
 import { EntityWriter, requireEntity } from './entityWriter';
 import { EventBuilder } from './eventBuilder';
 import { FlowChoice } from './flowChoice';
 import { FlowError } from './flowError';
-import { createInitialEntities } from './initialEntities';
+import { initialEntityMaker } from './initialEntities';
 import type { ResolvedSettings, SimulationModel } from './model';
 import { resolveSettings } from './model';
 import type { RunStats } from './runStats';
@@ -41,17 +41,6 @@ import type { Outcome, Slot } from './session';
 import { Session, newSlot } from './session';
 import type { Env } from './env';
 import { setOwn } from '../expr/values';
-
-/** What a flow threw that is not an Error, as text (JSON when it can be): never "[object Object]". */
-const thrownValue = (e: unknown): string => {
-  let text: string;
-  try {
-    text = JSON.stringify(e) ?? String(e);
-  } catch {
-    text = String(e);
-  }
-  return `it threw ${text} (not an Error)`;
-};
 
 /** A run: started by `start`, stopped by `stop` or by itself when it completes or fails. */
 export class Run {
@@ -118,22 +107,36 @@ export class Run {
 
   /** Schedules the end of the run, then the initial entities and the first sessions (or the arrival clock). */
   start(): void {
-    const { start, end, nFlows } = this.settings;
+    const { start, end } = this.settings;
     if (end !== Infinity) {
       this.endAction = this.scheduler.schedule(() => this.finish(), end - start);
     }
-    this.scheduler.schedule(() => {
-      createInitialEntities(this);
-      if (this.settings.arrivals !== undefined) {
-        this.arrivals.start(this.settings.arrivals);
+    const nextInitialEntity = initialEntityMaker(this);
+    const run = this;
+    // One initial entity per action (all at the start time), then the sessions.
+    this.scheduler.schedule(function (this: SchedulerAction<undefined>) {
+      if (nextInitialEntity()) {
+        this.schedule(undefined, 0);
         return;
       }
-      for (let i = 0; i < nFlows && !this.stopped; i++) {
-        const slot = newSlot(false);
-        this.slots.push(slot);
-        this.startSession(slot);
-      }
+      if (run.stopped) return;
+      run.startSessions();
     });
+  }
+
+  /** Queues the start of the first sessions, or starts the arrival clock. */
+  private startSessions(): void {
+    if (this.settings.arrivals !== undefined) {
+      this.arrivals.start(this.settings.arrivals);
+      return;
+    }
+    // Each slot starts in an action of its own, all queued now: the sessions start in slot order,
+    // before anything they schedule for the same instant, and the sinks see the first ones early.
+    for (let i = 0; i < this.settings.nFlows; i++) {
+      const slot = newSlot(false);
+      this.slots.push(slot);
+      this.schedule(slot, 0);
+    }
   }
 
   /** Cancels everything scheduled and closes the running flows (on unsubscribe, completion or failure). */

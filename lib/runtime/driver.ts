@@ -2,7 +2,10 @@
  * Runs a `HeapScheduler` on the Node event loop: where virtual time meets the wall clock.
  *
  * The driver runs the scheduler's actions in chunks and yields to the event loop between chunks
- * (`setImmediate`), so sinks can do their I/O while a simulation runs. It stops running while the
+ * (`setImmediate`), so sinks can do their I/O while a simulation runs. A chunk ends after
+ * `chunkSize` actions or `turnMs` of wall time, whichever comes first; the first turn may take 1 ms
+ * and each next one twice as long, up to `turnMs`, so the first events reach the sinks as soon as
+ * they exist, while a long run still amortises its turns. It stops running while the
  * backpressure says too many events are in flight, and starts again when the sinks have caught
  * up. With a `timeMultiplier` it paces virtual time against `performance.now()`: an action due at
  * virtual time `t` never runs before `(t - virtualStart) / timeMultiplier` ms of wall time have
@@ -35,8 +38,10 @@ export interface DriveOptions {
   readonly timeMultiplier?: number;
   /** Backpressure: no action runs while `backpressure.paused`. */
   readonly backpressure?: Backpressure;
-  /** Actions run per event-loop turn before yielding (default 2000). */
+  /** Most actions run per event-loop turn before yielding (default 2000). */
   readonly chunkSize?: number;
+  /** Wall-clock ms after which a turn yields even if it has run fewer than `chunkSize` actions (default 10). */
+  readonly turnMs?: number;
   /**
    * Receives an error thrown by an action's work (the driver has stopped by then). Without it,
    * the error is rethrown from the event loop, i.e. it becomes an uncaught exception.
@@ -54,6 +59,12 @@ export interface Driver {
 
 /** Default actions per event-loop turn: long enough to amortise a turn, short enough for I/O. */
 export const DEFAULT_CHUNK_SIZE = 2_000;
+
+/** Default wall-clock length of a turn: short enough for the sinks to see events early. */
+export const DEFAULT_TURN_MS = 10;
+
+/** The clock is read once per this many actions (reading it costs about as much as a small action). */
+const CLOCK_EVERY = 8;
 
 /** Longest single sleep while paced, so a stopped or re-planned driver never lingers. */
 const MAX_SLEEP_MS = 1_000;
@@ -79,6 +90,8 @@ export function drive(scheduler: HeapScheduler, options: DriveOptions = {}): Dri
   if (!Number.isInteger(chunkSize) || chunkSize < 1) {
     throw new RangeError(`drive: chunkSize must be a positive integer, got ${options.chunkSize}`);
   }
+  const turnMs = options.turnMs ?? DEFAULT_TURN_MS;
+  if (!(turnMs > 0)) throw new RangeError(`drive: turnMs must be a positive number, got ${options.turnMs}`);
   const paced = multiplier !== Infinity;
   const flow = options.backpressure;
   const onError = options.onError;
@@ -87,6 +100,7 @@ export function drive(scheduler: HeapScheduler, options: DriveOptions = {}): Dri
   const wallStart = performance.now();
 
   let running = true;
+  let budgetMs = Math.min(1, turnMs); // slow start: doubles each turn up to turnMs
   let immediate: NodeJS.Immediate | undefined;
   let timeout: NodeJS.Timeout | undefined;
   let cancelResume: (() => void) | undefined;
@@ -136,6 +150,8 @@ export function drive(scheduler: HeapScheduler, options: DriveOptions = {}): Dri
     if (!running) return;
     const limit = paced ? virtualStart + (performance.now() - wallStart) * multiplier : Infinity;
     let ran = 0;
+    const turnEnd = performance.now() + budgetMs;
+    budgetMs = Math.min(turnMs, budgetMs * 2);
     try {
       while (running) {
         if (flow !== undefined && flow.paused) return waitForFlow(flow);
@@ -145,7 +161,7 @@ export function drive(scheduler: HeapScheduler, options: DriveOptions = {}): Dri
           return;
         }
         if (next > limit) return sleepUntil(next);
-        if (ran >= chunkSize) return plan();
+        if (ran >= chunkSize || (ran % CLOCK_EVERY === 0 && ran > 0 && performance.now() >= turnEnd)) return plan();
         scheduler.runNext();
         ran++;
       }

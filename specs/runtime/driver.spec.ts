@@ -10,6 +10,10 @@ import { Backpressure } from '../../lib/runtime/backpressure';
 import { onVirtualTime } from '../../lib/runtime/onVirtualTime';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const busyWait = (ms: number): void => {
+  const until = performance.now() + ms;
+  while (performance.now() < until);
+};
 const collect = <T>(source: Observable<T>): Promise<T[]> => lastValueFrom(source.pipe(toArray()));
 /** How many active handles of a kind ('Immediate', 'Timeout') the event loop holds. */
 const active = (kind: string): number => process.getActiveResourcesInfo().filter((r) => r === kind).length;
@@ -124,6 +128,7 @@ describe('onVirtualTime and drive', () => {
       expect(() => drive(s, { timeMultiplier: -1 })).to.throw(RangeError);
       expect(() => drive(s, { timeMultiplier: NaN })).to.throw(RangeError);
       expect(() => drive(s, { chunkSize: 0 })).to.throw(RangeError);
+      expect(() => drive(s, { turnMs: 0 })).to.throw(RangeError);
     });
   });
 
@@ -218,7 +223,7 @@ describe('onVirtualTime and drive', () => {
       let receivedWhenImmediateRan = -1;
       let received = 0;
       await lastValueFrom(
-        onVirtualTime((s) => interval(1, s).pipe(take(100_000)), { chunkSize: 100 }).pipe(
+        onVirtualTime((s) => interval(1, s).pipe(take(100_000)), { chunkSize: 100, turnMs: Infinity }).pipe(
           tap(() => {
             if (received++ === 0) setImmediate(() => (receivedWhenImmediateRan = received));
           }),
@@ -226,6 +231,27 @@ describe('onVirtualTime and drive', () => {
       );
       expect(received).to.equal(100_000);
       expect(receivedWhenImmediateRan).to.equal(100); // right after the first chunk
+    });
+
+    it('ends a turn of slow actions after turnMs, checking the clock every 8 actions', async () => {
+      const perTurn: number[] = [];
+      let inTurn = 0;
+      await lastValueFrom(
+        onVirtualTime(
+          (s) =>
+            interval(1, s).pipe(
+              take(40),
+              tap(() => busyWait(1)),
+            ),
+          { chunkSize: 1_000, turnMs: 4 },
+        ).pipe(
+          tap(() => {
+            if (inTurn++ === 0) setImmediate(() => (perTurn.push(inTurn), (inTurn = 0)));
+          }),
+        ),
+      );
+      // Each action takes at least 1 ms, so 8 of them always pass the 4 ms budget, however busy the machine.
+      expect(perTurn.slice(0, 4)).to.deep.equal([8, 8, 8, 8]);
     });
 
     it('with the default chunk size, a long run still lets timers fire', async () => {

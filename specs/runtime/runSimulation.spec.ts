@@ -18,7 +18,7 @@ import type { RunSummary } from '../../lib/runtime/runSimulation';
 import type { SinkWriter } from '../../lib/sinks/sink';
 import { SinkError, toSink } from '../../lib/sinks/sink';
 import { toFile } from '../../lib/sinks/toFile';
-import { event, field, newEvent, simulation, wait } from '../../lib';
+import { entity, event, field, newEvent, simulation, wait } from '../../lib';
 import ecommerce from '../../scenarios/ecommerce';
 
 const START = '2025-01-01T00:00:00.000Z';
@@ -190,7 +190,7 @@ describe('runSimulation', () => {
     it('keeps events in flight at or below the high-water mark behind a slow sink, and delivers all', async () => {
       // Each scheduler action of `ticker` emits one event, and the driver checks the backpressure
       // before every action, so no slack is needed: in flight <= highWaterMark. (An action that
-      // emits k events — e.g. the initial entities, all in one action — may overshoot by k - 1.)
+      // emits k events may overshoot by k - 1.)
       const highWaterMark = 100;
       const slow = recordingWriter('slow', { delayMs: 2 });
       let acked = 0;
@@ -212,6 +212,34 @@ describe('runSimulation', () => {
       // not vacuous: the engine did run ahead of the sink until the mark stopped it
       expect(maxInFlight).to.be.greaterThan(highWaterMark / 2);
       expect(Math.max(...slow.batches)).to.equal(10);
+    });
+  });
+
+  describe('backpressure at the start', () => {
+    it('holds while the initial entities and the first sessions are made: each is a step of its own', async () => {
+      // All 500 events share the start instant; were they made in one step, all 500 would be in flight at once.
+      const Joined = event('Joined', { member_id: field.string({ faker: 'uuid' }) });
+      const Member = entity('Member', { source: Joined, primaryKey: 'member_id', state: {} });
+      const sim = simulation({ startTime: START, seed: 3, nFlows: 200, totalEvents: 500, entities: [Member], initialEntities: { Member: 300 } });
+      sim.flow({ name: 'visit', weight: 1 }, function* () {
+        yield newEvent(Joined);
+      });
+      const highWaterMark = 50;
+      const slow = recordingWriter('slow', { delayMs: 1 });
+      let acked = 0;
+      let maxInFlight = 0;
+      const summary = await runSimulation(sim, {
+        outputs: [toSink(slow.create, { name: 'slow', maxBatch: 10 })],
+        highWaterMark,
+        onProgress: (stats) => {
+          acked++;
+          maxInFlight = Math.max(maxInFlight, stats.events - acked + 1);
+        },
+      });
+      expect(summary.events).to.equal(500);
+      expect(slow.accepted).to.have.length(500);
+      expect(maxInFlight).to.be.at.most(highWaterMark);
+      expect(slow.batches[0]).to.be.at.most(10);
     });
   });
 
