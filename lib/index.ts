@@ -28,6 +28,7 @@ export { SeededFaker } from './schema/seededFaker';
 // entities
 export { entity, FLOW_NAME } from './entities/entity';
 export type { EntityType, StateOf, EntityOptions } from './entities/entity';
+export type { ChurnOptions, ChurnRule, ChurnOverrides, RetiringEntity } from './entities/churnRule';
 export { EntityStore } from './entities/entityStore';
 export type { EntitySnapshot, EntityVersion, HistoryMode } from './entities/entityStore';
 export { WHERE_OPERATORS } from './entities/where';
@@ -36,19 +37,19 @@ export { STATE_OPERATIONS } from './entities/reducer';
 export type { StateOp } from './entities/reducer';
 
 // flows
-export { newEvent, addDecay, wait, setState, select, release } from './flows/actions';
-export type { Action, NewEvent, AddDecay, SetState, Select, Release, NewEventOptions, DecayOptions } from './flows/actions';
+export { newEvent, addDecay, wait, setState, select, release, retire } from './flows/actions';
+export type { Action, NewEvent, AddDecay, SetState, Select, Release, Retire, NewEventOptions, DecayOptions } from './flows/actions';
 export { defineFlow } from './flows/flow';
 export { acquire } from './flows/acquire';
 export type { FlowContext, FlowBody, FlowDef, FlowOptions, EntityView } from './flows/flow';
 
 // engine
-export { simulateOn, FlowError, INITIAL_FLOW } from './engine/simulateOn';
+export { simulateOn, FlowError, INITIAL_FLOW, CHURN_FLOW } from './engine/simulateOn';
 export type { Env } from './engine/simulateOn';
 export { resolveSettings, SettingsError } from './engine/model';
 export type { SimulationModel, SimulationSettings, ArrivalSettings } from './engine/model';
 export { createRunStats } from './engine/runStats';
-export type { RunStats, SessionCounts } from './engine/runStats';
+export type { RunStats, SessionCounts, EntityCounts } from './engine/runStats';
 export { simulation, Simulation } from './simulation';
 export type { SimulationOptions } from './simulation';
 

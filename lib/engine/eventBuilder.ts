@@ -1,7 +1,7 @@
 /**
  * Builds the event of a `newEvent` action: the system fields, then the payload as its plan says
  * (overrides, fields bound to entities, generators), checked against the schema; then the entity
- * the event saves and its `mutate` state changes. Emitting and counting it is the run's job.
+ * the event saves, its `mutate` state changes and the entity it retires. Emitting and counting it is the run's job.
  *
  * @example
  * const builder = new EventBuilder(store, model.entities, seeded, writer, rng, start);
@@ -88,7 +88,10 @@ export class EventBuilder {
         throw err;
       }
     }
+    // The message key is read first: the entity the event retires may be the session's main one.
     const meta: EventMeta = { time: now, key: a.key ?? session.main?.key, schema: a.schema };
+    const retired = a.retireEntity;
+    if (retired !== undefined) this.writer.retire(session, retired, undefined, now, `${a.schema.name} retireEntity`);
     e[EVENT_META] = meta;
     return e as unknown as SimEvent;
   }

@@ -159,6 +159,8 @@ export const resolveSettings = (model: SimulationModel, overrides: { seed?: numb
       throw new SettingsError(`initialEntities.${name}: no entity named "${name}" in the simulation (entities: ${[...byName.keys()].join(', ') || 'none'})`);
     }
     if (!Number.isInteger(count) || count < 0) throw new SettingsError(`initialEntities.${name}: must be an integer >= 0, got ${count}`);
+    const cap = type.churn?.maxLive;
+    if (cap !== undefined && count > cap) throw new SettingsError(`initialEntities.${name}: ${count} is more than ${name}'s churn maxLive (${cap})`);
     return [type, count] as const;
   });
   const history = s.history ?? 'full';

@@ -5,6 +5,7 @@
  * - A closed system has `nFlows` slots; a slot whose session ends starts the next one no sooner
  *   than `timeStep` after the last one started, and retries `timeStep` later when no flow can start.
  * - A session runs until it waits for time (`addDecay`), for a pending Observable, or ends.
+ * - Entities retire by flows (`retire`, `retireEntity`) or by their type's churn (churn.ts).
  * - The run completes at its end time, after `totalEvents`, or when a counted open system is
  *   over; a failing flow ends it with a `FlowError`.
  *
@@ -36,11 +37,11 @@ import { initialEntityMaker } from './initialEntities';
 import type { ResolvedSettings, SimulationModel } from './model';
 import { resolveSettings } from './model';
 import type { RunStats } from './runStats';
-import { createRunStats } from './runStats';
+import { countEvent, createRunStats } from './runStats';
+import { Churn } from './churn';
 import type { Outcome, Slot } from './session';
 import { Session, newSlot } from './session';
 import type { Env } from './env';
-import { setOwn } from '../expr/values';
 
 /** A run: started by `start`, stopped by `stop` or by itself when it completes or fails. */
 export class Run {
@@ -51,6 +52,7 @@ export class Run {
   readonly clock = (): number => this.now();
   readonly writer: EntityWriter;
   readonly events: EventBuilder;
+  readonly churn: Churn;
   /** Set once, by `stop`: nothing runs after it. */
   stopped = false;
   private readonly t0: number;
@@ -85,10 +87,11 @@ export class Run {
     const flowRng = Rng.derive(this.settings.seed, 'flows');
     this.choice = new FlowChoice(model.flows, this.store, flowRng);
     this.sessionSeed = seedFamily(this.settings.seed, 'session');
-    this.writer = new EntityWriter(this.store);
+    this.stats = env.stats ?? createRunStats();
+    this.churn = new Churn(this, this.store, model.entities);
+    this.writer = new EntityWriter(this.store, this.stats, this.churn);
     this.events = new EventBuilder(this.store, model.entities, this.seeded, this.writer, flowRng, this.settings.start);
     this.arrivals = new Arrivals(this, this.settings);
-    this.stats = env.stats ?? createRunStats();
     this.stats.seed = this.settings.seed;
     this.stats.startTime = this.settings.start;
     this.stats.endTime = this.settings.start;
@@ -145,6 +148,7 @@ export class Run {
     this.stopped = true;
     this.endAction?.unsubscribe();
     this.arrivals.stop();
+    this.churn.stop();
     for (const slots of [this.slots, this.arrivals.slots]) {
       for (const slot of slots) {
         slot.action?.unsubscribe();
@@ -331,6 +335,7 @@ export class Run {
           this.endSession(session, 'truncated');
           return false;
         }
+        if (a.saveEntity?.churn?.maxLive !== undefined && !this.churn.makeRoom(a.saveEntity)) return false;
         session.input = this.emitEvent(session, a);
         return !this.stopped;
       case 'AddDecay': {
@@ -351,34 +356,26 @@ export class Run {
         return true;
       case 'Select':
         return this.selectFor(session, a);
-      case 'Release': {
-        const r = session.drop(a.entity);
-        if (r !== undefined) this.store.release(r, this.now());
+      case 'Release':
+        this.writer.release(session, a.entity, this.now());
         return true;
-      }
+      case 'Retire':
+        this.writer.retire(session, a.entity, a.key, this.now(), `retire(${a.entity?.name})`);
+        return true;
       default: {
         const never: never = a;
-        throw new TypeError(`yielded ${describeValue(never)}, which is not an action (use newEvent, addDecay, wait, setState, select, release)`);
+        throw new TypeError(`yielded ${describeValue(never)}, which is not an action (use newEvent, addDecay, wait, setState, select, release, retire)`);
       }
     }
   }
 
   private selectFor(session: Session, a: Select): boolean {
-    // The message is built only when it is needed (this runs for every select).
-    if (!this.store.has(a.entity)) requireEntity(this.store, a.entity, `select(${a.entity.name})`);
-    let r: EntityRecord | undefined;
-    if (a.key !== undefined) {
-      r = this.store.get(a.entity, a.key);
-      if (r !== undefined && r.heldBy !== null) r = undefined;
-    } else r = this.store.pick(this.store.index(a.entity, a.where), session.rng);
-    if (r === undefined) {
-      if (a.optional) return true;
+    const r = this.writer.select(session, a, this.now());
+    if (r !== undefined) session.input = this.view(r);
+    else if (!a.optional) {
       this.endSession(session, 'unmatched');
       return false;
     }
-    this.store.hold(r, session.sessionId, this.now());
-    session.keep(r);
-    session.input = this.view(r);
     return true;
   }
 
@@ -388,9 +385,7 @@ export class Run {
     const event = this.events.build(session, a, now);
     const stats = this.stats;
     stats.events++;
-    // Own properties only: an event type may be named constructor or __proto__.
-    const byType = stats.eventsByType;
-    setOwn(byType, a.schema.name, (Object.hasOwn(byType, a.schema.name) ? byType[a.schema.name]! : 0) + 1);
+    countEvent(stats, a.schema.name);
     stats.endTime = now;
     this.subscriber.next(event);
     if (stats.events >= this.settings.totalEvents) this.finish();

@@ -48,6 +48,9 @@ export interface SessionHost {
   countWhere(type: EntityType<any>, where: Where<any>): number;
 }
 
+/** How many of its retired entities a session remembers, for messages. */
+const RECENTLY_RETIRED = 8;
+
 const RUNNING = 1;
 const ENDED = 2;
 const WOKEN = 4;
@@ -68,6 +71,8 @@ export class Session implements FlowContext {
    */
   held: EntityRecord[] | undefined = undefined;
   main: EntityRecord | undefined = undefined;
+  /** The entities this session retired lately (a few, for the message when it tries to use one again). */
+  retired: EntityRecord[] | undefined = undefined;
   cursor: ActionCursor | undefined = undefined;
   input: unknown = undefined;
   /** RUNNING | ENDED | WOKEN, in one small integer to keep a session small. */
@@ -94,6 +99,7 @@ export class Session implements FlowContext {
     this.startedAt = startedAt;
     this.held = undefined;
     this.main = undefined;
+    this.retired = undefined;
     this.input = undefined;
     this.flags = 0;
     return this;
@@ -139,7 +145,12 @@ export class Session implements FlowContext {
 
   getEntity<S extends object>(type: EntityType<S>): EntityView<S> {
     const r = this.latest(type);
-    if (r === undefined) throw new ActionError(`getEntity(${type.name}): the session holds no ${type.name}`);
+    if (r === undefined) {
+      const gone = this.retiredOne(type, undefined);
+      throw new ActionError(
+        `getEntity(${type.name}): the session holds no ${type.name}${gone === undefined ? '' : ` (it retired ${JSON.stringify(gone.key)})`}`,
+      );
+    }
     return this.run.view<S>(r);
   }
 
@@ -184,9 +195,30 @@ export class Session implements FlowContext {
     return undefined;
   }
 
-  /** Forgets every held entity (without releasing them). */
+  /** Stops holding `r`, which it retired: it is remembered (the last few) for messages. */
+  dropRetired(r: EntityRecord): void {
+    const held = this.held;
+    const i = held === undefined ? -1 : held.lastIndexOf(r);
+    if (i >= 0) held!.splice(i, 1);
+    if (this.main === r) this.main = undefined;
+    const retired = (this.retired ??= []);
+    if (retired.length === RECENTLY_RETIRED) retired.shift();
+    retired.push(r);
+  }
+
+  /** The entity of `type` (with `key`, if given) that this session retired lately, if any. */
+  retiredOne(type: EntityType<any>, key: string | undefined): EntityRecord | undefined {
+    const list = this.retired;
+    if (list !== undefined) {
+      for (let i = list.length - 1; i >= 0; i--) if (list[i].type === type && (key === undefined || list[i].key === key)) return list[i];
+    }
+    return undefined;
+  }
+
+  /** Forgets every held entity (without releasing them) and what it retired. */
   forget(): void {
     this.held = undefined;
     this.main = undefined;
+    this.retired = undefined;
   }
 }

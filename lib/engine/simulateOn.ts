@@ -32,10 +32,11 @@ import type { Env } from './env';
 
 export type { Env } from './env';
 
-// What the stream errors with, and the pseudo-flow of initial entities' events: part of this
+// What the stream errors with, and the pseudo-flows of initial entities' and churn's events: part of this
 // module's contract, so importers of simulateOn find them here.
 export { FlowError } from './flowError';
 export { INITIAL_FLOW } from './initialEntities';
+export { CHURN_FLOW } from './churn';
 
 /** Plays `model` out on `env.scheduler`. Cold: each subscription is an independent run. */
 export const simulateOn = (model: SimulationModel, env: Env): Observable<SimEvent> =>

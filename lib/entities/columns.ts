@@ -52,6 +52,12 @@ export class Columns {
     else if ((ordinal & ROW_MASK) * this.stride >= this.ints[c].length) this.growFirst();
   }
 
+  /** Sets every slot of `ordinal`'s row to -1, as in a new row (for an ordinal given to a new entity). */
+  clear(ordinal: number): void {
+    const start = (ordinal & ROW_MASK) * this.stride;
+    this.ints[ordinal >>> ROW_CHUNK_BITS].fill(-1, start, start + this.stride);
+  }
+
   /** The int32 in `slot` of `ordinal`'s row. */
   get(ordinal: number, slot: number): number {
     return this.ints[ordinal >>> ROW_CHUNK_BITS][(ordinal & ROW_MASK) * this.stride + slot];

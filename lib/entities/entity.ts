@@ -4,7 +4,8 @@
  *
  * A state field's initial value is, in this order: its `default` (may be `null`), the source-event
  * field named by `fromField`, else a generated value (its hint, or a default from name and type).
- * Entities without a source event get their key from `key` (default: a UUID).
+ * Entities without a source event get their key from `key` (default: a UUID). An entity lives until
+ * a flow retires it (`retire`, `newEvent(…, { retireEntity })`) or its type's `churn` does.
  *
  * @example
  * const User = entity('User', {
@@ -24,6 +25,8 @@ import { field as fieldCtor } from '../schema/field';
 import type { Generate } from '../schema/generator';
 import { compileFieldGenerator } from '../schema/compileField';
 import { SchemaError } from '../schema/schemaError';
+import type { ChurnOptions, ChurnRule } from './churnRule';
+import { churnRule } from './churnRule';
 
 /** The implicit state field naming the session that holds an entity (null when available). */
 export const FLOW_NAME = 'flow_name';
@@ -40,6 +43,8 @@ export interface EntityType<S extends object = Record<string, unknown>> {
   readonly stateNames: ReadonlyArray<string>;
   /** How each state field gets its initial value, in `stateNames` order. */
   readonly init: ReadonlyArray<StateInit>;
+  /** How the engine retires entities of the type on its own (`churn`), if it does. */
+  readonly churn?: ChurnRule;
   /** Phantom: the state type. */
   readonly _S?: S;
 }
@@ -62,6 +67,8 @@ export interface EntityOptions<F extends Fields> {
   /** Generator of keys when there is no source event (default: UUID v4). */
   readonly key?: FieldDef<string>;
   readonly state?: F;
+  /** Retire entities on their own: after `inactiveFor` idle, or beyond `maxLive` live (see churnRule.ts). */
+  readonly churn?: ChurnOptions<PayloadFrom<F>>;
 }
 
 /** Defines an entity type. */
@@ -95,6 +102,7 @@ export const entity = <F extends Fields = {}>(name: string, options: EntityOptio
     return { _tag: 'Generate', name: s, generate: compileFieldGenerator(f, where, s) };
   });
   const keyField = options.key ?? fieldCtor.string({ faker: 'uuid4' });
+  const churn = options.churn === undefined ? undefined : churnRule(name, primaryKey, options.churn);
   return {
     _tag: 'Entity',
     name,
@@ -104,5 +112,6 @@ export const entity = <F extends Fields = {}>(name: string, options: EntityOptio
     state,
     stateNames,
     init,
+    ...(churn === undefined ? {} : { churn }),
   };
 };

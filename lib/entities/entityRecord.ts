@@ -18,6 +18,8 @@ export interface EntityVersion {
 export interface RecordTable {
   readonly type: EntityType<any>;
   readonly byKey: KeyIndex<EntityRecord>;
+  /** The type's entities by ordinal; a retired entity's place is empty until a new entity takes it. */
+  readonly all: ReadonlyArray<EntityRecord | undefined>;
   readonly indexes: ReadonlyArray<SelectIndex<EntityRecord>>;
   /** Per-entity numbers: positions in the indexes, version start and previous version. */
   readonly columns: Columns;
@@ -33,6 +35,9 @@ export interface RecordTable {
  * the start of its current version live in its type's table (the start in a typed column), so a
  * record is five fields: with a million entities, each byte of a record is a megabyte that every
  * major GC marks. Past versions are in the store's log, materialised by `versions` on demand.
+ *
+ * Once retired (`store.retire`) a record is detached: its `key`, `type` and `state` stay as they
+ * were, but its ordinal may belong to a new entity, so its other readings mean nothing.
  *
  * @example
  * const r = store.create(User, 'u1', { visits: 0 }, t0);
@@ -72,6 +77,11 @@ export class EntityRecord {
   /** @internal Drops the key string if the key index can make it again (on release). */
   dropKeyText(): void {
     if (this.keyText !== undefined && this.table.byKey.isUuid(this.ordinal)) this.keyText = undefined;
+  }
+
+  /** Whether it is still in the store (false once retired). */
+  get live(): boolean {
+    return this.table.all[this.ordinal] === this;
   }
 
   get type(): EntityType<any> {

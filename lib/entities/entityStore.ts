@@ -12,6 +12,9 @@
  *   in order (zero-length versions). `query(type, where, at)` answers
  *   "which users were logged in at 10:03". With `history: 'none'` only current state is kept,
  *   and each entity keeps one state object, updated in place (see `update`).
+ * - **Retirement.** `retire` removes an entity for good: from its key index, every index and
+ *   counter, and its lock; its place (ordinal, row) goes to a later entity. With history 'full'
+ *   its versions stay in the log, so `query` finds it at instants before it retired.
  *
  * The parts, one file each: `EntityRecord` (one entity), `KeyIndex` (a type's entities by key),
  * `SelectIndex` (the available ones matching a filter), `Columns` (a type's per-entity numbers),
@@ -29,11 +32,13 @@ import type { EntityType } from './entity';
 import type { EntityChange, EntityChangeListener } from './entityChange';
 import type { RecordTable } from './entityRecord';
 import { EntityRecord } from './entityRecord';
+import { Counters } from './counters';
 import { KeyIndex } from './keyIndex';
+import { RetiredEntities } from './retiredEntities';
 import type { StateRecord } from './reducer';
 import { SelectIndex as IndexOf } from './selectIndex';
 import { VersionLog } from './versionLog';
-import type { Predicate, Where } from './where';
+import type { Where } from './where';
 import { compileWhere, whereKey } from './where';
 import { DeepFakerError, ModelError } from '../core/errors';
 
@@ -57,19 +62,15 @@ export interface EntitySnapshot {
 
 /** A type's table: what its records read, and the store's own lists of the type. */
 interface TypeTable extends RecordTable {
-  readonly all: EntityRecord[];
+  /** By ordinal; a retired entity's place is empty until `free` gives it to a new one. */
+  readonly all: Array<EntityRecord | undefined>;
+  /** Ordinals of retired entities, to be reused (last retired first). */
+  readonly free: number[];
+  /** Retired entities still seen by `query` (history 'full'). */
+  readonly retired: RetiredEntities;
   readonly indexes: SelectIndex[];
   /** Counters of entities matching a condition, held or not (`countWhere`). */
-  readonly counters: Counter[];
-}
-
-/** How many entities of a type match a condition, held or not, kept up to date on every change. */
-interface Counter {
-  readonly key: string;
-  readonly predicate: Predicate;
-  /** Whether the entity with this ordinal is counted. */
-  readonly member: boolean[];
-  count: number;
+  readonly counters: Counters;
 }
 
 /** Slots per row at first: room for 4 indexes (doubles when a type gets more). */
@@ -100,16 +101,18 @@ export class EntityStore {
       if (existing.type !== type) throw new ModelError(`two different entity types are named "${type.name}"`);
       return;
     }
-    const all: EntityRecord[] = [];
+    const all: Array<EntityRecord | undefined> = [];
     this.tables.set(type.name, {
       type,
       byKey: new KeyIndex(all),
       all,
+      free: [],
+      retired: new RetiredEntities(),
       indexes: [],
       columns: new Columns(INITIAL_STRIDE),
       log: this.log,
       inPlace: !this.full,
-      counters: [],
+      counters: new Counters(),
     });
   }
 
@@ -140,7 +143,7 @@ export class EntityStore {
     idx = new IndexOf(type, table.all, columns, slot, predicate, where);
     table.indexes.push(idx);
     this.indexByKey.set(k, idx);
-    for (const r of table.all) if (r.heldBy === null && idx.predicate(r)) idx.insert(r.ordinal);
+    for (const r of table.all) if (r !== undefined && r.heldBy === null && idx.predicate(r)) idx.insert(r.ordinal);
     return idx;
   }
 
@@ -157,8 +160,14 @@ export class EntityStore {
 
   /** A random entity of a type, held or not, or undefined when there is none. */
   pickAny(type: EntityType<any>, rng: Rng): EntityRecord | undefined {
-    const all = this.table(type).all;
-    return all.length === 0 ? undefined : all[Math.floor(rng.next() * all.length)];
+    const { all, free } = this.table(type);
+    const n = all.length;
+    if (n === free.length) return undefined;
+    // A retired entity's empty place: draw again, a few times, then take the next live one.
+    let i = Math.floor(rng.next() * n);
+    for (let tries = 1; all[i] === undefined && tries < 8; tries++) i = Math.floor(rng.next() * n);
+    while (all[i] === undefined) i = (i + 1) % n;
+    return all[i];
   }
 
   /** The entity with this key, if any. */
@@ -166,14 +175,16 @@ export class EntityStore {
     return this.table(type).byKey.get(key);
   }
 
-  /** Number of entities of a type. */
+  /** Number of live entities of a type. */
   count(type: EntityType<any>): number {
-    return this.table(type).all.length;
+    const t = this.table(type);
+    return t.all.length - t.free.length;
   }
 
-  /** All entities of a type, in creation order. */
+  /** The live entities of a type, in creation order (until a retired entity's place is reused). */
   all(type: EntityType<any>): ReadonlyArray<EntityRecord> {
-    return this.table(type).all;
+    const t = this.table(type);
+    return t.free.length === 0 ? (t.all as EntityRecord[]) : t.all.filter((r): r is EntityRecord => r !== undefined);
   }
 
   /**
@@ -183,18 +194,38 @@ export class EntityStore {
   create(type: EntityType<any>, key: string, state: StateRecord, now: number, heldBy: string | null = null): EntityRecord {
     const table = this.table(type);
     if (table.byKey.get(key) !== undefined) throw new DuplicateKeyError(`${type.name} with ${type.primaryKey} ${JSON.stringify(key)} already exists`);
-    const ordinal = table.all.length;
+    const ordinal = table.free.pop() ?? table.all.length;
     const columns = table.columns;
-    columns.add(ordinal);
+    if (ordinal === table.all.length) columns.add(ordinal);
     const asUuid = table.byKey.add(key, ordinal);
     // An entity created held keeps its key string while held (its session reads it).
     const r = new EntityRecord(table, asUuid && heldBy === null ? undefined : key, this.full ? state : { ...state }, heldBy, ordinal);
     columns.setSince(ordinal, now);
-    table.all.push(r);
+    table.all[ordinal] = r;
     if (heldBy === null) this.reindex(r);
     if (this.counted) this.recount(r);
     if (this.watchers.length > 0) this.notify(r);
     return r;
+  }
+
+  /**
+   * Retires an entity at `now`: it leaves its key index, every index and counter, and its lock (it
+   * becomes available to nobody); its ordinal is freed for a later entity. With history 'full' its
+   * last version is closed at `now` and kept for `query`. Watchers are not told (no new version).
+   */
+  retire(r: EntityRecord, now: number): void {
+    const table = this.table(r.type);
+    const ordinal = r.ordinal;
+    if (table.all[ordinal] !== r) throw new DeepFakerError(`${r.type.name} ${JSON.stringify(r.key)} is already retired`);
+    const key = r.key; // the record keeps the text: the key index forgets its words
+    for (const idx of table.indexes) if (idx.has(ordinal)) idx.remove(ordinal);
+    table.counters.forget(ordinal);
+    if (this.full) table.retired.add(key, now, this.log.append(r.since, r.state, r.heldBy, r.previous));
+    r.heldBy = null;
+    table.byKey.remove(key, ordinal);
+    table.columns.clear(ordinal);
+    table.all[ordinal] = undefined;
+    table.free.push(ordinal);
   }
 
   /** Locks an entity to a session: it leaves every index. */
@@ -254,31 +285,12 @@ export class EntityStore {
    */
   countWhere(type: EntityType<any>, where: Where<any>): number {
     const table = this.table(type);
-    const key = whereKey(type, where);
-    let c = table.counters.find((x) => x.key === key);
-    if (c === undefined) {
-      c = { key, predicate: compileWhere(type, where), member: [], count: 0 };
-      for (const r of table.all) {
-        const m = c.predicate(r);
-        c.member[r.ordinal] = m;
-        if (m) c.count++;
-      }
-      table.counters.push(c);
-      this.counted = true;
-    }
-    return c.count;
+    this.counted = true;
+    return table.counters.count(type, where, table.all);
   }
 
   private recount(r: EntityRecord): void {
-    const counters = this.table(r.type).counters;
-    for (const c of counters) {
-      const was = c.member[r.ordinal] === true;
-      const is = c.predicate(r);
-      if (was !== is) {
-        c.member[r.ordinal] = is;
-        c.count += is ? 1 : -1;
-      }
-    }
+    this.table(r.type).counters.recount(r);
   }
 
   /**
@@ -302,7 +314,8 @@ export class EntityStore {
   }
 
   /**
-   * The entities of a type that satisfied `where` at instant `at` (epoch ms), from the versions.
+   * The entities of a type that satisfied `where` at instant `at` (epoch ms), from the versions
+   * (entities retired after `at` included, after the live ones).
    * Conditions may use state fields, the primary key and `flow_name`. An entity that changed
    * several times within that millisecond matches if any of its states then matched (the latest
    * matching one is returned).
@@ -312,7 +325,9 @@ export class EntityStore {
     const pred = compileWhere(type, where);
     const log = this.log;
     const out: EntitySnapshot[] = [];
-    for (const r of this.table(type).all) {
+    const table = this.table(type);
+    for (const r of table.all) {
+      if (r === undefined) continue;
       // Newest first: the current version, then the log. A version is valid at `at` if it starts
       // at or before `at` and ends after it; versions starting exactly at `at` all count.
       let validFrom = r.since;
@@ -336,6 +351,7 @@ export class EntityStore {
         i = log.prev(i);
       }
     }
+    if (table.retired.size > 0) out.push(...table.retired.query(pred, at, log));
     return out;
   }
 

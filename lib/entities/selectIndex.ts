@@ -25,8 +25,8 @@ export class SelectIndex<R extends WhereTarget> {
 
   constructor(
     readonly type: EntityType<any>,
-    /** All entities of the type, by ordinal (the type table's own list). */
-    readonly all: ReadonlyArray<R>,
+    /** All entities of the type, by ordinal (the type table's own list; a retired one's place is empty). */
+    readonly all: ReadonlyArray<R | undefined>,
     private readonly columns: Columns,
     /** This index's slot in the rows of `columns`. */
     readonly slot: number,

@@ -4,12 +4,13 @@
  *
  * | constructor | does |
  * | --- | --- |
- * | `newEvent(Schema, { overrides, saveEntity, mutate })` | emits an event (and creates / updates entities) |
+ * | `newEvent(Schema, { overrides, saveEntity, mutate, retireEntity })` | emits an event (and creates / updates / retires entities) |
  * | `addDecay({ rate, seconds \| minutes \| hours \| days \| ms })` | drop-off with probability `rate`, else time passes |
  * | `wait({ minutes: 5 })` | time passes (decay with rate 0) |
  * | `setState(Entity, [[field, 'is' \| 'add' \| 'subtract', value]])` | updates the session's entity |
  * | `select(Entity, where)` | locks a matching available entity for the session |
  * | `release(Entity)` | lets go of the session's entity of that type before the session ends |
+ * | `retire(Entity, { key? })` | removes the session's entity of that type from the simulation for good |
  *
  * @example
  * function* signup(ctx: FlowContext) {
@@ -54,6 +55,8 @@ export interface NewEvent {
   readonly mutate: ReadonlyArray<SetState>;
   /** Message key override for this event. */
   readonly key: string | undefined;
+  /** After the event (and its mutations), retires the session's entity of this type. */
+  readonly retireEntity?: EntityType<any> | undefined;
 }
 
 /** Ends the session with probability `rate`, else advances its clock by a sampled duration. */
@@ -81,8 +84,16 @@ export interface Release {
   readonly entity: EntityType<any>;
 }
 
+/** Retires one of the session's entities: it leaves the simulation (never selected, referenced or changed again). */
+export interface Retire {
+  readonly _tag: 'Retire';
+  readonly entity: EntityType<any>;
+  /** Which of the session's entities of this type (by key); undefined: the most recently acquired. */
+  readonly key: string | undefined;
+}
+
 /** Every action a flow can yield. */
-export type Action = NewEvent | AddDecay | SetState | Select | Release;
+export type Action = NewEvent | AddDecay | SetState | Select | Release | Retire;
 
 // ---------------------------------------------------------------------------------------------
 // constructors
@@ -98,6 +109,8 @@ export interface NewEventOptions<P> {
   readonly mutate?: SetState | ReadonlyArray<SetState>;
   /** Message key (e.g. Kafka key) for this event instead of the main entity's key. */
   readonly key?: string;
+  /** The event is the end of the session's entity of this type (e.g. `AccountClosed`): retire it after the event. */
+  readonly retireEntity?: EntityType<any>;
 }
 
 /** The overrides of an event that has none (shared, so the engine can skip the lookups). */
@@ -116,7 +129,11 @@ export const newEvent = <P extends object>(schema: EventSchema<P>, options: NewE
     throw new SchemaError(`newEvent(${schema.name}): cannot save ${save.name}: the event has no field "${save.primaryKey}" (its primary key)`);
   }
   const mutate = options.mutate === undefined ? NO_MUTATIONS : Array.isArray(options.mutate) ? options.mutate : [options.mutate as SetState];
-  return { _tag: 'NewEvent', schema, overrides, saveEntity: save, mutate, key: options.key };
+  const retireEntity = options.retireEntity;
+  if (retireEntity !== undefined && retireEntity?._tag !== 'Entity')
+    throw new SchemaError(`newEvent(${schema.name}): retireEntity must be an entity type (entity(...))`);
+  if (retireEntity !== undefined && retireEntity === save) throw new SchemaError(`newEvent(${schema.name}): cannot save and retire ${save.name} in one event`);
+  return { _tag: 'NewEvent', schema, overrides, saveEntity: save, mutate, key: options.key, ...(retireEntity === undefined ? {} : { retireEntity }) };
 };
 
 /** Options of `addDecay`: a drop-off rate and a time span (fixed or `{ min, max }`), or `after`. */
@@ -190,3 +207,18 @@ export const select = <S extends object>(entity: EntityType<S>, where: Where<S> 
 
 /** Releases the session's entity of `entity` (others may select it again). */
 export const release = (entity: EntityType<any>): Release => ({ _tag: 'Release', entity });
+
+/**
+ * Retires the session's entity of `entity` (the most recently acquired, or the one with
+ * `options.key`): it leaves the store, its indexes and its lock, and is never selected, referenced
+ * by an event or changed again. `newEvent(Schema, { retireEntity })` does the same after an event.
+ *
+ * @example
+ * yield newEvent(CartAbandoned);
+ * yield retire(Cart);
+ * yield retire(Account, { key: closing.key });
+ */
+export const retire = (entity: EntityType<any>, options: { readonly key?: string } = {}): Retire => {
+  if (entity?._tag !== 'Entity') throw new SchemaError('retire: the first argument must be an entity type (entity(...))');
+  return { _tag: 'Retire', entity, key: options.key };
+};

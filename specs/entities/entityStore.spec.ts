@@ -333,4 +333,108 @@ describe('entities/entityStore', () => {
     store.hold(u, 's1', T);
     expect(() => store.hold(u, 's2', T)).to.throw('User u1 is already held by session s1');
   });
+  describe('retire', () => {
+    const state = { active: false, visits: 0 };
+
+    it('removes an entity from its key index, every index and counter, and frees its ordinal for the next one', () => {
+      const store = new EntityStore([User]);
+      const rng = new Rng(1);
+      const idle = store.index(User, [['active', 'is', false]]);
+      const all = store.index(User, []);
+      const u = [0, 1, 2].map((i) => store.create(User, `u${i}`, state, T));
+      expect(store.countWhere(User, [['active', 'is', false]])).to.equal(3);
+      store.retire(u[1], T + 5);
+      expect(u[1].live).to.equal(false);
+      expect(u[1].key, 'a retired record keeps its key').to.equal('u1');
+      expect(store.get(User, 'u1')).to.equal(undefined);
+      expect([store.count(User), store.available(idle), store.available(all)]).to.deep.equal([2, 2, 2]);
+      expect(store.countWhere(User, [['active', 'is', false]])).to.equal(2);
+      expect(store.countWhere(User, [['visits', 'is', 0]]), 'a counter made after the retirement').to.equal(2);
+      expect(store.all(User).map((r) => r.key)).to.deep.equal(['u0', 'u2']);
+      for (let i = 0; i < 200; i++) {
+        expect(store.pick(all, rng)).not.to.equal(u[1]);
+        expect(store.pickAny(User, rng)).not.to.equal(u[1]);
+      }
+      const next = store.create(User, 'u3', state, T + 6);
+      expect(next.ordinal, 'the freed ordinal').to.equal(1);
+      expect(next.versions, 'its row starts afresh').to.deep.equal([{ validFrom: T + 6, validTo: null, state, flowName: null }]);
+      expect(store.all(User).map((r) => r.key)).to.deep.equal(['u0', 'u3', 'u2']);
+      expect([store.count(User), store.available(idle), store.countWhere(User, [['active', 'is', false]])]).to.deep.equal([3, 3, 3]);
+      expect(() => store.retire(u[1], T + 7)).to.throw('User "u1" is already retired');
+      expect(store.get(User, 'u1'), 'the key can be used again').to.equal(undefined);
+      store.create(User, 'u1', state, T + 8);
+      expect(store.get(User, 'u1')?.ordinal).to.equal(3);
+    });
+
+    it('releases the lock of a held entity; a UUID key reads back after its words were reused', () => {
+      const store = new EntityStore([User]);
+      const rng = new Rng(2);
+      const key = rng.uuid();
+      const held = store.create(User, key, state, T, 's1');
+      const idx = store.index(User, []);
+      store.retire(held, T + 1);
+      expect(held.heldBy).to.equal(null);
+      const plain = store.create(User, 'not-a-uuid', state, T + 2);
+      expect(plain.ordinal).to.equal(held.ordinal);
+      expect([held.key, plain.key, store.get(User, 'not-a-uuid')]).to.deep.equal([key, 'not-a-uuid', plain]);
+      expect(store.available(idx)).to.equal(1);
+    });
+
+    it('keeps every key findable through many retirements and reuses (keys that collide in the table included)', () => {
+      const store = new EntityStore([User]);
+      const rng = new Rng(9);
+      const live = new Map<string, EntityRecord>();
+      let n = 0;
+      for (let step = 0; step < 40_000; step++) {
+        if (live.size > 0 && rng.chance(live.size / 3_000)) {
+          const keys = [...live.keys()];
+          const k = keys[rng.int(0, keys.length - 1)];
+          store.retire(live.get(k)!, T + step);
+          live.delete(k);
+          expect(store.get(User, k)).to.equal(undefined);
+        } else {
+          const k = rng.chance(0.5) ? rng.uuid() : `k${n++}`;
+          live.set(k, store.create(User, k, state, T + step));
+        }
+        if (step % 4_999 === 0) for (const [k, r] of live) expect(store.get(User, k), k).to.equal(r);
+      }
+      for (const [k, r] of live) expect(store.get(User, k), k).to.equal(r);
+      expect(store.count(User)).to.equal(live.size);
+      expect(store.all(User).every((r) => live.get(r.key) === r)).to.equal(true);
+      expect(Math.max(...store.all(User).map((r) => r.ordinal)), 'ordinals are reused').to.be.below(live.size + 300);
+    });
+
+    it("with history 'full' a temporal query still finds a retired entity before it retired, not after", () => {
+      const store = new EntityStore([User]);
+      const u = store.create(User, 'u1', state, T);
+      store.hold(u, 's1', T + 10);
+      store.update(u, { active: true, visits: 1 }, T + 20);
+      store.retire(u, T + 30);
+      store.create(User, 'u2', state, T + 30);
+      const active = (at: number) => store.query(User, [['active', 'is', true]], at);
+      expect(active(T + 19)).to.deep.equal([]);
+      expect(active(T + 20)).to.deep.equal([{ key: 'u1', state: { active: true, visits: 1 }, flowName: 's1', validFrom: T + 20, validTo: T + 30 }]);
+      expect(active(T + 29)).to.have.length(1);
+      expect(active(T + 30), 'gone at its retirement').to.deep.equal([]);
+      expect(store.query(User, [], T + 5).map((s) => s.key)).to.deep.equal(['u1']);
+      expect(store.query(User, [], T + 30).map((s) => s.key)).to.deep.equal(['u2']);
+      expect(
+        store.query(
+          User,
+          [
+            ['user_id', 'is', 'u1'],
+            ['flow_name', 'is', null],
+          ],
+          T + 5,
+        ),
+      ).to.have.length(1);
+    });
+
+    it("with history 'none' retiring keeps nothing of the entity", () => {
+      const store = new EntityStore([User], 'none');
+      const u = store.create(User, 'u1', state, T);
+      store.retire(u, T + 1);
+      expect([store.count(User), store.all(User).length, store.get(User, 'u1')]).to.deep.equal([0, 0, undefined]);
+    });
+  });
 });
