@@ -17,7 +17,7 @@ import type { EntityType } from '../entities/entity';
 import type { StateOp } from '../entities/reducer';
 import type { GenContext } from '../schema/generator';
 import type { Action, SetState } from './actions';
-import { newEvent, select, setState, wait } from './actions';
+import { newEvent, retire, select, setState, wait } from './actions';
 import type { EntityView, FlowContext } from './flow';
 import type { PayloadScope, StepEvent } from './stepEvent';
 
@@ -43,7 +43,7 @@ export const startSession = (ctx: FlowContext, filtered: ReadonlyArray<EntityTyp
 
 /**
  * Plays one event type: binds its entities (held ones first, else `select`), draws per-item
- * instances, builds the payload, emits it with its entity effects. Returns false when the session
+ * instances, builds the payload, emits it with its entity effects, retires what it retires. Returns false when the session
  * cannot go on (a held entity no longer passes a filter, too few instances).
  */
 export function* playEvent(
@@ -143,6 +143,13 @@ export function* playEvent(
   yield newEvent(ev.schema, { overrides: values, saveEntity, mutate });
   if (saveEntity !== undefined) refresh(session, ctx.findEntity(saveEntity));
   for (const m of mutate) refresh(session, ctx.findEntity(m.entity, m.key));
+  if (ev.retires !== undefined) {
+    // The event was the entity's last: it leaves the simulation, and the session's later steps select another.
+    const gone = bound.get(ev.retires.alias)!;
+    yield retire(ev.retires.entity, { key: gone.key });
+    const i = session.held.findIndex((h) => h.type === gone.type && h.key === gone.key);
+    if (i >= 0) session.held.splice(i, 1);
+  }
   return true;
 }
 

@@ -1,7 +1,7 @@
 /**
  * An event type as the step player (`playEvent`) plays it: the entities it consumes and how it
- * picks them, the payload's producers, the entity it creates or updates, and the state changes it
- * makes. The YAML model format compiles its `event_types` into these (lib/config/yaml); the
+ * picks them, the payload's producers, the entity it creates or updates, the state changes it
+ * makes and the entity it retires. The YAML model format compiles its `event_types` into these (lib/config/yaml); the
  * player only reads them.
  *
  * @example
@@ -82,4 +82,6 @@ export interface StepEvent {
   readonly items: ReadonlyArray<ItemDraw>;
   /** `max_active_instances_of_state`: the event is not generated while this many entities are in that state. */
   readonly maxActive: MaxActive | undefined;
+  /** The consumed instance the event retires once it is emitted (`retires_entity`), if any. */
+  readonly retires?: Consume;
 }

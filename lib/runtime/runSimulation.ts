@@ -51,6 +51,8 @@ export interface RunSummary {
   readonly events: number;
   readonly eventsByType: Readonly<Record<string, number>>;
   readonly sessions: RunStats['sessions'];
+  /** Per entity type that had entities: created (initial ones included), retired (by flows or churn), and live at the end. */
+  readonly entities: Readonly<Record<string, { readonly created: number; readonly retired: number; readonly live: number }>>;
   /** Virtual time span covered (ISO-8601). */
   readonly virtualStart: string;
   readonly virtualEnd: string;
@@ -125,6 +127,7 @@ export const runStream = (events$: (run: StreamRun) => Observable<SimEvent>, opt
     events: stats.events,
     eventsByType: { ...stats.eventsByType },
     sessions: { ...stats.sessions },
+    entities: Object.fromEntries(Object.entries(stats.entities).map(([name, c]) => [name, { ...c, live: c.created - c.retired }])),
     virtualStart: new Date(stats.startTime).toISOString(),
     virtualEnd: new Date(stats.endTime).toISOString(),
     wallMs: Math.round(performance.now() - wallStart),

@@ -19,9 +19,11 @@ import { emptyScope } from './compilePayload';
 import type { EntityDecl } from './entityDecls';
 import { FIELD_CTORS, pluggedField } from './pluggedField';
 import { accepts, fieldTypeOf, yamlTypeName } from './fieldTypes';
+import type { ChurnScope } from './compileChurn';
+import { compileChurn } from './compileChurn';
 
 /** What compiling an entity type needs of the model compiler. */
-export interface EntityTypeScope {
+export interface EntityTypeScope extends ChurnScope {
   readonly problems: Problems;
   readonly payloads: PayloadCompiler;
   /** Records which state fields are `state_attributes` (as opposed to copied schema fields). */
@@ -127,9 +129,16 @@ export const compileEntityType = (
     }
     state[name] = FIELD_CTORS[type](options);
   }
-  if (!ok) return undefined;
+  const churn = d.churn === undefined ? undefined : compileChurn(d.churn, d, scope);
+  if (!ok || (d.churn !== undefined && churn === undefined)) return undefined;
   try {
-    return entityCtor(d.name, { source: source ?? null, primaryKey: d.primaryKey, state, ...(keyField === undefined ? {} : { key: keyField }) });
+    return entityCtor(d.name, {
+      source: source ?? null,
+      primaryKey: d.primaryKey,
+      state,
+      ...(keyField === undefined ? {} : { key: keyField }),
+      ...(churn === undefined ? {} : { churn }),
+    });
   } catch (e) {
     p.at(d.offset, d.path, (e as Error).message);
     return undefined;

@@ -1,7 +1,7 @@
 /**
  * One YAML event type → a `CompiledEvent` (a `StepEvent` the step player plays, plus its name,
  * weight and description): the entities it consumes, produces or updates, its state updates and
- * its `max_active_instances_of_state` cap. An entity that a payload field reads (`from_entity`)
+ * its `max_active_instances_of_state` cap, the instance it retires (`retires_entity`). An entity that a payload field reads (`from_entity`)
  * and no `consumes_entities` entry covers is consumed implicitly, without a filter.
  *
  * @example
@@ -35,6 +35,7 @@ export const EVENT_KEYS = [
   'produces_entity',
   'produces_or_updates_entity',
   'update_existing_probability',
+  'retires_entity',
   'consumes_entities',
   'updates_entity_state',
   'frequency_weight',
@@ -45,6 +46,8 @@ export const EVENT_KEYS = [
 export interface EventTypeScope {
   readonly problems: Problems;
   readonly entityTypes: ReadonlyMap<string, EntityType<any>>;
+  /** Entity names declared in the document, compiled or not. */
+  readonly declaredEntities: ReadonlySet<string>;
   /** The entity a node names (reported when it names none). */
   entityRef(node: YNode | undefined, path: string): EntityType<any> | undefined;
   /** Decodes a consumes_entities list. */
@@ -120,7 +123,9 @@ export const compileEventType = (
     }
   }
   const updates = compileUpdates(m.get('updates_entity_state'), child(path, 'updates_entity_state'), all, fields, created, scope);
-  if (updates === undefined) return undefined;
+  const retires =
+    m.get('retires_entity') === undefined ? undefined : compileRetires(m.get('retires_entity')!, child(path, 'retires_entity'), all, created, scope);
+  if (updates === undefined || retires === null) return undefined;
   return {
     name,
     schema,
@@ -130,10 +135,40 @@ export const compileEventType = (
     updatesExisting: pou === undefined ? undefined : { entity: pou, probability },
     updates,
     items,
+    ...(retires === undefined ? {} : { retires }),
     weight,
     description,
     maxActive,
   };
+};
+
+/**
+ * `retires_entity`: the consumed instance (by alias, or the first of an entity type) that the
+ * event retires after it is emitted; null when it names nothing the event consumes (reported).
+ */
+const compileRetires = (
+  node: YNode,
+  path: string,
+  consumes: ReadonlyArray<Consume>,
+  created: EntityType<any> | undefined,
+  scope: EventTypeScope,
+): Consume | null => {
+  const p = scope.problems;
+  const name = stringOf(node, path, p);
+  if (name === undefined) return null;
+  const c = consumes.find((x) => x.alias === name) ?? consumes.find((x) => x.entity.name === name);
+  if (c !== undefined) return c;
+  const known = [...consumes.map((x) => x.alias), ...scope.declaredEntities];
+  if (created?.name === name) p.at(node.offset, path, `the event produces ${name}; it can retire only an entity it consumes (consumes_entities)`);
+  else if (scope.declaredEntities.has(name))
+    p.at(node.offset, path, `the event does not consume ${name}: add it to consumes_entities (it retires the instance it consumes)`);
+  else
+    p.at(
+      node.offset,
+      path,
+      `${quote(name)} is not an entity or an alias of this event${suggestion(name, known) || ` (entities: ${[...scope.declaredEntities].join(', ') || 'none'})`}`,
+    );
+  return null;
 };
 
 /** `max_active_instances_of_state`: entity, attribute, value and max_count. */

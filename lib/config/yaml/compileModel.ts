@@ -24,6 +24,7 @@ import type { CompiledField, PayloadCompiler } from './compilePayload';
 import type { EntityDecl } from './entityDecls';
 import type { EntityTypeScope } from './compileEntityType';
 import { compileEntityType } from './compileEntityType';
+import type { ChurnEvent } from './compileChurn';
 import type { CompiledEvent, EventTypeScope } from './compileEventType';
 import { EVENT_KEYS, compileEventType } from './compileEventType';
 import { pluggedField, standaloneGenerators } from './pluggedField';
@@ -41,6 +42,8 @@ export class ModelCompiler implements EntityTypeScope, EventTypeScope {
   private readonly precision = new Map<string, number>();
   /** Per entity, the state fields that are `state_attributes`. */
   private readonly attributeSets = new Map<string, Set<string>>();
+  /** Each declared event type's payload, once compiled (for churn events). */
+  private readonly eventPayloads = new Map<string, ChurnEvent>();
 
   constructor(
     readonly problems: Problems,
@@ -92,6 +95,7 @@ export class ModelCompiler implements EntityTypeScope, EventTypeScope {
       }
       payloads.set(e.key, { m, fields, schema });
     }
+    for (const [name, { fields, schema }] of payloads) this.eventPayloads.set(name, { fields, schema });
     // Pass 2: entities (their source events are now known).
     const sourceOf = new Map<string, string>();
     for (const [name, { m }] of payloads) {
@@ -110,6 +114,16 @@ export class ModelCompiler implements EntityTypeScope, EventTypeScope {
       const ev = compileEventType(name, child('event_types', name), m, fields, schema, this);
       if (ev !== undefined) this.events.set(name, ev);
     }
+  }
+
+  /** The compiled payload of the event type `name` (for an entity's churn), undefined when none is declared. */
+  churnEvent(name: string): ChurnEvent | undefined {
+    return this.eventPayloads.get(name);
+  }
+
+  /** The entity's name and every alias of it in the document. */
+  namesOf(entityName: string): ReadonlyArray<string> {
+    return this.payloads.namesOf(entityName);
   }
 
   /** The entity a node names; reported unless it is a declared entity that failed to compile. */

@@ -84,6 +84,11 @@ export class PayloadCompiler {
     private readonly declared: ReadonlySet<string>,
   ) {}
 
+  /** What a `from_entity` may write for entity `name`: the name and every alias of it. */
+  namesOf(name: string): string[] {
+    return [name, ...[...this.aliases].filter(([, entity]) => entity === name).map(([alias]) => alias)];
+  }
+
   /**
    * Compiles a field; `before` are the names a `derived` / `conditional_choice` field may read
    * (the enclosing object's earlier fields, then the payload's); `topLevel` marks payload fields.

@@ -23,6 +23,8 @@ export interface EntityDecl {
   readonly spec: FieldSpec;
   readonly primaryKey: string;
   readonly attributes: ReadonlyArray<readonly [string, FieldSpec]>;
+  /** Its `churn:` node, compiled with the entity type (it names an event type). */
+  readonly churn: YNode | undefined;
 }
 
 /** Decodes `entities`; an entity with a mistake is reported and left out. */
@@ -30,7 +32,7 @@ export const entityDecls = (node: YNode | undefined, table: SchemaTable, problem
   const out: EntityDecl[] = [];
   for (const e of mapOf(node, 'entities', problems)?.entries ?? []) {
     const path = child('entities', e.key);
-    const m = mapOf(e.value, path, problems, { required: ['schema', 'primary_key'], optional: ['state_attributes', 'description'] });
+    const m = mapOf(e.value, path, problems, { required: ['schema', 'primary_key'], optional: ['state_attributes', 'churn', 'description'] });
     if (m === undefined) continue;
     const ref = stringOf(m.get('schema'), child(path, 'schema'), problems);
     const spec = ref === undefined ? undefined : table.resolve(ref, m.get('schema')!.offset, child(path, 'schema'));
@@ -76,7 +78,7 @@ export const entityDecls = (node: YNode | undefined, table: SchemaTable, problem
       const s = table.field(a.value, ap, a.key, true);
       if (s !== undefined) attributes.push([a.key, s]);
     }
-    out.push({ name: e.key, offset: e.keyOffset, path, spec, primaryKey: pk, attributes });
+    out.push({ name: e.key, offset: e.keyOffset, path, spec, primaryKey: pk, attributes, churn: m.get('churn') });
   }
   return out;
 };

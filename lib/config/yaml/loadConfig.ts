@@ -85,7 +85,8 @@ const compileDocument = (root: YNode, p: Problems): Simulation | undefined => {
     const spec = table.resolve(`#/schemas/${name}`, 0, '');
     if (spec !== undefined) payloads.field(spec, name, [], false);
   }
-  const settings = compileSettings(doc.get('simulation_settings'), p, [...model.declaredEntities], limits);
+  const maxLive = (name: string): number | undefined => model.entityTypes.get(name)?.churn?.maxLive;
+  const settings = compileSettings(doc.get('simulation_settings'), p, [...model.declaredEntities], limits, maxLive);
   const entities = [...model.entityTypes.values()];
   checkPayloadPlans(model.events.values(), entities, p);
   const sim = new Simulation({ ...settings, entities });
@@ -128,7 +129,13 @@ const collectAliases = (eventTypes: YNode | undefined, scenarios: YNode | undefi
 // settings
 // ---------------------------------------------------------------------------------------------
 
-const compileSettings = (node: YNode | undefined, p: Problems, entities: ReadonlyArray<string>, limits: ModelLimits): SimulationOptions => {
+const compileSettings = (
+  node: YNode | undefined,
+  p: Problems,
+  entities: ReadonlyArray<string>,
+  limits: ModelLimits,
+  maxLive: (entity: string) => number | undefined,
+): SimulationOptions => {
   const m = mapOf(node, 'simulation_settings', p, { optional: SETTINGS_KEYS });
   if (m === undefined) return {};
   const out: { -readonly [K in keyof SimulationOptions]: SimulationOptions[K] } = {};
@@ -159,7 +166,9 @@ const compileSettings = (node: YNode | undefined, p: Problems, entities: Readonl
       if (!entities.includes(e.key))
         p.at(e.keyOffset, ep, `${quote(e.key)} is not an entity${suggestion(e.key, entities) || ` (entities: ${entities.join(', ') || 'none'})`}`);
       const n = intIn(e.value, ep, p, 0, limits.max_initial_entities, limitHint('max_initial_entities'));
-      if (n !== undefined) c[e.key] = n;
+      const cap = maxLive(e.key);
+      if (n !== undefined && cap !== undefined && n > cap) p.at(e.value.offset, ep, `expected at most ${cap}, the churn max_live of ${e.key}, got ${n}`);
+      else if (n !== undefined) c[e.key] = n;
     }
     out.initialEntities = c;
   }
