@@ -211,7 +211,7 @@ export class EntityStore {
   /**
    * Retires an entity at `now`: it leaves its key index, every index and counter, and its lock (it
    * becomes available to nobody); its ordinal is freed for a later entity. With history 'full' its
-   * last version is closed at `now` and kept for `query`. Watchers are not told (no new version).
+   * last version is closed at `now` and kept for `query`. Watchers get a change with `retired`.
    */
   retire(r: EntityRecord, now: number): void {
     const table = this.table(r.type);
@@ -226,6 +226,10 @@ export class EntityStore {
     table.columns.clear(ordinal);
     table.all[ordinal] = undefined;
     table.free.push(ordinal);
+    if (this.watchers.length > 0) {
+      const change: EntityChange = { type: r.type, key, state: this.stateOf(r), heldBy: null, at: now, retired: true };
+      for (const w of this.watchers) w(change);
+    }
   }
 
   /** Locks an entity to a session: it leaves every index. */
@@ -295,7 +299,7 @@ export class EntityStore {
 
   /**
    * Calls `listener` synchronously after every change (creation, state update, hold, release),
-   * with the version that begins. Returns the function that stops it.
+   * with the version that begins, and at every retirement (`retired`). Returns the function that stops it.
    *
    * @example
    * const unwatch = store.watch((c) => changes.push(c));

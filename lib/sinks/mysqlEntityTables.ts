@@ -8,6 +8,8 @@
  * - `<prefix><entity>_state_history`: one row per version (primary key: key column + `version`,
  *   from 1), with `valid_from` and `valid_to` (NULL while current). A row is inserted when its
  *   version begins and its `valid_to` set when the next one begins (an upsert of the same row).
+ * - A retired entity's row leaves the current table, its last history row gets its `valid_to`, and
+ *   the writer forgets it (so a population that churns takes constant memory here too).
  *
  * Planning is pure (`plan`) and only committed (`commit`) once the transaction that wrote it has
  * committed, so a batch retried after a lost connection writes the same rows again.
@@ -121,25 +123,34 @@ export class EntityTables {
       list.push(c);
     }
     const statements: Statement[] = [];
-    const updates: Array<[EntityType<any>, string, LastVersion]> = [];
+    const updates: Array<[EntityType<any>, string, LastVersion | undefined]> = [];
     for (const [type, list] of byType) {
       const l = this.layout(type);
       const stateOf = (c: EntityChange): unknown[] => l.stateColumns.map((col) => toSqlValue(c.state[col.name], col.type));
       if (this.options.current) {
         const latest = new Map<string, EntityChange>();
         for (const c of list) latest.set(c.key, c);
-        const rows = [...latest.values()].map((c) => [c.key, ...stateOf(c), c.heldBy, toSqlValue(new Date(c.at).toISOString(), 'datetime')]);
+        const live = [...latest.values()].filter((c) => c.retired !== true);
+        const rows = live.map((c) => [c.key, ...stateOf(c), c.heldBy, toSqlValue(new Date(c.at).toISOString(), 'datetime')]);
         const names = l.currentColumns.map((c) => c.name);
-        statements.push(upsert(l.current, names, rows, names.slice(1)));
+        if (rows.length > 0) statements.push(upsert(l.current, names, rows, names.slice(1)));
+        // A retired entity leaves the current table.
+        const gone = [...latest.values()].filter((c) => c.retired === true).map((c) => c.key);
+        if (gone.length > 0) statements.push({ sql: 'DELETE FROM ?? WHERE ?? IN (?)', values: [l.current, l.keyColumn, gone] });
       }
       if (this.options.history) {
         const known = this.last.get(type);
-        const pending = new Map<string, LastVersion>();
+        // undefined: retired, forgotten once committed (a key used again starts at version 1)
+        const pending = new Map<string, LastVersion | undefined>();
         const rows = new Map<string, unknown[]>(); // "key\0version" → row, so a version written twice is written once
         for (const c of list) {
           const at = toSqlValue(new Date(c.at).toISOString(), 'datetime');
-          const prev = pending.get(c.key) ?? known?.get(c.key);
+          const prev = pending.has(c.key) ? pending.get(c.key) : known?.get(c.key);
           if (prev !== undefined) rows.set(`${c.key}\0${prev.version}`, [...prev.row.slice(0, -1), at]);
+          if (c.retired === true) {
+            pending.set(c.key, undefined);
+            continue;
+          }
           const version = (prev?.version ?? 0) + 1;
           const row = [c.key, version, ...stateOf(c), c.heldBy, at, null];
           rows.set(`${c.key}\0${version}`, row);
@@ -163,7 +174,8 @@ export class EntityTables {
         for (const [type, key, v] of updates) {
           let m = this.last.get(type);
           if (m === undefined) this.last.set(type, (m = new Map()));
-          m.set(key, v);
+          if (v === undefined) m.delete(key);
+          else m.set(key, v);
         }
       },
     };

@@ -156,12 +156,14 @@ describe('engine/churn', () => {
         expect(c.heldBy, 'not held when it retired').to.equal(null);
         expect(t - c.at, `${e.user_id as string}: idle exactly D`).to.equal(D);
         expect(e.visits, 'the state as it left').to.equal(c.state.visits);
+        expect(last.get(e.user_id as string), 'its last change: the retirement').to.deep.include({ at: t, retired: true, heldBy: null });
       }
       expect(churned).to.be.greaterThan(150);
       expect(r.stats.entities.User.retired).to.equal(churned);
       const end = T0 + 12 * 3_600_000;
       for (const u of r.store.all(User)) {
         const c = last.get(u.key)!;
+        expect(c.retired).to.equal(undefined);
         expect(c.heldBy !== null || c.at > end - D, `${u.key} idle since ${c.at - T0} ms`).to.equal(true);
       }
     });

@@ -430,6 +430,19 @@ describe('entities/entityStore', () => {
       ).to.have.length(1);
     });
 
+    it('watchers are told of a retirement: the last state, no holder, retired', () => {
+      const store = new EntityStore([User]);
+      const seen: unknown[] = [];
+      const u = store.create(User, 'u1', state, T, 's1');
+      store.watch((c) => seen.push({ key: c.key, state: c.state, heldBy: c.heldBy, at: c.at, retired: c.retired }));
+      store.update(u, { active: true, visits: 1 }, T + 1);
+      store.retire(u, T + 2);
+      expect(seen).to.deep.equal([
+        { key: 'u1', state: { active: true, visits: 1 }, heldBy: 's1', at: T + 1, retired: undefined },
+        { key: 'u1', state: { active: true, visits: 1 }, heldBy: null, at: T + 2, retired: true },
+      ]);
+    });
+
     it("with history 'none' retiring keeps nothing of the entity", () => {
       const store = new EntityStore([User], 'none');
       const u = store.create(User, 'u1', state, T);

@@ -69,6 +69,27 @@ describe('EntityTables (MySQL state tables, planning)', () => {
     ]);
   });
 
+  it('a retired entity leaves the current table, its last history row is closed, and the writer forgets it', () => {
+    const t = new EntityTables({ prefix: '', current: true, history: true });
+    const retired = (key: string, at: number): EntityChange => ({ ...change(key, at, 15), heldBy: null, retired: true });
+    const first = t.plan([change('a1', 0, 10), change('a2', 0, 20), change('a1', 1_000, 15, 's-1'), retired('a1', 2_000)]);
+    const [current, deleted, history] = first.statements;
+    expect(current.values[2], 'only the live one is upserted').to.deep.equal([['a2', 20, 'open', '["vip"]', null, sql(T0)]]);
+    expect(deleted).to.deep.equal({ sql: 'DELETE FROM ?? WHERE ?? IN (?)', values: ['bank_account_state', 'account_id', ['a1']] });
+    expect(history.values[2]).to.deep.equal([
+      ['a1', 1, 10, 'open', '["vip"]', null, sql(T0), sql(T0 + 1_000)],
+      ['a2', 1, 20, 'open', '["vip"]', null, sql(T0), null],
+      ['a1', 2, 15, 'open', '["vip"]', 's-1', sql(T0 + 1_000), sql(T0 + 2_000)],
+    ]);
+    first.commit();
+    // Retired in a later batch: the version written before is closed.
+    const second = t.plan([retired('a2', 3_000)]);
+    expect(second.statements.map((x) => x.sql.split(' ')[0])).to.deep.equal(['DELETE', 'INSERT']);
+    expect(second.statements[1].values[2]).to.deep.equal([['a2', 1, 20, 'open', '["vip"]', null, sql(T0), sql(T0 + 3_000)]]);
+    second.commit();
+    expect((t as unknown as { last: Map<unknown, Map<string, unknown>> }).last.get(Account)!.size, 'nothing kept of retired entities').to.equal(0);
+  });
+
   it('plans nothing for no changes', () => {
     expect(new EntityTables({ prefix: '', current: true, history: true }).plan([]).statements).to.deep.equal([]);
   });
