@@ -1,11 +1,14 @@
 /**
  * E-commerce: first the README's quick start, faithfully (`quickStart`), then a realistic store
  * grown from it (the default export): registration, login, browsing, carts that are abandoned or
- * bought, inventory that never goes below zero, restocking, logout.
+ * bought, inventory that never goes below zero, restocking, logout, and accounts that close: on
+ * request, after 30 days without a visit, or the longest-idle first once 50 000 are open, so the
+ * live population levels off however long the store runs.
  *
  * Run it: `npx deep-faker run scenarios/ecommerce.ts --output stdout`
  */
 import { acquire, addDecay, entity, event, field, newEvent, release, select, setState, simulation, wait } from '../lib';
+import type { StateOf } from '../lib';
 import type { FlowContext } from '../lib';
 
 // =============================================================================================
@@ -148,6 +151,17 @@ export const ProductRestocked = event('ProductRestocked', {
   quantity: field.int({ faker: 'random_int', min: 20, max: 80 }),
 });
 
+export const AccountClosed = event('AccountClosed', {
+  user_id: field.string(),
+  reason: field.enum(['customer_request', 'inactivity']),
+  total_orders: field.int(),
+});
+
+/** Accounts nobody used for this long are closed by the store. */
+export const USER_INACTIVITY = '30d';
+/** At most this many open accounts: the longest-idle one closes to make room for a new one. */
+export const MAX_LIVE_USERS = 50_000;
+
 export const User = entity('User', {
   source: AccountCreated,
   primaryKey: 'user_id',
@@ -157,7 +171,14 @@ export const User = entity('User', {
     total_orders: field.int({ default: 0 }),
     total_spent: field.float({ default: 0 }),
   },
+  churn: {
+    inactiveFor: USER_INACTIVITY,
+    maxLive: MAX_LIVE_USERS,
+    event: AccountClosed,
+    overrides: (user) => ({ reason: 'inactivity', total_orders: user.state.total_orders }),
+  },
 });
+type UserState = StateOf<typeof User>;
 
 export const Product = entity('Product', {
   source: ProductCreated,
@@ -260,6 +281,22 @@ sim.flow({ name: 'restock', weight: 1, filter: select(Product, [['inventory', 'l
 sim.flow({ name: 'logout', weight: 2, filter: select(User, [['is_logged_in', 'is', true]]) }, function* () {
   yield newEvent(UserLoggedOut, { mutate: setState(User, [['is_logged_in', 'is', false]]) });
 });
+
+/** A logged-out user with no open cart closes the account: the user leaves the store for good. */
+sim.flow(
+  {
+    name: 'account_closure',
+    weight: 0.3,
+    filter: select(User, [
+      ['is_logged_in', 'is', false],
+      ['cart_id', 'is', null],
+    ]),
+  },
+  function* (ctx: FlowContext) {
+    const user = ctx.getEntity<UserState>(User);
+    yield newEvent(AccountClosed, { overrides: { reason: 'customer_request', total_orders: user.state.total_orders }, retireEntity: User });
+  },
+);
 
 export { sim };
 export default sim;

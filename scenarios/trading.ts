@@ -8,7 +8,12 @@
  *   cash balance (a float of whole cents, changed only by `add` / `subtract`), and the positions
  *   held, as a JSON map `{ symbol: quantity }` with no zero or negative entries.
  * - **Instrument** (created by `InstrumentListed`, 20 at start): its current `price`.
- * - **Order** (created by `OrderPlaced`): status open → partially_filled → filled / cancelled.
+ * - **Order** (created by `OrderPlaced`): status open → partially_filled → filled / cancelled; a
+ *   filled or cancelled order is done with and retires (`retireEntity`), so live orders are only
+ *   those being worked.
+ * - Traders leave too (`TraderAccountClosed`): a rejected applicant is offboarded, an approved one
+ *   with nothing left may close the account, and the platform closes accounts dormant for 90 days
+ *   (or the longest-idle one once 50 000 are open), so the live population levels off.
  *
  * Why the numbers always add up: a session holds (locks) what it selects, so while a trader's
  * session works an order nobody else can touch that trader's cash or positions, and while it
@@ -125,6 +130,13 @@ export const OrderCancelled = event('OrderCancelled', {
   remaining_quantity: field.int(),
 });
 
+export const TraderAccountClosed = event('TraderAccountClosed', {
+  trader_id: field.string(),
+  reason: field.enum(['kyc_rejected', 'customer_request', 'dormant']),
+  /** Cash still on the account when it closed (paid out by the platform). */
+  cash_balance: field.float(),
+});
+
 /** Every event type of the scenario. */
 export const TRADING_EVENTS = [
   InstrumentListed,
@@ -139,6 +151,7 @@ export const TRADING_EVENTS = [
   OrderFilled,
   OrderPartiallyFilled,
   OrderCancelled,
+  TraderAccountClosed,
 ] as const;
 
 // =============================================================================================
@@ -147,6 +160,11 @@ export const TRADING_EVENTS = [
 
 /** Quantities held, by symbol; symbols with nothing held are absent. */
 export type Positions = Readonly<Record<string, number>>;
+
+/** The platform closes accounts nobody used for this long. */
+export const TRADER_DORMANCY = '90d';
+/** At most this many open accounts: the longest-idle one closes to make room for a new one. */
+export const MAX_LIVE_TRADERS = 50_000;
 
 export const Trader = entity('Trader', {
   source: TraderRegistered,
@@ -159,6 +177,12 @@ export const Trader = entity('Trader', {
     positions: field.json<Positions>({ default: {} }),
     /** Number of symbols in `positions`, so flows can filter on it. */
     open_positions: field.int({ default: 0 }),
+  },
+  churn: {
+    inactiveFor: TRADER_DORMANCY,
+    maxLive: MAX_LIVE_TRADERS,
+    event: TraderAccountClosed,
+    overrides: (t) => ({ reason: 'dormant', cash_balance: t.state.cash_balance }),
   },
 });
 
@@ -255,7 +279,8 @@ function* fill(ctx: FlowContext, t: Ticket, quantity: number, price: number, fil
       ['filled_quantity', 'add', quantity],
     ]),
   ];
-  if (remaining === 0) yield newEvent(OrderFilled, { overrides, mutate });
+  // A filled order is done with: it retires.
+  if (remaining === 0) yield newEvent(OrderFilled, { overrides, mutate, retireEntity: Order });
   else yield newEvent(OrderPartiallyFilled, { overrides, mutate });
 }
 
@@ -318,6 +343,7 @@ function* workOrder(ctx: FlowContext, t: Ticket): Generator<Action, void, unknow
     yield newEvent(OrderCancelled, {
       overrides: { symbol: t.symbol, reason, remaining_quantity: t.quantity - filled },
       mutate: setState(Order, [['status', 'is', 'cancelled']]),
+      retireEntity: Order,
     });
   }
 }
@@ -420,6 +446,29 @@ sim.flow(
     const cash = toCents(traderOf(ctx).state.cash_balance);
     const amount = fromCents(Math.max(1, Math.floor(cash * ctx.rng.float(0.1, 1))));
     yield newEvent(FundsWithdrawn, { overrides: { amount }, mutate: setState(Trader, [['cash_balance', 'subtract', amount]]) });
+  },
+);
+
+/** A rejected applicant is offboarded a while after the decision. */
+sim.flow({ name: 'offboarding', weight: 1, filter: select(Trader, [['kyc_status', 'is', 'rejected']]) }, function* (ctx: FlowContext) {
+  yield wait({ minutes: { min: 5, max: 60 } });
+  yield newEvent(TraderAccountClosed, { overrides: { reason: 'kyc_rejected', cash_balance: traderOf(ctx).state.cash_balance }, retireEntity: Trader });
+});
+
+/** An approved trader with no cash and no positions left sometimes closes the account. */
+sim.flow(
+  {
+    name: 'account_closure',
+    weight: 0.5,
+    filter: select(Trader, [
+      ['kyc_status', 'is', 'approved'],
+      ['cash_balance', 'less_than', 1],
+      ['open_positions', 'is', 0],
+    ]),
+  },
+  function* (ctx: FlowContext) {
+    yield addDecay({ rate: 0.7, minutes: { min: 1, max: 5 } }); // most come back later
+    yield newEvent(TraderAccountClosed, { overrides: { reason: 'customer_request', cash_balance: traderOf(ctx).state.cash_balance }, retireEntity: Trader });
   },
 );
 

@@ -1,7 +1,9 @@
 import { expect } from 'chai';
 import sim, {
+  AccountClosed,
   AccountCreated,
   CartExpired,
+  MAX_LIVE_USERS,
   OrderCompleted,
   Product,
   ProductAdded,
@@ -17,6 +19,10 @@ import type { EventSchema } from '../../lib/schema/event';
 import type { SimEvent } from '../../lib/core/simEvent';
 import { eventTime } from '../../lib/core/simEvent';
 import { runToEnd } from '../helpers/runToEnd';
+import { HeapScheduler } from '../../lib/core/heapScheduler';
+import { createRunStats } from '../../lib/engine/runStats';
+import { CHURN_FLOW, simulateOn } from '../../lib/engine/simulateOn';
+import type { EntityStore } from '../../lib/entities/entityStore';
 import type { FinishedRun } from '../helpers/runToEnd';
 import { expectRate } from '../helpers/expectRate';
 
@@ -27,6 +33,7 @@ const END = T0 + HOURS * 3_600_000;
 
 const SCHEMAS: ReadonlyArray<EventSchema<any>> = [
   AccountCreated,
+  AccountClosed,
   ProductCreated,
   UserLoggedIn,
   UserLoggedOut,
@@ -79,7 +86,9 @@ describe('e2e: scenarios/ecommerce.ts', () => {
     const users = new Set<string>();
     const products = new Set<string>();
     for (const e of run.events) {
-      if (e.event_type === 'AccountCreated') {
+      if (e.event_type === 'AccountClosed') {
+        expect(users.delete(e.user_id as string), 'closes an open account').to.equal(true);
+      } else if (e.event_type === 'AccountCreated') {
         expect(users.has(e.user_id as string)).to.equal(false);
         users.add(e.user_id as string);
       } else if (e.event_type === 'ProductCreated') {
@@ -90,6 +99,32 @@ describe('e2e: scenarios/ecommerce.ts', () => {
       }
     }
     expect(products.size).to.equal(50);
+    expect(users.size, 'open accounts').to.equal(run.store.count(User));
+  });
+
+  it('accounts close on request: a logged-out user with no open cart, and its order count goes with it', () => {
+    const orders = new Map<string, number>();
+    const loggedIn = new Map<string, boolean>();
+    const cart = new Map<string, boolean>();
+    const closed = byType(run.events, 'AccountClosed');
+    for (const e of run.events) {
+      const u = e.user_id as string;
+      if (e.event_type === 'UserLoggedIn') loggedIn.set(u, true);
+      if (e.event_type === 'UserLoggedOut') loggedIn.set(u, false);
+      if (e.event_type === 'ProductAdded') cart.set(u, true);
+      if (e.event_type === 'CartExpired') cart.set(u, false);
+      if (e.event_type === 'OrderCompleted') {
+        orders.set(u, (orders.get(u) ?? 0) + 1);
+        cart.set(u, false);
+      }
+      if (e.event_type !== 'AccountClosed') continue;
+      expect([e.flow, e.reason]).to.deep.equal(['account_closure', 'customer_request']); // 30 days of inactivity take longer
+      expect(loggedIn.get(u) ?? false, 'logged out').to.equal(false);
+      expect(cart.get(u) ?? false, 'no open cart').to.equal(false);
+      expect(e.total_orders).to.equal(orders.get(u) ?? 0);
+    }
+    expect(closed.length).to.be.greaterThan(20);
+    expect(run.stats.entities.User.retired).to.equal(closed.length);
   });
 
   it('ProductAdded and OrderCompleted only by users logged in at that instant (temporal store)', () => {
@@ -230,6 +265,66 @@ describe('e2e: scenarios/ecommerce.ts', () => {
     expect(none.store?.history).to.equal('none');
     expect(none.events.length).to.equal(run.events.length);
     expect(text(none)).to.equal(text(run));
+  });
+
+  describe('a long run (1 200 000 events, about 28 virtual days)', function () {
+    this.timeout(600_000);
+    const EVENTS = 1_200_000;
+    // Streamed, not kept: what the checks need of each event, as it comes.
+    const retired = new Set<string>();
+    const created = new Set<string>();
+    const flowsLate = new Map<string, number>();
+    const closedBy = new Map<string, number>();
+    let references = 0;
+    const violations: string[] = [];
+    let liveMost = 0;
+    let store: EntityStore | undefined;
+    const stats = createRunStats();
+    before(() => {
+      const scheduler = new HeapScheduler();
+      const settings = { ...sim.settings, startTime: START, duration: '1000d', totalEvents: EVENTS, history: 'none' as const };
+      let n = 0;
+      simulateOn({ ...sim, settings }, { scheduler, stats, seed: 42, onStore: (s) => (store = s) }).subscribe((e) => {
+        n++;
+        const u = e.user_id as string | undefined;
+        if (e.event_type === 'AccountCreated') created.add(u!);
+        else if (u !== undefined) {
+          if (retired.has(u)) violations.push(`${e.event_type} at ${e.timestamp} names user ${u}, retired before`);
+          references++;
+        }
+        if (e.event_type === 'AccountClosed') {
+          retired.add(u!);
+          closedBy.set(`${e.flow} ${e.reason as string}`, (closedBy.get(`${e.flow} ${e.reason as string}`) ?? 0) + 1);
+        }
+        liveMost = Math.max(liveMost, created.size - retired.size);
+        if (n > EVENTS - 100_000) flowsLate.set(e.flow, (flowsLate.get(e.flow) ?? 0) + 1);
+      });
+      scheduler.flush();
+    });
+
+    it('no event names a user after its account closed (never referenced, selected or changed again)', () => {
+      expect(stats.events).to.equal(EVENTS);
+      expect(violations).to.deep.equal([]);
+      expect(references).to.be.greaterThan(EVENTS / 2);
+      expect(retired.size).to.be.greaterThan(5_000);
+      for (const k of retired) expect(store!.get(User, k)).to.equal(undefined);
+    });
+
+    it(`the open accounts level off at ${MAX_LIVE_USERS.toLocaleString('en-US')}: the longest-idle one closes to make room`, () => {
+      expect(created.size, 'more accounts were opened than may stay open').to.be.greaterThan(MAX_LIVE_USERS + 5_000);
+      expect(liveMost).to.equal(MAX_LIVE_USERS);
+      expect(store!.count(User))
+        .to.equal(created.size - retired.size)
+        .and.to.equal(MAX_LIVE_USERS);
+      expect(stats.entities.User).to.deep.equal({ created: created.size, retired: retired.size });
+      expect(closedBy.get(`${CHURN_FLOW} inactivity`)).to.be.greaterThan(5_000);
+      expect(closedBy.get('account_closure customer_request')).to.be.greaterThan(1_000);
+      expect([...closedBy.keys()].sort()).to.deep.equal(['account_closure customer_request', `${CHURN_FLOW} inactivity`]);
+    });
+
+    it('no flow starves: every flow still runs in the last 100 000 events', () => {
+      for (const f of sim.flows) expect(flowsLate.get(f.name) ?? 0, f.name).to.be.greaterThan(100);
+    });
   });
 
   describe('the README quick start', () => {

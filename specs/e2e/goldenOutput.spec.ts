@@ -35,8 +35,8 @@ const cli = async (argv: ReadonlyArray<string>): Promise<void> => {
 
 // [case, argv after `run FILE`, digest of the JSONL written]
 const RUNS: ReadonlyArray<readonly [string, ReadonlyArray<string>, string]> = [
-  ['scenarios/ecommerce.ts', ['--total-events', '4000'], '74a69f0cd1eb19b8a754f05b7516f0fb2e9c5c18322ad4998574551775ed0071'],
-  ['scenarios/trading.ts', ['--total-events', '4000'], '815e37548988358b9dcb0e07b42b938b1bfceb1f80dbf29ef011278cee14b533'],
+  ['scenarios/ecommerce.ts', ['--total-events', '4000'], '47d5810c181e5b26d8464440be008d5ec281d711e6a514f6e4795a17ef107c70'],
+  ['scenarios/trading.ts', ['--total-events', '4000'], 'c9b8f89d799005798fffe6b199c9e72e91c66aeb63fb0174fa0042ee48bb284a'],
   ['scenarios/shop.yaml', ['--total-events', '3000', '--time-multiplier', 'max'], '29730f655d69fe9600686ebfb63f8b605dbec283d45dd5060c5a36fef92307f5'],
   ['scenarios/library.yaml', ['--total-events', '3000', '--time-multiplier', 'max'], 'f1fdf9cebf7f0c80701d2cf24e04955394f4a9ca296ec37f486ea24ff8e35b44'],
   ['scenarios/saas.story.yaml', ['--total-events', '3000'], '02551f948d582a253a90457f9b42c3ae5eb97afe384e0c24bd1284769596f210'],
@@ -44,7 +44,7 @@ const RUNS: ReadonlyArray<readonly [string, ReadonlyArray<string>, string]> = [
   [
     'scenarios/ecommerce.ts',
     ['--total-events', '4000', '--late-rate', '0.1', '--out-of-order-rate', '0.1', '--duplicate-rate', '0.05', '--schema-version', '2:0.3', '--checksum'],
-    '3861c4f99ae99db02d239ed231c3f7eedb946a59ff1d4df3b9c9a7187d3e1a49',
+    '7cce12f53bed7c4110cbd3be4f97b7054d7926ce7ad116e48c13188fb66bf7fc',
   ],
 ];
 

@@ -15,8 +15,12 @@ import type { SimEvent } from '../../lib/core/simEvent';
 import { SYSTEM_FIELDS, eventTime } from '../../lib/core/simEvent';
 import type { EntityType } from '../../lib/entities/entity';
 import type { EntityStore } from '../../lib/entities/entityStore';
-import { INITIAL_FLOW } from '../../lib/engine/simulateOn';
+import type { EntityChange } from '../../lib/entities/entityChange';
+import { CHURN_FLOW, INITIAL_FLOW } from '../../lib/engine/simulateOn';
 import { runToEnd } from '../helpers/runToEnd';
+import { HeapScheduler } from '../../lib/core/heapScheduler';
+import { createRunStats } from '../../lib/engine/runStats';
+import { simulateOn } from '../../lib/engine/simulateOn';
 import type { FinishedRun } from '../helpers/runToEnd';
 import { expectRate } from '../helpers/expectRate';
 
@@ -26,7 +30,7 @@ const HOURS = 4;
 const END = T0 + HOURS * 3_600_000;
 const SEED = 20250303;
 
-const run = (seed: number): FinishedRun => runToEnd(sim, { seed, startTime: START, duration: `${HOURS}h` });
+const run = (seed: number): FinishedRun => runToEnd(sim, { seed, startTime: START, duration: `${HOURS}h`, changes: true });
 
 // --- reading events ------------------------------------------------------------------------------
 
@@ -46,12 +50,14 @@ const same = (actual: unknown, expected: unknown, what: () => string): void => {
 
 const FILLS = new Set(['OrderFilled', 'OrderPartiallyFilled']);
 const ORDER_EVENTS = new Set(['OrderFilled', 'OrderPartiallyFilled', 'OrderCancelled']);
+/** Events that end an order (it retires). */
+const ORDER_ENDS = new Set(['OrderFilled', 'OrderCancelled']);
 /** Events that need an approved trader. */
 const NEEDS_KYC = new Set(['FundsDeposited', 'FundsWithdrawn', 'OrderPlaced', 'OrderFilled', 'OrderPartiallyFilled', 'OrderCancelled']);
 /** Events a session emits while it holds the instrument (fills are decided on the current price). */
 const HOLDS_INSTRUMENT = new Set(['PriceTicked', 'OrderPlaced', 'OrderFilled', 'OrderPartiallyFilled']);
 
-// --- holding intervals from the store's temporal versions --------------------------------------
+// --- holding intervals from the entity changes the store reported -----------------------------
 
 interface Hold {
   readonly key: string;
@@ -61,29 +67,51 @@ interface Hold {
   readonly to: number;
 }
 
-/** Per entity, the intervals during which a session held it (consecutive versions of one holder merged). */
-const holdsOf = (store: EntityStore, type: EntityType<any>): Map<string, Hold[]> => {
+/**
+ * Per entity, the intervals during which a session held it (consecutive versions of one holder
+ * merged), from the changes the store reported (retired entities are no longer in the store; a
+ * retirement ends the last version). For the entities still live, the store's own versions say
+ * the same.
+ */
+const holdsOf = (changes: ReadonlyArray<EntityChange>, store: EntityStore, type: EntityType<any>): Map<string, Hold[]> => {
   const out = new Map<string, Hold[]>();
-  for (const r of store.all(type)) {
-    const vs = r.versions;
-    expect(vs.length, `${type.name} ${r.key} has versions`).to.be.greaterThan(0);
-    const holds: Hold[] = [];
-    for (let i = 0; i < vs.length; i++) {
-      const v = vs[i];
-      // The versions form one contiguous timeline.
-      if (i + 1 < vs.length) {
-        same(v.validTo, vs[i + 1].validFrom, () => `${type.name} ${r.key} version ${i} is closed where the next opens`);
-        check(v.validFrom <= (v.validTo as number), () => `${type.name} ${r.key} version ${i} ends before it starts`);
-      } else {
-        same(v.validTo, null, () => `${type.name} ${r.key}: the last version is open`);
-      }
-      if (v.flowName === null) continue;
-      const to = v.validTo ?? Infinity;
-      const last = holds[holds.length - 1];
-      if (last !== undefined && last.session === v.flowName && last.to === v.validFrom) holds[holds.length - 1] = { ...last, to };
-      else holds.push({ key: r.key, session: v.flowName, from: v.validFrom, to });
+  const open = new Map<string, { readonly session: string | null; readonly from: number }>();
+  const versions = new Map<string, Array<readonly [number, string | null]>>();
+  const end = (key: string, to: number): void => {
+    const v = open.get(key);
+    if (v === undefined || v.session === null) return;
+    const holds = out.get(key)!;
+    const last = holds[holds.length - 1];
+    if (last !== undefined && last.session === v.session && last.to === v.from) holds[holds.length - 1] = { ...last, to };
+    else holds.push({ key, session: v.session, from: v.from, to });
+  };
+  for (const c of changes) {
+    if (c.type !== type) continue;
+    const v = open.get(c.key);
+    check(v !== undefined || c.retired !== true, () => `${type.name} ${c.key} retired before it was created`);
+    if (v === undefined) {
+      out.set(c.key, []);
+      versions.set(c.key, []);
+    } else check(v.from <= c.at, () => `${type.name} ${c.key}: a version ends before it starts`);
+    end(c.key, c.at);
+    if (c.retired === true) {
+      open.delete(c.key);
+      versions.delete(c.key);
+      continue;
     }
-    out.set(r.key, holds);
+    open.set(c.key, { session: c.heldBy, from: c.at });
+    versions.get(c.key)!.push([c.at, c.heldBy]);
+  }
+  for (const key of open.keys()) end(key, Infinity);
+  const live = store.all(type);
+  expect(live.map((r) => r.key).sort(), `the live ${type.name}s`).to.deep.equal([...versions.keys()].sort());
+  for (const r of live) {
+    const vs = r.versions;
+    const seen = vs.map((v) => [v.validFrom, v.flowName] as const);
+    expect(seen, `${type.name} ${r.key}`).to.deep.equal(versions.get(r.key));
+    // The versions form one contiguous timeline, the last one open.
+    for (let i = 0; i + 1 < vs.length; i++) same(vs[i].validTo, vs[i + 1].validFrom, () => `${type.name} ${r.key} version ${i} is closed where the next opens`);
+    same(vs[vs.length - 1].validTo, null, () => `${type.name} ${r.key}: the last version is open`);
   }
   return out;
 };
@@ -160,11 +188,17 @@ describe('e2e: scenarios/trading.ts', function () {
     expect(last, 'the run covers the whole window').to.be.above(END - 60_000);
   });
 
-  it('every trader, instrument and order reference points to one created earlier in the stream', () => {
+  it('every trader, instrument and order reference points to one created earlier in the stream, and not yet retired', () => {
     const traders = new Set<string>();
     const instruments = new Set<string>();
     const orders = new Map<string, SimEvent>();
+    const closed = new Set<string>();
+    const ended = new Set<string>();
     for (const e of events) {
+      if ('trader_id' in e) check(!closed.has(str(e, 'trader_id')), () => `${at(e)}: trader ${e.trader_id} closed the account before`);
+      if ('order_id' in e) check(!ended.has(str(e, 'order_id')), () => `${at(e)}: order ${e.order_id} was done with before`);
+      if (e.event_type === 'TraderAccountClosed') closed.add(str(e, 'trader_id'));
+      if (ORDER_ENDS.has(e.event_type)) ended.add(str(e, 'order_id'));
       switch (e.event_type) {
         case 'TraderRegistered':
           check(!traders.has(str(e, 'trader_id')), () => `${at(e)}: trader registered twice`);
@@ -193,8 +227,39 @@ describe('e2e: scenarios/trading.ts', function () {
       }
     }
     expect(instruments.size).to.equal(r.store.count(Instrument));
-    expect(traders.size).to.equal(r.store.count(Trader));
-    expect(orders.size).to.equal(r.store.count(Order));
+    expect(closed.size).to.be.greaterThan(20);
+    expect(traders.size - closed.size, 'live traders').to.equal(r.store.count(Trader));
+    expect(orders.size - ended.size, 'orders being worked')
+      .to.equal(r.store.count(Order))
+      .and.to.be.at.most(40);
+    for (const k of closed) expect(r.store.get(Trader, k), k).to.equal(undefined);
+    for (const k of ended) expect(r.store.get(Order, k), k).to.equal(undefined);
+    expect(r.stats.entities.Order).to.deep.equal({ created: orders.size, retired: ended.size });
+    expect(r.stats.entities.Trader).to.deep.equal({ created: traders.size, retired: closed.size });
+  });
+
+  it('traders leave as the flows say: rejected applicants offboarded, approved ones with nothing left closing', () => {
+    const decided = new Map<string, string>();
+    const cash = new Map<string, number>();
+    const reasons = new Map<string, number>();
+    for (const e of events) {
+      const trader = str(e, 'trader_id');
+      if (e.event_type === 'KycApproved' || e.event_type === 'KycRejected') decided.set(trader, e.event_type);
+      if (e.event_type === 'FundsDeposited') cash.set(trader, (cash.get(trader) ?? 0) + cents(num(e, 'amount')));
+      if (e.event_type === 'FundsWithdrawn') cash.set(trader, (cash.get(trader) ?? 0) - cents(num(e, 'amount')));
+      if (FILLS.has(e.event_type)) cash.set(trader, (cash.get(trader) ?? 0) + (e.side === 'buy' ? -1 : 1) * cents(num(e, 'notional')));
+      if (e.event_type !== 'TraderAccountClosed') continue;
+      reasons.set(str(e, 'reason'), (reasons.get(str(e, 'reason')) ?? 0) + 1);
+      same(cents(num(e, 'cash_balance')), cash.get(trader) ?? 0, () => `${at(e)}: the cash it closed with`);
+      if (e.reason === 'kyc_rejected') same(decided.get(trader), 'KycRejected', () => `${at(e)}: offboarded but not rejected`);
+      if (e.reason === 'customer_request') {
+        same(decided.get(trader), 'KycApproved', () => `${at(e)}: closed but never approved`);
+        check((cash.get(trader) ?? 0) < 100, () => `${at(e)}: closed with cash`);
+      }
+    }
+    expect(reasons.get('kyc_rejected')).to.be.greaterThan(10);
+    expect(reasons.get('customer_request')).to.be.greaterThan(5);
+    expect(reasons.has('dormant'), 'nobody is dormant for 90 days in a 4h window').to.equal(false);
   });
 
   it('KYC: decisions follow a submission, one per trader; no money moves or orders before KycApproved', () => {
@@ -222,12 +287,18 @@ describe('e2e: scenarios/trading.ts', function () {
     expectRate(approved, decided.size, KYC_APPROVAL_RATE, 'KYC approval rate');
   });
 
-  it('the temporal store agrees with the stream: approved traders at any instant = KycApproved events up to then', () => {
+  it('the temporal store agrees with the stream: approved traders at any instant = KycApproved events up to then, less closed ones', () => {
     const approvals = ofType('KycApproved').map(eventTime);
+    const approved = new Set(ofType('KycApproved').map((e) => e.trader_id));
+    // Retired traders are still found at instants before they left.
+    const closures = ofType('TraderAccountClosed')
+      .filter((e) => approved.has(e.trader_id))
+      .map(eventTime);
+    expect(closures.length).to.be.greaterThan(5);
     for (let h = 0.5; h < HOURS; h += 0.5) {
       const t = T0 + h * 3_600_000;
       const inStore = r.store.query(Trader, [['kyc_status', 'is', 'approved']], t).length;
-      expect(inStore, `at +${h}h`).to.equal(approvals.filter((a) => a <= t).length);
+      expect(inStore, `at +${h}h`).to.equal(approvals.filter((a) => a <= t).length - closures.filter((c) => c <= t).length);
     }
   });
 
@@ -362,17 +433,20 @@ describe('e2e: scenarios/trading.ts', function () {
     for (const [id, o] of book) {
       if (o.done === undefined) expect(Date.parse(str(o.placed, 'expires_at')), `order ${id} is still open`).to.be.at.least(END);
     }
+    // Filled and cancelled orders retired; the live ones are those still being worked.
     for (const rec of r.store.all(Order)) {
       const o = book.get(rec.key)!;
+      expect(o.done, `order ${rec.key} is live`).to.equal(undefined);
       expect(rec.state.filled_quantity, `order ${rec.key}`).to.equal(o.filled);
-      expect(rec.state.status, `order ${rec.key}`).to.equal(o.done ?? (o.filled > 0 ? 'partially_filled' : 'open'));
+      expect(rec.state.status, `order ${rec.key}`).to.equal(o.filled > 0 ? 'partially_filled' : 'open');
     }
+    for (const [id, o] of book) if (o.done !== undefined) expect(r.store.get(Order, id), `order ${id} is ${o.done}`).to.equal(undefined);
   });
 
   it('no entity is held by two sessions at once (store versions), and a session sticks to one trader', () => {
-    const traderHolds = holdsOf(r.store, Trader);
-    const instrumentHolds = holdsOf(r.store, Instrument);
-    const orderHolds = holdsOf(r.store, Order);
+    const traderHolds = holdsOf(r.changes, r.store, Trader);
+    const instrumentHolds = holdsOf(r.changes, r.store, Instrument);
+    const orderHolds = holdsOf(r.changes, r.store, Order);
     // Intervals of one entity never overlap.
     for (const holds of [traderHolds, instrumentHolds, orderHolds]) {
       for (const [key, hs] of holds) {
@@ -412,7 +486,7 @@ describe('e2e: scenarios/trading.ts', function () {
     };
     let checked = 0;
     for (const e of events) {
-      if (e.flow === INITIAL_FLOW) continue;
+      if (e.flow === INITIAL_FLOW || e.flow === CHURN_FLOW) continue;
       if ('trader_id' in e) {
         const trader = str(e, 'trader_id');
         const named = traderNamed.get(e.session_id);
@@ -459,5 +533,28 @@ describe('e2e: scenarios/trading.ts', function () {
     const none = runToEnd(sim, { seed: SEED, startTime: START, duration: `${HOURS}h`, settings: { history: 'none' } });
     expect(none.store.history).to.equal('none');
     expect(jsonl(none)).to.equal(jsonl(r));
+  });
+
+  it('over a long run (600 000 events, about 6 virtual days) the live orders stay at most one per session, traders leave', () => {
+    const scheduler = new HeapScheduler();
+    const stats = createRunStats();
+    const settings = { ...sim.settings, startTime: START, duration: '1000d', totalEvents: 600_000, history: 'none' as const };
+    let store: EntityStore | undefined;
+    let open = 0;
+    let most = 0;
+    simulateOn({ ...sim, settings }, { scheduler, stats, seed: SEED, onStore: (x) => (store = x) }).subscribe((e) => {
+      if (e.event_type === 'OrderPlaced') open++;
+      if (ORDER_ENDS.has(e.event_type)) open--;
+      most = Math.max(most, open);
+    });
+    scheduler.flush();
+    const { created, retired } = stats.entities.Order;
+    expect(created).to.be.greaterThan(25_000);
+    expect(most, 'orders being worked at once').to.be.at.most(sim.settings.nFlows!);
+    expect(store!.count(Order))
+      .to.equal(created - retired)
+      .and.to.equal(open);
+    expect(stats.entities.Trader.retired).to.be.greaterThan(1_000);
+    expect(store!.count(Trader)).to.equal(stats.entities.Trader.created - stats.entities.Trader.retired);
   });
 });

@@ -5,6 +5,8 @@
  *
  * Options override the model's settings (`seed`, `startTime`, `duration`, or any other setting
  * through `settings`), so a scenario written with `startTime: 'now'` runs at a fixed instant.
+ * `changes: true` also records every entity change the store reports (retirements included: the
+ * versions of entities that retired are no longer in the store).
  *
  * @example
  * const run = runToEnd(sim, { seed: 42, startTime: '2025-03-03T09:00:00Z', duration: '3h' });
@@ -14,6 +16,7 @@ import { HeapScheduler } from '../../lib/core/heapScheduler';
 import type { DurationInput } from '../../lib/core/duration';
 import type { SimEvent } from '../../lib/core/simEvent';
 import type { EntityStore } from '../../lib/entities/entityStore';
+import type { EntityChange } from '../../lib/entities/entityChange';
 import type { SimulationModel, SimulationSettings } from '../../lib/engine/model';
 import type { RunStats } from '../../lib/engine/runStats';
 import { createRunStats } from '../../lib/engine/runStats';
@@ -27,6 +30,8 @@ export interface RunToEndOptions {
   readonly duration?: DurationInput;
   /** Any other settings to override. */
   readonly settings?: Partial<SimulationSettings>;
+  /** Record every entity change (`FinishedRun.changes`). */
+  readonly changes?: boolean;
 }
 
 /** What one run to completion produced. */
@@ -38,6 +43,8 @@ export interface FinishedRun {
   readonly completed: boolean;
   /** The error the stream ended with, undefined when it completed. */
   readonly error: unknown;
+  /** Every entity change, in order, with `changes: true` (else empty). */
+  readonly changes: EntityChange[];
 }
 
 /** Runs `model` until its stream ends. */
@@ -52,9 +59,14 @@ export const runToEnd = (model: SimulationModel, options: RunToEndOptions = {}):
   const stats = createRunStats();
   const events: SimEvent[] = [];
   let store: EntityStore | undefined;
+  const changes: EntityChange[] = [];
+  const onStore = (s: EntityStore): void => {
+    store = s;
+    if (options.changes === true) s.watch((c) => changes.push(c));
+  };
   let completed = false;
   let error: unknown;
-  simulateOn({ settings, entities: model.entities, flows: model.flows }, { scheduler, stats, seed: options.seed, onStore: (s) => (store = s) }).subscribe({
+  simulateOn({ settings, entities: model.entities, flows: model.flows }, { scheduler, stats, seed: options.seed, onStore }).subscribe({
     next: (e) => events.push(e),
     error: (e) => (error = e),
     complete: () => (completed = true),
@@ -62,5 +74,5 @@ export const runToEnd = (model: SimulationModel, options: RunToEndOptions = {}):
   scheduler.flush();
   if (store === undefined) throw error ?? new Error('runToEnd: the engine never handed out its entity store');
   if (!completed && error === undefined) throw new Error('runToEnd: the scheduler ran dry but the stream did not end');
-  return { events, store, stats, completed, error };
+  return { events, store, stats, completed, error, changes };
 };
