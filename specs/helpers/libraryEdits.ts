@@ -25,3 +25,25 @@ export const errorsOf = (text: string): string[] => {
   const r = loadConfig(text, { file: 't.yaml' });
   return r.ok ? [] : r.errors.map(formatConfigError);
 };
+
+/**
+ * The library model (or `text`) with a MemberLeft schema, whose payload reads the member it is
+ * about (`member_id`, its `plan` through the alias `borrower`, its `open_loans`), and a MemberLeft
+ * event type declared as `eventType` (the YAML of its value, indented by four spaces).
+ */
+export const withMemberLeft = (eventType: string, text = LIBRARY): string =>
+  edit(
+    '  LoanReturned:\n    type: object',
+    [
+      '  MemberLeft:',
+      '    type: object',
+      '    properties:',
+      '      member_id: { $ref: "#/schemas/MemberID", from_entity: Member, field: member_id }',
+      '      plan: { type: string, from_entity: borrower, field: plan }',
+      '      loans: { type: integer, from_entity: Member, field: open_loans }',
+      '      reason: { type: string, generator: choice, params: { choices: [moved, idle] } }',
+      '  LoanReturned:',
+      '    type: object',
+    ].join('\n'),
+    edit('event_types:\n', `event_types:\n  MemberLeft:\n${eventType}\n`, text),
+  );
