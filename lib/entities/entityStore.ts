@@ -355,7 +355,7 @@ export class EntityStore {
         i = log.prev(i);
       }
     }
-    if (table.retired.size > 0) out.push(...table.retired.query(pred, at, log));
+    if (table.retired.size > 0) table.retired.query(pred, at, log, out);
     return out;
   }
 

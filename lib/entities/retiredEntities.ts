@@ -20,7 +20,7 @@ export interface RetiredSnapshot {
  * @example
  * const retired = new RetiredEntities();
  * retired.add('u1', t2, log.append(t1, state, null, previous));
- * retired.query(predicate, t1, log); // [{ key: 'u1', state, flowName: null, validFrom: t1, validTo: t2 }]
+ * retired.query(predicate, t1, log, out); // out: [{ key: 'u1', state, flowName: null, validFrom: t1, validTo: t2 }]
  */
 export class RetiredEntities {
   private readonly keys: string[] = [];
@@ -40,12 +40,11 @@ export class RetiredEntities {
   }
 
   /**
-   * The retired entities that satisfied `predicate` at instant `at`, by the rules of
-   * `EntityStore.query`: a version is valid at `at` if it starts at or before it and ends after it,
-   * or starts exactly then; an entity matches with its latest matching state.
+   * Appends to `out` the retired entities that satisfied `predicate` at instant `at`, by the rules
+   * of `EntityStore.query`: a version is valid at `at` if it starts at or before it and ends after
+   * it, or starts exactly then; an entity matches with its latest matching state.
    */
-  query(predicate: Predicate, at: number, log: VersionLog): RetiredSnapshot[] {
-    const out: RetiredSnapshot[] = [];
+  query(predicate: Predicate, at: number, log: VersionLog, out: { push(s: RetiredSnapshot): unknown }): void {
     for (let k = 0; k < this.keys.length; k++) {
       let validTo = this.retiredAt[k];
       if (validTo < at) continue; // it had left by then
@@ -64,6 +63,5 @@ export class RetiredEntities {
         validTo = validFrom;
       }
     }
-    return out;
   }
 }
