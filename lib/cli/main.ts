@@ -30,6 +30,7 @@ import { formatConfigError } from '../config/configError';
 import { ModelError, locate } from './modelError';
 import { UsageError, outputOperator, parseOutput } from './parseOutput';
 import { runReporting } from './runReporting';
+import { describeHistory } from './formatSummary';
 import type { CliIO } from './cliIO';
 
 export type { CliIO } from './cliIO';
@@ -65,6 +66,13 @@ Options of run:
   -h, --help                 this help
 
 ${DELIVERY_USAGE}`;
+
+/**
+ * The state history of a CLI run whose model does not set one: a window, so that a long run's
+ * memory stays bounded while `store.query` (an output's, through `onStore`) still answers the
+ * last hour. The engine never queries history itself, so the output is the same whatever it keeps.
+ */
+export const CLI_HISTORY = { keep: '1h' } as const;
 
 const defaultIO = (): CliIO => ({ stderr: process.stderr, cwd: process.cwd(), signals: process });
 
@@ -182,6 +190,8 @@ const runCommand = async (args: ReadonlyArray<string>, io: CliIO, say: (t: strin
   if (totalEvents !== undefined) overrides.totalEvents = totalEvents;
   if (values.start !== undefined) overrides.startTime = values.start;
   if (timeMultiplier !== undefined) overrides.timeMultiplier = timeMultiplier;
+  const historyByDefault = loaded.model.settings.history === undefined;
+  if (historyByDefault) overrides.history = CLI_HISTORY;
   const model: SimulationModel = { ...loaded.model, settings: { ...loaded.model.settings, ...overrides } as SimulationSettings };
   checkSettings(model, seed, file);
   const sinks = outputs ?? (loaded.outputs.length > 0 ? [...loaded.outputs] : [outputOperator({ _tag: 'Stdout', format: 'json' })]);
@@ -191,7 +201,13 @@ const runCommand = async (args: ReadonlyArray<string>, io: CliIO, say: (t: strin
   return runReporting(
     io,
     say,
-    { quiet: values.quiet === true, debug: values.debug === true, outputs: sinks, note: totalEventsNote(totalEvents, endedBy, hint) },
+    {
+      quiet: values.quiet === true,
+      debug: values.debug === true,
+      outputs: sinks,
+      note: totalEventsNote(totalEvents, endedBy, hint),
+      history: describeHistory(model.settings.history!, historyByDefault),
+    },
     (stop, onProgress) =>
       runSimulation(model, { outputs: sinks, stop, onProgress, delivery }).catch((e: unknown) => {
         throw e instanceof RunError ? e : toModelError(e, file);

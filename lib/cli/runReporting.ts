@@ -33,6 +33,8 @@ export interface ReportingFlags {
   readonly outputs?: ReadonlyArray<SinkOperator>;
   /** A line after the summary of a finished run (e.g. the duration ended it before --total-events), or undefined. */
   readonly note?: (summary: RunSummary) => string | undefined;
+  /** The state history the run keeps (`describeHistory`), for the summary; undefined for runs without entities. */
+  readonly history?: string;
 }
 
 const n = (x: number): string => x.toLocaleString('en-US');
@@ -89,7 +91,7 @@ export const runReporting = async (
       if (settled) return 0;
       progress?.done();
       if (!flags.quiet) {
-        say(formatSummary(summary, interrupt !== undefined ? 'interrupted' : 'done'));
+        say(formatSummary(summary, interrupt !== undefined ? 'interrupted' : 'done', flags.history));
         const note = interrupt === undefined ? flags.note?.(summary) : undefined;
         if (note !== undefined) say(`deep-faker: note: ${note}`);
       }
@@ -102,7 +104,7 @@ export const runReporting = async (
       const { message, code } = failure(e.cause);
       say(`deep-faker: ${message}`);
       if (flags.debug && e.cause instanceof Error) say(e.cause.stack ?? '');
-      if (!flags.quiet) say(formatSummary(e.summary as RunSummary, 'failed'));
+      if (!flags.quiet) say(formatSummary(e.summary as RunSummary, 'failed', flags.history));
       return code;
     }
   })();

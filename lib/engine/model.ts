@@ -13,6 +13,7 @@ import type { DurationInput } from '../core/duration';
 import { parseDuration } from '../core/duration';
 import type { EntityType } from '../entities/entity';
 import type { HistoryMode } from '../entities/entityStore';
+import { historyKeep } from '../entities/history';
 import type { FlowDef } from '../flows/flow';
 import { ModelError } from '../core/errors';
 
@@ -41,7 +42,11 @@ export interface SimulationSettings {
   readonly totalEvents?: number;
   /** Pace virtual time against the wall clock (1 = real time, 60 = a virtual minute per second). Default: as fast as possible. */
   readonly timeMultiplier?: number;
-  /** Keep every state version ("full", default; enables `store.query`) or only current state ("none"). */
+  /**
+   * State history: every version ("full", default; enables `store.query`), only current state
+   * ("none"), or a window, `{ keep: '1h' }`: versions that ended more than `keep` before the
+   * latest change are released, and `store.query` answers every instant from then on.
+   */
   readonly history?: HistoryMode;
 }
 
@@ -162,6 +167,10 @@ export const resolveSettings = (model: SimulationModel, overrides: { seed?: numb
     return [type, count] as const;
   });
   const history = s.history ?? 'full';
-  if (history !== 'full' && history !== 'none') throw new SettingsError(`history: must be "full" or "none", got ${JSON.stringify(history)}`);
+  try {
+    historyKeep(history);
+  } catch (e) {
+    throw e instanceof ModelError ? new SettingsError(e.message) : e;
+  }
   return { start, end: start + span, timeStep, nFlows, arrivals, seed, totalEvents, initialEntities, history };
 };

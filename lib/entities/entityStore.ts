@@ -11,7 +11,9 @@
  *   (`validFrom`), including `flow_name` changes; changes within one millisecond are all kept,
  *   in order (zero-length versions). `query(type, where, at)` answers
  *   "which users were logged in at 10:03". With `history: 'none'` only current state is kept,
- *   and each entity keeps one state object, updated in place (see `update`).
+ *   and each entity keeps one state object, updated in place (see `update`). With a window,
+ *   `history: { keep: '1h' }`, versions that ended more than an hour before the latest change
+ *   are released and `query` answers the instants from then on (see `history.ts`).
  *
  * The parts, one file each: `EntityRecord` (one entity), `KeyIndex` (a type's entities by key),
  * `SelectIndex` (the available ones matching a filter), `Columns` (a type's per-entity numbers),
@@ -33,6 +35,8 @@ import { KeyIndex } from './keyIndex';
 import type { StateRecord } from './reducer';
 import { SelectIndex as IndexOf } from './selectIndex';
 import { VersionLog } from './versionLog';
+import type { HistoryMode } from './history';
+import { HistoryWindowError, historyKeep } from './history';
 import type { Predicate, Where } from './where';
 import { compileWhere, whereKey } from './where';
 import { DeepFakerError, ModelError } from '../core/errors';
@@ -43,8 +47,7 @@ export type { EntityVersion } from './entityRecord';
 /** The available entities of one type matching one filter, as `index` makes them for `pick`. */
 export type SelectIndex = IndexOf<EntityRecord>;
 
-/** How much state history is kept. */
-export type HistoryMode = 'full' | 'none';
+export type { HistoryMode, HistoryWindow } from './history';
 
 /** What `query` returns for each entity that matched at that instant. */
 export interface EntitySnapshot {
@@ -79,7 +82,7 @@ const INITIAL_STRIDE = 8;
 export class EntityStore {
   private readonly tables = new Map<string, TypeTable>();
   private readonly indexByKey = new Map<string, SelectIndex>();
-  private readonly log = new VersionLog();
+  private readonly log: VersionLog;
   private readonly full: boolean;
   private readonly watchers: EntityChangeListener[] = [];
   /** Whether any type has a counter (`countWhere`), so changes need recounting. */
@@ -90,6 +93,7 @@ export class EntityStore {
     readonly history: HistoryMode = 'full',
   ) {
     this.full = history !== 'none';
+    this.log = new VersionLog(historyKeep(history), (shift) => this.renumbered(shift));
     for (const t of types) this.register(t);
   }
 
@@ -309,8 +313,9 @@ export class EntityStore {
    */
   query(type: EntityType<any>, where: Where<any>, at: number): EntitySnapshot[] {
     if (!this.full) throw new DeepFakerError('query needs state history: create the store with history "full"');
-    const pred = compileWhere(type, where);
     const log = this.log;
+    if (at < this.historyStart()) throw new HistoryWindowError(at, this.historyStart(), log.keep);
+    const pred = compileWhere(type, where);
     const out: EntitySnapshot[] = [];
     for (const r of this.table(type).all) {
       // Newest first: the current version, then the log. A version is valid at `at` if it starts
@@ -328,7 +333,7 @@ export class EntityStore {
           }
           if (validFrom !== at) break;
         }
-        if (i < 0) break;
+        if (i < log.first) break; // -1, or a version the window released
         validTo = validFrom;
         validFrom = log.from(i);
         state = log.state(i);
@@ -339,10 +344,28 @@ export class EntityStore {
     return out;
   }
 
+  /**
+   * The oldest instant `query` answers: with a window, `keep` before the latest change (a hold,
+   * release or update); -Infinity with full history.
+   */
+  historyStart(): number {
+    return this.log.latest - this.log.keep;
+  }
+
+  /** How many past versions the store holds (with a window, the ones not released yet). */
+  pastVersions(): number {
+    return this.log.length;
+  }
+
   /** Ends the current version of `r` at `now` (its replacement starts then). */
   private close(r: EntityRecord, now: number): void {
-    if (this.full) r.previous = this.log.append(r.since, r.state, r.heldBy, r.previous);
+    if (this.full) r.previous = this.log.append(r.since, now, r.state, r.heldBy, r.previous);
     r.since = now;
+  }
+
+  /** The log renumbered its entries (see `VersionLog`): links below `shift` are gone. */
+  private renumbered(shift: number): void {
+    for (const table of this.tables.values()) for (const r of table.all) r.previous = r.previous < shift ? -1 : r.previous - shift;
   }
 
   private reindex(r: EntityRecord): void {

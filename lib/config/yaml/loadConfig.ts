@@ -30,6 +30,7 @@ import { playEvent, startSession, waitSeconds } from '../../flows/playEvent';
 import { compileOutputs } from './compileOutputs';
 import { compileDelivery } from './compileDelivery';
 import { checkPayloadPlans } from './payloadPlans';
+import { readHistory } from './historySetting';
 import { entry, parseYamlTree, toJs, type YNode } from '../yamlTree';
 
 /** The result of `loadConfig`. */
@@ -42,7 +43,7 @@ export interface LoadOptions {
 }
 
 const ROOT_KEYS = ['version', 'simulation_settings', 'schemas', 'entities', 'event_types', 'scenarios', 'outputs', 'delivery'];
-const SETTINGS_KEYS = ['duration', 'total_events', 'initial_entity_counts', 'time_progression', 'random_seed', 'concurrent_sessions', 'limits'];
+const SETTINGS_KEYS = ['duration', 'total_events', 'initial_entity_counts', 'time_progression', 'random_seed', 'concurrent_sessions', 'limits', 'history'];
 
 /** Whether `s` is YAML text rather than a path. */
 /**
@@ -185,6 +186,8 @@ const compileSettings = (node: YNode | undefined, p: Problems, entities: Readonl
       else if (x !== undefined) out.timeMultiplier = x;
     }
   }
+  const history = readHistory(m.get('history'), at('history'), p);
+  if (history !== undefined) out.history = history;
   if (out.startTime === undefined) out.startTime = 'now';
   if (d !== undefined && out.duration !== undefined && out.startTime !== 'now' && parseStartTime(out.startTime) + parseDuration(out.duration) > MAX_DATE_MS) {
     p.at(d.offset, at('duration'), `the run would end after ${new Date(MAX_DATE_MS).toISOString()}, the last date JavaScript can represent`);
