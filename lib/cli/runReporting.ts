@@ -75,6 +75,7 @@ export const runReporting = async (
   const giveUp = (why: string): void => {
     if (settled) return;
     settled = true;
+    progress?.done(); // the message starts on a line of its own
     say(`deep-faker: ${why}; events the outputs had not written are lost\n${outputsLine()}`);
     abandon(INTERRUPT_EXIT_CODES[interrupt!]);
   };
