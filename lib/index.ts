@@ -46,7 +46,7 @@ export type { FlowContext, FlowBody, FlowDef, FlowOptions, EntityView } from './
 // engine
 export { simulateOn, FlowError, INITIAL_FLOW } from './engine/simulateOn';
 export type { Env } from './engine/simulateOn';
-export { resolveSettings, SettingsError } from './engine/model';
+export { FOREVER, resolveSettings, SettingsError } from './engine/model';
 export type { SimulationModel, SimulationSettings, ArrivalSettings } from './engine/model';
 export { createRunStats } from './engine/runStats';
 export type { RunStats, SessionCounts } from './engine/runStats';

@@ -3,12 +3,15 @@
  * stderr, exit codes. Shared by `run` (models, YAML, stories) and `orders`.
  *
  * @example
- * return runReporting(io, say, { quiet: false, debug: false }, (stop, onProgress) => runSimulation(sim, { stop, onProgress }),
+ * return runReporting(io, say, { quiet: false, debug: false, entityTypes: sim.entities },
+ *   (stop, onProgress, onStore) => runSimulation(sim, { stop, onProgress, onStore }),
  *   (cause) => ({ message: String(cause), code: 1 }));
  */
 import type { Observable } from 'rxjs';
 import { Subject } from '../core/rx';
 import type { RunStats } from '../engine/runStats';
+import type { EntityType } from '../entities/entity';
+import type { EntityStore } from '../entities/entityStore';
 import type { RunSummary } from '../runtime/runSimulation';
 import { RunError } from '../runtime/runSimulation';
 import type { SinkOperator } from '../sinks/sink';
@@ -35,7 +38,13 @@ export interface ReportingFlags {
   readonly note?: (summary: RunSummary) => string | undefined;
   /** The state history the run keeps (`describeHistory`), for the summary; undefined for runs without entities. */
   readonly history?: string;
+  /** The model's entity types: the progress line counts the live entities of each. */
+  readonly entityTypes?: ReadonlyArray<EntityType<any>>;
 }
+
+/** Live entities per type of the run's store, in the model's order. */
+const entityCounts = (store: EntityStore, types: ReadonlyArray<EntityType<any>>) => (): ReadonlyArray<readonly [string, number]> =>
+  types.filter((t) => store.has(t)).map((t) => [t.name, store.count(t)] as const);
 
 const n = (x: number): string => x.toLocaleString('en-US');
 
@@ -51,7 +60,11 @@ export const runReporting = async (
   io: CliIO,
   say: (t: string) => void,
   flags: ReportingFlags,
-  run: (stop: Observable<void>, onProgress: ((stats: RunStats) => void) | undefined) => Promise<RunSummary>,
+  run: (
+    stop: Observable<void>,
+    onProgress: ((stats: RunStats) => void) | undefined,
+    onStore: ((store: EntityStore) => void) | undefined,
+  ) => Promise<RunSummary>,
   failure: (cause: unknown) => { readonly message: string; readonly code: number },
 ): Promise<number> => {
   const stop = new Subject<void>();
@@ -64,6 +77,7 @@ export const runReporting = async (
   const giveUp = (why: string): void => {
     if (settled) return;
     settled = true;
+    progress?.done(); // the message starts on a line of its own
     say(`deep-faker: ${why}; events the outputs had not written are lost\n${outputsLine()}`);
     abandon(INTERRUPT_EXIT_CODES[interrupt!]);
   };
@@ -85,9 +99,11 @@ export const runReporting = async (
   io.signals?.on('SIGINT', onInt);
   io.signals?.on('SIGTERM', onTerm);
   const progress = flags.quiet ? undefined : progressReporter(io.stderr);
+  const types = flags.entityTypes ?? [];
+  const onStore = progress === undefined || types.length === 0 ? undefined : (store: EntityStore) => progress.watchEntities(entityCounts(store, types));
   const outcome = (async (): Promise<number> => {
     try {
-      const summary = await run(stop, progress?.update);
+      const summary = await run(stop, progress?.update, onStore);
       if (settled) return 0;
       progress?.done();
       if (!flags.quiet) {
@@ -112,6 +128,7 @@ export const runReporting = async (
     return await Promise.race([outcome, abandoned]);
   } finally {
     settled = true;
+    progress?.done();
     clearTimeout(graceTimer);
     io.signals?.off('SIGINT', onInt);
     io.signals?.off('SIGTERM', onTerm);

@@ -19,8 +19,12 @@ import { ModelError } from '../core/errors';
 
 /** Simulation settings (the arguments of `simulation(...)`). */
 export interface SimulationSettings {
-  /** Virtual time span: "30s", "10m", "1h", "3d". No event is stamped at or after start + duration. */
-  readonly duration?: DurationInput;
+  /**
+   * Virtual time span: "30s", "10m", "1h", "3d". No event is stamped at or after start + duration.
+   * `"forever"`, like leaving it out, sets no bound: the run goes on until it is stopped, reaches
+   * `totalEvents` or ends by itself (it ends at the last date a JavaScript Date holds at the latest).
+   */
+  readonly duration?: DurationInput | typeof FOREVER;
   /** ISO-8601, epoch ms, or "now" (resolved by the runtime at start). Default "now". */
   readonly startTime?: string | number;
   /** Time resolution: the least time a session slot takes, and the retry delay when no flow can start. Default "1s". */
@@ -78,8 +82,10 @@ export class SettingsError extends ModelError {
 /** Settings checked and resolved to numbers. */
 export interface ResolvedSettings {
   readonly start: number;
-  /** Exclusive end (epoch ms), Infinity without a duration. */
+  /** Exclusive end (epoch ms): start + duration, or `MAX_TIME` for a run without a duration. */
   readonly end: number;
+  /** No duration (left out or "forever"): `end` is where JavaScript's dates end, not a bound the model set. */
+  readonly forever: boolean;
   readonly timeStep: number;
   readonly nFlows: number;
   /** Open-system arrivals; undefined for the closed system of `nFlows` slots. */
@@ -90,14 +96,37 @@ export interface ResolvedSettings {
   readonly history: HistoryMode;
 }
 
-/** The last instant a JavaScript Date holds (epoch ms): an event's timestamp must not pass it. */
-const MAX_TIME = 8.64e15;
+/**
+ * The last instant a JavaScript Date holds (epoch ms, +275760-09-13T00:00:00.000Z): an event's
+ * timestamp must not pass it, so a run without a duration ends there.
+ *
+ * @example
+ * new Date(MAX_TIME).toISOString(); // '+275760-09-13T00:00:00.000Z'
+ */
+export const MAX_TIME = 8.64e15;
+
+/**
+ * The `duration` of a run without an end: it goes on until stopped (the same as no duration).
+ *
+ * @example
+ * simulation({ duration: FOREVER, startTime: 'now' });
+ */
+export const FOREVER = 'forever';
 
 const duration = (name: string, v: DurationInput): number => {
   try {
     return parseDuration(v);
   } catch (e) {
     throw new SettingsError(`${name}: ${(e as Error).message}`);
+  }
+};
+
+/** `duration`: a duration of more than 0; a mistake says that "forever" is the way to set no end. */
+const durationSetting = (v: DurationInput): number => {
+  try {
+    return parseDuration(v);
+  } catch (e) {
+    throw new SettingsError(`duration: ${(e as Error).message}, or "forever" for no end`);
   }
 };
 
@@ -136,7 +165,7 @@ export const resolveSettings = (model: SimulationModel, overrides: { seed?: numb
     start = overrides.now;
   } else start = parseStartTime(startSetting);
   if (!(Math.abs(start) <= MAX_TIME)) throw new SettingsError(`startTime: ${start} is outside the dates JavaScript can represent (±${MAX_TIME} ms)`);
-  const span = s.duration === undefined ? Infinity : duration('duration', s.duration);
+  const span = s.duration === undefined || s.duration === FOREVER ? Infinity : durationSetting(s.duration);
   if (span === 0) throw new SettingsError('duration: must be more than 0');
   if (span !== Infinity && !(start + span <= MAX_TIME)) {
     throw new SettingsError(
@@ -172,5 +201,6 @@ export const resolveSettings = (model: SimulationModel, overrides: { seed?: numb
   } catch (e) {
     throw e instanceof ModelError ? new SettingsError(e.message) : e;
   }
-  return { start, end: start + span, timeStep, nFlows, arrivals, seed, totalEvents, initialEntities, history };
+  const forever = span === Infinity;
+  return { start, end: forever ? MAX_TIME : start + span, forever, timeStep, nFlows, arrivals, seed, totalEvents, initialEntities, history };
 };
