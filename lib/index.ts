@@ -30,7 +30,8 @@ export { entity, FLOW_NAME } from './entities/entity';
 export type { EntityType, StateOf, EntityOptions } from './entities/entity';
 export type { ChurnOptions, ChurnRule, ChurnOverrides, RetiringEntity } from './entities/churnRule';
 export { EntityStore } from './entities/entityStore';
-export type { EntitySnapshot, EntityVersion, HistoryMode } from './entities/entityStore';
+export type { EntitySnapshot, EntityVersion, HistoryMode, HistoryWindow } from './entities/entityStore';
+export { HistoryWindowError } from './entities/history';
 export { WHERE_OPERATORS } from './entities/where';
 export type { Condition, Where, WhereOperator } from './entities/where';
 export { STATE_OPERATIONS } from './entities/reducer';
@@ -46,7 +47,7 @@ export type { FlowContext, FlowBody, FlowDef, FlowOptions, EntityView } from './
 // engine
 export { simulateOn, FlowError, INITIAL_FLOW, CHURN_FLOW } from './engine/simulateOn';
 export type { Env } from './engine/simulateOn';
-export { resolveSettings, SettingsError } from './engine/model';
+export { FOREVER, resolveSettings, SettingsError } from './engine/model';
 export type { SimulationModel, SimulationSettings, ArrivalSettings } from './engine/model';
 export { createRunStats } from './engine/runStats';
 export type { RunStats, SessionCounts, EntityCounts } from './engine/runStats';

@@ -8,12 +8,14 @@
  * //   …
  * //   entities: User 812 live (392 retired), Product 50 live
  */
+import { formatDuration, parseDuration } from '../core/duration';
+import type { SimulationSettings } from '../engine/model';
 import type { RunSummary } from '../runtime/runSimulation';
 
 const n = (x: number): string => x.toLocaleString('en-US');
 
-/** Human-readable summary lines. */
-export const formatSummary = (s: RunSummary, outcome: 'done' | 'interrupted' | 'failed'): string => {
+/** Human-readable summary lines; `history` (a model's run) adds the state history kept. */
+export const formatSummary = (s: RunSummary, outcome: 'done' | 'interrupted' | 'failed', history?: string): string => {
   const secs = s.wallMs / 1000;
   const rate = secs > 0 ? Math.round(s.events / secs) : s.events;
   const types = Object.entries(s.eventsByType)
@@ -30,5 +32,14 @@ export const formatSummary = (s: RunSummary, outcome: 'done' | 'interrupted' | '
     `  events by type: ${types || 'none'}`,
     ...(entities === '' ? [] : [`  entities: ${entities}`]),
     `  outputs: ${s.outputs.map((o) => `${o.name} ${n(o.accepted)} acknowledged`).join('; ') || 'none'}`,
+    ...(history === undefined ? [] : [`  state history: ${history}`]),
   ].join('\n');
+};
+
+/** What the summary says of a (checked) history setting; `byDefault` when the CLI chose it. */
+export const describeHistory = (history: NonNullable<SimulationSettings['history']>, byDefault: boolean): string => {
+  if (history === 'full') return 'full (every version is kept: memory grows with the run)';
+  if (history === 'none') return 'none (current state only)';
+  const kept = `the last ${formatDuration(parseDuration(history.keep))} of virtual time`;
+  return byDefault ? `${kept} (the default of CLI runs; set history in the model to change it)` : kept;
 };

@@ -4,7 +4,7 @@
  * ```
  * deep-faker validate <file.yaml>
  * deep-faker run <file.ts|file.js|file.yaml> [--output stdout|stdout:json_pretty|file:PATH|kafka:BROKERS|mysql://URI]… [--seed N]
- *                [--duration 10m] [--total-events N] [--start ISO|now] [--time-multiplier X]
+ *                [--duration 10m|forever] [--total-events N] [--start ISO|now] [--time-multiplier X | --rate 5000/s]
  *                [--quiet] [--debug]
  * ```
  *
@@ -21,7 +21,7 @@ import type { SimulationModel, SimulationSettings } from '../engine/model';
 import type { SinkOperator } from '../sinks/sink';
 import type { RunSummary } from '../runtime/runSimulation';
 import { RunError, runSimulation } from '../runtime/runSimulation';
-import { resolveSettings } from '../engine/model';
+import { FOREVER, MAX_TIME, resolveSettings } from '../engine/model';
 import { describeError } from './describeError';
 import { parseDuration } from '../core/duration';
 import { loadModule } from './loadModule';
@@ -30,13 +30,14 @@ import { formatConfigError } from '../config/configError';
 import { ModelError, locate } from './modelError';
 import { UsageError, outputOperator, parseOutput } from './parseOutput';
 import { runReporting } from './runReporting';
+import { describeHistory } from './formatSummary';
 import type { CliIO } from './cliIO';
 
 export type { CliIO } from './cliIO';
 import { isStoryFile } from '../config/story/isStory';
 import type { DeliverySettings } from '../delivery/delivery';
 import { DELIVERY_FLAG_OPTIONS, DELIVERY_USAGE, deliveryFromFlags } from './deliveryFlags';
-import { countFlag, durationFlag, joinNegativeValues, multiplierFlag, seedFlag, startFlag } from './runFlags';
+import { countFlag, joinNegativeValues, multiplierFlag, rateFlag, runDurationFlag, seedFlag, startFlag } from './runFlags';
 
 /** Usage text. */
 export const USAGE = `Usage: deep-faker <command> [options]
@@ -54,17 +55,28 @@ Options of run:
                              | mysql://USER@HOST:PORT/DB (repeatable; default: the module's
                              outputs, else stdout)
       --seed <n>             random seed, an integer, |n| <= 2^53-1 (same seed, same model => identical output)
-      --duration <d>         virtual duration, e.g. 30s, 10m, 1h, 3d (more than 0)
+      --duration <d>         virtual duration, e.g. 30s, 10m, 1h, 3d (more than 0), or forever
+                             (no end: until Ctrl-C / SIGTERM or --total-events)
       --total-events <n>     stop after n events (or at the duration, whichever comes first)
       --start <iso|now>      virtual start time (ISO-8601, year 0000 to 9999)
       --time-multiplier <x>  pace against the wall clock (1 = real time; max = as fast as possible);
                              default: the model's, else as fast as possible
+      --rate <r>             pace by events instead: on average r events per wall-clock second,
+                             e.g. 5000/s, 300/m, 10/h (a plain number is per second); the same
+                             output, spread out; not with --time-multiplier
   -q, --quiet                no summary or progress on stderr
       --debug                stack traces for errors; for stories, also the scheduling and
                              expression debug lines (like DEBUG=deep-faker:*)
   -h, --help                 this help
 
 ${DELIVERY_USAGE}`;
+
+/**
+ * The state history of a CLI run whose model does not set one: a window, so that a long run's
+ * memory stays bounded while `store.query` (an output's, through `onStore`) still answers the
+ * last hour. The engine never queries history itself, so the output is the same whatever it keeps.
+ */
+export const CLI_HISTORY = { keep: '1h' } as const;
 
 const defaultIO = (): CliIO => ({ stderr: process.stderr, cwd: process.cwd(), signals: process });
 
@@ -132,6 +144,7 @@ const runCommand = async (args: ReadonlyArray<string>, io: CliIO, say: (t: strin
     'total-events': { type: 'string' },
     start: { type: 'string' },
     'time-multiplier': { type: 'string' },
+    rate: { type: 'string' },
     quiet: { type: 'boolean', short: 'q' },
     debug: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
@@ -155,8 +168,10 @@ const runCommand = async (args: ReadonlyArray<string>, io: CliIO, say: (t: strin
   const seed = seedFlag('seed', values.seed);
   const totalEvents = countFlag('total-events', values['total-events']);
   const timeMultiplier = multiplierFlag('time-multiplier', values['time-multiplier']);
+  const rate = rateFlag('rate', values.rate);
+  if (rate !== undefined && timeMultiplier !== undefined) throw new UsageError('--rate and --time-multiplier: pace a run by one of them, not both');
   // 0s is refused for every kind of model alike (a model's own duration is checked by its front end).
-  if (values.duration !== undefined) durationFlag('duration', values.duration, true);
+  runDurationFlag('duration', values.duration);
   startFlag('start', values.start);
 
   // Checked before anything is loaded: a bad flag is a usage error whatever the file.
@@ -167,7 +182,9 @@ const runCommand = async (args: ReadonlyArray<string>, io: CliIO, say: (t: strin
       seed,
       totalEvents,
       timeMultiplier,
-      duration: values.duration,
+      rate,
+      // A story ends with its schedule: forever only lifts the extra bound.
+      duration: values.duration === FOREVER ? undefined : values.duration,
       start: values.start,
       quiet: values.quiet === true,
       debug: values.debug === true,
@@ -182,18 +199,30 @@ const runCommand = async (args: ReadonlyArray<string>, io: CliIO, say: (t: strin
   if (totalEvents !== undefined) overrides.totalEvents = totalEvents;
   if (values.start !== undefined) overrides.startTime = values.start;
   if (timeMultiplier !== undefined) overrides.timeMultiplier = timeMultiplier;
+  const historyByDefault = loaded.model.settings.history === undefined;
+  if (historyByDefault) overrides.history = CLI_HISTORY;
   const model: SimulationModel = { ...loaded.model, settings: { ...loaded.model.settings, ...overrides } as SimulationSettings };
   checkSettings(model, seed, file);
   const sinks = outputs ?? (loaded.outputs.length > 0 ? [...loaded.outputs] : [outputOperator({ _tag: 'Stdout', format: 'json' })]);
   const duration = model.settings.duration;
-  const endedBy = duration === undefined ? 'the model ended (every session finished)' : `the run reached its duration (${String(duration)} of virtual time)`;
-  const hint = duration === undefined ? undefined : 'give a longer --duration for more';
+  const forever = duration === undefined || duration === FOREVER;
+  const endedBy = forever ? 'the model ended (every session finished)' : `the run reached its duration (${String(duration)} of virtual time)`;
+  const hint = forever ? undefined : 'give a longer --duration for more';
+  const eventsNote = totalEventsNote(totalEvents, endedBy, hint);
+  const note = (summary: RunSummary): string | undefined => (forever ? endOfDatesNote(summary) : undefined) ?? eventsNote(summary);
   return runReporting(
     io,
     say,
-    { quiet: values.quiet === true, debug: values.debug === true, outputs: sinks, note: totalEventsNote(totalEvents, endedBy, hint) },
-    (stop, onProgress) =>
-      runSimulation(model, { outputs: sinks, stop, onProgress, delivery }).catch((e: unknown) => {
+    {
+      quiet: values.quiet === true,
+      debug: values.debug === true,
+      outputs: sinks,
+      note,
+      entityTypes: model.entities,
+      history: describeHistory(model.settings.history!, historyByDefault),
+    },
+    (stop, onProgress, onStore) =>
+      runSimulation(model, { outputs: sinks, stop, onProgress, onStore, delivery, rate }).catch((e: unknown) => {
         throw e instanceof RunError ? e : toModelError(e, file);
       }),
     (cause) => ({ message: describeFailure(cause, file), code: isModelMistake(cause) ? 2 : 1 }),
@@ -205,6 +234,7 @@ interface StoryRunFlags {
   readonly seed: number | undefined;
   readonly totalEvents: number | undefined;
   readonly timeMultiplier: number | undefined;
+  readonly rate: number | undefined;
   readonly duration: string | undefined;
   readonly start: string | undefined;
   readonly quiet: boolean;
@@ -234,6 +264,7 @@ const runStoryFile = async (file: string, flags: StoryRunFlags, io: CliIO, say: 
         seed: flags.seed,
         totalEvents: flags.totalEvents,
         timeMultiplier: flags.timeMultiplier,
+        rate: flags.rate,
         duration: flags.duration === undefined ? undefined : parseDuration(flags.duration),
         // "now" is resolved here, at the edge.
         start: flags.start === 'now' ? Date.now() : flags.start,
@@ -273,5 +304,11 @@ const totalEventsNote =
     totalEvents === undefined || summary.events >= totalEvents
       ? undefined
       : `${endedBy} after ${summary.events.toLocaleString('en-US')} of the ${totalEvents.toLocaleString('en-US')} events of --total-events${hint === undefined ? '' : `; ${hint}`}`;
+
+/** The run without a duration that got to the last date a JavaScript Date holds: it ended there, not by a bug. */
+const endOfDatesNote = (summary: RunSummary): string | undefined =>
+  summary.virtualEnd === new Date(MAX_TIME).toISOString()
+    ? `virtual time reached ${summary.virtualEnd}, the last date JavaScript can represent, so the run ended there (the sessions still going are counted as truncated)`
+    : undefined;
 
 const toModelError = (e: unknown, file: string): unknown => (isModelMistake(e) ? new ModelError(locate(e as ModelError, file), { cause: e }) : e);

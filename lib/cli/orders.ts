@@ -237,8 +237,8 @@ export const ordersCommand = async (args: ReadonlyArray<string>, io: CliIO, say:
   return runReporting(
     io,
     say,
-    { ...parsed, outputs },
-    (stop, onProgress) => runSimulation(sim, { outputs, stop, onProgress, delivery: sim.delivery }),
+    { ...parsed, outputs, entityTypes: sim.entities },
+    (stop, onProgress, onStore) => runSimulation(sim, { outputs, stop, onProgress, onStore, delivery: sim.delivery }),
     (cause) => ({ message: describeError(cause), code: 1 }),
   );
 };

@@ -7,8 +7,10 @@
  *   are refused.
  * - `--total-events N`: digits only, 1 ≤ N ≤ 2^53 − 1.
  * - `--time-multiplier X`: a number > 0, or `max` (as fast as possible).
+ * - `--rate R`: events per wall-clock second, minute or hour (`5000/s`, `300/m`, `10/h`; a plain
+ *   number is per second), more than 0.
  * - `--start ISO|now`: an ISO-8601 date (YYYY-MM-DD…) with a four-digit year, a real calendar day.
- * - `--duration D`: a duration of more than 0.
+ * - `--duration D`: a duration of more than 0, or `forever`.
  *
  * `node:util`'s `parseArgs` reads `--seed -1` as a flag without its value ("argument is
  * ambiguous"); `joinNegativeValues` rewrites it to `--seed=-1` first, so the value gets the plain
@@ -19,6 +21,7 @@
  * joinNegativeValues(['--seed', '-1'], { seed: { type: 'string' } }); // ['--seed=-1']
  */
 import { parseDuration } from '../core/duration';
+import { FOREVER } from '../engine/model';
 import { UsageError } from './parseOutput';
 
 /** The largest seed and count a flag takes: every integer up to it is exact in a JavaScript number. */
@@ -104,4 +107,29 @@ export const durationFlag = (name: string, v: string, positive = false): string 
   }
   if (positive && ms <= 0) throw new UsageError(`--${name}: must be more than 0, got "${v}"`);
   return v;
+};
+
+/** `--duration`: a duration of more than 0, or `forever` (no end: until stopped, or --total-events). */
+export const runDurationFlag = (name: string, v: string | undefined): string | undefined => {
+  if (v === undefined || v === FOREVER) return v;
+  try {
+    return durationFlag(name, v, true);
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}; or "forever" for no end`);
+  }
+};
+
+const PER: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3_600 };
+
+/** `--rate`: `5000/s`, `300/m`, `10/h` or `5000` (per second) → events per second, more than 0. */
+export const rateFlag = (name: string, v: string | undefined): number | undefined => {
+  if (v === undefined) return undefined;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(?:\/\s*([smh]))?\s*$/.exec(v);
+  const perSecond = m === null ? NaN : Number(m[1]) / PER[m[2] ?? 's'];
+  if (!(perSecond > 0 && Number.isFinite(perSecond))) {
+    throw new UsageError(
+      `--${name}: expected events per second, minute or hour, more than 0, such as 5000/s, 300/m or 10/h (a plain number is per second), got "${v}"`,
+    );
+  }
+  return perSecond;
 };

@@ -3,12 +3,15 @@
  * stderr, exit codes. Shared by `run` (models, YAML, stories) and `orders`.
  *
  * @example
- * return runReporting(io, say, { quiet: false, debug: false }, (stop, onProgress) => runSimulation(sim, { stop, onProgress }),
+ * return runReporting(io, say, { quiet: false, debug: false, entityTypes: sim.entities },
+ *   (stop, onProgress, onStore) => runSimulation(sim, { stop, onProgress, onStore }),
  *   (cause) => ({ message: String(cause), code: 1 }));
  */
 import type { Observable } from 'rxjs';
 import { Subject } from '../core/rx';
 import type { RunStats } from '../engine/runStats';
+import type { EntityType } from '../entities/entity';
+import type { EntityStore } from '../entities/entityStore';
 import type { RunSummary } from '../runtime/runSimulation';
 import { RunError } from '../runtime/runSimulation';
 import type { SinkOperator } from '../sinks/sink';
@@ -33,7 +36,15 @@ export interface ReportingFlags {
   readonly outputs?: ReadonlyArray<SinkOperator>;
   /** A line after the summary of a finished run (e.g. the duration ended it before --total-events), or undefined. */
   readonly note?: (summary: RunSummary) => string | undefined;
+  /** The state history the run keeps (`describeHistory`), for the summary; undefined for runs without entities. */
+  readonly history?: string;
+  /** The model's entity types: the progress line counts the live entities of each. */
+  readonly entityTypes?: ReadonlyArray<EntityType<any>>;
 }
+
+/** Live entities per type of the run's store, in the model's order. */
+const entityCounts = (store: EntityStore, types: ReadonlyArray<EntityType<any>>) => (): ReadonlyArray<readonly [string, number]> =>
+  types.filter((t) => store.has(t)).map((t) => [t.name, store.count(t)] as const);
 
 const n = (x: number): string => x.toLocaleString('en-US');
 
@@ -49,7 +60,11 @@ export const runReporting = async (
   io: CliIO,
   say: (t: string) => void,
   flags: ReportingFlags,
-  run: (stop: Observable<void>, onProgress: ((stats: RunStats) => void) | undefined) => Promise<RunSummary>,
+  run: (
+    stop: Observable<void>,
+    onProgress: ((stats: RunStats) => void) | undefined,
+    onStore: ((store: EntityStore) => void) | undefined,
+  ) => Promise<RunSummary>,
   failure: (cause: unknown) => { readonly message: string; readonly code: number },
 ): Promise<number> => {
   const stop = new Subject<void>();
@@ -62,6 +77,7 @@ export const runReporting = async (
   const giveUp = (why: string): void => {
     if (settled) return;
     settled = true;
+    progress?.done(); // the message starts on a line of its own
     say(`deep-faker: ${why}; events the outputs had not written are lost\n${outputsLine()}`);
     abandon(INTERRUPT_EXIT_CODES[interrupt!]);
   };
@@ -83,13 +99,15 @@ export const runReporting = async (
   io.signals?.on('SIGINT', onInt);
   io.signals?.on('SIGTERM', onTerm);
   const progress = flags.quiet ? undefined : progressReporter(io.stderr);
+  const types = flags.entityTypes ?? [];
+  const onStore = progress === undefined || types.length === 0 ? undefined : (store: EntityStore) => progress.watchEntities(entityCounts(store, types));
   const outcome = (async (): Promise<number> => {
     try {
-      const summary = await run(stop, progress?.update);
+      const summary = await run(stop, progress?.update, onStore);
       if (settled) return 0;
       progress?.done();
       if (!flags.quiet) {
-        say(formatSummary(summary, interrupt !== undefined ? 'interrupted' : 'done'));
+        say(formatSummary(summary, interrupt !== undefined ? 'interrupted' : 'done', flags.history));
         const note = interrupt === undefined ? flags.note?.(summary) : undefined;
         if (note !== undefined) say(`deep-faker: note: ${note}`);
       }
@@ -102,7 +120,7 @@ export const runReporting = async (
       const { message, code } = failure(e.cause);
       say(`deep-faker: ${message}`);
       if (flags.debug && e.cause instanceof Error) say(e.cause.stack ?? '');
-      if (!flags.quiet) say(formatSummary(e.summary as RunSummary, 'failed'));
+      if (!flags.quiet) say(formatSummary(e.summary as RunSummary, 'failed', flags.history));
       return code;
     }
   })();
@@ -110,6 +128,7 @@ export const runReporting = async (
     return await Promise.race([outcome, abandoned]);
   } finally {
     settled = true;
+    progress?.done();
     clearTimeout(graceTimer);
     io.signals?.off('SIGINT', onInt);
     io.signals?.off('SIGTERM', onTerm);

@@ -13,13 +13,18 @@ import type { DurationInput } from '../core/duration';
 import { parseDuration } from '../core/duration';
 import type { EntityType } from '../entities/entity';
 import type { HistoryMode } from '../entities/entityStore';
+import { historyKeep } from '../entities/history';
 import type { FlowDef } from '../flows/flow';
 import { ModelError } from '../core/errors';
 
 /** Simulation settings (the arguments of `simulation(...)`). */
 export interface SimulationSettings {
-  /** Virtual time span: "30s", "10m", "1h", "3d". No event is stamped at or after start + duration. */
-  readonly duration?: DurationInput;
+  /**
+   * Virtual time span: "30s", "10m", "1h", "3d". No event is stamped at or after start + duration.
+   * `"forever"`, like leaving it out, sets no bound: the run goes on until it is stopped, reaches
+   * `totalEvents` or ends by itself (it ends at the last date a JavaScript Date holds at the latest).
+   */
+  readonly duration?: DurationInput | typeof FOREVER;
   /** ISO-8601, epoch ms, or "now" (resolved by the runtime at start). Default "now". */
   readonly startTime?: string | number;
   /** Time resolution: the least time a session slot takes, and the retry delay when no flow can start. Default "1s". */
@@ -41,7 +46,11 @@ export interface SimulationSettings {
   readonly totalEvents?: number;
   /** Pace virtual time against the wall clock (1 = real time, 60 = a virtual minute per second). Default: as fast as possible. */
   readonly timeMultiplier?: number;
-  /** Keep every state version ("full", default; enables `store.query`) or only current state ("none"). */
+  /**
+   * State history: every version ("full", default; enables `store.query`), only current state
+   * ("none"), or a window, `{ keep: '1h' }`: versions that ended more than `keep` before the
+   * latest change are released, and `store.query` answers every instant from then on.
+   */
   readonly history?: HistoryMode;
 }
 
@@ -73,8 +82,10 @@ export class SettingsError extends ModelError {
 /** Settings checked and resolved to numbers. */
 export interface ResolvedSettings {
   readonly start: number;
-  /** Exclusive end (epoch ms), Infinity without a duration. */
+  /** Exclusive end (epoch ms): start + duration, or `MAX_TIME` for a run without a duration. */
   readonly end: number;
+  /** No duration (left out or "forever"): `end` is where JavaScript's dates end, not a bound the model set. */
+  readonly forever: boolean;
   readonly timeStep: number;
   readonly nFlows: number;
   /** Open-system arrivals; undefined for the closed system of `nFlows` slots. */
@@ -85,14 +96,37 @@ export interface ResolvedSettings {
   readonly history: HistoryMode;
 }
 
-/** The last instant a JavaScript Date holds (epoch ms): an event's timestamp must not pass it. */
-const MAX_TIME = 8.64e15;
+/**
+ * The last instant a JavaScript Date holds (epoch ms, +275760-09-13T00:00:00.000Z): an event's
+ * timestamp must not pass it, so a run without a duration ends there.
+ *
+ * @example
+ * new Date(MAX_TIME).toISOString(); // '+275760-09-13T00:00:00.000Z'
+ */
+export const MAX_TIME = 8.64e15;
+
+/**
+ * The `duration` of a run without an end: it goes on until stopped (the same as no duration).
+ *
+ * @example
+ * simulation({ duration: FOREVER, startTime: 'now' });
+ */
+export const FOREVER = 'forever';
 
 const duration = (name: string, v: DurationInput): number => {
   try {
     return parseDuration(v);
   } catch (e) {
     throw new SettingsError(`${name}: ${(e as Error).message}`);
+  }
+};
+
+/** `duration`: a duration of more than 0; a mistake says that "forever" is the way to set no end. */
+const durationSetting = (v: DurationInput): number => {
+  try {
+    return parseDuration(v);
+  } catch (e) {
+    throw new SettingsError(`duration: ${(e as Error).message}, or "forever" for no end`);
   }
 };
 
@@ -131,7 +165,7 @@ export const resolveSettings = (model: SimulationModel, overrides: { seed?: numb
     start = overrides.now;
   } else start = parseStartTime(startSetting);
   if (!(Math.abs(start) <= MAX_TIME)) throw new SettingsError(`startTime: ${start} is outside the dates JavaScript can represent (±${MAX_TIME} ms)`);
-  const span = s.duration === undefined ? Infinity : duration('duration', s.duration);
+  const span = s.duration === undefined || s.duration === FOREVER ? Infinity : durationSetting(s.duration);
   if (span === 0) throw new SettingsError('duration: must be more than 0');
   if (span !== Infinity && !(start + span <= MAX_TIME)) {
     throw new SettingsError(
@@ -164,6 +198,11 @@ export const resolveSettings = (model: SimulationModel, overrides: { seed?: numb
     return [type, count] as const;
   });
   const history = s.history ?? 'full';
-  if (history !== 'full' && history !== 'none') throw new SettingsError(`history: must be "full" or "none", got ${JSON.stringify(history)}`);
-  return { start, end: start + span, timeStep, nFlows, arrivals, seed, totalEvents, initialEntities, history };
+  try {
+    historyKeep(history);
+  } catch (e) {
+    throw e instanceof ModelError ? new SettingsError(e.message) : e;
+  }
+  const forever = span === Infinity;
+  return { start, end: forever ? MAX_TIME : start + span, forever, timeStep, nFlows, arrivals, seed, totalEvents, initialEntities, history };
 };

@@ -111,9 +111,7 @@ export class Run {
   /** Schedules the end of the run, then the initial entities and the first sessions (or the arrival clock). */
   start(): void {
     const { start, end } = this.settings;
-    if (end !== Infinity) {
-      this.endAction = this.scheduler.schedule(() => this.finish(), end - start);
-    }
+    this.endAction = this.scheduler.schedule(() => this.finish(), end - start);
     const nextInitialEntity = initialEntityMaker(this);
     const run = this;
     // One initial entity per action (all at the start time), then the sessions.
@@ -163,7 +161,9 @@ export class Run {
     for (const slots of [this.slots, this.arrivals.slots]) {
       for (const slot of slots) if (slot.session !== undefined && !slot.session.ended) this.stats.sessions.truncated++;
     }
-    if (this.settings.end !== Infinity && this.stats.events < this.settings.totalEvents) this.stats.endTime = this.settings.end;
+    // A run without a duration that completes by itself ends at its last event, not at MAX_TIME.
+    const { end, forever, totalEvents } = this.settings;
+    if ((!forever || this.now() >= end) && this.stats.events < totalEvents) this.stats.endTime = end;
     this.stop();
     this.subscriber.complete();
   }

@@ -111,14 +111,14 @@ export class EntityRecord {
     this.table.columns.set(this.ordinal, PREVIOUS_SLOT, entry);
   }
 
-  /** The versions, oldest first. */
+  /** The versions, oldest first (with a history window, the oldest the store still keeps). */
   get versions(): EntityVersion[] {
     const since = this.since;
     const state = this.table.inPlace ? { ...this.state } : this.state;
     const out: EntityVersion[] = [{ validFrom: since, validTo: null, state, flowName: this.heldBy }];
     const log = this.table.log;
     let validTo = since;
-    for (let i = this.previous; i >= 0; i = log.prev(i)) {
+    for (let i = this.previous; i >= log.first; i = log.prev(i)) {
       const validFrom = log.from(i);
       out.push({ validFrom, validTo, state: log.state(i), flowName: log.holder(i) });
       validTo = validFrom;

@@ -11,10 +11,12 @@
  *   (`validFrom`), including `flow_name` changes; changes within one millisecond are all kept,
  *   in order (zero-length versions). `query(type, where, at)` answers
  *   "which users were logged in at 10:03". With `history: 'none'` only current state is kept,
- *   and each entity keeps one state object, updated in place (see `update`).
+ *   and each entity keeps one state object, updated in place (see `update`). With a window,
+ *   `history: { keep: '1h' }`, versions that ended more than an hour before the latest change
+ *   are released and `query` answers the instants from then on (see `history.ts`).
  * - **Retirement.** `retire` removes an entity for good: from its key index, every index and
- *   counter, and its lock; its place (ordinal, row) goes to a later entity. With history 'full'
- *   its versions stay in the log, so `query` finds it at instants before it retired.
+ *   counter, and its lock; its place (ordinal, row) goes to a later entity. With history (full or a
+ *   window) its versions stay in the log, so `query` finds it at instants before it retired.
  *
  * The parts, one file each: `EntityRecord` (one entity), `KeyIndex` (a type's entities by key),
  * `SelectIndex` (the available ones matching a filter), `Columns` (a type's per-entity numbers),
@@ -38,6 +40,10 @@ import { RetiredEntities } from './retiredEntities';
 import type { StateRecord } from './reducer';
 import { SelectIndex as IndexOf } from './selectIndex';
 import { VersionLog } from './versionLog';
+import type { EntitySnapshot } from './versionAt';
+import { versionAt } from './versionAt';
+import type { HistoryMode } from './history';
+import { HistoryWindowError, historyKeep } from './history';
 import type { Where } from './where';
 import { compileWhere, whereKey } from './where';
 import { DeepFakerError, ModelError } from '../core/errors';
@@ -48,17 +54,9 @@ export type { EntityVersion } from './entityRecord';
 /** The available entities of one type matching one filter, as `index` makes them for `pick`. */
 export type SelectIndex = IndexOf<EntityRecord>;
 
-/** How much state history is kept. */
-export type HistoryMode = 'full' | 'none';
+export type { HistoryMode, HistoryWindow } from './history';
 
-/** What `query` returns for each entity that matched at that instant. */
-export interface EntitySnapshot {
-  readonly key: string;
-  readonly state: StateRecord;
-  readonly flowName: string | null;
-  readonly validFrom: number;
-  readonly validTo: number | null;
-}
+export type { EntitySnapshot } from './versionAt';
 
 /** A type's table: what its records read, and the store's own lists of the type. */
 interface TypeTable extends RecordTable {
@@ -66,7 +64,7 @@ interface TypeTable extends RecordTable {
   readonly all: Array<EntityRecord | undefined>;
   /** Ordinals of retired entities, to be reused (last retired first). */
   readonly free: number[];
-  /** Retired entities still seen by `query` (history 'full'). */
+  /** Retired entities still seen by `query` (with history: full or a window). */
   readonly retired: RetiredEntities;
   readonly indexes: SelectIndex[];
   /** Counters of entities matching a condition, held or not (`countWhere`). */
@@ -80,7 +78,7 @@ const INITIAL_STRIDE = 8;
 export class EntityStore {
   private readonly tables = new Map<string, TypeTable>();
   private readonly indexByKey = new Map<string, SelectIndex>();
-  private readonly log = new VersionLog();
+  private readonly log: VersionLog;
   private readonly full: boolean;
   private readonly watchers: EntityChangeListener[] = [];
   /** Whether any type has a counter (`countWhere`), so changes need recounting. */
@@ -91,6 +89,7 @@ export class EntityStore {
     readonly history: HistoryMode = 'full',
   ) {
     this.full = history !== 'none';
+    this.log = new VersionLog(historyKeep(history), (shift) => this.renumbered(shift));
     for (const t of types) this.register(t);
   }
 
@@ -210,7 +209,7 @@ export class EntityStore {
 
   /**
    * Retires an entity at `now`: it leaves its key index, every index and counter, and its lock (it
-   * becomes available to nobody); its ordinal is freed for a later entity. With history 'full' its
+   * becomes available to nobody); its ordinal is freed for a later entity. With history its
    * last version is closed at `now` and kept for `query`. Watchers get a change with `retired`.
    */
   retire(r: EntityRecord, now: number): void {
@@ -220,7 +219,7 @@ export class EntityStore {
     const key = r.key; // the record keeps the text: the key index forgets its words
     for (const idx of table.indexes) if (idx.has(ordinal)) idx.remove(ordinal);
     table.counters.forget(ordinal);
-    if (this.full) table.retired.add(key, now, this.log.append(r.since, r.state, r.heldBy, r.previous));
+    if (this.full) table.retired.add(key, now, this.log.append(r.since, now, r.state, r.heldBy, r.previous), this.historyStart(), this.log.first);
     r.heldBy = null;
     table.byKey.remove(key, ordinal);
     table.columns.clear(ordinal);
@@ -326,43 +325,45 @@ export class EntityStore {
    */
   query(type: EntityType<any>, where: Where<any>, at: number): EntitySnapshot[] {
     if (!this.full) throw new DeepFakerError('query needs state history: create the store with history "full"');
-    const pred = compileWhere(type, where);
     const log = this.log;
+    if (at < this.historyStart()) throw new HistoryWindowError(at, this.historyStart(), log.keep);
+    const pred = compileWhere(type, where);
     const out: EntitySnapshot[] = [];
     const table = this.table(type);
+    // Newest first: the current version, then the log (versionAt.ts).
     for (const r of table.all) {
-      if (r === undefined) continue;
-      // Newest first: the current version, then the log. A version is valid at `at` if it starts
-      // at or before `at` and ends after it; versions starting exactly at `at` all count.
-      let validFrom = r.since;
-      let validTo: number | null = null;
-      let state = r.state;
-      let holder = r.heldBy;
-      for (let i = r.previous; ;) {
-        if (validFrom <= at) {
-          const valid = validFrom === at || validTo === null || validTo > at;
-          if (valid && pred({ state, key: r.key, heldBy: holder })) {
-            out.push({ key: r.key, state, flowName: holder, validFrom, validTo });
-            break;
-          }
-          if (validFrom !== at) break;
-        }
-        if (i < 0) break;
-        validTo = validFrom;
-        validFrom = log.from(i);
-        state = log.state(i);
-        holder = log.holder(i);
-        i = log.prev(i);
-      }
+      const v = r === undefined ? undefined : versionAt(log, pred, at, r, r.since, null, r.state, r.heldBy, r.previous);
+      if (v !== undefined) out.push(v);
     }
     if (table.retired.size > 0) table.retired.query(pred, at, log, out);
     return out;
   }
 
+  /**
+   * The oldest instant `query` answers: with a window, `keep` before the latest change (a hold,
+   * release or update); -Infinity with full history.
+   */
+  historyStart(): number {
+    return this.log.latest - this.log.keep;
+  }
+
+  /** How many past versions the store holds (with a window, the ones not released yet). */
+  pastVersions(): number {
+    return this.log.length;
+  }
+
   /** Ends the current version of `r` at `now` (its replacement starts then). */
   private close(r: EntityRecord, now: number): void {
-    if (this.full) r.previous = this.log.append(r.since, r.state, r.heldBy, r.previous);
+    if (this.full) r.previous = this.log.append(r.since, now, r.state, r.heldBy, r.previous);
     r.since = now;
+  }
+
+  /** The log renumbered its entries (see `VersionLog`): links below `shift` are gone. */
+  private renumbered(shift: number): void {
+    for (const table of this.tables.values()) {
+      for (const r of table.all) if (r !== undefined) r.previous = r.previous < shift ? -1 : r.previous - shift;
+      table.retired.renumbered(shift);
+    }
   }
 
   private reindex(r: EntityRecord): void {

@@ -39,7 +39,19 @@ export interface EvalLimits {
   readonly maxValueSize: number;
   /** Nesting depth of the lists and dicts an evaluation builds. */
   readonly maxValueDepth: number;
+  /**
+   * Where the user of a front end raises these limits, e.g. `simulation_settings.limits`: a limit
+   * error then names the key that raises it (`max_expression_size`, see `LIMIT_KEYS`).
+   */
+  readonly setting?: string;
 }
+
+/** The key of each limit in a front end's `limits` setting (the YAML model format, the story format). */
+export const LIMIT_KEYS = Object.freeze({ maxSteps: 'max_expression_steps', maxValueSize: 'max_expression_size', maxValueDepth: 'max_expression_depth' });
+
+/** How a limit error names `limit`: the limit alone, or with the setting that raises it. */
+const label = (limits: EvalLimits, limit: keyof typeof LIMIT_KEYS): string =>
+  limits.setting === undefined ? limit : `${limit}; raise it with ${limits.setting}.${LIMIT_KEYS[limit]}`;
 
 /** The default limits: generous for real models, small enough that no expression hangs or exhausts memory. */
 export const DEFAULT_LIMITS: EvalLimits = Object.freeze({ maxSteps: MAX_STEPS, maxValueSize: MAX_VALUE_SIZE, maxValueDepth: MAX_VALUE_DEPTH });
@@ -52,6 +64,7 @@ export const evalLimits = (raised: Partial<EvalLimits> | undefined): EvalLimits 
   if (raised === undefined) return DEFAULT_LIMITS;
   const limits = { ...DEFAULT_LIMITS, ...raised };
   for (const [name, value] of Object.entries(limits)) {
+    if (name === 'setting') continue;
     if (typeof value !== 'number' || !(value > 0)) throw new TypeError(`expression limit ${name} must be a positive number, got ${String(value)}`);
   }
   return limits;
@@ -105,11 +118,14 @@ export const locate = (at: Span): void => {
 export const spend = (n: number): void => {
   if (active === undefined) return;
   active.steps += n;
-  if (active.steps > active.limits.maxSteps) fail(`evaluation takes more than the limit of ${active.limits.maxSteps} steps (maxSteps)`, active.at);
+  if (active.steps > active.limits.maxSteps)
+    fail(`evaluation takes more than the limit of ${active.limits.maxSteps} steps (${label(active.limits, 'maxSteps')})`, active.at);
 };
 
+const currentLimits = (): EvalLimits => (active ?? { limits: DEFAULT_LIMITS }).limits;
+
 /** The largest value size allowed in the running evaluation (the default outside one). */
-export const maxValueSize = (): number => (active ?? { limits: DEFAULT_LIMITS }).limits.maxValueSize;
+export const maxValueSize = (): number => currentLimits().maxValueSize;
 
 /** Fails at the current operation: the values it compares nest deeper than `depth` (the stack would overflow). */
 export const tooDeepToCompare = (depth: number): never =>
@@ -117,7 +133,10 @@ export const tooDeepToCompare = (depth: number): never =>
 
 /** Fails at the current operation: the value it would build is over the size limit. */
 export const tooLarge = (): never =>
-  fail(`result is larger than the limit of ${maxValueSize()} characters or items (maxValueSize)`, active?.at ?? { start: 0, end: 0 });
+  fail(
+    `result is larger than the limit of ${maxValueSize()} characters or items (${label(currentLimits(), 'maxValueSize')})`,
+    active?.at ?? { start: 0, end: 0 },
+  );
 
 const isPlainObject = (v: object): boolean => {
   const proto: unknown = Object.getPrototypeOf(v);
@@ -137,7 +156,8 @@ const measure = (b: Budget, v: unknown, depth: number, limit: number): number =>
   if (!isList && !isPlainObject(v)) return 0;
   const known = b.sizes?.get(v);
   if (known !== undefined) return known;
-  if (depth > b.limits.maxValueDepth) fail(`result is nested deeper than the limit of ${b.limits.maxValueDepth} levels (maxValueDepth)`, b.at);
+  if (depth > b.limits.maxValueDepth)
+    fail(`result is nested deeper than the limit of ${b.limits.maxValueDepth} levels (${label(b.limits, 'maxValueDepth')})`, b.at);
   let size = 0;
   let walked = 0;
   if (isList) {

@@ -158,7 +158,7 @@ export { ExprEvalError, formatExprError, lineColumn } from './errors';
 export type { ExprError } from './errors';
 export { parseExpression } from './parseExpression';
 export { MAX_NESTING, MAX_DEPTH } from './tokenCursor';
-export { MAX_STEPS, MAX_VALUE_SIZE, MAX_VALUE_DEPTH, DEFAULT_LIMITS } from './budget';
+export { MAX_STEPS, MAX_VALUE_SIZE, MAX_VALUE_DEPTH, DEFAULT_LIMITS, LIMIT_KEYS } from './budget';
 export type { EvalLimits } from './budget';
 export type { ParseResult, ParseOptions } from './parseExpression';
 export { parseTemplate, isTemplate } from './parseTemplate';

@@ -9,8 +9,9 @@
  * backpressure says too many events are in flight, and starts again when the sinks have caught
  * up. With a `timeMultiplier` it paces virtual time against `performance.now()`: an action due at
  * virtual time `t` never runs before `(t - virtualStart) / timeMultiplier` ms of wall time have
- * passed since `drive()` was called. With an empty queue it idles — no timer, no busy loop — and
- * wakes up when something is scheduled (`scheduler.onSchedule`).
+ * passed since `drive()` was called. With a `rateLimit` (a token bucket on the events, see
+ * rateLimit.ts) it sleeps between actions while the bucket is empty. With an empty queue it idles
+ * — no timer, no busy loop — and wakes up when something is scheduled (`scheduler.onSchedule`).
  *
  * Virtual timestamps stay exact whatever the pacing: the clock only moves to the due time of each
  * action that runs, so a paced run produces exactly the same virtual timeline as an unpaced one.
@@ -28,6 +29,7 @@
 import { performance } from 'node:perf_hooks';
 import { HeapScheduler } from '../core/heapScheduler';
 import { Backpressure } from './backpressure';
+import type { RateLimit } from './rateLimit';
 
 /** How `drive` runs a scheduler. */
 export interface DriveOptions {
@@ -38,6 +40,8 @@ export interface DriveOptions {
   readonly timeMultiplier?: number;
   /** Backpressure: no action runs while `backpressure.paused`. */
   readonly backpressure?: Backpressure;
+  /** Events per wall-clock second: no action runs while `rateLimit.waitMs()` says to wait (whoever emits the events counts them with `took`). */
+  readonly rateLimit?: RateLimit;
   /** Most actions run per event-loop turn before yielding (default 2000). */
   readonly chunkSize?: number;
   /** Wall-clock ms after which a turn yields even if it has run fewer than `chunkSize` actions (default 10). */
@@ -94,6 +98,7 @@ export function drive(scheduler: HeapScheduler, options: DriveOptions = {}): Dri
   if (!(turnMs > 0)) throw new RangeError(`drive: turnMs must be a positive number, got ${options.turnMs}`);
   const paced = multiplier !== Infinity;
   const flow = options.backpressure;
+  const rate = options.rateLimit;
   const onError = options.onError;
   const userHook = scheduler.onSchedule;
   const virtualStart = scheduler.now();
@@ -137,6 +142,12 @@ export function drive(scheduler: HeapScheduler, options: DriveOptions = {}): Dri
     scheduler.onSchedule = wake;
   };
 
+  /** Waits for the rate limit's bucket; what is newly scheduled cannot run sooner. */
+  const sleepFor = (ms: number): void => {
+    timeout = setTimeout(turn, Math.min(MAX_SLEEP_MS, Math.max(1, Math.ceil(ms))));
+    scheduler.onSchedule = userHook;
+  };
+
   const fail = (error: unknown): void => {
     stop();
     if (onError === undefined) throw error;
@@ -161,6 +172,8 @@ export function drive(scheduler: HeapScheduler, options: DriveOptions = {}): Dri
           return;
         }
         if (next > limit) return sleepUntil(next);
+        const wait = rate === undefined ? 0 : rate.waitMs();
+        if (wait > 0) return sleepFor(wait);
         if (ran >= chunkSize || (ran % CLOCK_EVERY === 0 && ran > 0 && performance.now() >= turnEnd)) return plan();
         scheduler.runNext();
         ran++;

@@ -2,8 +2,8 @@
  * Runs an Observable built on virtual time as a self-driving, cold Observable.
  *
  * Each subscription gets its own fresh `HeapScheduler`; the factory builds the stream on it, and
- * `drive` runs it on the Node event loop — as fast as possible, or paced with `timeMultiplier`,
- * optionally held back by a `Backpressure`. The driver stops when the stream completes or errors,
+ * `drive` runs it on the Node event loop — as fast as possible, paced with `timeMultiplier` or by
+ * a `rate` of values per wall-clock second, optionally held back by a `Backpressure`. The driver stops when the stream completes or errors,
  * or when the subscriber unsubscribes (which also cancels every queued action of the stream).
  * This is how a simulation runs when no scheduler is given.
  *
@@ -17,11 +17,14 @@
 import { Observable } from '../core/rx';
 import { HeapScheduler } from '../core/heapScheduler';
 import { DriveOptions, Driver, drive } from './driver';
+import { RateLimit } from './rateLimit';
 
-/** `drive` options (errors go to the subscriber, so no `onError`) plus the virtual start time. */
-export type OnVirtualTimeOptions = Omit<DriveOptions, 'onError'> & {
+/** `drive` options (errors go to the subscriber, so no `onError`) plus the virtual start time and a rate. */
+export type OnVirtualTimeOptions = Omit<DriveOptions, 'onError' | 'rateLimit'> & {
   /** Virtual time at which the scheduler starts (default 0), e.g. an epoch in ms. */
   readonly startTime?: number;
+  /** At most this many values per wall-clock second on average (a token bucket, see rateLimit.ts); each value counts as one. */
+  readonly rate?: number;
 };
 
 /**
@@ -37,11 +40,15 @@ export type OnVirtualTimeOptions = Omit<DriveOptions, 'onError'> & {
  */
 export function onVirtualTime<T>(factory: (scheduler: HeapScheduler) => Observable<T>, options: OnVirtualTimeOptions = {}): Observable<T> {
   return new Observable<T>((subscriber) => {
-    const { startTime = 0, ...driveOptions } = options;
+    const { startTime = 0, rate, ...driveOptions } = options;
     const scheduler = new HeapScheduler(startTime);
+    const rateLimit = rate === undefined ? undefined : new RateLimit(rate);
     let driver: Driver | undefined;
     const inner = factory(scheduler).subscribe({
-      next: (value) => subscriber.next(value),
+      next: (value) => {
+        rateLimit?.took();
+        subscriber.next(value);
+      },
       error: (error) => {
         driver?.stop();
         subscriber.error(error);
@@ -53,7 +60,7 @@ export function onVirtualTime<T>(factory: (scheduler: HeapScheduler) => Observab
     });
     // A stream that finished synchronously on subscribe needs no driving.
     if (!inner.closed) {
-      driver = drive(scheduler, { ...driveOptions, onError: (error) => subscriber.error(error) });
+      driver = drive(scheduler, { ...driveOptions, rateLimit, onError: (error) => subscriber.error(error) });
     }
     return () => {
       driver?.stop();

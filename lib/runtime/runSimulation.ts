@@ -25,7 +25,16 @@ export interface RunOptions {
   readonly seed?: number;
   /** Wall-clock start for `startTime: "now"` (default: the current time). */
   readonly now?: number;
+  /** Paces virtual time against the wall clock (1 = real time); default: the model's, else as fast as possible. */
   readonly timeMultiplier?: number;
+  /**
+   * Paces by events instead: on average at most this many events per wall-clock second (a
+   * token bucket on the events the model generates; what delivery duplicates comes on top). The
+   * output is the same as an unpaced run's, only spread out in time. The model's
+   * `timeMultiplier` is ignored; with the `timeMultiplier` option too, the run fails with a
+   * `SettingsError`.
+   */
+  readonly rate?: number;
   /**
    * Most events generated but not yet accepted by every output. Default: the largest `window` of
    * the outputs (500 for `toFile`), or 2 000 when an output states none (enough for two full
@@ -37,6 +46,8 @@ export interface RunOptions {
   readonly stop?: Observable<unknown>;
   /** Called with the counters after every event accepted by all outputs (cheap: read, don't keep). */
   readonly onProgress?: (stats: RunStats) => void;
+  /** Receives the run's entity store when it starts (to watch it, e.g. live entities per type in a progress line; don't change it). */
+  readonly onStore?: (store: EntityStore) => void;
   /**
    * Delivery realism between the engine and the outputs (`delivery(...)` of lib/delivery); its seed
    * defaults to the run's. Events the stages hold (reorder buffers) do not count against
@@ -93,7 +104,7 @@ export interface StreamRun {
 }
 
 /** Options of `runStream`: where the events go and how the run is bounded. */
-export interface RunStreamOptions extends Pick<RunOptions, 'outputs' | 'highWaterMark' | 'stop' | 'onProgress'> {
+export interface RunStreamOptions extends Pick<RunOptions, 'outputs' | 'highWaterMark' | 'stop' | 'onProgress' | 'onStore'> {
   /**
    * Stages between the stream and the outputs (e.g. `delivery(...)`). They may hold events back,
    * drop or add some (duplicates): backpressure counts what leaves them, not what enters, so a
@@ -135,6 +146,7 @@ export const runStream = (events$: (run: StreamRun) => Observable<SimEvent>, opt
   });
   const onStore = (store: EntityStore): void => {
     for (const o of outputs) o.onStore?.(store);
+    options.onStore?.(store);
   };
   let events = events$({ stats, backpressure, flowControl: backpressure, onStore }).pipe(takeUntil(stop));
   const transform = options.transform;
@@ -176,7 +188,8 @@ export const runSimulation = (model: SimulationModel, options: RunOptions = {}):
   const settings = options.delivery;
   const transform = deliveryFor(settings, seed);
   return runStream(
-    ({ stats, backpressure, onStore }) => simulate(model, { seed, now: options.now, timeMultiplier: options.timeMultiplier, stats, backpressure, onStore }),
+    ({ stats, backpressure, onStore }) =>
+      simulate(model, { seed, now: options.now, timeMultiplier: options.timeMultiplier, rate: options.rate, stats, backpressure, onStore }),
     { ...options, transform },
   );
 };

@@ -25,7 +25,7 @@ import { GeneratorError } from './generator';
 import type { Compiled } from './generatorParams';
 import { conversion, describeYields, yieldsOf } from './generatorCoercion';
 import { suggestion } from '../core/didYouMean';
-import { fakerArgsProblem } from './fakerArgs';
+import { DEFAULT_FAKER_LIMITS, fakerArgsProblem } from './fakerArgs';
 import { fakerModules, referenceFaker } from './fakerMethods';
 import { FakerTemplateError, callFakerMethod, fakeTemplate } from './fakerTemplate';
 
@@ -99,12 +99,13 @@ export const compileFakerPath = (path: string, hint: string, params: Readonly<Re
   }
 
   // Bounds first: a huge count would hang the trial call below (and every event after it).
-  const problem = fakerArgsProblem(name, callArgs);
+  const limits = site.fakerLimits ?? DEFAULT_FAKER_LIMITS;
+  const problem = fakerArgsProblem(name, callArgs, limits);
   if (problem !== undefined) fail(problem);
 
   let sample: unknown;
   try {
-    sample = callFakerMethod(referenceFaker(), mod, method, callArgs);
+    sample = callFakerMethod(referenceFaker(), mod, method, callArgs, 0, limits);
   } catch (e) {
     if (e instanceof FakerTemplateError) fail(`refuses the template: ${e.message}`);
     fail(`rejected its arguments: ${e instanceof Error ? e.message : String(e)}`);
@@ -120,7 +121,7 @@ export const compileFakerPath = (path: string, hint: string, params: Readonly<Re
     const template = callArgs[0];
     const generate = (g: { faker: Faker }) => {
       try {
-        return fakeTemplate(g.faker, template);
+        return fakeTemplate(g.faker, template, 0, limits);
       } catch (e) {
         return e instanceof FakerTemplateError ? fail(`refuses the template: ${e.message}`) : fail(e instanceof Error ? e.message : String(e));
       }

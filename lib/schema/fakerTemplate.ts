@@ -13,7 +13,7 @@
  * - `{{module.key…}}`, a path of own properties through faker's locale data (`{{person.first_name}}`).
  *
  * and a template expands at most `MAX_FAKE_PLACEHOLDERS` placeholders into at most
- * `MAX_FAKER_OUTPUT` characters. A refusal throws a `FakerTemplateError` naming the placeholder.
+ * `MAX_FAKER_OUTPUT` characters (both raisable through `FakerLimits`). A refusal throws a `FakerTemplateError` naming the placeholder.
  *
  * @example
  * fakeTemplate(faker, 'Hi {{person.firstName}}!'); // 'Hi Ada!'
@@ -21,11 +21,10 @@
  */
 import type { Faker } from '@faker-js/faker' with { 'resolution-mode': 'import' };
 import { DeepFakerError } from '../core/errors';
-import { MAX_FAKER_OUTPUT, fakerArgsProblem } from './fakerArgs';
+import { DEFAULT_FAKER_LIMITS, type FakerLimits, MAX_FAKE_PLACEHOLDERS, fakerArgsProblem, fakerLimitLabel } from './fakerArgs';
 import { isOwnFakerMethod } from './fakerMethods';
 
-/** Most placeholders one `helpers.fake` call expands, counting those its results bring in. */
-export const MAX_FAKE_PLACEHOLDERS = 1_000;
+export { MAX_FAKE_PLACEHOLDERS };
 /** Deepest nesting of `{{helpers.fake(…)}}` inside a template. */
 const MAX_FAKE_NESTING = 10;
 
@@ -47,8 +46,14 @@ const fail = (message: string): never => {
  * Calls faker method `mod.method` on `faker` with `args` (already checked by the caller);
  * `helpers.fake` is this file's.
  */
-export const callFakerMethod = (faker: Faker, mod: string, method: string, args: readonly unknown[], nesting = 0): unknown =>
-  mod === 'helpers' && method === 'fake' ? fakeTemplate(faker, args[0], nesting) : (faker as unknown as Modules)[mod][method](...args);
+export const callFakerMethod = (
+  faker: Faker,
+  mod: string,
+  method: string,
+  args: readonly unknown[],
+  nesting = 0,
+  limits: FakerLimits = DEFAULT_FAKER_LIMITS,
+): unknown => (mod === 'helpers' && method === 'fake' ? fakeTemplate(faker, args[0], nesting, limits) : (faker as unknown as Modules)[mod][method](...args));
 
 /** faker's reading of `(…)` arguments: JSON, else one bare string, trying each `)` in turn. */
 const parseArgs = (text: string): readonly [number, unknown[]] => {
@@ -82,7 +87,7 @@ const dataAt = (faker: Faker, segments: readonly string[]): unknown => {
 };
 
 /** The value of one placeholder (the text between `{{` and `}}`). */
-const placeholder = (faker: Faker, token: string, nesting: number): unknown => {
+const placeholder = (faker: Faker, token: string, nesting: number, limits: FakerLimits): unknown => {
   const open = token.indexOf('(');
   const segments = (open < 0 ? token : token.slice(0, open)).split('.');
   const shown = `"{{${token.length > 60 ? `${token.slice(0, 60)}…` : token}}}"`;
@@ -91,12 +96,12 @@ const placeholder = (faker: Faker, token: string, nesting: number): unknown => {
     // faker also looks the path up in its locale data, drawing from a list it finds there.
     const data = (faker.rawDefinitions as Record<string, Record<string, unknown> | undefined>)[mod];
     if (data !== undefined && hasOwn(data, method) && Array.isArray(data[method])) faker.helpers.arrayElement(data[method] as unknown[]);
-    if (open < 0) return callFakerMethod(faker, mod, method, [], nesting + 1);
+    if (open < 0) return callFakerMethod(faker, mod, method, [], nesting + 1, limits);
     const [close, args] = parseArgs(token.slice(open));
     if (open + close + 1 !== token.length) fail(`${shown}: only "{{module.method(arguments)}}" can be called`);
-    const problem = fakerArgsProblem(`${mod}.${method}`, args);
+    const problem = fakerArgsProblem(`${mod}.${method}`, args, limits);
     if (problem !== undefined) fail(`${shown}: ${problem}`);
-    const result = callFakerMethod(faker, mod, method, args, nesting + 1);
+    const result = callFakerMethod(faker, mod, method, args, nesting + 1, limits);
     if (result === null || result === undefined) fail(`${shown} gives no value`);
     return Array.isArray(result) ? faker.helpers.arrayElement(result) : result;
   }
@@ -109,7 +114,7 @@ const placeholder = (faker: Faker, token: string, nesting: number): unknown => {
  * faker's `helpers.fake(template)` (a template or a list of them, one drawn), with every
  * placeholder checked as it is expanded; throws `FakerTemplateError`.
  */
-export const fakeTemplate = (faker: Faker, template: unknown, nesting = 0): string => {
+export const fakeTemplate = (faker: Faker, template: unknown, nesting = 0, limits: FakerLimits = DEFAULT_FAKER_LIMITS): string => {
   if (nesting > MAX_FAKE_NESTING) fail(`helpers.fake templates nest more than ${MAX_FAKE_NESTING} levels deep`);
   const picked: unknown = typeof template === 'string' ? template : faker.helpers.arrayElement(template as unknown[]);
   if (typeof picked !== 'string') return fail(`helpers.fake needs a template string or a list of them, got ${typeof picked}`);
@@ -118,12 +123,13 @@ export const fakeTemplate = (faker: Faker, template: unknown, nesting = 0): stri
     const start = s.search(/{{[a-z]/);
     const end = start < 0 ? -1 : s.indexOf('}}', start);
     if (start === -1 || end === -1) return s;
-    if (expanded >= MAX_FAKE_PLACEHOLDERS) fail(`the template expands more than ${MAX_FAKE_PLACEHOLDERS} placeholders (MAX_FAKE_PLACEHOLDERS)`);
+    if (expanded >= limits.maxPlaceholders)
+      fail(`the template expands more than ${limits.maxPlaceholders} placeholders (${fakerLimitLabel(limits, 'maxPlaceholders')})`);
     const token = s
       .substring(start + 2, end + 2)
       .replace('}}', '')
       .replace('{{', '');
-    s = s.substring(0, start) + String(placeholder(faker, token, nesting)) + s.substring(end + 2);
-    if (s.length > MAX_FAKER_OUTPUT) fail(`the template expands to more than ${MAX_FAKER_OUTPUT} characters (MAX_FAKER_OUTPUT)`);
+    s = s.substring(0, start) + String(placeholder(faker, token, nesting, limits)) + s.substring(end + 2);
+    if (s.length > limits.maxOutput) fail(`the template expands to more than ${limits.maxOutput} characters (${fakerLimitLabel(limits, 'maxOutput')})`);
   }
 };

@@ -12,6 +12,7 @@
 import type { Faker } from '@faker-js/faker' with { 'resolution-mode': 'import' };
 import type { Rng } from '../core/rng';
 import { ModelError } from '../core/errors';
+import type { FakerLimits } from './fakerArgs';
 
 /** What a generator may use. `faker` draws from `rng`; `now` is virtual epoch ms. */
 export interface GenContext {
@@ -32,6 +33,8 @@ export interface FieldSite {
   readonly where: string;
   readonly name: string;
   readonly type: FieldType;
+  /** Bounds on faker-js arguments, when a front end raised them (default `DEFAULT_FAKER_LIMITS`). */
+  readonly fakerLimits?: FakerLimits;
 }
 
 /** Builds a generator from its parameters; throws `GeneratorError` for bad parameters. */

@@ -74,6 +74,35 @@ describe('cli: SIGINT and SIGTERM', function () {
       }
     });
 
+    describe('--duration forever: runs until stopped, and a stop loses nothing', () => {
+      /** Lines in `file` so far (0 before it exists). */
+      const lines = (file: string): number => (fs.existsSync(file) ? fs.readFileSync(file, 'latin1').split('\n').length - 1 : 0);
+
+      for (const [what, args] of [
+        ['a TypeScript module (the e-commerce scenario)', ['run', 'scenarios/ecommerce.ts', '--duration', 'forever']],
+        ['a YAML model (the library, whose own duration is 2h)', ['run', 'scenarios/library.yaml', '--duration', 'forever', '--no-delivery']],
+        ['paced by --rate', ['run', 'scenarios/ecommerce.ts', '--duration', 'forever', '--rate', '20000/s']],
+      ] as const) {
+        it(`${what}: SIGTERM after some thousands of events, exit 143, "interrupted", the file holds exactly the events of the summary`, async () => {
+          const file = tmp.file();
+          const p = spawnBin([...args, '--output', `file:${file}`]);
+          try {
+            await until(() => lines(file) >= 5_000);
+            p.child.kill('SIGTERM');
+            const { code } = await p.exited;
+            expect(code, p.stderr()).to.equal(143);
+            const count = summaryEvents(p.stderr(), 'interrupted');
+            expect(count).to.be.at.least(5_000); // more than either model holds in its own duration
+            expect(readJsonl(file)).to.have.length(count); // and every line complete JSON
+            expect(p.stderr()).to.contain(`outputs: file:${file} ${count.toLocaleString('en-US')} acknowledged`);
+            expect(p.stderr()).not.to.contain('note:');
+          } finally {
+            p.child.kill('SIGKILL');
+          }
+        });
+      }
+    });
+
     (onLinux ? it : it.skip)('SIGTERM while an output is stuck opening in the OS: exit 143 after the grace period, the output named', async () => {
       // A working output first: what it writes shows the run is going (and then held back by the stuck one).
       const file = tmp.file();

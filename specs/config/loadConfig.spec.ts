@@ -226,4 +226,30 @@ describe('config/yaml loadConfig', () => {
       expect(errors[0]).to.match(/^t\.yaml:\d+:\d+ /);
     });
   });
+
+  describe('simulation_settings.duration: forever', () => {
+    const withDuration = (value: string) => BASE.replace('  duration: "1h"', `  duration: ${value}`);
+
+    it('sets no end: the run goes on until stopped (or total_events, which still applies)', () => {
+      for (const value of ['forever', '"forever"']) {
+        const sim = loaded(withDuration(value).replace('  random_seed: 7', '  random_seed: 7\n  total_events: 500'));
+        expect(sim.settings).to.include({ duration: 'forever', totalEvents: 500 });
+        const run = runToEnd(sim);
+        expect(run.completed).to.equal(true);
+        expect(run.events).to.have.length(500);
+      }
+    });
+
+    it('a mistake is located and says "forever" is the word', () => {
+      expect(errorsOf(withDuration('forevr'))).to.deep.equal([
+        't.yaml:3:13 simulation_settings.duration: invalid duration "forevr": expected a number and a unit (ms, s, m, h, d, w), e.g. "30s", "10m", "1h30m", or "forever" for no end',
+      ]);
+      expect(errorsOf(withDuration('true'))).to.deep.equal([
+        't.yaml:3:13 simulation_settings.duration: expected a duration such as "10m", or "forever", got true',
+      ]);
+      expect(errorsOf(withDuration('[1h]'))).to.deep.equal([
+        't.yaml:3:13 simulation_settings.duration: expected a duration such as "10m", or "forever", got a list',
+      ]);
+    });
+  });
 });

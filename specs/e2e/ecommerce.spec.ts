@@ -267,6 +267,38 @@ describe('e2e: scenarios/ecommerce.ts', () => {
     expect(text(none)).to.equal(text(run));
   });
 
+  it('with history windows (history: { keep }) emits byte-identical events, and answers queries inside the window as full history does', () => {
+    const text = (r: FinishedRun) => r.events.map((e) => JSON.stringify(e)).join('\n');
+    for (const keep of [1_000, '1m', '30m']) {
+      const windowed = runToEnd(sim, { seed: 42, startTime: START, duration: `${HOURS}h`, settings: { history: { keep } } });
+      expect(windowed.events.length, String(keep)).to.equal(run.events.length);
+      expect(text(windowed), String(keep)).to.equal(text(run));
+      // What it holds: the past versions that ended inside the window, and at most two chunks more.
+      const start = windowed.store.historyStart();
+      const inside = [User, Product].flatMap((t) => run.store.all(t).flatMap((r) => r.versions.filter((v) => v.validTo !== null && v.validTo >= start)));
+      expect(windowed.store.pastVersions(), String(keep)).to.be.within(inside.length, inside.length + 2 * 4_096);
+      expect(windowed.store.pastVersions(), String(keep)).to.be.below(run.store.pastVersions() / 2);
+      if (keep !== '30m') continue;
+      expect(start).to.be.within(END - 31 * 60_000, END - 30 * 60_000);
+      const filters = [
+        [User, [['is_logged_in', 'is', true]]],
+        [User, [['flow_name', 'is_not', null]]],
+        [User, [['total_orders', 'greater_than', 0]]],
+        [Product, [['inventory', 'less_than', 50]]],
+      ] as const;
+      for (let k = 0; k <= 120; k++) {
+        const at = start + k * 15_000 + (k % 7);
+        for (const [type, where] of filters) {
+          const said = JSON.stringify(windowed.store.query(type, where as never, at));
+          expect(said, `${type.name} ${JSON.stringify(where)} at ${new Date(at).toISOString()}`).to.equal(
+            JSON.stringify(run.store.query(type, where as never, at)),
+          );
+        }
+      }
+      expect(() => windowed.store.query(User, [], start - 1)).to.throw('history keeps 30m: ');
+    }
+  });
+
   describe('a long run (1 200 000 events, about 28 virtual days)', function () {
     this.timeout(600_000);
     const EVENTS = 1_200_000;

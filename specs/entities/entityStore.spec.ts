@@ -4,6 +4,8 @@ import { entity } from '../../lib/entities/entity';
 import { DuplicateKeyError, EntityStore } from '../../lib/entities/entityStore';
 import type { EntityRecord, EntityVersion } from '../../lib/entities/entityStore';
 import { field } from '../../lib/schema/field';
+import { VersionLog } from '../../lib/entities/versionLog';
+import type { Where } from '../../lib/entities/where';
 
 const User = entity('User', {
   primaryKey: 'user_id',
@@ -441,6 +443,47 @@ describe('entities/entityStore', () => {
         { key: 'u1', state: { active: true, visits: 1 }, heldBy: 's1', at: T + 1, retired: undefined },
         { key: 'u1', state: { active: true, visits: 1 }, heldBy: null, at: T + 2, retired: true },
       ]);
+    });
+
+    it('with a history window (and entries renumbered), queries of retired entities answer as with full history, and the retired are let go', () => {
+      const limit = VersionLog.idLimit;
+      VersionLog.idLimit = 3 * 4_096;
+      try {
+        const stores = [new EntityStore([User]), new EntityStore([User], { keep: '2s' })];
+        const rng = new Rng(21);
+        const live: EntityRecord[][] = [[], []];
+        let n = 0;
+        let now = T;
+        const filters: ReadonlyArray<Where<any>> = [[], [['active', 'is', true]], [['flow_name', 'is', null]]];
+        for (let step = 0; step < 60_000; step++) {
+          now += rng.int(0, 1);
+          const i = live[0].length === 0 ? -1 : rng.int(0, live[0].length - 1);
+          const op =
+            i < 0 || rng.chance(0.05) ? 'create' : rng.chance(0.05) ? 'retire' : live[0][i].heldBy === null ? 'hold' : rng.chance(0.5) ? 'release' : 'update';
+          const next = { active: rng.chance(0.5), visits: step };
+          stores.forEach((store, j) => {
+            if (op === 'create') live[j].push(store.create(User, `u${n}`, state, now));
+            else if (op === 'retire') store.retire(live[j].splice(i, 1)[0], now);
+            else if (op === 'hold') store.hold(live[j][i], `s${step}`, now);
+            else if (op === 'release') store.release(live[j][i], now);
+            else store.update(live[j][i], next, now);
+          });
+          if (op === 'create') n++;
+          if (step % 5_000 !== 4_999) continue;
+          const start = stores[1].historyStart();
+          for (let k = 0; k < 20; k++) {
+            const at = k === 0 ? start : start + rng.int(0, now - start);
+            for (const where of filters)
+              expect(JSON.stringify(stores[1].query(User, where, at)), `at ${at - T}`).to.equal(JSON.stringify(stores[0].query(User, where, at)));
+          }
+        }
+        const retired = (store: EntityStore): number =>
+          (store as unknown as { tables: Map<string, { retired: { size: number } }> }).tables.get('User')!.retired.size;
+        expect(retired(stores[0])).to.be.greaterThan(2_000);
+        expect(retired(stores[1]), 'the window keeps the recently retired only').to.be.below(retired(stores[0]) / 10);
+      } finally {
+        VersionLog.idLimit = limit;
+      }
     });
 
     it("with history 'none' retiring keeps nothing of the entity", () => {

@@ -3,11 +3,12 @@
 
 import { expect } from 'chai';
 import { performance } from 'node:perf_hooks';
-import { Observable, Subscription, interval, lastValueFrom, map, merge, of, take, tap, timer, toArray } from 'rxjs';
+import { Observable, Subscription, interval, lastValueFrom, map, merge, mergeMap, of, range, take, tap, timer, toArray } from 'rxjs';
 import { HeapScheduler } from '../../lib/core/heapScheduler';
 import { drive } from '../../lib/runtime/driver';
 import { Backpressure } from '../../lib/runtime/backpressure';
 import { onVirtualTime } from '../../lib/runtime/onVirtualTime';
+import { BURST_SECONDS } from '../../lib/runtime/rateLimit';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const busyWait = (ms: number): void => {
@@ -129,6 +130,40 @@ describe('onVirtualTime and drive', () => {
       expect(() => drive(s, { timeMultiplier: NaN })).to.throw(RangeError);
       expect(() => drive(s, { chunkSize: 0 })).to.throw(RangeError);
       expect(() => drive(s, { turnMs: 0 })).to.throw(RangeError);
+    });
+  });
+
+  describe('paced by rate', () => {
+    it('emits the same values at the same virtual times, none before (k − 2 × capacity) / rate of wall time', async () => {
+      // 400 values at 1 000/s: the bucket holds 50, so the last cannot come before 0.3 s. Only lower bounds.
+      const rate = 1_000;
+      const burst = 2 * Math.max(1, rate * BURST_SECONDS);
+      const source = (s: HeapScheduler) =>
+        interval(250, s).pipe(
+          take(400),
+          map((n) => [n, s.now()] as const),
+        );
+      const walls: number[] = [];
+      const t0 = performance.now();
+      const paced = await collect(onVirtualTime(source, { rate }).pipe(tap(() => walls.push(performance.now() - t0))));
+      const unpaced = await collect(onVirtualTime(source));
+      expect(paced).to.deep.equal(unpaced);
+      expect(paced).to.have.length(400);
+      walls.forEach((wall, k) => expect(wall, `value ${k}`).to.be.at.least(((k + 1 - burst) / rate) * 1000 - 0.01));
+      expect(walls[399]).to.be.at.least(((400 - burst) / rate) * 1000 - 0.01);
+    });
+
+    it('counts every value, also several from one action (the bucket goes into debt)', async () => {
+      // One action emits 40 values at once; at 100/s (capacity 5) the next action waits for the debt.
+      const seen: number[] = [];
+      const t0 = performance.now();
+      await collect(
+        onVirtualTime((s) => merge(timer(0, s).pipe(mergeMap(() => range(0, 40))), timer(1, s).pipe(map(() => -1))), { rate: 100 }).pipe(
+          tap((v) => v === -1 && seen.push(performance.now() - t0)),
+        ),
+      );
+      expect(seen).to.have.length(1);
+      expect(seen[0]).to.be.at.least(((40 - 2 * 5) / 100) * 1000 - 0.01);
     });
   });
 

@@ -11,6 +11,7 @@ import { HeapScheduler } from '../../lib/core/heapScheduler';
 import type { SimEvent } from '../../lib/core/simEvent';
 import { eventTime } from '../../lib/core/simEvent';
 import type { SimulationModel, SimulationSettings } from '../../lib/engine/model';
+import { SettingsError } from '../../lib/engine/model';
 import { FlowError, simulateOn } from '../../lib/engine/simulateOn';
 import { RunError, runSimulation } from '../../lib/runtime/runSimulation';
 import { simulate } from '../../lib/runtime/simulate';
@@ -461,6 +462,32 @@ describe('runSimulation', () => {
       expect(seen.map((s) => s.offset)).to.deep.equal(Array.from({ length: 20 }, (_, i) => i * 10_000));
       for (const s of seen) expect(s.wall, `event at +${s.offset} ms virtual`).to.be.at.least(s.offset / multiplier - 5);
       expect(seen[19].wall).to.be.at.least(190 - 5);
+    });
+
+    it('by rate: the same bytes as an unpaced run, and N events at rate R take at least (N − 2 × capacity) / R', async () => {
+      // 1 500 events of the shop at 2 000/s (the bucket holds 100): at least 0.65 s. The model's own
+      // timeMultiplier (1: an hour of real time) is ignored under a rate. Only lower bounds.
+      const [unpacedFile, pacedFile] = [tmp.file(), tmp.file()];
+      const model = shop({ seed: 5, duration: '1h', totalEvents: 1_500, timeMultiplier: 1 });
+      const unpaced = await runSimulation(model, { outputs: [toFile(unpacedFile)], timeMultiplier: Infinity });
+      const t0 = performance.now();
+      const paced = await runSimulation(model, { outputs: [toFile(pacedFile)], rate: 2_000 });
+      expect(performance.now() - t0).to.be.at.least(((1_500 - 2 * 100) / 2_000) * 1000);
+      expect(paced.events).to.equal(1_500);
+      expect(unpaced.events).to.equal(1_500);
+      expect(fs.readFileSync(pacedFile).equals(fs.readFileSync(unpacedFile))).to.equal(true);
+      expect(paced.virtualEnd).to.equal(unpaced.virtualEnd);
+    });
+
+    it('by rate and by timeMultiplier at once: the run fails with a SettingsError, nothing generated', async () => {
+      const err = await runSimulation(ticker(), { rate: 100, timeMultiplier: 60 }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).to.be.instanceOf(RunError);
+      expect((err as RunError).cause).to.be.instanceOf(SettingsError);
+      expect((err as RunError).message).to.equal('rate: a run is paced by rate or by timeMultiplier, not both');
+      expect((err as RunError).summary.events).to.equal(0);
     });
 
     it('paces from the model settings too, with the same events as an unpaced run', async () => {

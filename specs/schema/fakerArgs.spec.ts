@@ -117,7 +117,7 @@ describe('schema/fakerArgs through the front ends: located errors at validation'
       '',
     ].join('\n');
     expect(located(loadConfig(text, { file: 't.yaml' }))).to.deep.equal([
-      `t.yaml:11:39 schemas.S.properties.bio.generator: faker method "lorem.paragraphs" (hint "faker.lorem.paragraphs") ${limit('argument 1', 10_000_000)}`,
+      `t.yaml:11:39 schemas.S.properties.bio.generator: faker method "lorem.paragraphs" (hint "faker.lorem.paragraphs") ${limit('argument 1', 10_000_000).replace('(MAX_FAKER_SIZE)', '(MAX_FAKER_SIZE; raise it with simulation_settings.limits.max_faker_size)')}`,
     ]);
   });
 
@@ -133,7 +133,7 @@ describe('schema/fakerArgs through the front ends: located errors at validation'
       '',
     ].join('\n');
     expect(located(loadStory(text, { file: 's.yaml' }))).to.deep.equal([
-      `s.yaml:7:12 events[0].data.bio: faker.string.alpha(): faker method "string.alpha" ${limit('argument 1', 100_000_000)}`,
+      `s.yaml:7:12 events[0].data.bio: faker.string.alpha(): faker method "string.alpha" ${limit('argument 1', 100_000_000).replace('(MAX_FAKER_SIZE)', '(MAX_FAKER_SIZE; raise it with limits.max_faker_size)')}`,
     ]);
   });
 

@@ -52,7 +52,7 @@ describe('story: failures while playing are StoryErrors that say where', () => {
     expect(events).to.have.length(1);
     expect(error).to.be.instanceOf(StoryError);
     expect(error!.message).to.equal(
-      'story.yaml:8:14 events[0].data.a: result is larger than the limit of 1000000 characters or items (maxValueSize) (s/e #1 at 2025-01-02T00:00:00.000Z)',
+      'story.yaml:8:14 events[0].data.a: result is larger than the limit of 1000000 characters or items (maxValueSize; raise it with limits.max_expression_size) (s/e #1 at 2025-01-02T00:00:00.000Z)',
     );
   });
 

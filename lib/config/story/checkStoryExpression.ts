@@ -15,6 +15,7 @@ import { BLOCKED_KEYS } from '../../expr/values';
 import type { RefTarget } from '../../story/story';
 import { occurrenceTime, resolveRef } from '../../story/story';
 import { compileFakerCall } from '../../story/storyFunctions';
+import type { FakerLimits } from '../../schema/fakerArgs';
 import type { Zone } from '../../story/zonedTime';
 import { badDirective } from '../../story/zonedTime';
 import { inStoryTime } from '../../story/storyTime';
@@ -38,6 +39,8 @@ export interface StoryCheckScope {
   readonly schedule: Schedule;
   /** Filled with the static refs found, by their path text. */
   readonly refs: Map<string, RefTarget>;
+  /** Bounds on `faker.*()` arguments (the story's `limits`). */
+  readonly fakerLimits?: FakerLimits;
 }
 
 /** Whether `e` is a literal, or a list, dict or sign of literals: a value known when compiling. */
@@ -82,7 +85,7 @@ export const checkStoryExpression = (ast: Expr, at: (i: number) => number, path:
       if (node.callee.startsWith('faker.') && node.args.every(isConstant) && node.kwargs.every((k) => isConstant(k.value))) {
         try {
           const kwargs = Object.fromEntries(node.kwargs.map((k) => [k.name, constantValue(k.value)]));
-          compileFakerCall(node.callee.slice('faker.'.length), node.args.map(constantValue), kwargs, `${node.callee}()`);
+          compileFakerCall(node.callee.slice('faker.'.length), node.args.map(constantValue), kwargs, `${node.callee}()`, scope.fakerLimits);
         } catch (e) {
           if (!/unknown faker hint/.test((e as Error).message)) p.at(at(node.start), path, (e as Error).message);
         }

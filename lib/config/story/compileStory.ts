@@ -22,6 +22,7 @@ import { DEFAULT_MAX_EVENT_SIZE } from '../../story/dataSize';
 import type { Problems } from '../configError';
 import { describeNode, intAtLeast, mapOf, stringOf, suggestion } from '../decode';
 import type { YNode } from '../yamlTree';
+import { DEFAULT_GENERATION_LIMITS, readLimitMap } from '../generationLimits';
 import { checkSchedule } from './checkSchedule';
 import { compileStoryEvent } from './compileStoryEvent';
 import { assignKeys, attachGenerators, draftEvents } from './draftEvents';
@@ -32,7 +33,7 @@ export interface CompileStoryOptions {
   readonly generators?: Readonly<Record<string, EventGenerator>>;
 }
 
-const ROOT_KEYS = ['org_id', 'start_date', 'end_date', 'timezone', 'events', 'seed', 'max_event_size', 'description'];
+const ROOT_KEYS = ['org_id', 'start_date', 'end_date', 'timezone', 'events', 'seed', 'max_event_size', 'limits', 'description'];
 
 /** Compiles the document; undefined if anything is wrong (the problems say what). */
 export const compileStory = (root: YNode, source: string, p: Problems, options: CompileStoryOptions = {}): Story | undefined => {
@@ -62,6 +63,7 @@ export const compileStory = (root: YNode, source: string, p: Problems, options: 
   const seed = doc.get('seed') === undefined ? undefined : intAtLeast(doc.get('seed'), 'seed', p, 0);
   const maxEventSize = doc.get('max_event_size') === undefined ? DEFAULT_MAX_EVENT_SIZE : intAtLeast(doc.get('max_event_size'), 'max_event_size', p, 1);
   if (doc.get('description') !== undefined) stringOf(doc.get('description'), 'description', p);
+  const limits = readLimitMap(doc.get('limits'), 'limits', p, DEFAULT_GENERATION_LIMITS);
 
   const drafts = draftEvents(doc.get('events'), p);
   assignKeys(drafts);
@@ -69,7 +71,7 @@ export const compileStory = (root: YNode, source: string, p: Problems, options: 
   if (start === undefined || orgId === undefined) return undefined;
   const schedule = { zone: z, start: start.ms, end };
   checkSchedule(drafts, schedule, p);
-  const events = drafts.map((d) => compileStoryEvent(d, drafts, p, source, schedule));
+  const events = drafts.map((d) => compileStoryEvent(d, drafts, p, source, schedule, limits));
   if (!p.ok) return undefined;
   return { file: p.file, orgId, zone: z, start: start.ms, end, seed, maxEventSize: maxEventSize ?? DEFAULT_MAX_EVENT_SIZE, events: events as EventDef[] };
 };

@@ -18,11 +18,13 @@ import { setOwn } from '../../expr/values';
 import type { Problems } from '../configError';
 import { child } from '../decode';
 import type { YNode } from '../yamlTree';
+import { DEFAULT_GENERATION_LIMITS, type GenerationLimits, expressionLimitsOf, fakerLimitsOf } from '../generationLimits';
 import { checkStoryExpression, type Schedule, type StoryCheckScope } from './checkStoryExpression';
 import { constantFailure } from './constantFailure';
 import type { Draft } from './draftEvents';
 
-const FUNCTIONS = storyFunctions();
+/** Where a story raises its limits (named in limit errors). */
+const LIMITS_SETTING = 'limits';
 
 /**
  * Compiles the data fields of `d` (a field sees the fields above it, `prev`, `index` and
@@ -32,12 +34,22 @@ const FUNCTIONS = storyFunctions();
  * @example
  * compileStoryEvent(drafts[1], drafts, problems, source, schedule)?.refs; // Map { 'user.signup.user_id' => … }
  */
-export const compileStoryEvent = (d: Draft, drafts: ReadonlyArray<Draft>, p: Problems, source: string, schedule: Schedule): EventDef | undefined => {
+export const compileStoryEvent = (
+  d: Draft,
+  drafts: ReadonlyArray<Draft>,
+  p: Problems,
+  source: string,
+  schedule: Schedule,
+  limits: GenerationLimits = DEFAULT_GENERATION_LIMITS,
+): EventDef | undefined => {
+  const fakerLimits = fakerLimitsOf(limits, LIMITS_SETTING);
+  const functions = storyFunctions(fakerLimits);
+  const exprLimits = expressionLimitsOf(limits, LIMITS_SETTING);
   const dataPath = child(d.path, 'data');
   const fieldNames = d.data.map((f) => f.key);
   const refs = new Map<string, RefTarget>();
   const fields: FieldPlan[] = [];
-  const checks: StoryCheckScope = { p, draft: d, drafts, schedule, refs };
+  const checks: StoryCheckScope = { p, draft: d, drafts, schedule, refs, fakerLimits };
 
   const compileValue = (node: YNode, path: string, scope: ReadonlyArray<string>, later: ReadonlyArray<string>): ValuePlan => {
     switch (node.kind) {
@@ -63,8 +75,8 @@ export const compileStoryEvent = (d: Draft, drafts: ReadonlyArray<Draft>, p: Pro
         if (quoted && !template && !isWholeCall(value)) return () => value;
         const names = [...scope, ...CONTEXT_NAMES];
         const compiled = template
-          ? compileTemplate<StoryEvalContext>(value, { functions: FUNCTIONS, names })
-          : compileExpression<StoryEvalContext>(value, { functions: FUNCTIONS, names });
+          ? compileTemplate<StoryEvalContext>(value, { functions, names, limits: exprLimits })
+          : compileExpression<StoryEvalContext>(value, { functions, names, limits: exprLimits });
         if (!compiled.ok) {
           for (const e of compiled.errors) p.at(node.valueOffset(e.start), path, explain(e.message, value, later));
           return () => null;

@@ -28,6 +28,7 @@ import { Observable as RxObservable, tap } from '../../core/rx';
 import { ConfigErrors } from '../configError';
 import { Backpressure } from '../../runtime/backpressure';
 import { onVirtualTime } from '../../runtime/onVirtualTime';
+import { checkRate } from '../../runtime/rateLimit';
 import type { RunStats } from '../../engine/runStats';
 import type { Story } from '../../story/story';
 import type { LoadStoryOptions } from './loadStory';
@@ -52,6 +53,8 @@ export interface StreamStoryOptions extends LoadStoryOptions {
   readonly totalEvents?: number;
   /** Pace against the wall clock (1 = real time); default as fast as possible. */
   readonly timeMultiplier?: number;
+  /** Pace by events instead: on average at most this many per wall-clock second (not with `timeMultiplier`: a `SettingsError`). */
+  readonly rate?: number;
   /** Most events buffered for a slow `for await` consumer before the run waits (default 1000). */
   readonly highWaterMark?: number;
   /** Debug lines: a function, `true` for stderr, `false` for none; default from `DEBUG`. */
@@ -182,12 +185,13 @@ export const storyEvents = (story: Story, options: StreamStoryOptions = {}, back
     stats: options.stats,
   };
   if (options.scheduler !== undefined) return playStory(story, { ...play, scheduler: options.scheduler });
+  if (options.rate !== undefined) checkRate(options.rate, options.timeMultiplier);
   return onVirtualTime(
     (virtual) => {
       const events = playStory(story, { ...play, scheduler: virtual });
       return backpressure === undefined ? events : events.pipe(tap(() => backpressure.emitted()));
     },
-    { startTime: start, timeMultiplier: options.timeMultiplier, backpressure },
+    { startTime: start, timeMultiplier: options.timeMultiplier, rate: options.rate, backpressure },
   );
 };
 

@@ -18,6 +18,7 @@ import { ExprEvalError, compileExpression } from '../../expr';
 import type { Problems } from '../configError';
 import { child, intIn, mapOf, numberOf, oneOf, quote, seqOf, stringOf, suggestion } from '../decode';
 import { MAX_BCRYPT_ROUNDS, MAX_PRECISION, MAX_WEIGHT } from './limits';
+import { expressionLimitsOf, fakerLimitsOf } from '../generationLimits';
 import type { FieldSpec, SchemaTable } from './fieldSpec';
 import { accepts, fieldTypeOf, yamlTypeName } from './fieldTypes';
 import { toJs, type YNode } from '../yamlTree';
@@ -67,6 +68,9 @@ export const roundTo = (x: number, digits: number): number => {
 
 const WHERE_MARK = '\u0000';
 
+/** Where a YAML model raises its limits (named in limit errors). */
+const LIMITS_SETTING = 'simulation_settings.limits';
+
 /** `unknown faker hint "x"` → `unknown generator "x"`, without the field prefix. */
 const generatorMessage = (e: GeneratorError): string => e.message.replace(`${WHERE_MARK}: `, '').replace(/faker hint/g, 'generator');
 
@@ -85,9 +89,7 @@ export class PayloadCompiler {
   ) {}
 
   /** What a `from_entity` may write for entity `name`: the name and every alias of it. */
-  namesOf(name: string): string[] {
-    return [name, ...[...this.aliases].filter(([, entity]) => entity === name).map(([alias]) => alias)];
-  }
+  readonly namesOf = (name: string): string[] => [name, ...[...this.aliases].filter(([, e]) => e === name).map(([alias]) => alias)];
 
   /**
    * Compiles a field; `before` are the names a `derived` / `conditional_choice` field may read
@@ -207,7 +209,7 @@ export class PayloadCompiler {
   }
 
   private hint(spec: FieldSpec, name: string, type: FieldType): Generate | undefined {
-    const site = { where: WHERE_MARK, name, type };
+    const site = { where: WHERE_MARK, name, type, fakerLimits: fakerLimitsOf(this.table.limits, LIMITS_SETTING) };
     const gen = spec.generator;
     try {
       if (gen === undefined) return defaultGenerator(site);
@@ -287,7 +289,8 @@ export class PayloadCompiler {
     const src = stringOf(exprNode, child(path, 'expression'), p);
     const precision = precisionNode === undefined ? undefined : intIn(precisionNode, child(path, 'precision'), p, 0, MAX_PRECISION);
     if (src === undefined || exprNode === undefined || exprNode.kind !== 'scalar') return undefined;
-    const compiled = compileExpression(src, { names: [...new Set(before)] });
+    const limits = expressionLimitsOf(this.table.limits, LIMITS_SETTING);
+    const compiled = compileExpression(src, { names: [...new Set(before)], limits });
     if (!compiled.ok) {
       for (const e of compiled.errors) p.at(exprNode.valueOffset(e.start), child(path, 'expression'), e.message);
       return undefined;

@@ -117,7 +117,8 @@ export class SchemaTable {
   constructor(
     schemas: YNode | undefined,
     private readonly problems: Problems,
-    private readonly limits: ModelLimits = DEFAULT_LIMITS,
+    /** The document's limits (`simulation_settings.limits`). */
+    readonly limits: ModelLimits = DEFAULT_LIMITS,
   ) {
     const m = mapOf(schemas, 'schemas', problems);
     for (const e of m?.entries ?? []) this.nodes.set(e.key, e.value);

@@ -2,19 +2,20 @@
  * The YAML model format's limits on sizes, counts and spans: generous for real models, but an
  * extreme value (`max_items: 100000000`, a loop of a billion steps, a duration past the last date
  * JavaScript can represent) is a located error when the document is validated instead of a run that
- * hangs or runs out of memory. The size and count limits can be raised explicitly with
- * `simulation_settings.limits`; the others are fixed (see docs/yaml-model.md, "Limits").
+ * hangs or runs out of memory. The size and count limits, and those of expressions and faker-js
+ * arguments, can be raised explicitly with `simulation_settings.limits`; the others are fixed (see
+ * docs/yaml-model.md, "Limits").
  *
  * @example
  * const limits = readLimits(settings?.get('limits'), problems); // { max_items: 10000, … }
  * intIn(node, 'schemas.P.max_items', problems, 0, limits.max_items, limitHint('max_items'));
  */
 import type { Problems } from '../configError';
-import { child, intIn, mapOf } from '../decode';
+import { DEFAULT_GENERATION_LIMITS, type GenerationLimits, readLimitMap } from '../generationLimits';
 import type { YNode } from '../yamlTree';
 
 /** The limits `simulation_settings.limits` can raise (or lower), by key. */
-export interface ModelLimits {
+export interface ModelLimits extends GenerationLimits {
   /** Items of one array field (`max_items`, `min_items`). */
   readonly max_items: number;
   /** Repetitions of one scenario step (`loop.min_count`, `loop.max_count`). */
@@ -34,9 +35,8 @@ export const DEFAULT_LIMITS: ModelLimits = {
   max_initial_entities: 1_000_000,
   max_concurrent_sessions: 100_000,
   max_delivery_window: 1_000_000,
+  ...DEFAULT_GENERATION_LIMITS,
 };
-
-const LIMIT_KEYS = Object.keys(DEFAULT_LIMITS) as ReadonlyArray<keyof ModelLimits>;
 
 /** The last instant a JavaScript `Date` can hold: +275760-09-13T00:00:00Z. */
 export const MAX_DATE_MS = 8.64e15;
@@ -53,14 +53,4 @@ export const MAX_BCRYPT_ROUNDS = 12;
 export const limitHint = (key: keyof ModelLimits): string => ` (the limit; raise it with simulation_settings.limits.${key})`;
 
 /** Decodes `simulation_settings.limits` over the defaults. */
-export const readLimits = (node: YNode | undefined, p: Problems): ModelLimits => {
-  const path = 'simulation_settings.limits';
-  const m = mapOf(node, path, p, { optional: LIMIT_KEYS });
-  if (m === undefined) return DEFAULT_LIMITS;
-  const out: Record<string, number> = { ...DEFAULT_LIMITS };
-  for (const key of LIMIT_KEYS) {
-    const n = m.get(key) === undefined ? undefined : intIn(m.get(key), child(path, key), p, 1, Number.MAX_SAFE_INTEGER);
-    if (n !== undefined) out[key] = n;
-  }
-  return out as unknown as ModelLimits;
-};
+export const readLimits = (node: YNode | undefined, p: Problems): ModelLimits => readLimitMap(node, 'simulation_settings.limits', p, DEFAULT_LIMITS);

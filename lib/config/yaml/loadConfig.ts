@@ -15,11 +15,11 @@ import type { Action, Select } from '../../flows/actions';
 import { select } from '../../flows/actions';
 import type { FlowContext } from '../../flows/flow';
 import { parseDuration } from '../../core/duration';
-import { parseStartTime } from '../../engine/model';
+import { FOREVER, parseStartTime } from '../../engine/model';
 import { Simulation, type SimulationOptions } from '../../simulation';
 import type { ConfigError } from '../configError';
 import { Problems } from '../configError';
-import { child, intAtLeast, intIn, mapOf, numberOf, own, quote, seqOf, stringOf, suggestion } from '../decode';
+import { child, describeNode, intAtLeast, intIn, mapOf, numberOf, own, quote, seqOf, stringOf, suggestion } from '../decode';
 import { MAX_DATE_MS, MAX_SPAN_MS, MAX_WEIGHT, type ModelLimits, limitHint, readLimits } from './limits';
 import { SchemaTable } from './fieldSpec';
 import { PayloadCompiler } from './compilePayload';
@@ -30,6 +30,7 @@ import { playEvent, startSession, waitSeconds } from '../../flows/playEvent';
 import { compileOutputs } from './compileOutputs';
 import { compileDelivery } from './compileDelivery';
 import { checkPayloadPlans } from './payloadPlans';
+import { readHistory } from './historySetting';
 import { entry, parseYamlTree, toJs, type YNode } from '../yamlTree';
 
 /** The result of `loadConfig`. */
@@ -42,7 +43,7 @@ export interface LoadOptions {
 }
 
 const ROOT_KEYS = ['version', 'simulation_settings', 'schemas', 'entities', 'event_types', 'scenarios', 'outputs', 'delivery'];
-const SETTINGS_KEYS = ['duration', 'total_events', 'initial_entity_counts', 'time_progression', 'random_seed', 'concurrent_sessions', 'limits'];
+const SETTINGS_KEYS = ['duration', 'total_events', 'initial_entity_counts', 'time_progression', 'random_seed', 'concurrent_sessions', 'limits', 'history'];
 
 /** Whether `s` is YAML text rather than a path. */
 /**
@@ -129,6 +130,15 @@ const collectAliases = (eventTypes: YNode | undefined, scenarios: YNode | undefi
 // settings
 // ---------------------------------------------------------------------------------------------
 
+/** A duration's ms; a mistake says "forever" is the way to have no end (`duration: forever`). */
+const parseDurationOrForever = (text: string | number): number => {
+  try {
+    return parseDuration(text);
+  } catch (e) {
+    throw new Error(`${(e as Error).message}, or "forever" for no end`, { cause: e });
+  }
+};
+
 const compileSettings = (
   node: YNode | undefined,
   p: Problems,
@@ -144,11 +154,14 @@ const compileSettings = (
   if (d !== undefined) {
     const text = d.kind === 'scalar' && (typeof d.value === 'string' || typeof d.value === 'number') ? d.value : undefined;
     try {
-      if (text === undefined) throw new Error(`expected a duration such as "10m", got a ${d.kind === 'map' ? 'mapping' : 'list'}`);
-      const ms = parseDuration(text);
-      if (ms <= 0) throw new Error('must be more than 0');
-      if (ms > MAX_SPAN_MS) throw new Error(`expected at most 10000 years, got ${JSON.stringify(text)}`);
-      out.duration = text;
+      if (text === undefined) throw new Error(`expected a duration such as "10m", or "forever", got ${describeNode(d)}`);
+      if (text === FOREVER) out.duration = FOREVER;
+      else {
+        const ms = parseDurationOrForever(text);
+        if (ms <= 0) throw new Error('must be more than 0');
+        if (ms > MAX_SPAN_MS) throw new Error(`expected at most 10000 years, got ${JSON.stringify(text)}`);
+        out.duration = text;
+      }
     } catch (e) {
       p.at(d.offset, at('duration'), (e as Error).message);
     }
@@ -194,8 +207,11 @@ const compileSettings = (
       else if (x !== undefined) out.timeMultiplier = x;
     }
   }
+  const history = readHistory(m.get('history'), at('history'), p);
+  if (history !== undefined) out.history = history;
   if (out.startTime === undefined) out.startTime = 'now';
-  if (d !== undefined && out.duration !== undefined && out.startTime !== 'now' && parseStartTime(out.startTime) + parseDuration(out.duration) > MAX_DATE_MS) {
+  const span = out.duration === undefined || out.duration === FOREVER ? undefined : parseDuration(out.duration);
+  if (d !== undefined && span !== undefined && out.startTime !== 'now' && parseStartTime(out.startTime) + span > MAX_DATE_MS) {
     p.at(d.offset, at('duration'), `the run would end after ${new Date(MAX_DATE_MS).toISOString()}, the last date JavaScript can represent`);
   }
   return out;

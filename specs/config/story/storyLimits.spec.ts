@@ -6,6 +6,8 @@ import * as path from 'node:path';
 import { main } from '../../../lib/cli/main';
 import { formatConfigError } from '../../../lib/config/configError';
 import { loadStory } from '../../../lib/config/story/loadStory';
+import { streamStory } from '../../../lib/config/story/streamStory';
+import { HeapScheduler } from '../../../lib/core/heapScheduler';
 
 const errorsOf = (text: string): string[] => {
   const r = loadStory(text, { file: 's.yaml' });
@@ -90,10 +92,41 @@ describe('config/story: limits of the schedule and constant expressions', () => 
     );
     expect(errorsOf(text)).to.deep.equal([
       's.yaml:7:10 events[0].data.a: division by zero',
-      's.yaml:8:14 events[0].data.b: result is larger than the limit of 1000000 characters or items (maxValueSize)',
+      's.yaml:8:14 events[0].data.b: result is larger than the limit of 1000000 characters or items (maxValueSize; raise it with limits.max_expression_size)',
       's.yaml:9:10 events[0].data.c: duration(): the total is not a finite number of seconds (Infinity)',
       's.yaml:11:13 events[0].data.e: division by zero',
     ]);
+  });
+
+  it('limits raises the expression and faker-js limits; its mistakes are located errors', () => {
+    const events = ['  - source: s', '    event: e', '    data:', "      big: len('x' * 2000000)", '      words: faker.lorem.words(20000)'].join('\n');
+    expect(errorsOf(story(events))).to.deep.equal([
+      's.yaml:7:16 events[0].data.big: result is larger than the limit of 1000000 characters or items (maxValueSize; raise it with limits.max_expression_size)',
+      's.yaml:8:14 events[0].data.words: faker.lorem.words(): faker method "lorem.words" argument 1 is 20000, more than the limit of 10000 (MAX_FAKER_SIZE; raise it with limits.max_faker_size)',
+    ]);
+    const head = 'org_id: a\nstart_date: 2025-01-01\nlimits: { max_expression_size: 3000000, max_faker_size: 20000 }\n';
+    expect(errorsOf(story(events, head))).to.deep.equal([]);
+    expect(
+      errorsOf(story('  - {source: s, event: e}', 'org_id: a\nstart_date: 2025-01-01\nlimits: { max_expresion_size: 3000000, max_faker_size: -1 }\n')),
+    ).to.deep.equal([
+      's.yaml:3:11 limits.max_expresion_size: unknown key "max_expresion_size"; did you mean "max_expression_size"?',
+      's.yaml:3:56 limits.max_faker_size: expected an integer >= 1, got -1',
+    ]);
+  });
+
+  it('a raised limit holds at run time; over the default, the run stops naming the setting', () => {
+    const run = (head: string) => {
+      const scheduler = new HeapScheduler(0);
+      const out: { events: number; error: unknown } = { events: 0, error: undefined };
+      const text = story(['  - source: s', '    event: e', '    repeat: 3', '    data:', '      big: len(str(index) * 2000000)'].join('\n'), head);
+      streamStory(text, { scheduler, debug: false }).subscribe({ next: () => out.events++, error: (e) => (out.error = e) });
+      scheduler.flush();
+      return out;
+    };
+    const failed = run('org_id: a\nstart_date: 2025-01-01\n');
+    expect(failed.events).to.equal(0);
+    expect(String((failed.error as Error).message)).to.match(/\(maxValueSize; raise it with limits\.max_expression_size\)/);
+    expect(run('org_id: a\nstart_date: 2025-01-01\nlimits: { max_expression_size: 3000000 }\n')).to.deep.equal({ events: 3, error: undefined });
   });
 
   it('expressions nested thousands deep are located errors of the expression language', () => {

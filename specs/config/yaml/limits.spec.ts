@@ -77,6 +77,57 @@ describe('config/yaml: limits on sizes, counts and spans', () => {
   });
 });
 
+describe('config/yaml: limits of expressions and faker-js arguments, raised by simulation_settings.limits', () => {
+  const settings = (limits: string) => edit('  concurrent_sessions: 8\n', `  concurrent_sessions: 8\n  limits: { ${limits} }\n`);
+
+  it('a faker-js argument over max_faker_size names the setting; the setting raises it', () => {
+    const field = '      pin: { type: string, generator: faker.lorem.words, params: { args: [20000] } }\n      note:\n';
+    const text = edit('      note:\n', field);
+    expect(errorsOf(text)).to.have.length(1);
+    expect(errorsOf(text)[0]).to.match(
+      /schemas\.LoanReturned\.properties\.pin\.generator: faker method "lorem\.words" \(hint "faker\.lorem\.words"\) argument 1 is 20000, more than the limit of 10000 \(MAX_FAKER_SIZE; raise it with simulation_settings\.limits\.max_faker_size\)$/,
+    );
+    expect(errorsOf(edit('      note:\n', field, settings('max_faker_size: 20000')))).to.deep.equal([]);
+    expect(errorsOf(edit('      note:\n', field, settings('max_faker_size: 19999')))[0]).to.match(/more than the limit of 19999 \(MAX_FAKER_SIZE; raise it/);
+  });
+
+  it('a helpers.fake template over max_fake_placeholders, raised by the setting', () => {
+    const template = '{{person.firstName}}'.repeat(1_500);
+    const field = `      pin: { type: string, generator: faker.helpers.fake, params: { args: ["${template}"] } }\n      note:\n`;
+    expect(errorsOf(edit('      note:\n', field, settings('max_faker_size: 100000')))[0]).to.match(
+      /expands more than 1000 placeholders \(MAX_FAKE_PLACEHOLDERS; raise it with simulation_settings\.limits\.max_fake_placeholders\)$/,
+    );
+    expect(errorsOf(edit('      note:\n', field, settings('max_faker_size: 100000, max_fake_placeholders: 2000')))).to.deep.equal([]);
+  });
+
+  it('a constant expression over max_expression_size is a located error naming the setting; the setting raises it', () => {
+    const big = (text?: string) => edit('"sum(b.daily_fine for b in books)", precision: 2', `"len('x' * 2000000)", precision: 2`, text);
+    const errors = errorsOf(big());
+    expect(errors).to.have.length(1);
+    expect(errors[0]).to.match(
+      /^t\.yaml:\d+:\d+ schemas\.LoanOpened\.properties\.daily_fine_total\.params\.expression: .*result is larger than the limit of 1000000 characters or items \(maxValueSize; raise it with simulation_settings\.limits\.max_expression_size\)$/,
+    );
+    expect(errorsOf(big(settings('max_expression_size: 3000000')))).to.deep.equal([]);
+    expect(errorsOf(big(settings('max_expression_steps: 0')))[0]).to.match(
+      /simulation_settings\.limits\.max_expression_steps: expected an integer >= 1, got 0$/,
+    );
+  });
+
+  it('at run time, an expression over the limit stops the run naming the setting; a raised limit lets it run', () => {
+    const grow = (text?: string) => edit('"sum(b.daily_fine for b in books)", precision: 2', `"len(str(books) * 20000)", precision: 2`, text);
+    const run = (text: string) => {
+      const loaded = loadConfig(text);
+      if (!loaded.ok) throw new Error(loaded.errors.map(formatConfigError).join('\n'));
+      return runToEnd(loaded.simulation, { duration: '30m' });
+    };
+    const failed = run(grow());
+    expect(String((failed.error as Error).message)).to.match(/\(maxValueSize; raise it with simulation_settings\.limits\.max_expression_size\)/);
+    const raised = run(grow(settings('max_expression_size: 100000000')));
+    expect(raised.error).to.equal(undefined);
+    expect(raised.events.filter((e) => e.event_type === 'LoanOpened').length).to.be.greaterThan(0);
+  });
+});
+
 describe('config/yaml: primary keys and the fields holding them', () => {
   const intKey = edit(
     '  MemberID: { type: string, generator: uuid_v4 }',
