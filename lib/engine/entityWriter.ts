@@ -36,7 +36,7 @@ export const requireEntity = (store: EntityStore, type: EntityType<any>, where: 
   }
 };
 
-/** Creates entities and changes their state for sessions. */
+/** Creates, selects, changes, releases and retires entities for sessions. */
 export class EntityWriter {
   /** Each type's counters in `stats.entities`. */
   private readonly counts = new Map<EntityType<any>, EntityCounts>();

@@ -43,8 +43,9 @@ export const startSession = (ctx: FlowContext, filtered: ReadonlyArray<EntityTyp
 
 /**
  * Plays one event type: binds its entities (held ones first, else `select`), draws per-item
- * instances, builds the payload, emits it with its entity effects, retires what it retires. Returns false when the session
- * cannot go on (a held entity no longer passes a filter, too few instances).
+ * instances, builds the payload, emits it with its entity effects, then retires the instance it
+ * retires. Returns false when the session cannot go on (a held entity no longer passes a filter,
+ * too few instances).
  */
 export function* playEvent(
   ctx: FlowContext,

@@ -1,8 +1,9 @@
 /**
  * One YAML event type → a `CompiledEvent` (a `StepEvent` the step player plays, plus its name,
- * weight and description): the entities it consumes, produces or updates, its state updates and
- * its `max_active_instances_of_state` cap, the instance it retires (`retires_entity`). An entity that a payload field reads (`from_entity`)
- * and no `consumes_entities` entry covers is consumed implicitly, without a filter.
+ * weight and description): the entities it consumes, produces or updates, its state updates, its
+ * `max_active_instances_of_state` cap and the instance it retires (`retires_entity`). An entity
+ * that a payload field reads (`from_entity`) and no `consumes_entities` entry covers is consumed
+ * implicitly, without a filter.
  *
  * @example
  * const ev = compileEventType('UserLoggedIn', 'event_types.UserLoggedIn', m, fields, schema, compiler);
