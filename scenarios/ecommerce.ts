@@ -195,6 +195,8 @@ const sim = simulation({
   timeStep: '2s',
   nFlows: 25,
   entities: [User, Product],
+  // The versions of the last hour answer store.query; older ones are released, so long runs stay flat.
+  history: { keep: '1h' },
   initialEntities: [
     [User, 200],
     [Product, 50],

@@ -364,6 +364,8 @@ const sim = simulation({
   timeStep: '1s',
   nFlows: 40,
   entities: [Trader, Instrument, Order],
+  // The versions of the last hour answer store.query; older ones are released, so long runs stay flat.
+  history: { keep: '1h' },
   // Traders registered before the window started, KYC not done yet.
   initialEntities: [
     [Instrument, 20],

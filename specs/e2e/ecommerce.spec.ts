@@ -50,7 +50,8 @@ const cents = (x: number) => Math.round(x * 100);
 describe('e2e: scenarios/ecommerce.ts', () => {
   let run: FinishedRun;
   before(() => {
-    run = runToEnd(sim, { seed: 42, startTime: START, duration: `${HOURS}h` });
+    // Full history: the specs below query the store over the whole run (the scenario keeps a 1h window).
+    run = runToEnd(sim, { seed: 42, startTime: START, duration: `${HOURS}h`, settings: { history: 'full' } });
   });
 
   it('runs to the end without error and produces every kind of event', () => {
@@ -253,9 +254,9 @@ describe('e2e: scenarios/ecommerce.ts', () => {
 
   it('is deterministic: same seed byte-identical, another seed different', () => {
     const text = (r: FinishedRun) => r.events.map((e) => JSON.stringify(e)).join('\n');
-    const again = runToEnd(sim, { seed: 42, startTime: START, duration: `${HOURS}h` });
+    const again = runToEnd(sim, { seed: 42, startTime: START, duration: `${HOURS}h`, settings: { history: 'full' } });
     expect(text(again)).to.equal(text(run));
-    const other = runToEnd(sim, { seed: 43, startTime: START, duration: `${HOURS}h` });
+    const other = runToEnd(sim, { seed: 43, startTime: START, duration: `${HOURS}h`, settings: { history: 'full' } });
     expect(text(other)).not.to.equal(text(run));
   });
 

@@ -30,7 +30,8 @@ const HOURS = 4;
 const END = T0 + HOURS * 3_600_000;
 const SEED = 20250303;
 
-const run = (seed: number): FinishedRun => runToEnd(sim, { seed, startTime: START, duration: `${HOURS}h`, changes: true });
+// Full history: the specs query the store over the whole run (the scenario keeps a 1h window).
+const run = (seed: number): FinishedRun => runToEnd(sim, { seed, startTime: START, duration: `${HOURS}h`, changes: true, settings: { history: 'full' } });
 
 // --- reading events ------------------------------------------------------------------------------
 
