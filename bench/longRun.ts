@@ -135,6 +135,9 @@ const thin = (all: ReadonlyArray<RssSample>, n: number): RssSample[] => {
 
 const ratio = (a: number, b: number): string => fixed(a / b, 2);
 
+/** A figure the case measured: NaN crosses the process boundary as null. */
+const known = (x: number | null): x is number => typeof x === 'number' && !Number.isNaN(x);
+
 const verdicts = (results: ReadonlyArray<CaseResult>): Verdict[] => {
   const inProcess = results.filter((r) => r.extra.kind === 'process');
   const cli = results.filter((r) => r.extra.kind === 'cli');
@@ -183,8 +186,8 @@ export const longRun: Section = {
         r.name,
         int(r.events),
         fixed(r.seconds, 1),
-        Number.isNaN(r.cpuSeconds) ? '–' : fixed(r.cpuSeconds, 1),
-        Number.isNaN(r.gcSeconds) ? '–' : percent(r.gcSeconds, r.seconds),
+        known(r.cpuSeconds) ? fixed(r.cpuSeconds, 1) : '–',
+        known(r.gcSeconds) ? percent(r.gcSeconds, r.seconds) : '–',
         int(rate(r.events, r.seconds)),
         fixed(r.rssPeakMb, 0),
         r.extra.kind === 'process' ? ecommerce.entities.map((t) => `${t.name} ${int(Number(r.extra[t.name] ?? 0))}`).join(', ') : '–',
