@@ -76,12 +76,6 @@ export const initialEntityMaker = (run: InitialEntitiesHost): (() => boolean) =>
   };
 };
 
-/** Creates all of the run's initial entities at once; stops at the first error. */
-export const createInitialEntities = (run: InitialEntitiesHost): void => {
-  const next = initialEntityMaker(run);
-  while (next());
-};
-
 const createWithoutSource = (run: InitialEntitiesHost, session: Session, type: EntityType<any>): void => {
   const g = run.events.genFor(session.rng, run.now());
   const generate = (): string => String(type.keyGenerator(g));

@@ -3,8 +3,9 @@
  *
  * Each subscription gets its own fresh `HeapScheduler`; the factory builds the stream on it, and
  * `drive` runs it on the Node event loop — as fast as possible, paced with `timeMultiplier` or by
- * a `rate` of values per wall-clock second, optionally held back by a `Backpressure`. The driver stops when the stream completes or errors,
- * or when the subscriber unsubscribes (which also cancels every queued action of the stream).
+ * a `rate` of values per wall-clock second, optionally held back by a `Backpressure`. The driver
+ * stops when the stream completes or errors, or when the subscriber unsubscribes (which also
+ * cancels every queued action of the stream).
  * This is how a simulation runs when no scheduler is given.
  *
  * @example

@@ -21,10 +21,9 @@
  */
 import type { Faker } from '@faker-js/faker' with { 'resolution-mode': 'import' };
 import { DeepFakerError } from '../core/errors';
-import { DEFAULT_FAKER_LIMITS, type FakerLimits, MAX_FAKE_PLACEHOLDERS, fakerArgsProblem, fakerLimitLabel } from './fakerArgs';
+import { DEFAULT_FAKER_LIMITS, type FakerLimits, fakerArgsProblem, fakerLimitLabel } from './fakerArgs';
 import { isOwnFakerMethod } from './fakerMethods';
 
-export { MAX_FAKE_PLACEHOLDERS };
 /** Deepest nesting of `{{helpers.fake(…)}}` inside a template. */
 const MAX_FAKE_NESTING = 10;
 

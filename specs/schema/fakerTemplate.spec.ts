@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { Rng } from '../../lib/core/rng';
-import { FakerTemplateError, MAX_FAKE_PLACEHOLDERS, fakeTemplate } from '../../lib/schema/fakerTemplate';
+import { FakerTemplateError, fakeTemplate } from '../../lib/schema/fakerTemplate';
+import { MAX_FAKE_PLACEHOLDERS } from '../../lib/schema/fakerArgs';
 import { GeneratorError } from '../../lib/schema/generator';
 import { compileGenerator } from '../../lib/schema/generatorRegistry';
 import { SeededFaker } from '../../lib/schema/seededFaker';

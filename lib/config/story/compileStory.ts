@@ -24,7 +24,7 @@ import { describeNode, intAtLeast, mapOf, stringOf, suggestion } from '../decode
 import type { YNode } from '../yamlTree';
 import { DEFAULT_GENERATION_LIMITS, readLimitMap } from '../generationLimits';
 import { checkSchedule } from './checkSchedule';
-import { compileStoryEvent } from './compileStoryEvent';
+import { compileStoryEvent, storyGeneration } from './compileStoryEvent';
 import { assignKeys, attachGenerators, draftEvents } from './draftEvents';
 
 /** Options of the compiler. */
@@ -71,7 +71,8 @@ export const compileStory = (root: YNode, source: string, p: Problems, options: 
   if (start === undefined || orgId === undefined) return undefined;
   const schedule = { zone: z, start: start.ms, end };
   checkSchedule(drafts, schedule, p);
-  const events = drafts.map((d) => compileStoryEvent(d, drafts, p, source, schedule, limits));
+  const generation = storyGeneration(limits);
+  const events = drafts.map((d) => compileStoryEvent(d, drafts, p, source, schedule, generation));
   if (!p.ok) return undefined;
   return { file: p.file, orgId, zone: z, start: start.ms, end, seed, maxEventSize: maxEventSize ?? DEFAULT_MAX_EVENT_SIZE, events: events as EventDef[] };
 };

@@ -15,6 +15,9 @@ import { CONTEXT_NAMES } from '../../story/story';
 import type { StoryEvalContext } from '../../story/storyFunctions';
 import { storyFunctions } from '../../story/storyFunctions';
 import { setOwn } from '../../expr/values';
+import type { FunctionRegistry } from '../../expr';
+import type { EvalLimits } from '../../expr/budget';
+import type { FakerLimits } from '../../schema/fakerArgs';
 import type { Problems } from '../configError';
 import { child } from '../decode';
 import type { YNode } from '../yamlTree';
@@ -25,6 +28,24 @@ import type { Draft } from './draftEvents';
 
 /** Where a story raises its limits (named in limit errors). */
 const LIMITS_SETTING = 'limits';
+
+/** How a story's expressions are compiled: its functions and limits, made once per story. */
+export interface StoryGeneration {
+  readonly functions: FunctionRegistry<StoryEvalContext>;
+  readonly exprLimits: EvalLimits;
+  readonly fakerLimits: FakerLimits;
+}
+
+/**
+ * The functions and limits of a story whose `limits` are `limits`.
+ *
+ * @example
+ * const generation = storyGeneration(DEFAULT_GENERATION_LIMITS);
+ */
+export const storyGeneration = (limits: GenerationLimits): StoryGeneration => {
+  const fakerLimits = fakerLimitsOf(limits, LIMITS_SETTING);
+  return { functions: storyFunctions(fakerLimits), exprLimits: expressionLimitsOf(limits, LIMITS_SETTING), fakerLimits };
+};
 
 /**
  * Compiles the data fields of `d` (a field sees the fields above it, `prev`, `index` and
@@ -40,11 +61,9 @@ export const compileStoryEvent = (
   p: Problems,
   source: string,
   schedule: Schedule,
-  limits: GenerationLimits = DEFAULT_GENERATION_LIMITS,
+  generation: StoryGeneration = storyGeneration(DEFAULT_GENERATION_LIMITS),
 ): EventDef | undefined => {
-  const fakerLimits = fakerLimitsOf(limits, LIMITS_SETTING);
-  const functions = storyFunctions(fakerLimits);
-  const exprLimits = expressionLimitsOf(limits, LIMITS_SETTING);
+  const { functions, exprLimits, fakerLimits } = generation;
   const dataPath = child(d.path, 'data');
   const fieldNames = d.data.map((f) => f.key);
   const refs = new Map<string, RefTarget>();
