@@ -14,128 +14,13 @@
  * };
  * events$.pipe(toSink(() => counted, { name: 'counter', maxBatch: 500 })).subscribe();
  */
-import type { MonoTypeOperatorFunction } from 'rxjs';
 import { Observable, Subscription } from '../core/rx';
 import type { SimEvent } from '../core/simEvent';
-import type { EntityStore } from '../entities/entityStore';
-import { DeepFakerError } from '../core/errors';
+import type { SinkOperator, SinkStats, SinkWriter, ToSinkOptions } from './sinkContract';
+import { SinkError } from './sinkContract';
 
-// ---------------------------------------------------------------------------------------------
-// model
-// ---------------------------------------------------------------------------------------------
-
-/**
- * Where a sink puts its events. One writer serves one subscription; `toSink` calls `open` once,
- * then `write` with at most one call in flight, then `close` once.
- *
- * Constructing a writer must not do I/O (that is `open`'s job): `toSink` may construct one just
- * to read its `name`.
- *
- * @example
- * const devNull: SinkWriter = { name: 'null', open: async () => {}, write: async () => {}, close: async () => {} };
- */
-export interface SinkWriter {
-  /** e.g. `"file:out/events.jsonl"`, `"stdout"`; used in errors and summaries. */
-  readonly name: string;
-  /** Connects / creates the file. Bounded in time by the writer itself. */
-  open(): Promise<void>;
-  /** Resolves once the batch is durably accepted (acknowledged). Never called with an empty batch. */
-  write(batch: ReadonlyArray<SimEvent>): Promise<void>;
-  /** Flushes and releases. Must be safe to call after a failed `open` or `write`. */
-  close(): Promise<void>;
-}
-
-/**
- * Batching and buffering limits shared by every sink.
- *
- * @example
- * const opts: SinkOptions = { maxBatch: 500, maxBuffered: 10_000 };
- */
-export interface SinkOptions {
-  /** Most events handed to one `write`. Default 1000. */
-  readonly maxBatch?: number;
-  /**
-   * Buffered events above which the sink reports an overflow (`stats.overflows`). The sink still
-   * accepts every event: see "Backpressure" on `toSink`. Default 50 000.
-   */
-  readonly maxBuffered?: number;
-}
-
-/**
- * Options of `toSink` itself: the shared limits plus the operator's name.
- *
- * @example
- * const opts: ToSinkOptions = { name: 'kafka:orders', maxBatch: 1000 };
- */
-export interface ToSinkOptions extends SinkOptions {
-  /** The operator's `sinkName`. If omitted, a writer is constructed once to read its `name`. */
-  readonly name?: string;
-  /** The operator's `window`: events in flight this sink needs to stay busy (see `SinkOperator`). */
-  readonly window?: number;
-}
-
-/**
- * Counters of one sink operator, summed over all its subscriptions. Read them at any time.
- *
- * @example
- * const sink = toFile('out/events.jsonl');
- * events$.pipe(sink).subscribe({ complete: () => console.error(`${sink.stats.accepted} events`) });
- */
-export interface SinkStats {
-  /** Events the writer accepted (and that were then passed on). */
-  accepted: number;
-  /** Successful `write` calls. */
-  batches: number;
-  /** Most events waiting in a buffer at once (sampled whenever a batch is taken). */
-  peakBuffered: number;
-  /** How many times a buffer grew past `maxBuffered`. */
-  overflows: number;
-}
-
-/**
- * A sink: a `MonoTypeOperatorFunction<SimEvent>` that also carries its name and live counters.
- *
- * @example
- * const sink: SinkOperator = toStdout();
- * sink.sinkName; // "stdout"
- */
-export type SinkOperator = MonoTypeOperatorFunction<SimEvent> & {
-  readonly sinkName: string;
-  readonly stats: SinkStats;
-  /**
-   * How many events in flight (generated, not yet accepted) this sink needs to stay busy, when it
-   * knows: a local file write is quick, so a few hundred do; a network sink wants room for one
-   * batch on the wire and the next one filling. `runSimulation` bounds events in flight by the
-   * largest window of its outputs unless told otherwise. Undefined: no preference.
-   */
-  readonly window?: number;
-  /**
-   * Hands the sink the run's entity store before the first event (sinks that write entity state,
-   * e.g. `toMySQL({ entityTables })`). `runSimulation` calls it; with `simulate()` piped by hand,
-   * pass `{ onStore: sink.onStore }`.
-   */
-  readonly onStore?: (store: EntityStore) => void;
-};
-
-/**
- * A sink failed to open, write or close. The message names the sink; `cause` is the original error.
- *
- * @example
- * new SinkError('file:x.jsonl', new Error('EACCES')).message; // 'sink "file:x.jsonl" failed: EACCES'
- */
-export class SinkError extends DeepFakerError {
-  override readonly name = 'SinkError';
-  override readonly cause: unknown;
-
-  constructor(
-    /** The failing sink's name, e.g. `"file:x.jsonl"`. */
-    readonly sink: string,
-    cause: unknown,
-  ) {
-    super(`sink "${sink}" failed: ${cause instanceof Error ? cause.message : String(cause)}`);
-    this.cause = cause;
-  }
-}
+export type { SinkOperator, SinkOptions, SinkStats, SinkWriter, ToSinkOptions } from './sinkContract';
+export { SinkError } from './sinkContract';
 
 // ---------------------------------------------------------------------------------------------
 // operator
@@ -151,10 +36,12 @@ const ignore = (): void => undefined;
  *
  * - **Cold.** Each subscription creates its own writer and opens it; events that arrive before
  *   `open` resolves are buffered.
- * - **Group commit.** Events are buffered; at most one `write` is in flight per subscription. When
- *   none is, a flush of up to `maxBatch` events is scheduled with `setImmediate`, so a synchronous
- *   burst of upstream events ends up in one batch. When a `write` resolves, `stats` are updated,
- *   the batch's events are passed downstream in order, and the next write starts at once if
+ * - **Group commit.** Events are buffered; at most `writesInFlight` writes (default 1) are in flight
+ *   per subscription. When none is, a flush of up to `maxBatch` events is scheduled with
+ *   `setImmediate`, so a synchronous burst of upstream events ends up in one batch; while one is,
+ *   a further write starts only once a full `maxBatch` is waiting. When a `write` resolves, `stats`
+ *   are updated and its events passed downstream — batches in the order they were taken, so a
+ *   batch acknowledged before an earlier one waits for it — and the next write starts at once if
  *   events are waiting.
  * - **Upstream completes.** Everything still buffered is written (in `maxBatch` chunks, in order),
  *   then the writer is closed, then the output completes. A failing final `close` is a `SinkError`.
@@ -162,8 +49,8 @@ const ignore = (): void => undefined;
  *   closed, then the original error is propagated. If that flush or close fails too, the original
  *   error still wins.
  * - **Open or write fails.** Upstream is unsubscribed, buffered events are dropped, the writer is
- *   closed (best effort, close errors ignored), then the output errors with a `SinkError` naming
- *   the sink.
+ *   closed (best effort, close errors ignored) once the other writes in flight have settled, then
+ *   the output errors with a `SinkError` naming the sink.
  * - **Downstream unsubscribes.** Upstream is unsubscribed, no further write starts, and the writer
  *   is closed (best effort) once a write or open in flight has settled.
  * - **Backpressure.** The sink cannot pause a synchronous upstream, so it only reports: when its
@@ -186,6 +73,10 @@ export function toSink(createWriter: () => SinkWriter, options: ToSinkOptions = 
   if (window !== undefined && !(Number.isInteger(window) && window >= 1)) {
     throw new RangeError(`toSink: window must be a positive integer, got ${window}`);
   }
+  const writesInFlight = options.writesInFlight ?? 1;
+  if (!(Number.isInteger(writesInFlight) && writesInFlight >= 1)) {
+    throw new RangeError(`toSink: writesInFlight must be a positive integer, got ${writesInFlight}`);
+  }
   const sinkName = options.name ?? createWriter().name;
   const stats: SinkStats = { accepted: 0, batches: 0, peakBuffered: 0, overflows: 0 };
 
@@ -203,7 +94,10 @@ export function toSink(createWriter: () => SinkWriter, options: ToSinkOptions = 
       let buffer: SimEvent[] = [];
       let head = 0;
       let overflowing = false;
-      let inFlight: SimEvent[] | undefined; // the batch being written
+      // The batches being written, in the order they were taken; `done` once acknowledged.
+      const inFlight: Array<{ readonly batch: SimEvent[]; done: boolean }> = [];
+      let writing = 0; // writes not yet settled (acknowledged batches may wait in inFlight for earlier ones)
+      let pendingClose = false; // close once the writes in flight have settled
       let opening = true;
       let flushScheduled = false;
       let immediate: NodeJS.Immediate | undefined;
@@ -224,13 +118,27 @@ export function toSink(createWriter: () => SinkWriter, options: ToSinkOptions = 
         }
       };
 
+      /** Closes the writer (best effort) now, or once the writes in flight have settled. */
+      let afterClose: (() => void) | undefined;
+      const closeWhenIdle = (): void => {
+        if (writing > 0 || opening) {
+          pendingClose = true;
+          return;
+        }
+        pendingClose = false;
+        const then = afterClose;
+        afterClose = undefined;
+        void closeQuietly().then(then);
+      };
+
       const fail = (cause: unknown): void => {
         stopped = true;
         upstream?.unsubscribe();
         buffer = [];
         head = 0;
         const err = upstreamFailed ? upstreamError : new SinkError(writer.name, cause);
-        void closeQuietly().then(() => subscriber.error(err));
+        afterClose = () => subscriber.error(err);
+        closeWhenIdle();
       };
 
       const finish = (): void => {
@@ -272,41 +180,57 @@ export function toSink(createWriter: () => SinkWriter, options: ToSinkOptions = 
         return batch;
       };
 
-      const pump = (): void => {
-        if (stopped || opening || inFlight !== undefined) return;
-        if (buffer.length > head) startWrite();
-        else if (upstreamDone) finish();
+      /** Whether another write may start now: a free slot, and a full batch unless none is in flight or upstream is done. */
+      const mayStartWrite = (): boolean => {
+        const waiting = buffer.length - head;
+        return waiting > 0 && writing < writesInFlight && (writing === 0 || waiting >= maxBatch || upstreamDone);
       };
 
-      const onWritten = (): void => {
-        const batch = inFlight!;
-        stats.accepted += batch.length;
-        stats.batches++;
-        if (!stopped) {
+      const pump = (): void => {
+        if (stopped || opening) return;
+        while (!stopped && mayStartWrite()) startWrite();
+        if (!stopped && inFlight.length === 0 && buffer.length === head && upstreamDone) finish();
+      };
+
+      /** Passes on the acknowledged batches at the front, in the order they were taken. */
+      const onWritten = (entry: (typeof inFlight)[number]): void => {
+        entry.done = true;
+        writing--;
+        while (inFlight.length > 0 && inFlight[0].done) {
+          const { batch } = inFlight.shift()!;
+          stats.accepted += batch.length;
+          stats.batches++;
+          if (stopped) continue;
           for (let i = 0; i < batch.length && !subscriber.closed; i++) subscriber.next(batch[i]);
         }
-        inFlight = undefined;
-        if (stopped) void closeQuietly();
-        else pump();
+        if (stopped) {
+          if (pendingClose) closeWhenIdle();
+        } else pump();
       };
 
-      const onWriteFailed = (cause: unknown): void => {
-        inFlight = undefined;
-        if (stopped) void closeQuietly();
-        else fail(cause);
+      const onWriteFailed = (entry: (typeof inFlight)[number], cause: unknown): void => {
+        inFlight.splice(inFlight.indexOf(entry), 1);
+        writing--;
+        if (stopped) {
+          if (pendingClose) closeWhenIdle();
+        } else fail(cause);
       };
 
       function startWrite(): void {
-        const batch = takeBatch();
-        inFlight = batch;
+        const entry = { batch: takeBatch(), done: false };
+        inFlight.push(entry);
+        writing++;
         let written: Promise<void>;
         try {
-          written = writer.write(batch);
+          written = writer.write(entry.batch);
         } catch (err) {
-          onWriteFailed(err);
+          onWriteFailed(entry, err);
           return;
         }
-        written.then(onWritten, onWriteFailed);
+        written.then(
+          () => onWritten(entry),
+          (err: unknown) => onWriteFailed(entry, err),
+        );
       }
 
       const flush = (): void => {
@@ -332,7 +256,7 @@ export function toSink(createWriter: () => SinkWriter, options: ToSinkOptions = 
             overflowing = true;
             stats.overflows++;
           }
-          if (!flushScheduled && !opening && inFlight === undefined) {
+          if (!flushScheduled && !opening && (writing === 0 || (writing < writesInFlight && waiting >= maxBatch))) {
             flushScheduled = true;
             immediate = setImmediate(flush);
           }
@@ -355,12 +279,12 @@ export function toSink(createWriter: () => SinkWriter, options: ToSinkOptions = 
       opened.then(
         () => {
           opening = false;
-          if (stopped) void closeQuietly();
+          if (stopped) closeWhenIdle();
           else pump();
         },
         (cause) => {
           opening = false;
-          if (stopped) void closeQuietly();
+          if (stopped) closeWhenIdle();
           else fail(cause);
         },
       );
@@ -374,7 +298,7 @@ export function toSink(createWriter: () => SinkWriter, options: ToSinkOptions = 
         upstream?.unsubscribe();
         buffer = [];
         head = 0;
-        if (!opening && inFlight === undefined) void closeQuietly(); // else the settle handler closes
+        closeWhenIdle(); // now, or once open and the writes in flight have settled
       };
     });
 

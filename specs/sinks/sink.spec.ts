@@ -191,6 +191,107 @@ describe('toSink', () => {
     });
   });
 
+  describe('several writes in flight (writesInFlight)', () => {
+    it('starts a further write only with a full batch waiting, and passes batches on in the order taken', async () => {
+      const f = fakeFactory({ write: 'manual' });
+      const subject = new Subject<SimEvent>();
+      const { outcome } = observe(subject.pipe(toSink(f.create, { name: 'fake', maxBatch: 3, writesInFlight: 3 })));
+      await settle();
+      subject.next(ev(0));
+      await settle();
+      expect(f.last.batches.map(ids)).to.deep.equal([['e0']]); // the first write takes what is there
+      subject.next(ev(1));
+      subject.next(ev(2));
+      await settle();
+      expect(f.last.batches).to.have.length(1); // two waiting: less than a full batch
+      subject.next(ev(3));
+      for (const e of events(4, 4)) subject.next(e);
+      await settle();
+      expect(f.last.batches.map(ids)).to.deep.equal([['e0'], ['e1', 'e2', 'e3'], ['e4', 'e5', 'e6']]);
+      expect(f.last.maxInFlight).to.equal(3);
+      f.last.pendingWrites[2].resolve(); // acknowledged out of order: held back
+      f.last.pendingWrites[1].resolve();
+      await settle();
+      expect(outcome.values).to.deep.equal([]);
+      f.last.pendingWrites[0].resolve();
+      await settle();
+      expect(ids(outcome.values)).to.deep.equal(ids(events(7)));
+      expect(f.last.batches.map(ids)[3]).to.deep.equal(['e7']); // the rest, once a slot freed
+    });
+
+    it('never exceeds writesInFlight, with bursts over time; everything passed on in order', async () => {
+      const f = fakeFactory({ write: { delayMs: 2 } });
+      const subject = new Subject<SimEvent>();
+      const sink = toSink(f.create, { name: 'fake', maxBatch: 5, writesInFlight: 2 });
+      const { outcome, ended } = observe(subject.pipe(sink));
+      let i = 0;
+      for (let round = 0; round < 60; round++) {
+        const burst = (round * 7) % 13;
+        for (let k = 0; k < burst; k++) subject.next(ev(i++));
+        await (round % 4 === 0 ? new Promise((r) => setTimeout(r, 1)) : tick());
+      }
+      subject.complete();
+      await ended;
+      expect(f.last.maxInFlight).to.equal(2);
+      expect(f.last.batches.every((b) => b.length >= 1 && b.length <= 5)).to.equal(true);
+      expect(ids(f.last.written)).to.deep.equal(ids(events(i)));
+      expect(ids(outcome.values)).to.deep.equal(ids(events(i)));
+      expect(sink.stats.accepted).to.equal(i);
+    });
+
+    it('at the end, writes the rest with every slot busy, then closes once all are acknowledged', async () => {
+      const f = fakeFactory({ write: 'manual' });
+      const subject = new Subject<SimEvent>();
+      const { outcome, ended } = observe(subject.pipe(toSink(f.create, { name: 'fake', maxBatch: 2, writesInFlight: 2 })));
+      await settle();
+      subject.next(ev(0));
+      await settle();
+      for (const e of events(4, 1)) subject.next(e);
+      subject.complete();
+      await settle();
+      expect(f.last.batches.map(ids)).to.deep.equal([['e0'], ['e1', 'e2']]);
+      f.last.pendingWrites[1].resolve();
+      await settle();
+      expect(f.last.batches.map(ids)).to.deep.equal([['e0'], ['e1', 'e2'], ['e3', 'e4']]);
+      f.last.pendingWrites[2].resolve();
+      await settle();
+      expect(f.last.closes).to.equal(0);
+      f.last.pendingWrites[0].resolve();
+      await ended;
+      expect(ids(outcome.values)).to.deep.equal(ids(events(5)));
+      expect(f.last.log.slice(-1)).to.deep.equal(['close']);
+      expect(outcome.completed).to.equal(true);
+    });
+
+    it('a failing write: SinkError once the other writes settled, closed after them; later batches not passed on', async () => {
+      const f = fakeFactory({ write: 'manual' });
+      const subject = new Subject<SimEvent>();
+      const { outcome, ended } = observe(subject.pipe(toSink(f.create, { name: 'fake', maxBatch: 2, writesInFlight: 2 })));
+      await settle();
+      subject.next(ev(0));
+      await settle();
+      subject.next(ev(1));
+      subject.next(ev(2));
+      await settle();
+      expect(f.last.batches).to.have.length(2);
+      f.last.pendingWrites[0].reject(new Error('lost'));
+      await settle();
+      expect(outcome.errored).to.equal(false); // the second write is still in flight
+      expect(f.last.closes).to.equal(0);
+      expect(subject.observed).to.equal(false);
+      f.last.pendingWrites[1].resolve();
+      await ended;
+      expect((outcome.error as Error).message).to.equal('sink "fake" failed: lost');
+      expect(outcome.values).to.deep.equal([]);
+      expect(f.last.closes).to.equal(1);
+    });
+
+    it('refuses a writesInFlight that is not a positive integer', () => {
+      const f = fakeFactory();
+      expect(() => toSink(f.create, { name: 'fake', writesInFlight: 0 })).to.throw(RangeError, 'writesInFlight must be a positive integer, got 0');
+    });
+  });
+
   describe('errors', () => {
     it('upstream error: writes what was buffered, closes, then propagates the original error', async () => {
       const f = fakeFactory();
