@@ -72,7 +72,7 @@ export { toPartitionedFiles, partitionFileName, byUtcDate, byEventDate } from '.
 export type { ToPartitionedFilesOptions } from './sinks/toPartitionedFiles';
 export type { ToFileOptions } from './sinks/toFile';
 export { toKafka } from './sinks/toKafka';
-export type { ToKafkaOptions, KafkaCompression, KafkaKeys } from './sinks/toKafka';
+export type { ToKafkaOptions, KafkaClient, KafkaCompression, KafkaKeys } from './sinks/toKafka';
 export { toMySQL } from './sinks/toMySQL';
 export type { ToMySQLOptions } from './sinks/toMySQL';
 export type { MySQLConnection } from './sinks/mysqlConnection';

@@ -5,7 +5,7 @@
  * | --- | --- |
  * | `stdout` / `stdout:json_pretty` | standard output, one JSON object per line (or pretty) |
  * | `file:PATH` | a JSONL file (parent folders are created) |
- * | `kafka:BROKERS[?topic=T&partitions=N&compression=gzip&client_id=C&timeout_ms=MS]` | Kafka (`toKafka`); BROKERS comma-separated |
+ * | `kafka:BROKERS[?topic=T&partitions=N&compression=gzip&client_id=C&timeout_ms=MS&client=librdkafka&event_type_header=false]` | Kafka (`toKafka`); BROKERS comma-separated |
  * | `mysql://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?table_prefix=P]` (or `mysql:` + that URI) | MySQL / MariaDB (`toMySQL`) |
  *
  * @example
@@ -14,7 +14,7 @@
 import type { EventFormat } from '../sinks/serializeEvent';
 import type { SinkOperator } from '../sinks/sink';
 import { toFile } from '../sinks/toFile';
-import { type KafkaCompression, toKafka } from '../sinks/toKafka';
+import { type KafkaClient, type KafkaCompression, toKafka } from '../sinks/toKafka';
 import { toMySQL } from '../sinks/toMySQL';
 import { toStdout } from '../sinks/toStdout';
 import { DeepFakerError } from '../core/errors';
@@ -31,6 +31,8 @@ export type OutputSpec =
       readonly compression?: KafkaCompression;
       readonly clientId?: string;
       readonly timeoutMs?: number;
+      readonly client?: KafkaClient;
+      readonly eventTypeHeader?: boolean;
     }
   | { readonly _tag: 'MySQL'; readonly uri: string; readonly tablePrefix?: string; readonly timeoutMs?: number };
 
@@ -61,7 +63,7 @@ const positiveInt = (value: string, name: string, v: string | undefined): number
 };
 
 const parseKafka = (value: string, rest: string): OutputSpec => {
-  const [brokers, params] = splitQuery(value, rest, ['topic', 'partitions', 'compression', 'client_id', 'timeout_ms']);
+  const [brokers, params] = splitQuery(value, rest, ['topic', 'partitions', 'compression', 'client_id', 'timeout_ms', 'client', 'event_type_header']);
   if (brokers.trim() === '') throw new UsageError(`--output ${value}: kafka needs brokers, e.g. kafka:127.0.0.1:9092?topic=events`);
   for (const b of brokers.split(',')) {
     const m = /^\s*([^\s:]+|\[[0-9a-fA-F:]+\]):(\d{1,5})\s*$/.exec(b);
@@ -71,8 +73,18 @@ const parseKafka = (value: string, rest: string): OutputSpec => {
   if (compression !== undefined && !COMPRESSIONS.includes(compression as KafkaCompression)) {
     throw new UsageError(`--output ${value}: compression must be one of ${COMPRESSIONS.join(', ')}, got "${compression}"`);
   }
+  const client = params.get('client');
+  if (client !== undefined && client !== 'kafkajs' && client !== 'librdkafka') {
+    throw new UsageError(`--output ${value}: client must be kafkajs or librdkafka, got "${client}"`);
+  }
+  const header = params.get('event_type_header');
+  if (header !== undefined && header !== 'true' && header !== 'false') {
+    throw new UsageError(`--output ${value}: event_type_header must be true or false, got "${header}"`);
+  }
   return {
     _tag: 'Kafka',
+    client,
+    eventTypeHeader: header === undefined ? undefined : header === 'true',
     brokers,
     topic: params.get('topic'),
     partitions: positiveInt(value, 'partitions', params.get('partitions')),
@@ -134,6 +146,8 @@ export const outputOperator = (spec: OutputSpec): SinkOperator => {
         createTopics: { partitions: spec.partitions },
         connectTimeoutMs: spec.timeoutMs,
         deliveryTimeoutMs: spec.timeoutMs,
+        client: spec.client,
+        eventTypeHeader: spec.eventTypeHeader,
       });
     case 'MySQL':
       return toMySQL({ connection: spec.uri, tablePrefix: spec.tablePrefix, connectTimeoutMs: spec.timeoutMs, writeTimeoutMs: spec.timeoutMs });

@@ -18,7 +18,10 @@ describe('parseOutput', () => {
       compression: 'gzip',
       clientId: 'me',
       timeoutMs: 5000,
+      client: undefined,
+      eventTypeHeader: undefined,
     });
+    expect(parseOutput('kafka:a:9092?client=librdkafka&event_type_header=false')).to.deep.include({ client: 'librdkafka', eventTypeHeader: false });
     expect(outputOperator(parseOutput('kafka:a:9092,b:9092?topic=shop')).sinkName).to.equal('kafka:a:9092,b:9092');
   });
 
@@ -33,7 +36,9 @@ describe('parseOutput', () => {
     ['kafka:', 'kafka needs brokers'],
     ['kafka:b', 'a broker is HOST:PORT, got "b"'],
     ['kafka:b:9092,c:99999', 'a broker is HOST:PORT, got "c:99999"'],
-    ['kafka:b:9092?topik=x', 'unknown parameter "topik" (topic, partitions, compression, client_id, timeout_ms)'],
+    ['kafka:b:9092?topik=x', 'unknown parameter "topik" (topic, partitions, compression, client_id, timeout_ms, client, event_type_header)'],
+    ['kafka:b:9092?client=rdkafka', 'client must be kafkajs or librdkafka, got "rdkafka"'],
+    ['kafka:b:9092?event_type_header=no', 'event_type_header must be true or false, got "no"'],
     ['kafka:b:9092?partitions=0', 'partitions must be an integer >= 1, got "0"'],
     ['kafka:b:9092?compression=brotli', 'compression must be one of none, gzip, snappy, lz4, zstd, got "brotli"'],
     ['mysql://root@127.0.0.1:3306', 'expected mysql://USER[:PASSWORD]@HOST[:PORT]/DATABASE'],

@@ -1,0 +1,254 @@
+/**
+ * The Kafka output's fast client: Confluent's `@confluentinc/kafka-javascript` (librdkafka, native
+ * code with its own I/O threads), which users install next to deep-faker when they want it.
+ *
+ * Same guarantees as the KafkaJS writer: an idempotent producer (`acks=all`; librdkafka keeps
+ * per-partition order with several requests in flight and retries with the same sequence numbers,
+ * so a broker restart neither loses nor duplicates), Java-compatible partitioning of keyed
+ * messages (`murmur2_random`), and a batch counts as written once librdkafka reported every one of
+ * its messages delivered. librdkafka splits what it sends by `message.max.bytes` itself; it
+ * retries until `message.timeout.ms` (our `deliveryTimeoutMs`), after which the batch fails.
+ *
+ * The module is typed here by the few members used, so deep-faker compiles (and its `.d.ts`
+ * works) without the package installed.
+ *
+ * @example
+ * const writer = new LibrdkafkaWriter({ brokers: '127.0.0.1:9092', client: 'librdkafka' }, 'kafka:127.0.0.1:9092');
+ */
+import type { ConnectionOptions } from 'node:tls';
+import type { SimEvent } from '../core/simEvent';
+import { CompactJsonEncoder } from './compactJsonEncoder';
+import { brokerList, checkBrokers, connectError, createMissingTopics, kafkaJs } from './kafkaJsClient';
+import type { ToKafkaOptions } from './kafkaOptions';
+import { KafkaRouting } from './kafkaRouting';
+import { DEFAULT_MAX_REQUEST_BYTES } from './kafkaJsWriter';
+import type { SinkWriter } from './sinkContract';
+import { within } from './within';
+
+/** The package users install for `client: 'librdkafka'`. */
+export const LIBRDKAFKA_PACKAGE = '@confluentinc/kafka-javascript';
+
+/** What the writer uses of a librdkafka error. */
+interface RdError {
+  readonly message: string;
+  readonly code?: number;
+  readonly isFatal?: boolean;
+}
+
+/** A batch's messages not yet reported delivered; the opaque of each of them. */
+interface Pending {
+  readonly size: number;
+  remaining: number;
+  readonly resolve: () => void;
+  readonly reject: (e: unknown) => void;
+}
+
+/** What the writer uses of the package's `Producer`. */
+interface RdProducer {
+  connect(metadata: { timeout: number }, cb: (err: RdError | null) => void): unknown;
+  produce(
+    topic: string,
+    partition: null,
+    value: Buffer,
+    key: string | null,
+    timestamp: null,
+    opaque: Pending,
+    headers?: Array<Record<string, string>>,
+  ): unknown;
+  setPollInterval(ms: number): unknown;
+  flush(timeoutMs: number, cb: (err: RdError | null) => void): unknown;
+  disconnect(timeoutMs: number, cb: (err: unknown) => void): unknown;
+  on(event: 'delivery-report', listener: (err: RdError | null, report: { opaque: Pending }) => void): unknown;
+  on(event: 'event.error', listener: (err: RdError) => void): unknown;
+}
+
+interface RdModule {
+  readonly Producer: new (config: Record<string, string | number | boolean>) => RdProducer;
+}
+
+/** librdkafka's code of a message that was not delivered within `message.timeout.ms`. */
+const MSG_TIMED_OUT = -192;
+/** How often the package polls librdkafka for delivery reports. */
+const POLL_INTERVAL_MS = 5;
+/** How long librdkafka waits to fill a batch; small: batches of a run arrive all at once anyway. */
+const LINGER_MS = 5;
+
+let rdModule: RdModule | undefined;
+
+/** The package, loaded on first use, or an error saying how to install it. */
+const loadLibrdkafka = (): RdModule => {
+  if (rdModule !== undefined) return rdModule;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional, loaded on first use
+    rdModule = require(LIBRDKAFKA_PACKAGE) as RdModule;
+  } catch (e) {
+    const missing = (e as { code?: string }).code === 'MODULE_NOT_FOUND' && String((e as Error).message).includes(LIBRDKAFKA_PACKAGE);
+    if (!missing) throw e;
+    throw new Error(`the Kafka client "librdkafka" needs the package ${LIBRDKAFKA_PACKAGE}: npm install ${LIBRDKAFKA_PACKAGE}`, { cause: e });
+  }
+  return rdModule;
+};
+
+const SASL_MECHANISMS: Readonly<Record<string, string>> = { plain: 'PLAIN', 'scram-sha-256': 'SCRAM-SHA-256', 'scram-sha-512': 'SCRAM-SHA-512' };
+
+/** librdkafka settings of the TLS options it understands; anything else is refused rather than ignored. */
+const tlsConfig = (ssl: true | ConnectionOptions): Record<string, string | boolean> => {
+  if (ssl === true) return {};
+  const config: Record<string, string | boolean> = {};
+  for (const [name, value] of Object.entries(ssl)) {
+    if (value === undefined) continue;
+    if (name === 'ca' || name === 'cert' || name === 'key') {
+      if (typeof value !== 'string' && !Buffer.isBuffer(value)) throw new Error(`ssl.${name}: the librdkafka client takes one PEM string or Buffer`);
+      config[{ ca: 'ssl.ca.pem', cert: 'ssl.certificate.pem', key: 'ssl.key.pem' }[name]] = String(value);
+    } else if (name === 'passphrase') config['ssl.key.password'] = String(value);
+    else if (name === 'rejectUnauthorized') config['enable.ssl.certificate.verification'] = value !== false;
+    else throw new Error(`ssl.${name} is not supported by the librdkafka client (ca, cert, key, passphrase, rejectUnauthorized)`);
+  }
+  return config;
+};
+
+/** The producer's librdkafka configuration. */
+export const librdkafkaConfig = (options: ToKafkaOptions): Record<string, string | number | boolean> => {
+  const sasl = options.sasl;
+  const ssl = options.ssl !== undefined && options.ssl !== false;
+  const config: Record<string, string | number | boolean> = {
+    'bootstrap.servers': brokerList(options.brokers).join(','),
+    'client.id': options.clientId ?? 'deep-faker',
+    'enable.idempotence': true,
+    acks: 'all',
+    'message.timeout.ms': options.deliveryTimeoutMs ?? 120_000,
+    'message.max.bytes': options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
+    'linger.ms': LINGER_MS,
+    'compression.codec': options.compression ?? 'none',
+    partitioner: 'murmur2_random', // what Java's producer does with keys, so both agree on partitions
+    'allow.auto.create.topics': options.createTopics === false,
+    dr_cb: true,
+    ...(options.ssl !== undefined && options.ssl !== false ? tlsConfig(options.ssl) : {}),
+  };
+  if (sasl !== undefined) {
+    const mechanism = SASL_MECHANISMS[sasl.mechanism];
+    if (mechanism === undefined)
+      throw new Error(`SASL mechanism "${sasl.mechanism}" is not supported by the librdkafka client (plain, scram-sha-256, scram-sha-512)`);
+    const { username, password } = sasl as { username: string; password: string };
+    Object.assign(config, { 'sasl.mechanisms': mechanism, 'sasl.username': username, 'sasl.password': password });
+  }
+  config['security.protocol'] = sasl !== undefined ? (ssl ? 'sasl_ssl' : 'sasl_plaintext') : ssl ? 'ssl' : 'plaintext';
+  return config;
+};
+
+/** One librdkafka producer; several batches may be in flight (`toSink`'s `writesInFlight`). */
+export class LibrdkafkaWriter implements SinkWriter {
+  private readonly brokers: string[];
+  private producer: RdProducer | undefined;
+  private readonly routing: KafkaRouting;
+  private readonly encoder = new CompactJsonEncoder();
+  /** Headers per event type in the package's form (an array of one-entry objects). */
+  private readonly headerArrays = new Map<string, Array<Record<string, string>> | undefined>();
+  /** A fatal producer error (it can no longer guarantee idempotence): every later write fails with it. */
+  private fatal: Error | undefined;
+  private readonly pending = new Set<Pending>();
+  /** A batch failed: closing then does not wait for what is still queued. */
+  private failed = false;
+
+  constructor(
+    private readonly options: ToKafkaOptions,
+    readonly name: string,
+  ) {
+    this.brokers = brokerList(options.brokers);
+    this.routing = new KafkaRouting(options);
+  }
+
+  async open(): Promise<void> {
+    checkBrokers(this.brokers);
+    const rd = loadLibrdkafka();
+    const producer = new rd.Producer(librdkafkaConfig(this.options));
+    this.producer = producer;
+    producer.on('delivery-report', (err, report) => this.delivered(err, report.opaque));
+    producer.on('event.error', (err) => {
+      if (err.isFatal !== true) return; // transient (a broker away): librdkafka retries on its own
+      this.fatal = new Error(`the Kafka producer failed: ${err.message}`);
+      for (const p of this.pending) p.reject(this.fatal);
+      this.pending.clear();
+    });
+    const timeoutMs = this.options.connectTimeoutMs ?? 30_000;
+    const where = this.brokers.join(',');
+    const connect = async (): Promise<void> => {
+      await new Promise<void>((resolve, reject) => producer.connect({ timeout: timeoutMs }, (err) => (err ? reject(new Error(err.message)) : resolve())));
+      await createMissingTopics(kafkaJs(this.options), this.options);
+    };
+    try {
+      await within(connect(), timeoutMs, () => `could not reach Kafka at ${where} within ${timeoutMs} ms`);
+    } catch (e) {
+      throw connectError(e, where);
+    }
+    producer.setPollInterval(POLL_INTERVAL_MS);
+  }
+
+  private delivered(err: RdError | null, p: Pending): void {
+    if (!this.pending.has(p)) return; // its batch already failed
+    if (err !== null) {
+      this.pending.delete(p);
+      this.failed = true;
+      const limit = this.options.deliveryTimeoutMs ?? 120_000;
+      p.reject(
+        new Error(
+          err.code === MSG_TIMED_OUT
+            ? `Kafka did not acknowledge a batch of ${p.size} events within ${limit} ms: ${err.message}`
+            : `Kafka refused a batch of ${p.size} events: ${err.message}`,
+        ),
+      );
+    } else if (--p.remaining === 0) {
+      this.pending.delete(p);
+      p.resolve();
+    }
+  }
+
+  private headersOf(eventType: string): Array<Record<string, string>> | undefined {
+    if (this.headerArrays.has(eventType)) return this.headerArrays.get(eventType);
+    const headers = this.routing.headersOf(eventType);
+    const array = headers === undefined ? undefined : Object.entries(headers).map(([k, v]) => ({ [k]: v }));
+    this.headerArrays.set(eventType, array);
+    return array;
+  }
+
+  write(batch: ReadonlyArray<SimEvent>): Promise<void> {
+    const producer = this.producer;
+    if (producer === undefined) return Promise.reject(new Error('producer is not connected'));
+    if (this.fatal !== undefined) return Promise.reject(this.fatal);
+    return new Promise<void>((resolve, reject) => {
+      const p: Pending = { size: batch.length, remaining: batch.length, resolve, reject };
+      this.pending.add(p);
+      const { encoder, routing } = this;
+      try {
+        for (const e of batch) {
+          const end = encoder.write(e, 0); // produce copies the bytes, so the encoder's buffer is reused
+          producer.produce(
+            routing.topicOf(e.event_type),
+            null,
+            encoder.buffer.subarray(0, end),
+            routing.keyOf(e) ?? null,
+            null,
+            p,
+            this.headersOf(e.event_type),
+          );
+        }
+      } catch (e) {
+        this.pending.delete(p);
+        this.failed = true;
+        reject(new Error(`could not produce a batch of ${batch.length} events: ${(e as Error).message}`, { cause: e }));
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    const producer = this.producer;
+    this.producer = undefined;
+    if (producer === undefined) return;
+    const timeoutMs = this.failed || this.fatal !== undefined ? 0 : (this.options.deliveryTimeoutMs ?? 120_000);
+    try {
+      await new Promise<void>((resolve, reject) => producer.flush(timeoutMs, (err) => (err ? reject(new Error(err.message)) : resolve())));
+    } finally {
+      await new Promise<void>((resolve) => producer.disconnect(5_000, () => resolve()));
+    }
+  }
+}
