@@ -220,6 +220,16 @@ describe('config/yaml loadConfig', () => {
       ]);
     });
 
+    it('outputs: the Kafka client and the event_type header', () => {
+      const good = 'outputs:\n  - { type: kafka, kafka_brokers: "b:9092", client: librdkafka, event_type_header: false }\n';
+      expect(only('', '', good)).to.deep.equal([]);
+      const bad = 'outputs:\n  - { type: kafka, kafka_brokers: "b:9092", client: rdkafka, event_type_header: nope }\n';
+      expect(only('', '', bad)).to.deep.equal([
+        't.yaml:46:53 outputs[0].client: "rdkafka" is not a Kafka client; did you mean "librdkafka"?',
+        't.yaml:46:81 outputs[0].event_type_header: expected true or false, got "nope"',
+      ]);
+    });
+
     it('YAML syntax errors are located too', () => {
       const errors = errorsOf('event_types:\n  A: [1, 2\n');
       expect(errors.length).to.be.greaterThan(0);

@@ -1,6 +1,6 @@
 /**
  * The `outputs` list of a YAML configuration → sink operators: `kafka` (topic_mapping,
- * kafka_brokers, security_protocol / sasl_* settings), `stdout` (format json | json_pretty),
+ * kafka_brokers, security_protocol / sasl_* settings, client, event_type_header), `stdout` (format json | json_pretty),
  * `file` (path, format), `mysql` (host, port, user, password, database, table_prefix, or url).
  * Outputs with `enabled: false` are checked but not created.
  *
@@ -19,7 +19,18 @@ import type { YNode } from '../yamlTree';
 
 const TYPES = ['kafka', 'stdout', 'file', 'mysql'] as const;
 const KEYS: Record<(typeof TYPES)[number], string[]> = {
-  kafka: ['topic_mapping', 'kafka_brokers', 'topic', 'client_id', 'security_protocol', 'sasl_mechanism', 'sasl_plain_username', 'sasl_plain_password'],
+  kafka: [
+    'topic_mapping',
+    'kafka_brokers',
+    'topic',
+    'client_id',
+    'security_protocol',
+    'sasl_mechanism',
+    'sasl_plain_username',
+    'sasl_plain_password',
+    'client',
+    'event_type_header',
+  ],
   stdout: ['format'],
   file: ['path', 'format'],
   mysql: ['url', 'host', 'port', 'user', 'password', 'database', 'table_prefix'],
@@ -84,6 +95,9 @@ export const compileOutputs = (node: YNode | undefined, p: Problems, eventTypes:
         const password = str('sasl_plain_password');
         const topic = str('topic');
         const clientId = str('client_id');
+        const client =
+          m.get('client') === undefined ? undefined : oneOf(m.get('client'), child(path, 'client'), p, ['kafkajs', 'librdkafka'], 'a Kafka client');
+        const eventTypeHeader = m.get('event_type_header') === undefined ? undefined : boolOf(m.get('event_type_header'), child(path, 'event_type_header'), p);
         if (protocol?.startsWith('SASL') === true && (username === undefined || password === undefined)) {
           p.at(m.node.offset, path, `${protocol} needs sasl_plain_username and sasl_plain_password`);
         }
@@ -100,6 +114,8 @@ export const compileOutputs = (node: YNode | undefined, p: Problems, eventTypes:
               ...(clientId === undefined ? {} : { clientId }),
               ...(protocol === 'SSL' || protocol === 'SASL_SSL' ? { ssl: true } : {}),
               ...(sasl === undefined ? {} : { sasl }),
+              ...(client === undefined ? {} : { client }),
+              ...(eventTypeHeader === undefined ? {} : { eventTypeHeader }),
             });
         }
         break;
