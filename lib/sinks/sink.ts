@@ -78,7 +78,7 @@ export function toSink(createWriter: () => SinkWriter, options: ToSinkOptions = 
     throw new RangeError(`toSink: writesInFlight must be a positive integer, got ${writesInFlight}`);
   }
   const sinkName = options.name ?? createWriter().name;
-  const stats: SinkStats = { accepted: 0, batches: 0, peakBuffered: 0, overflows: 0 };
+  const stats: SinkStats = { accepted: 0, batches: 0, peakBuffered: 0, peakWritesInFlight: 0, overflows: 0 };
 
   const operator = (source: Observable<SimEvent>): Observable<SimEvent> =>
     new Observable<SimEvent>((subscriber) => {
@@ -219,7 +219,7 @@ export function toSink(createWriter: () => SinkWriter, options: ToSinkOptions = 
       function startWrite(): void {
         const entry = { batch: takeBatch(), done: false };
         inFlight.push(entry);
-        writing++;
+        if (++writing > stats.peakWritesInFlight) stats.peakWritesInFlight = writing;
         let written: Promise<void>;
         try {
           written = writer.write(entry.batch);

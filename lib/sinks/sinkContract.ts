@@ -82,6 +82,8 @@ export interface SinkStats {
   batches: number;
   /** Most events waiting in a buffer at once (sampled whenever a batch is taken). */
   peakBuffered: number;
+  /** Most `write` calls in flight at once (at most the sink's `writesInFlight`). */
+  peakWritesInFlight: number;
   /** How many times a buffer grew past `maxBuffered`. */
   overflows: number;
 }

@@ -10,7 +10,7 @@ describe('toSink', () => {
       const f = fakeFactory({ name: 'fake:a' });
       const sink = toSink(f.create, { name: 'fake:a' });
       expect(sink.sinkName).to.equal('fake:a');
-      expect(sink.stats).to.deep.equal({ accepted: 0, batches: 0, peakBuffered: 0, overflows: 0 });
+      expect(sink.stats).to.deep.equal({ accepted: 0, batches: 0, peakBuffered: 0, peakWritesInFlight: 0, overflows: 0 });
       expect(f.made).to.have.length(0); // no writer until subscribed
     });
 
@@ -233,6 +233,7 @@ describe('toSink', () => {
       subject.complete();
       await ended;
       expect(f.last.maxInFlight).to.equal(2);
+      expect(sink.stats.peakWritesInFlight).to.equal(2);
       expect(f.last.batches.every((b) => b.length >= 1 && b.length <= 5)).to.equal(true);
       expect(ids(f.last.written)).to.deep.equal(ids(events(i)));
       expect(ids(outcome.values)).to.deep.equal(ids(events(i)));
