@@ -12,7 +12,8 @@
  *   node scripts/kafka.js status         # exit 0 running, 3 not running, 1 up but not answering
  *   node scripts/kafka.js stop           # SIGTERM (SIGKILL after 30 s); data is kept
  *   node scripts/kafka.js stop --clean   # stop and delete the data directory
- *   node scripts/kafka.js stop --all     # stop the brokers of every version
+ *   node scripts/kafka.js stop --all     # stop the brokers of every version (and one an earlier
+ *                                        # scripts/kafka.js left running from .services/kafka/)
  *   node scripts/kafka.js versions       # the versions it runs, one a line, default first
  *   KAFKA_VERSION=3.9.1 node scripts/kafka.js start   # the same commands for another version
  *
@@ -536,7 +537,7 @@ function portInUseMessage(port) {
   const hint =
     legacy === undefined
       ? 'set KAFKA_PORT to use other ports'
-      : `it is the broker an earlier scripts/kafka.js started from ${rel(SERVICES)}/ (pid ${legacy}): stop it with \`kill ${legacy}\`, or set KAFKA_PORT to use other ports`;
+      : `it is the broker an earlier scripts/kafka.js started from ${rel(SERVICES)}/ (pid ${legacy}): stop it with \`node scripts/kafka.js stop --all\`, or set KAFKA_PORT to use other ports`;
   return `Port ${HOST}:${port} is in use by another process; ${hint}`;
 }
 
@@ -589,6 +590,40 @@ function logTails(b, from) {
 }
 
 /**
+ * SIGTERM (Kafka shuts down cleanly: controlled shutdown, flushed logs), SIGKILL after 30 s;
+ * resolves once `pid` is gone.
+ */
+async function terminate(pid, label, log) {
+  const began = Date.now();
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    // exited on its own meanwhile
+  }
+  while (isAlive(pid) && Date.now() - began < STOP_TIMEOUT_MS) await sleep(100);
+  if (isAlive(pid)) {
+    log(`${label} (pid ${pid}) still running after ${STOP_TIMEOUT_MS / 1000}s; sending SIGKILL`);
+    killHard(pid);
+    const killedAt = Date.now();
+    while (isAlive(pid) && Date.now() - killedAt < 10000) await sleep(50);
+  }
+}
+
+/**
+ * Stops the broker that an earlier scripts/kafka.js (one version, 3.9.1, kept in .services/kafka/
+ * itself) started in this checkout, if it still runs: it holds the default port 19092. Resolves
+ * true if there was one.
+ */
+async function stopLegacy(log) {
+  const pid = scanForBroker(LEGACY_SERVER_PROPERTIES);
+  if (pid === undefined) return false;
+  await terminate(pid, 'Kafka (earlier layout)', log);
+  fs.rmSync(path.join(SERVICES, 'kafka.pid'), { force: true });
+  log(`Kafka started by an earlier scripts/kafka.js from ${rel(SERVICES)}/ stopped (pid ${pid})`);
+  return true;
+}
+
+/**
  * Stops the broker of a version: SIGTERM (a clean shutdown, so the next start needs no log
  * recovery), SIGKILL after 30 s, then removes the pid file. Resolves true if a broker was running.
  *
@@ -608,18 +643,7 @@ async function stop(options = {}) {
     log(`Kafka ${b.version} is not running`);
   } else {
     const began = Date.now();
-    try {
-      process.kill(pid, 'SIGTERM'); // Kafka shuts down cleanly (controlled shutdown, flushed logs)
-    } catch {
-      // exited on its own meanwhile
-    }
-    while (isAlive(pid) && Date.now() - began < STOP_TIMEOUT_MS) await sleep(100);
-    if (isAlive(pid)) {
-      log(`Kafka ${b.version} (pid ${pid}) still running after ${STOP_TIMEOUT_MS / 1000}s; sending SIGKILL`);
-      killHard(pid);
-      const killedAt = Date.now();
-      while (isAlive(pid) && Date.now() - killedAt < 10000) await sleep(50);
-    }
+    await terminate(pid, `Kafka ${b.version}`, log);
     fs.rmSync(b.pidFile, { force: true });
     log(`Kafka ${b.version} stopped (pid ${pid}, ${seconds(Date.now() - began)})`);
   }
@@ -667,8 +691,9 @@ async function main(argv) {
       await start();
       return 0;
     case 'stop': {
-      const which = flags.includes('--all') ? kafkaVersions.versions : [undefined];
-      for (const version of which) await stop({ version, clean: flags.includes('--clean') });
+      const all = flags.includes('--all');
+      for (const version of all ? kafkaVersions.versions : [undefined]) await stop({ version, clean: flags.includes('--clean') });
+      if (all) await stopLegacy((message) => console.log(message));
       return 0;
     }
     case 'status': {
