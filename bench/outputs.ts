@@ -30,7 +30,7 @@ import { TIMING_HEADER, between, fixed, instant, int, markdownTable, rate, sampl
 import { ecommerceModel } from './throughput';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const kafkaScript = require('../scripts/kafka.js') as { start(options?: { quiet?: boolean }): Promise<string>; libs?: () => string };
+const kafkaScript = require('../scripts/kafka.js') as { start(options?: { quiet?: boolean }): Promise<string>; libs(): string };
 
 const MYSQL_URL = process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 const SLOW_BATCH_MS = 20;
@@ -106,13 +106,7 @@ const javaCase = (events: number): BenchCase => ({
     const topic = `bench_${suffix()}`;
     const drop = await freshTopic(brokers, topic);
     try {
-      const perSecond = await javaProducerPerformance(
-        brokers,
-        topic,
-        events,
-        bytes,
-        kafkaScript.libs?.() ?? path.join(__dirname, '..', '.services', 'kafka', 'libs'),
-      );
+      const perSecond = await javaProducerPerformance(brokers, topic, events, bytes, kafkaScript.libs());
       if (perSecond === undefined) throw new Error('ProducerPerformance did not run (are the kafka-tools jars there?)');
       const rss = sampleRss(100).stop();
       return {

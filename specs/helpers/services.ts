@@ -1,6 +1,6 @@
 /**
- * Real servers for the sink specs: a Kafka broker (started with scripts/kafka.js unless
- * `KAFKA_BROKERS` points at one) and MariaDB / MySQL (`MYSQL_URL`, default
+ * Real servers for the sink specs: Kafka brokers of each version scripts/kafka.js runs (started
+ * with it unless `KAFKA_BROKERS` points at one broker) and MariaDB / MySQL (`MYSQL_URL`, default
  * mysql://root@127.0.0.1:3306/test; started on this machine if it is down).
  *
  * Also: reading everything back (every message of some topics, every row of some tables), with
@@ -16,8 +16,10 @@ import { createConnection } from 'mysql2/promise';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const kafkaScript = require('../../scripts/kafka.js') as {
-  start(options?: { quiet?: boolean }): Promise<string>;
-  stop(options?: { quiet?: boolean }): Promise<void>;
+  versions: ReadonlyArray<string>;
+  defaultVersion: string;
+  start(options?: { version?: string; quiet?: boolean }): Promise<string>;
+  stop(options?: { version?: string; quiet?: boolean }): Promise<boolean>;
 };
 
 /** A fresh name for topics / tables of one spec run: `prefix_ab12cd`. */
@@ -27,24 +29,54 @@ export const uniqueName = (prefix: string): string => `${prefix}_${randomBytes(3
 // Kafka
 // ---------------------------------------------------------------------------------------------
 
-let brokersPromise: Promise<string> | undefined;
-
-/** Brokers of a running broker: `KAFKA_BROKERS`, else the project's own (started if needed). */
-export const kafkaBrokers = (): Promise<string> => {
-  const given = process.env.KAFKA_BROKERS;
-  if (given !== undefined && given !== '') return Promise.resolve(given);
-  brokersPromise ??= kafkaScript.start({ quiet: true });
-  return brokersPromise;
-};
-
 /** Whether the broker is the project's own (so a spec may stop and restart it). */
 export const ownsKafka = (): boolean => (process.env.KAFKA_BROKERS ?? '') === '';
 
-/** Stops the project's broker (data kept). */
-export const stopKafka = (): Promise<void> => kafkaScript.stop({ quiet: true });
+/**
+ * The Kafka versions the project's brokers run (scripts/kafka.js), default first; with
+ * `KAFKA_BROKERS` only that broker, as `undefined` (its version is not ours to pick).
+ */
+export const kafkaVersions = (): ReadonlyArray<string | undefined> => (ownsKafka() ? kafkaScript.versions : [undefined]);
 
-/** Starts the project's broker again (data kept). */
-export const startKafka = (): Promise<string> => kafkaScript.start({ quiet: true });
+const brokersPromises = new Map<string, Promise<string>>();
+const wantedVersions = new Set<string>();
+
+/**
+ * Declares, while mocha loads the specs, which broker versions they will ask for: the first
+ * `kafkaBrokers` call then starts them all at once, so their JVMs start side by side.
+ */
+export const willUseKafka = (versions: ReadonlyArray<string | undefined>): void => {
+  for (const v of versions) if (v !== undefined) wantedVersions.add(v);
+};
+
+/**
+ * Brokers of a running broker: `KAFKA_BROKERS`, else the project's own of `version` (default:
+ * KAFKA_VERSION or scripts/kafka.js's default), started if needed, with the versions
+ * `willUseKafka` declared.
+ */
+export const kafkaBrokers = (version?: string): Promise<string> => {
+  const given = process.env.KAFKA_BROKERS;
+  if (given !== undefined && given !== '') return Promise.resolve(given);
+  const wanted = version ?? (process.env.KAFKA_VERSION || kafkaScript.defaultVersion);
+  const startOnce = (v: string): Promise<string> => {
+    let starting = brokersPromises.get(v);
+    if (starting === undefined) {
+      starting = kafkaScript.start({ version: v, quiet: true });
+      starting.catch(() => undefined); // a version started ahead fails in the spec that asks for it
+      brokersPromises.set(v, starting);
+    }
+    return starting;
+  };
+  const brokers = startOnce(wanted); // first, so it also fetches its jars first
+  for (const v of wantedVersions) void startOnce(v);
+  return brokers;
+};
+
+/** Stops the project's broker of `version` (data kept). */
+export const stopKafka = (version?: string): Promise<void> => kafkaScript.stop({ version, quiet: true }).then(() => undefined);
+
+/** Starts the project's broker of `version` again (data kept). */
+export const startKafka = (version?: string): Promise<string> => kafkaScript.start({ version, quiet: true });
 
 /** One consumed message. */
 export interface Consumed {
