@@ -139,7 +139,7 @@ export const javaProducerPerformance = async (
       String(recordBytes),
       '--throughput',
       '-1',
-      '--producer-props',
+      '--command-property',
       `bootstrap.servers=${brokers}`,
       'acks=all',
       'enable.idempotence=true',
