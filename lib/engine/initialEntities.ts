@@ -60,7 +60,8 @@ export const initialEntityMaker = (run: InitialEntitiesHost): (() => boolean) =>
     try {
       if (type.source !== undefined) {
         const a: NewEvent = { _tag: 'NewEvent', schema: type.source, overrides: NO_OVERRIDES, saveEntity: type, mutate: NO_MUTATIONS, key: undefined };
-        if (shared && shard.index !== 0) run.events.build(session, a, start); // made, not emitted: shard 0 emits it
+        if (shared && shard.index !== 0)
+          run.events.build(session, a, start); // made, not emitted: shard 0 emits it
         else run.emitEvent(session, a);
       } else {
         createWithoutSource(run, session, type);

@@ -42,7 +42,8 @@ export class ShardError extends ModelError {
 /** Checks a shard (from the run options or a worker) and returns it. */
 export const checkShard = (shard: Shard, where = 'shard'): Shard => {
   const { index, count } = shard;
-  if (!Number.isInteger(count) || count < 1 || count > MAX_SHARDS) throw new ShardError(`${where}: count must be an integer from 1 to ${MAX_SHARDS}, got ${count}`);
+  if (!Number.isInteger(count) || count < 1 || count > MAX_SHARDS)
+    throw new ShardError(`${where}: count must be an integer from 1 to ${MAX_SHARDS}, got ${count}`);
   if (!Number.isInteger(index) || index < 0 || index >= count) throw new ShardError(`${where}: index must be an integer from 0 to ${count - 1}, got ${index}`);
   return shard;
 };
