@@ -33,8 +33,9 @@ import { shareOf } from './shard';
 import { ActionError } from '../flows/actionError';
 import { describeValue } from './describeValue';
 
-/** Name of the pseudo-flow that retires entities by their type's `churn` rule. */
-export const CHURN_FLOW = 'churn';
+import { CHURN_FLOW } from './pseudoFlows';
+
+export { CHURN_FLOW } from './pseudoFlows';
 
 /** What churn needs of the run: what the initial entities need (a pseudo-flow's events and entities). */
 export type ChurnHost = InitialEntitiesHost;

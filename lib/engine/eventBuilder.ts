@@ -22,7 +22,7 @@ import type { EntityWriter } from './entityWriter';
 import { requireEntity } from './entityWriter';
 import type { PayloadPlan } from './payloadPlan';
 import { planPayload } from './payloadPlan';
-import { INITIAL_FLOW } from './initialEntities';
+import { INITIAL_FLOW } from './pseudoFlows';
 import type { Session } from './session';
 import { ActionError } from '../flows/actionError';
 

@@ -20,8 +20,9 @@ import type { ResolvedSettings } from './model';
 import type { SessionHost } from './session';
 import { Session } from './session';
 
-/** Name of the pseudo-flow that emits the source events of initial entities. */
-export const INITIAL_FLOW = 'initial_entities';
+import { INITIAL_FLOW } from './pseudoFlows';
+
+export { INITIAL_FLOW } from './pseudoFlows';
 
 /** What creating the initial entities needs of the run. */
 export interface InitialEntitiesHost extends SessionHost {
