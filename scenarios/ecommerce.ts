@@ -183,6 +183,7 @@ type UserState = StateOf<typeof User>;
 export const Product = entity('Product', {
   source: ProductCreated,
   primaryKey: 'product_id',
+  shared: true, // the catalogue: the same products in every shard of a sharded run
   state: {
     price: field.float({ fromField: 'price' }),
     inventory: field.int({ fromField: 'initial_stock' }),

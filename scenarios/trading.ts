@@ -189,6 +189,7 @@ export const Trader = entity('Trader', {
 export const Instrument = entity('Instrument', {
   source: InstrumentListed,
   primaryKey: 'symbol',
+  shared: true, // listed once: every shard of a sharded run trades the same instruments
   state: {
     asset_class: field.string({ fromField: 'asset_class' }),
     price: field.float({ fromField: 'initial_price' }),

@@ -29,11 +29,13 @@ import type { ChurnTracker } from './entityWriter';
 import { IdleQueue } from './idleQueue';
 import type { InitialEntitiesHost } from './initialEntities';
 import { Session } from './session';
+import { shareOf } from './shard';
 import { ActionError } from '../flows/actionError';
 import { describeValue } from './describeValue';
 
-/** Name of the pseudo-flow that retires entities by their type's `churn` rule. */
-export const CHURN_FLOW = 'churn';
+import { CHURN_FLOW } from './pseudoFlows';
+
+export { CHURN_FLOW } from './pseudoFlows';
 
 /** What churn needs of the run: what the initial entities need (a pseudo-flow's events and entities). */
 export type ChurnHost = InitialEntitiesHost;
@@ -94,8 +96,10 @@ export class Churn implements ChurnTracker {
    */
   makeRoom(type: EntityType<any>): boolean {
     const c = this.byType.get(type);
-    const max = c?.rule.maxLive;
-    if (c === undefined || max === undefined) return true;
+    const cap = c?.rule.maxLive;
+    if (c === undefined || cap === undefined) return true;
+    // A shard holds its part of the world's live entities (a shared type's all).
+    const max = type.shared === true ? cap : Math.max(1, shareOf(cap, this.run.settings.shard));
     const now = this.run.now();
     const held: EntityRecord[] = [];
     while (this.store.count(type) >= max) {

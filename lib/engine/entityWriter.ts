@@ -23,6 +23,7 @@ import type { Session } from './session';
 import { ActionError } from '../flows/actionError';
 import type { EntityCounts, RunStats } from './runStats';
 import { setOwn } from '../expr/values';
+import { ownsKey, type Shard, WHOLE } from './shard';
 
 /** Told of every new entity of a type that has `churn` (the run's churn). */
 export interface ChurnTracker {
@@ -45,6 +46,7 @@ export class EntityWriter {
     private readonly store: EntityStore,
     private readonly stats: RunStats,
     private readonly churn: ChurnTracker,
+    private readonly shard: Shard = WHOLE,
   ) {}
 
   /** Creates an entity of `type` with `key`, its state initialised from `payload`, and keeps it in `session`. */
@@ -93,14 +95,20 @@ export class EntityWriter {
 
   /**
    * A key not used yet by `type`: `key` itself, else up to 20 regenerated ones; without
-   * `regenerate` (an explicit override) a taken key is an error.
+   * `regenerate` (an explicit override) a taken key is an error. In a sharded run a generated key
+   * must also be the shard's own (`ownsKey`), so keys never collide across shards — except for
+   * the initial entities of a shared type (`sharedInitial`), which are the same in every shard.
    */
-  uniqueKey(type: EntityType<any>, key: string, regenerate: (() => string) | undefined, where: string): string {
-    for (let attempt = 0; this.store.get(type, key) !== undefined; attempt++) {
+  uniqueKey(type: EntityType<any>, key: string, regenerate: (() => string) | undefined, where: string, sharedInitial = false): string {
+    const shard = this.shard;
+    const mine = shard.count === 1 || regenerate === undefined || sharedInitial;
+    // Each draw is the shard's with chance 1/count, so allow count times the attempts.
+    const attempts = 20 * shard.count;
+    for (let attempt = 0; this.store.get(type, key) !== undefined || !(mine || ownsKey(key, shard)); attempt++) {
       if (regenerate === undefined) throw new DuplicateKeyError(`${where}: ${type.name} ${JSON.stringify(key)} already exists`);
-      if (attempt >= 20) {
+      if (attempt >= attempts) {
         throw new DuplicateKeyError(
-          `${where}: could not generate a new ${type.name} key after 20 attempts (last: ${JSON.stringify(key)}); widen its generator`,
+          `${where}: could not generate a new ${type.name} key after ${attempts} attempts (last: ${JSON.stringify(key)}); widen its generator`,
         );
       }
       key = regenerate();

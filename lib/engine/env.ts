@@ -1,6 +1,7 @@
 import type { SchedulerLike } from 'rxjs';
 import type { EntityStore } from '../entities/entityStore';
 import type { RunStats } from './runStats';
+import type { Shard } from './shard';
 
 /** What the engine runs on. */
 export interface Env {
@@ -10,6 +11,8 @@ export interface Env {
   readonly seed?: number;
   /** Wall-clock epoch ms for `startTime: "now"` (the runtime resolves it; the engine never reads the clock). */
   readonly now?: number;
+  /** Which part of a sharded world to run (see shard.ts). Default: all of it. */
+  readonly shard?: Shard;
   /** Counters to fill while running. */
   readonly stats?: RunStats;
   /** Receives the entity store when the run starts (for temporal queries in specs and tools). */

@@ -22,6 +22,7 @@ import type { EntityWriter } from './entityWriter';
 import { requireEntity } from './entityWriter';
 import type { PayloadPlan } from './payloadPlan';
 import { planPayload } from './payloadPlan';
+import { INITIAL_FLOW } from './pseudoFlows';
 import type { Session } from './session';
 import { ActionError } from '../flows/actionError';
 
@@ -111,7 +112,8 @@ export class EventBuilder {
     const generate = a.schema.generators[a.schema.fieldNames.indexOf(pk)];
     // A regenerated key replaces the payload's value as generated (an integer key stays an integer).
     const regenerate = Object.hasOwn(a.overrides, pk) ? undefined : (): string => String((e[pk] = generate(g)));
-    const key = this.writer.uniqueKey(type, String(e[pk]), regenerate, `${a.schema.name}.${pk}`);
+    const sharedInitial = type.shared === true && session.flow === INITIAL_FLOW;
+    const key = this.writer.uniqueKey(type, String(e[pk]), regenerate, `${a.schema.name}.${pk}`, sharedInitial);
     this.writer.create(session, type, key, e, g, now);
   }
 

@@ -2,7 +2,8 @@
  * The entities a run starts with (`initialEntities`), created before the first session: through
  * their type's source event when it has one (the event is emitted, by the pseudo-flow
  * `INITIAL_FLOW`), else straight from the type's key generator and state init. They are created
- * unheld, so every flow can select them.
+ * unheld, so every flow can select them. A `shared` type's are the same in every shard of a
+ * sharded run (drawn from the model's seed), and only shard 0 emits their events.
  *
  * @example
  * const next = initialEntityMaker(run);
@@ -19,8 +20,9 @@ import type { ResolvedSettings } from './model';
 import type { SessionHost } from './session';
 import { Session } from './session';
 
-/** Name of the pseudo-flow that emits the source events of initial entities. */
-export const INITIAL_FLOW = 'initial_entities';
+import { INITIAL_FLOW } from './pseudoFlows';
+
+export { INITIAL_FLOW } from './pseudoFlows';
 
 /** What creating the initial entities needs of the run. */
 export interface InitialEntitiesHost extends SessionHost {
@@ -43,7 +45,7 @@ export interface InitialEntitiesHost extends SessionHost {
  * sinks while the rest are being made.
  */
 export const initialEntityMaker = (run: InitialEntitiesHost): (() => boolean) => {
-  const { seed, start } = run.settings;
+  const { seed, baseSeed, start, shard } = run.settings;
   const types = [...run.settings.initialEntities].filter(([, count]) => count > 0);
   let t = 0;
   let made = 0;
@@ -51,13 +53,17 @@ export const initialEntityMaker = (run: InitialEntitiesHost): (() => boolean) =>
   return () => {
     if (run.stopped || t >= types.length) return false;
     const [type, count] = types[t]!;
+    const shared = type.shared === true;
     if (session === undefined) {
-      const rng = Rng.derive(seed, 'initial', type.name);
+      const rng = Rng.derive(shared ? baseSeed : seed, 'initial', type.name);
       session = new Session(run, rng.uuid(), INITIAL_FLOW, rng, start, undefined);
     }
     try {
       if (type.source !== undefined) {
-        run.emitEvent(session, { _tag: 'NewEvent', schema: type.source, overrides: NO_OVERRIDES, saveEntity: type, mutate: NO_MUTATIONS, key: undefined });
+        const a: NewEvent = { _tag: 'NewEvent', schema: type.source, overrides: NO_OVERRIDES, saveEntity: type, mutate: NO_MUTATIONS, key: undefined };
+        if (shared && shard.index !== 0)
+          run.events.build(session, a, start); // made, not emitted: shard 0 emits it
+        else run.emitEvent(session, a);
       } else {
         createWithoutSource(run, session, type);
       }
@@ -79,6 +85,6 @@ export const initialEntityMaker = (run: InitialEntitiesHost): (() => boolean) =>
 const createWithoutSource = (run: InitialEntitiesHost, session: Session, type: EntityType<any>): void => {
   const g = run.events.genFor(session.rng, run.now());
   const generate = (): string => String(type.keyGenerator(g));
-  const key = run.writer.uniqueKey(type, generate(), generate, `${type.name}.${type.primaryKey}`);
+  const key = run.writer.uniqueKey(type, generate(), generate, `${type.name}.${type.primaryKey}`, type.shared === true);
   run.writer.create(session, type, key, {}, g, run.now());
 };

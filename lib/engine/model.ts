@@ -16,6 +16,7 @@ import type { HistoryMode } from '../entities/entityStore';
 import { historyKeep } from '../entities/history';
 import type { FlowDef } from '../flows/flow';
 import { ModelError } from '../core/errors';
+import { checkShard, type Shard, shardSeed, shareOf, WHOLE } from './shard';
 
 /** Simulation settings (the arguments of `simulation(...)`). */
 export interface SimulationSettings {
@@ -79,6 +80,12 @@ export class SettingsError extends ModelError {
   override readonly name = 'SettingsError';
 }
 
+/** A shard's part of the arrivals: a share of the count, or of the rate (the gaps N times as long). */
+const arrivalsShare = (a: ResolvedArrivals | undefined, shard: Shard): ResolvedArrivals | undefined => {
+  if (a === undefined || shard.count === 1) return a;
+  return a.kind === 'count' ? { ...a, count: shareOf(a.count, shard) } : { kind: 'rate', meanGapMs: a.meanGapMs * shard.count };
+};
+
 /** Settings checked and resolved to numbers. */
 export interface ResolvedSettings {
   readonly start: number;
@@ -87,13 +94,20 @@ export interface ResolvedSettings {
   /** No duration (left out or "forever"): `end` is where JavaScript's dates end, not a bound the model set. */
   readonly forever: boolean;
   readonly timeStep: number;
+  /** This shard's concurrent sessions (all of them unsharded); may be 0 in a shard. */
   readonly nFlows: number;
-  /** Open-system arrivals; undefined for the closed system of `nFlows` slots. */
+  /** Open-system arrivals (this shard's part); undefined for the closed system of `nFlows` slots. */
   readonly arrivals: ResolvedArrivals | undefined;
+  /** The seed this run draws from: the model's, or the shard's (see shard.ts). */
   readonly seed: number;
+  /** The model's seed, whatever the shard: shared entity types start from it. */
+  readonly baseSeed: number;
   readonly totalEvents: number;
+  /** Initial entities by type, this shard's part (a shared type's all, in every shard). */
   readonly initialEntities: ReadonlyArray<readonly [EntityType<any>, number]>;
   readonly history: HistoryMode;
+  /** Which part of the world this run is (`WHOLE` unsharded). */
+  readonly shard: Shard;
 }
 
 /**
@@ -156,7 +170,7 @@ const resolveArrivals = (a: ArrivalSettings | undefined): ResolvedArrivals | und
 };
 
 /** Checks settings; `now` resolves `startTime: "now"` (the runtime passes the wall clock). */
-export const resolveSettings = (model: SimulationModel, overrides: { seed?: number; now?: number } = {}): ResolvedSettings => {
+export const resolveSettings = (model: SimulationModel, overrides: { seed?: number; now?: number; shard?: Shard } = {}): ResolvedSettings => {
   const s = model.settings;
   const startSetting = s.startTime ?? 'now';
   let start: number;
@@ -204,5 +218,19 @@ export const resolveSettings = (model: SimulationModel, overrides: { seed?: numb
     throw e instanceof ModelError ? new SettingsError(e.message) : e;
   }
   const forever = span === Infinity;
-  return { start, end: forever ? MAX_TIME : start + span, forever, timeStep, nFlows, arrivals, seed, totalEvents, initialEntities, history };
+  const shard = checkShard(overrides.shard ?? WHOLE);
+  return {
+    start,
+    end: forever ? MAX_TIME : start + span,
+    forever,
+    timeStep,
+    nFlows: shareOf(nFlows, shard),
+    arrivals: arrivalsShare(arrivals, shard),
+    seed: shardSeed(seed, shard),
+    baseSeed: seed,
+    totalEvents: shareOf(totalEvents, shard),
+    initialEntities: initialEntities.map(([type, count]) => [type, type.shared === true ? count : shareOf(count, shard)] as const),
+    history,
+    shard,
+  };
 };

@@ -80,7 +80,7 @@ export class Run {
   ) {
     this.scheduler = env.scheduler;
     this.t0 = env.scheduler.now();
-    this.settings = resolveSettings(model, { seed: env.seed, now: env.now });
+    this.settings = resolveSettings(model, { seed: env.seed, now: env.now, shard: env.shard });
     this.store = new EntityStore(model.entities, this.settings.history);
     for (const f of model.flows) for (const s of f.filters) requireEntity(this.store, s.entity, `flow "${f.name}" filter`);
     this.flows = model.flows;
@@ -89,10 +89,10 @@ export class Run {
     this.sessionSeed = seedFamily(this.settings.seed, 'session');
     this.stats = env.stats ?? createRunStats();
     this.churn = new Churn(this, this.store, model.entities);
-    this.writer = new EntityWriter(this.store, this.stats, this.churn);
+    this.writer = new EntityWriter(this.store, this.stats, this.churn, this.settings.shard);
     this.events = new EventBuilder(this.store, model.entities, this.seeded, this.writer, flowRng, this.settings.start);
     this.arrivals = new Arrivals(this, this.settings);
-    this.stats.seed = this.settings.seed;
+    this.stats.seed = this.settings.baseSeed; // what reproduces the run (with its shard)
     this.stats.startTime = this.settings.start;
     this.stats.endTime = this.settings.start;
     env.onStore?.(this.store);

@@ -45,6 +45,11 @@ export interface EntityType<S extends object = Record<string, unknown>> {
   readonly init: ReadonlyArray<StateInit>;
   /** How the engine retires entities of the type on its own (`churn`), if it does. */
   readonly churn?: ChurnRule;
+  /**
+   * Every shard of a sharded run starts with the same initial entities of this type (a catalogue,
+   * instruments, tenants), made from the model's seed; only shard 0 emits their source events.
+   */
+  readonly shared?: boolean;
   /** Phantom: the state type. */
   readonly _S?: S;
 }
@@ -69,6 +74,11 @@ export interface EntityOptions<F extends Fields> {
   readonly state?: F;
   /** Retire entities on their own: after `inactiveFor` idle, or beyond `maxLive` live (see churnRule.ts). */
   readonly churn?: ChurnOptions<PayloadFrom<F>>;
+  /**
+   * The same initial entities in every shard of a sharded run (see `EntityType.shared`): for the
+   * types flows look up but that belong to no one part of the world. Default false.
+   */
+  readonly shared?: boolean;
 }
 
 /** Defines an entity type. */
@@ -113,5 +123,6 @@ export const entity = <F extends Fields = {}>(name: string, options: EntityOptio
     stateNames,
     init,
     ...(churn === undefined ? {} : { churn }),
+    ...(options.shared === true ? { shared: true } : {}),
   };
 };

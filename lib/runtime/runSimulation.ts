@@ -18,11 +18,18 @@ import type { SinkOperator } from '../sinks/sink';
 import { Backpressure } from './backpressure';
 import { seedOf, simulate } from './simulate';
 import { DeepFakerError } from '../core/errors';
+import { type Shard, shardSeed, WHOLE } from '../engine/shard';
 
 /** Options of a run. */
 export interface RunOptions {
   readonly outputs?: ReadonlyArray<SinkOperator>;
   readonly seed?: number;
+  /**
+   * Run shard `index` of `count` of the model's world (see lib/engine/shard.ts): its part of the
+   * sessions, arrivals, initial entities and `totalEvents`, its own seed and entity keys. The
+   * same (model, seed, shard) gives the same output wherever it runs. Default: the whole world.
+   */
+  readonly shard?: Shard;
   /** Wall-clock start for `startTime: "now"` (default: the current time). */
   readonly now?: number;
   /** Paces virtual time against the wall clock (1 = real time); default: the model's, else as fast as possible. */
@@ -186,10 +193,12 @@ export const runStream = (events$: (run: StreamRun) => Observable<SimEvent>, opt
 export const runSimulation = (model: SimulationModel, options: RunOptions = {}): Promise<RunSummary> => {
   const seed = seedOf(model, options.seed);
   const settings = options.delivery;
-  const transform = deliveryFor(settings, seed);
+  const shard = options.shard ?? WHOLE;
+  // Delivery realism draws from the shard's seed too, so shards do not repeat one another's choices.
+  const transform = deliveryFor(settings, shardSeed(seed, shard));
   return runStream(
     ({ stats, backpressure, onStore }) =>
-      simulate(model, { seed, now: options.now, timeMultiplier: options.timeMultiplier, rate: options.rate, stats, backpressure, onStore }),
+      simulate(model, { seed, shard, now: options.now, timeMultiplier: options.timeMultiplier, rate: options.rate, stats, backpressure, onStore }),
     { ...options, transform },
   );
 };

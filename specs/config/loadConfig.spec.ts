@@ -110,6 +110,17 @@ describe('config/yaml loadConfig', () => {
     });
   });
 
+  describe('entities: shared', () => {
+    it('shared: true marks the type shared across shards; anything but a boolean is a located error', () => {
+      const shared = loaded(BASE.replace('    primary_key: account_id\n', '    primary_key: account_id\n    shared: true\n'));
+      expect(shared.entities.find((e) => e.name === 'Account')?.shared).to.equal(true);
+      expect(loaded(BASE).entities.find((e) => e.name === 'Account')?.shared).to.equal(undefined);
+      expect(errorsOf(BASE.replace('    primary_key: account_id\n', '    primary_key: account_id\n    shared: yes please\n'))).to.deep.equal([
+        't.yaml:25:13 entities.Account.shared: expected true or false, got "yes please"',
+      ]);
+    });
+  });
+
   describe('errors: every one at once, located', () => {
     it('wrong types, unknown keys with did-you-mean, missing required keys', () => {
       const text = BASE.replace('random_seed: 7', 'random_seed: ten')

@@ -21,6 +21,7 @@ import type { SimulationModel, SimulationSettings } from '../../lib/engine/model
 import type { RunStats } from '../../lib/engine/runStats';
 import { createRunStats } from '../../lib/engine/runStats';
 import { simulateOn } from '../../lib/engine/simulateOn';
+import type { Shard } from '../../lib/engine/shard';
 
 /** What to change for this run. */
 export interface RunToEndOptions {
@@ -32,6 +33,8 @@ export interface RunToEndOptions {
   readonly settings?: Partial<SimulationSettings>;
   /** Record every entity change (`FinishedRun.changes`). */
   readonly changes?: boolean;
+  /** Run this shard of the model's world. */
+  readonly shard?: Shard;
 }
 
 /** What one run to completion produced. */
@@ -66,7 +69,7 @@ export const runToEnd = (model: SimulationModel, options: RunToEndOptions = {}):
   };
   let completed = false;
   let error: unknown;
-  simulateOn({ settings, entities: model.entities, flows: model.flows }, { scheduler, stats, seed: options.seed, onStore }).subscribe({
+  simulateOn({ settings, entities: model.entities, flows: model.flows }, { scheduler, stats, seed: options.seed, onStore, shard: options.shard }).subscribe({
     next: (e) => events.push(e),
     error: (e) => (error = e),
     complete: () => (completed = true),

@@ -138,6 +138,7 @@ export const compileEntityType = (
       state,
       ...(keyField === undefined ? {} : { key: keyField }),
       ...(churn === undefined ? {} : { churn }),
+      ...(d.shared ? { shared: true } : {}),
     });
   } catch (e) {
     p.at(d.offset, d.path, (e as Error).message);

@@ -9,7 +9,7 @@
  */
 import { FLOW_NAME } from '../../entities/entity';
 import type { Problems } from '../configError';
-import { child, mapOf, quote, stringOf, suggestion } from '../decode';
+import { boolOf, child, mapOf, quote, stringOf, suggestion } from '../decode';
 import type { FieldSpec, SchemaTable } from './fieldSpec';
 import type { EntityInfo } from './compilePayload';
 import { fieldTypeOf } from './fieldTypes';
@@ -25,6 +25,8 @@ export interface EntityDecl {
   readonly attributes: ReadonlyArray<readonly [string, FieldSpec]>;
   /** Its `churn:` node, compiled with the entity type (it names an event type). */
   readonly churn: YNode | undefined;
+  /** `shared: true`: the same initial entities in every shard of a sharded run. */
+  readonly shared: boolean;
 }
 
 /** Decodes `entities`; an entity with a mistake is reported and left out. */
@@ -32,7 +34,7 @@ export const entityDecls = (node: YNode | undefined, table: SchemaTable, problem
   const out: EntityDecl[] = [];
   for (const e of mapOf(node, 'entities', problems)?.entries ?? []) {
     const path = child('entities', e.key);
-    const m = mapOf(e.value, path, problems, { required: ['schema', 'primary_key'], optional: ['state_attributes', 'churn', 'description'] });
+    const m = mapOf(e.value, path, problems, { required: ['schema', 'primary_key'], optional: ['state_attributes', 'churn', 'shared', 'description'] });
     if (m === undefined) continue;
     const ref = stringOf(m.get('schema'), child(path, 'schema'), problems);
     const spec = ref === undefined ? undefined : table.resolve(ref, m.get('schema')!.offset, child(path, 'schema'));
@@ -78,7 +80,8 @@ export const entityDecls = (node: YNode | undefined, table: SchemaTable, problem
       const s = table.field(a.value, ap, a.key, true);
       if (s !== undefined) attributes.push([a.key, s]);
     }
-    out.push({ name: e.key, offset: e.keyOffset, path, spec, primaryKey: pk, attributes, churn: m.get('churn') });
+    const shared = m.get('shared') === undefined ? false : boolOf(m.get('shared'), child(path, 'shared'), problems) === true;
+    out.push({ name: e.key, offset: e.keyOffset, path, spec, primaryKey: pk, attributes, churn: m.get('churn'), shared });
   }
   return out;
 };
