@@ -24,6 +24,7 @@ import { toKafka } from '../lib/sinks/toKafka';
 import { toMySQL } from '../lib/sinks/toMySQL';
 import type { SimEvent } from '../lib/core/simEvent';
 import type { KafkaClient } from '../lib/sinks/toKafka';
+import { ensureLibrdkafka } from '../specs/helpers/librdkafka';
 import { bareKafkaJs, bareLibrdkafka, bareMessages, freshTopic, javaProducerPerformance } from './kafkaBaselines';
 import type { BenchCase, CaseResult, Section, Span } from './measure';
 import { TIMING_HEADER, between, fixed, instant, int, markdownTable, rate, sampleRss, scaled, timingCells } from './measure';
@@ -62,7 +63,11 @@ const fileCase = (events: number): BenchCase => ({
     }),
 });
 
-const kafkaBrokers = async (): Promise<string> => process.env.KAFKA_BROKERS || (await kafkaScript.start({ quiet: true }));
+/** The broker (the project's, or KAFKA_BROKERS), with the librdkafka package in place for its cases. */
+const kafkaBrokers = async (): Promise<string> => {
+  await ensureLibrdkafka(); // the specs' own install (.services/librdkafka), once
+  return process.env.KAFKA_BROKERS || (await kafkaScript.start({ quiet: true }));
+};
 
 /** The e-commerce events of a run, generated beforehand for the bare-client baselines. */
 const generated = async (events: number): Promise<SimEvent[]> => {
