@@ -24,6 +24,7 @@ import { ActionError } from '../flows/actionError';
 import type { EntityCounts, RunStats } from './runStats';
 import { setOwn } from '../expr/values';
 import { ownsKey, type Shard, WHOLE } from './shard';
+import { INITIAL_FLOW } from './pseudoFlows';
 
 /** Told of every new entity of a type that has `churn` (the run's churn). */
 export interface ChurnTracker {
@@ -53,7 +54,8 @@ export class EntityWriter {
   create(session: Session, type: EntityType<any>, key: string, payload: Readonly<Record<string, unknown>>, g: GenContext, now: number): EntityRecord {
     const r = this.store.create(type, key, this.initialState(type, payload, g), now, this.holderFor(session));
     session.keep(r);
-    this.countsOf(type).created++;
+    // A shared type's initial entities count once for the world: in shard 0, which emits them.
+    if (!(type.shared === true && this.shard.index !== 0 && session.flow === INITIAL_FLOW)) this.countsOf(type).created++;
     if (type.churn !== undefined) this.churn.track(r, now);
     return r;
   }

@@ -74,6 +74,8 @@ describe('e2e: sharded runs', function () {
         expect(atStart[0]).to.have.length(50);
         for (const a of atStart.slice(1)) expect(a).to.deep.equal(atStart[0]);
         expect(atStart[0].map((s) => JSON.parse(s)[0]).sort()).to.deep.equal(created[0].map((e) => String(e.product_id)).sort());
+        // Counted once for the world, by the shard that emitted them.
+        expect(parts.map((p) => p.stats.entities.Product?.created ?? 0)).to.deep.equal([50, ...Array(count - 1).fill(0)]);
       });
 
       it('what a shard refers to exists: its own users, and the shared catalogue', () => {
