@@ -256,10 +256,11 @@ export const runEngine = (model: SimulationModel, onEvent?: (e: SimEvent) => voi
 export const int = (x: number): string => Math.round(x).toLocaleString('en-US').replace(/,/g, ' ');
 
 /** Fixed decimals. */
-export const fixed = (x: number, digits = 1): string => x.toFixed(digits);
+export const fixed = (x: number, digits = 1): string => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(digits) : '–'); // NaN arrives from a case as null
 
 /** A share as a whole percentage. */
-export const percent = (part: number, whole: number): string => `${Math.round((part / whole) * 100)}%`;
+export const percent = (part: number, whole: number): string =>
+  typeof part === 'number' && Number.isFinite(part / whole) ? `${Math.round((part / whole) * 100)}%` : '–';
 
 /** Events per second. */
 export const rate = (events: number, seconds: number): number => (seconds > 0 ? events / seconds : NaN);

@@ -14,6 +14,7 @@ import type * as KafkaJs from 'kafkajs';
 import type { SimEvent } from '../core/simEvent';
 import { brokerList, checkBrokers, connectError, createMissingTopics, isTransient, kafkaJs, loadKafkaJs, rootMessage } from './kafkaJsClient';
 import type { KafkaCompression, ToKafkaOptions } from './kafkaOptions';
+import { type EncodedMessages, KafkaEncoder, valueOf } from './kafkaMessages';
 import { KafkaRouting } from './kafkaRouting';
 import type { SinkWriter } from './sinkContract';
 import { within } from './within';
@@ -35,8 +36,8 @@ const compressionType = (k: typeof KafkaJs, c: KafkaCompression): CompressionTyp
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Bytes a message takes in a request, roughly (UTF-8 lengths plus the record overhead). */
-const messageBytes = (key: string | null, value: string, headers: IHeaders | undefined): number => {
-  let n = RECORD_OVERHEAD_BYTES + Buffer.byteLength(value) + (key === null ? 0 : Buffer.byteLength(key));
+const messageBytes = (key: string | null, value: Uint8Array, headers: IHeaders | undefined): number => {
+  let n = RECORD_OVERHEAD_BYTES + value.length + (key === null ? 0 : Buffer.byteLength(key));
   if (headers !== undefined) for (const h in headers) n += h.length + String(headers[h]).length + 2;
   return n;
 };
@@ -48,6 +49,7 @@ export class KafkaJsWriter implements SinkWriter {
   private producer: Producer | undefined;
   private readonly compression: CompressionTypes;
   private readonly routing: KafkaRouting;
+  private readonly encoder: KafkaEncoder;
   private readonly maxRequestBytes: number;
 
   constructor(
@@ -58,6 +60,7 @@ export class KafkaJsWriter implements SinkWriter {
     this.kafka = kafkaJs(options);
     this.compression = compressionType(loadKafkaJs(), options.compression ?? 'none');
     this.routing = new KafkaRouting(options);
+    this.encoder = new KafkaEncoder(this.routing);
     this.maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
   }
 
@@ -87,17 +90,24 @@ export class KafkaJsWriter implements SinkWriter {
     }
   }
 
-  async write(batch: ReadonlyArray<SimEvent>): Promise<void> {
+  write(batch: ReadonlyArray<SimEvent>): Promise<void> {
+    return this.writeEncoded(this.encoder.encode(batch));
+  }
+
+  /** Sends encoded messages (from `write`, or from the simulation's thread when this one is a producer thread). */
+  async writeEncoded(m: EncodedMessages): Promise<void> {
     const producer = this.producer;
     if (producer === undefined) throw new Error('producer is not connected');
     const routing = this.routing;
     let byTopic = new Map<string, Message[]>();
     let bytes = 0;
     let count = 0;
-    for (const e of batch) {
-      const headers = routing.headersOf(e.event_type) as IHeaders | undefined;
-      const key = routing.keyOf(e) ?? null;
-      const value = JSON.stringify(e);
+    for (let i = 0; i < m.count; i++) {
+      const type = m.types[m.typeOf[i]];
+      const headers = routing.headersOf(type) as IHeaders | undefined;
+      const key = m.keys[i];
+      const view = valueOf(m, i);
+      const value = Buffer.from(view.buffer, view.byteOffset, view.length);
       const size = messageBytes(key, value, headers);
       if (count > 0 && bytes + size > this.maxRequestBytes) {
         await this.send(producer, byTopic, count); // a request at most maxRequestBytes large
@@ -105,7 +115,7 @@ export class KafkaJsWriter implements SinkWriter {
         bytes = 0;
         count = 0;
       }
-      const topic = routing.topicOf(e.event_type);
+      const topic = routing.topicOf(type);
       let messages = byTopic.get(topic);
       if (messages === undefined) byTopic.set(topic, (messages = []));
       messages.push(headers === undefined ? { key, value } : { key, value, headers });

@@ -63,6 +63,13 @@ export interface ToKafkaOptions extends SinkOptions {
    * `maxBatch` never exceeds the broker's `message.max.bytes`. Default 1 000 000.
    */
   readonly maxRequestBytes?: number;
+  /**
+   * With the KafkaJS client: run it on a producer thread of its own (a `worker_threads` Worker), so
+   * the protocol work does not take the simulation's thread. Default true; false, or options that
+   * cannot be handed to a thread (functions in `ssl` or `sasl`), run it on the simulation's
+   * thread. (librdkafka does its work on native threads of its own anyway.)
+   */
+  readonly producerThread?: boolean;
   /** Default `"none"`. */
   readonly compression?: KafkaCompression;
   /** TLS: `true` or Node's TLS options. */

@@ -17,9 +17,9 @@
  */
 import type { ConnectionOptions } from 'node:tls';
 import type { SimEvent } from '../core/simEvent';
-import { CompactJsonEncoder } from './compactJsonEncoder';
 import { brokerList, checkBrokers, connectError, createMissingTopics, kafkaJs } from './kafkaJsClient';
 import type { ToKafkaOptions } from './kafkaOptions';
+import { type EncodedMessages, KafkaEncoder } from './kafkaMessages';
 import { KafkaRouting } from './kafkaRouting';
 import { DEFAULT_MAX_REQUEST_BYTES } from './kafkaJsWriter';
 import type { SinkWriter } from './sinkContract';
@@ -141,7 +141,7 @@ export class LibrdkafkaWriter implements SinkWriter {
   private readonly brokers: string[];
   private producer: RdProducer | undefined;
   private readonly routing: KafkaRouting;
-  private readonly encoder = new CompactJsonEncoder();
+  private readonly encoder: KafkaEncoder;
   /** Headers per event type in the package's form (an array of one-entry objects). */
   private readonly headerArrays = new Map<string, Array<Record<string, string>> | undefined>();
   /** A fatal producer error (it can no longer guarantee idempotence): every later write fails with it. */
@@ -156,6 +156,7 @@ export class LibrdkafkaWriter implements SinkWriter {
   ) {
     this.brokers = brokerList(options.brokers);
     this.routing = new KafkaRouting(options);
+    this.encoder = new KafkaEncoder(this.routing);
   }
 
   async open(): Promise<void> {
@@ -212,30 +213,32 @@ export class LibrdkafkaWriter implements SinkWriter {
   }
 
   write(batch: ReadonlyArray<SimEvent>): Promise<void> {
+    return this.writeEncoded(this.encoder.encode(batch));
+  }
+
+  /** Produces encoded messages (from `write`, or from the simulation's thread when this one is a producer thread). */
+  writeEncoded(m: EncodedMessages): Promise<void> {
     const producer = this.producer;
     if (producer === undefined) return Promise.reject(new Error('producer is not connected'));
     if (this.fatal !== undefined) return Promise.reject(this.fatal);
     return new Promise<void>((resolve, reject) => {
-      const p: Pending = { size: batch.length, remaining: batch.length, resolve, reject };
+      const p: Pending = { size: m.count, remaining: m.count, resolve, reject };
+      if (m.count === 0) return resolve();
       this.pending.add(p);
-      const { encoder, routing } = this;
+      const routing = this.routing;
+      const bytes = Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.length);
       try {
-        for (const e of batch) {
-          const end = encoder.write(e, 0); // produce copies the bytes, so the encoder's buffer is reused
-          producer.produce(
-            routing.topicOf(e.event_type),
-            null,
-            encoder.buffer.subarray(0, end),
-            routing.keyOf(e) ?? null,
-            null,
-            p,
-            this.headersOf(e.event_type),
-          );
+        let start = 0;
+        for (let i = 0; i < m.count; i++) {
+          const type = m.types[m.typeOf[i]];
+          const end = m.ends[i];
+          producer.produce(routing.topicOf(type), null, bytes.subarray(start, end), m.keys[i], null, p, this.headersOf(type));
+          start = end;
         }
       } catch (e) {
         this.pending.delete(p);
         this.failed = true;
-        reject(new Error(`could not produce a batch of ${batch.length} events: ${(e as Error).message}`, { cause: e }));
+        reject(new Error(`could not produce a batch of ${m.count} events: ${(e as Error).message}`, { cause: e }));
       }
     });
   }

@@ -19,6 +19,8 @@ import { brokerList } from './kafkaJsClient';
 import { KafkaJsWriter } from './kafkaJsWriter';
 import type { ToKafkaOptions } from './kafkaOptions';
 import { LibrdkafkaWriter } from './librdkafkaWriter';
+import { canRunOnThread, KafkaThreadWriter } from './kafkaThread';
+import type { SinkWriter } from './sinkContract';
 import { type SinkOperator, toSink } from './sink';
 
 export type { KafkaClient, KafkaCompression, KafkaKeys, ToKafkaOptions } from './kafkaOptions';
@@ -31,6 +33,8 @@ const DEFAULT_MAX_BATCH = 1_000;
  * one is on the wire the next ones are queued, so the engine never waits for a round trip.
  */
 const LIBRDKAFKA_WRITES_IN_FLIGHT = 4;
+/** KafkaJS on a producer thread: one batch queued there while the previous one is sent. */
+const KAFKAJS_THREAD_WRITES_IN_FLIGHT = 2;
 
 /** The sink's name: `kafka:<brokers>`. */
 const kafkaSinkName = (options: ToKafkaOptions): string => `kafka:${brokerList(options.brokers).join(',')}`;
@@ -57,15 +61,17 @@ export const toKafka = (options: ToKafkaOptions): SinkOperator => {
   const name = kafkaSinkName(options);
   const client = options.client ?? 'kafkajs';
   if (client !== 'kafkajs' && client !== 'librdkafka') throw new RangeError(`toKafka: client must be "kafkajs" or "librdkafka", got ${JSON.stringify(client)}`);
-  if (client === 'kafkajs') {
-    return toSink(() => new KafkaJsWriter(options, name), { name, maxBatch: options.maxBatch, maxBuffered: options.maxBuffered });
-  }
+  // librdkafka has threads of its own, and its Node binding cannot run in a worker thread.
+  const threaded = client === 'kafkajs' && options.producerThread !== false && canRunOnThread(options);
+  const create = (): SinkWriter =>
+    threaded ? new KafkaThreadWriter(options, name) : client === 'librdkafka' ? new LibrdkafkaWriter(options, name) : new KafkaJsWriter(options, name);
   const maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
-  return toSink(() => new LibrdkafkaWriter(options, name), {
+  const writesInFlight = client === 'librdkafka' ? LIBRDKAFKA_WRITES_IN_FLIGHT : threaded ? KAFKAJS_THREAD_WRITES_IN_FLIGHT : 1;
+  return toSink(create, {
     name,
     maxBatch,
     maxBuffered: options.maxBuffered,
-    writesInFlight: LIBRDKAFKA_WRITES_IN_FLIGHT,
-    window: (LIBRDKAFKA_WRITES_IN_FLIGHT + 1) * maxBatch,
+    writesInFlight,
+    ...(writesInFlight > 1 ? { window: (writesInFlight + 1) * maxBatch } : {}),
   });
 };
