@@ -6,7 +6,7 @@
  * | `stdout` / `stdout:json_pretty` | standard output, one JSON object per line (or pretty) |
  * | `file:PATH` | a JSONL file (parent folders are created) |
  * | `kafka:BROKERS[?topic=T&partitions=N&compression=gzip&client_id=C&timeout_ms=MS&client=librdkafka&event_type_header=false]` | Kafka (`toKafka`); BROKERS comma-separated |
- * | `mysql://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?table_prefix=P]` (or `mysql:` + that URI) | MySQL / MariaDB (`toMySQL`) |
+ * | `mysql://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?table_prefix=P&connections=N&timeout_ms=MS]` (or `mysql:` + that URI) | MySQL / MariaDB (`toMySQL`) |
  *
  * @example
  * parseOutput('file:out/events.jsonl'); // { _tag: 'File', path: 'out/events.jsonl' }
@@ -34,7 +34,7 @@ export type OutputSpec =
       readonly client?: KafkaClient;
       readonly eventTypeHeader?: boolean;
     }
-  | { readonly _tag: 'MySQL'; readonly uri: string; readonly tablePrefix?: string; readonly timeoutMs?: number };
+  | { readonly _tag: 'MySQL'; readonly uri: string; readonly tablePrefix?: string; readonly connections?: number; readonly timeoutMs?: number };
 
 /** A `--output` value that is not understood. */
 export class UsageError extends DeepFakerError {
@@ -95,7 +95,7 @@ const parseKafka = (value: string, rest: string): OutputSpec => {
 };
 
 const parseMySQL = (value: string, uri: string): OutputSpec => {
-  const [base, params] = splitQuery(value, uri, ['table_prefix', 'timeout_ms']);
+  const [base, params] = splitQuery(value, uri, ['table_prefix', 'connections', 'timeout_ms']);
   let url: URL;
   try {
     url = new URL(base);
@@ -105,7 +105,13 @@ const parseMySQL = (value: string, uri: string): OutputSpec => {
   if (url.protocol !== 'mysql:' || url.hostname === '' || url.pathname.length < 2) {
     throw new UsageError(`--output ${value}: expected mysql://USER[:PASSWORD]@HOST[:PORT]/DATABASE`);
   }
-  return { _tag: 'MySQL', uri: base, tablePrefix: params.get('table_prefix'), timeoutMs: positiveInt(value, 'timeout_ms', params.get('timeout_ms')) };
+  return {
+    _tag: 'MySQL',
+    uri: base,
+    tablePrefix: params.get('table_prefix'),
+    connections: positiveInt(value, 'connections', params.get('connections')),
+    timeoutMs: positiveInt(value, 'timeout_ms', params.get('timeout_ms')),
+  };
 };
 
 /** Decodes one `--output` value. */
@@ -150,7 +156,13 @@ export const outputOperator = (spec: OutputSpec): SinkOperator => {
         eventTypeHeader: spec.eventTypeHeader,
       });
     case 'MySQL':
-      return toMySQL({ connection: spec.uri, tablePrefix: spec.tablePrefix, connectTimeoutMs: spec.timeoutMs, writeTimeoutMs: spec.timeoutMs });
+      return toMySQL({
+        connection: spec.uri,
+        tablePrefix: spec.tablePrefix,
+        connections: spec.connections,
+        connectTimeoutMs: spec.timeoutMs,
+        writeTimeoutMs: spec.timeoutMs,
+      });
     default: {
       const never: never = spec;
       throw new UsageError(`unknown output ${JSON.stringify(never)}`);

@@ -8,7 +8,7 @@
  * connectionName('mysql://root:secret@127.0.0.1/test'); // 'mysql://root@127.0.0.1/test'
  */
 import type * as Mysql2 from 'mysql2/promise';
-import type { Connection, ConnectionOptions } from 'mysql2/promise';
+import type { Connection, ConnectionOptions, RowDataPacket } from 'mysql2/promise';
 
 /**
  * Where the database is: a URI (`mysql://user:password@host:3306/database`) or connection options
@@ -34,12 +34,43 @@ const loadMysql2 = (): typeof Mysql2 => (mysql2Module ??= require('mysql2/promis
  * const conn = await connectMySQL({ host: '127.0.0.1', user: 'root', database: 'test' }, 10_000);
  */
 export const connectMySQL = async (connection: MySQLConnection, timeoutMs: number): Promise<Connection> => {
-  const extra = { connectTimeout: timeoutMs, timezone: 'Z', dateStrings: true, supportBigNumbers: true } as const;
+  const extra = { connectTimeout: timeoutMs, timezone: 'Z', dateStrings: true, supportBigNumbers: true, trace: false } as const;
   const { createConnection } = loadMysql2();
   const conn = typeof connection === 'string' ? await createConnection({ uri: connection, ...extra }) : await createConnection({ ...connection, ...extra });
   // A connection killed while idle reports here; the next query fails and reconnects.
   conn.on('error', () => undefined);
   return conn;
+};
+
+/**
+ * A value as SQL text, escaped exactly as mysql2 escapes the values of this module's queries
+ * (backslash escapes, date-times in UTC): for statements built without mysql2's `format`.
+ *
+ * @example
+ * sqlLiteral("it's"); // "'it\\'s'"
+ * sqlLiteral(null);   // 'NULL'
+ */
+export const sqlLiteral = (v: unknown): string => (mysqlEscape ??= (loadMysql2() as unknown as { escape: Escape }).escape)(v, false, 'Z');
+type Escape = (v: unknown, stringifyObjects: boolean, timezone: string) => string;
+let mysqlEscape: Escape | undefined;
+
+/**
+ * An identifier quoted with backticks, as mysql2's `??` quotes it.
+ *
+ * @example
+ * sqlIdentifier('shop_orders'); // '`shop_orders`'
+ */
+export const sqlIdentifier = (name: string): string => loadMysql2().escapeId(name);
+
+/**
+ * The server's `max_allowed_packet` in bytes: the most one statement may take.
+ *
+ * @example
+ * const limit = await maxAllowedPacket(conn); // 16777216 on a default MariaDB
+ */
+export const maxAllowedPacket = async (conn: Connection): Promise<number> => {
+  const [rows] = await conn.query<RowDataPacket[]>('SELECT @@max_allowed_packet AS n');
+  return Number(rows[0].n);
 };
 
 /** Errors after which the connection is gone but the batch may be retried on a new one. */

@@ -11,14 +11,16 @@
  * - A retired entity's row leaves the current table, its last history row gets its `valid_to`, and
  *   the writer forgets it (so a population that churns takes constant memory here too).
  *
- * Planning is pure (`plan`) and only committed (`commit`) once the transaction that wrote it has
- * committed, so a batch retried after a lost connection writes the same rows again.
+ * Planning is pure (`plan`) until `commit`, which moves the version counters on: the writer
+ * commits a plan as soon as it has made it, since the next batch is planned on top of it while
+ * this one is still being written; a batch retried after a lost connection writes the same rows
+ * again, and one that fails ends the run, so no plan is ever taken back.
  *
  * @example
  * const tables = new EntityTables({ prefix: 'shop_', current: true, history: true });
  * const planned = tables.plan(changes);     // statements for this transaction
+ * planned.commit();                         // the next plan builds on this one
  * for (const s of planned.statements) await conn.query(s.sql, s.values);
- * planned.commit();                         // after COMMIT succeeded
  */
 import type { Connection } from 'mysql2/promise';
 import type { EntityType } from '../entities/entity';
@@ -36,7 +38,7 @@ export interface PlannedChanges {
   readonly statements: ReadonlyArray<Statement>;
   /** Types whose tables must exist before the statements run. */
   readonly types: ReadonlyArray<EntityType<any>>;
-  /** Call after the transaction committed: the version counters move on. */
+  /** The version counters move on: the next plan builds on this one. */
   commit(): void;
 }
 
@@ -103,6 +105,11 @@ export class EntityTables {
       this.layouts.set(type, l);
     }
     return l;
+  }
+
+  /** Whether the tables of `type` were created or checked already. */
+  isPrepared(type: EntityType<any>): boolean {
+    return this.prepared.has(type);
   }
 
   /** Creates or checks the tables of `type` (once per writer). */

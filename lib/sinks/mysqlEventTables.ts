@@ -2,11 +2,11 @@
  * The event tables of the MySQL output: which columns a batch of events needs (system fields
  * first, then the schema fields they carry, then the other fields delivery stages added, typed by
  * the schema or by their first value), making a table ready for them (created, checked, widened
- * with `ALTER TABLE … ADD COLUMN … NULL`), and refusing events that leave a NOT NULL column empty.
+ * with `ALTER TABLE … ADD COLUMN … NULL`), and telling cheaply whether a batch needs any of that.
  *
  * @example
  * const state = await prepareEventTable(conn, 'shop_orders', events, undefined, true);
- * checkNotNull('shop_orders', state, events);
+ * needsPreparing(moreEvents, state); // false: no field the table lacks
  */
 import type { Connection } from 'mysql2/promise';
 import { type EventShape, eventSchema, type FieldShape, type SimEvent, SYSTEM_FIELDS } from '../core/simEvent';
@@ -76,7 +76,7 @@ const newColumnsOf = (events: ReadonlyArray<SimEvent>, isKnown: (name: string) =
       }
     }
     for (const name of Object.keys(record)) {
-      if (SYSTEM.has(name) || (schema !== undefined && hasOwn(schema.fields, name))) continue;
+      if (SYSTEM.has(name) || (schema !== undefined && hasOwn(schema.fields, name)) || found.get(name) !== undefined || isKnown(name)) continue;
       const v = record[name];
       if (v !== undefined) note(name, v === null ? undefined : inferredType(v), true);
     }
@@ -108,20 +108,20 @@ const tableState = (columns: ReadonlyArray<Column>): TableState => ({
 });
 
 /**
- * Fails, before anything is written, when an event has no value for a NOT NULL column (a system
- * field a delivery envelope dropped, or a column of an existing table a version dropped): the
- * server would reject the batch, or without strict mode store a zero in its place.
+ * Whether `events` need `prepareEventTable` (a look at the server, maybe DDL) before they can be
+ * written to a table the writer knows as `known`: the table is new to the writer, or an event has
+ * a field the table lacks that would get a column. Cheap when nothing changed: every batch asks.
+ *
+ * @example
+ * if (needsPreparing(events, tables.get(table))) tables.set(table, await prepareEventTable(conn, table, events, tables.get(table), true));
  */
-export const checkNotNull = (table: string, state: TableState, events: ReadonlyArray<SimEvent>): void => {
-  for (const c of state.columns) {
-    if (c.nullable) continue;
-    for (const e of events) {
-      const v = (e as Record<string, unknown>)[c.name];
-      if (v === undefined || v === null) {
-        throw new Error(`table ${table} column ${c.name} is NOT NULL, but the "${e.event_type}" event ${e.event_id} has no ${c.name}`);
-      }
-    }
+export const needsPreparing = (events: ReadonlyArray<SimEvent>, known: TableState | undefined): boolean => {
+  if (known === undefined) return true;
+  for (const e of events) {
+    // for…in on an event lists its own string keys (the engine's metadata is a symbol).
+    for (const k in e) if (!known.byName.has(k)) return newColumnsOf(events, (name) => known.byName.has(name)).carried.length > 0;
   }
+  return false;
 };
 
 /**
@@ -180,7 +180,7 @@ export const prepareEventTable = async (
       }
     }
     // Schema fields these events lack (a version dropped or renamed them) that the table has:
-    // written as NULL, which `checkNotNull` refuses when the column is NOT NULL.
+    // written as NULL, which the row builder (mysqlRows.ts) refuses when the column is NOT NULL.
     for (const c of absent) {
       const has = existing.get(c.name.toLowerCase());
       if (has === undefined || lower.has(c.name.toLowerCase())) continue;

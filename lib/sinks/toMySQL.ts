@@ -1,10 +1,13 @@
 /**
- * The MySQL / MariaDB sink: one table per event type, multi-row inserts in transactions.
+ * The MySQL / MariaDB sink: one table per event type, multi-row inserts in transactions, several
+ * batches in flight on a small pool of connections (the writer: mysqlWriter.ts).
  *
- * Each batch (≈1000 events) is one transaction of `INSERT INTO t (…) VALUES ?` statements, one per
- * table. A connection lost mid-batch (server restart, `KILL CONNECTION`) is survived: the sink
- * reconnects, checks whether the batch had been committed (its first `event_id` is there) and
- * writes it again only if not, so nothing is lost and nothing is written twice.
+ * Each batch (≈1000 events) is one transaction of `INSERT INTO t (…) VALUES …` statements, one per
+ * table; up to `connections` batches are written at once, each on its own connection, and they
+ * commit in the order they were taken, so rows of one table commit in event order. A connection
+ * lost mid-batch (server restart, `KILL CONNECTION`) is survived: the sink reconnects, checks
+ * whether the batch had been committed (its first `event_id` is there) and writes it again only if
+ * not, so nothing is lost and nothing is written twice.
  *
  * Columns follow the events, not only their schema: delivery stages add fields (`ingest_time`,
  * `schema_version`, `checksum`, a version's new or renamed fields, an envelope's `payload`) while
@@ -14,17 +17,16 @@
  * @example
  * simulate(model, env).pipe(toMySQL({ connection: 'mysql://root@127.0.0.1:3306/test', tablePrefix: 'shop_' })).subscribe();
  */
-import type { Connection, RowDataPacket } from 'mysql2/promise';
-import type { SimEvent } from '../core/simEvent';
-import type { EntityChange } from '../entities/entityChange';
 import { ChangeFeed, type WatchableStore } from './changeFeed';
-import { connectionName, connectMySQL, isConnectionLost, messageOf, type MySQLConnection } from './mysqlConnection';
-import { EntityTables, type PlannedChanges } from './mysqlEntityTables';
-import { checkNotNull, prepareEventTable, type TableState } from './mysqlEventTables';
-import { snakeCase, toSqlValue } from './mysqlTables';
-import { type SinkOperator, type SinkOptions, type SinkWriter, toSink } from './sink';
+import { connectionName, type MySQLConnection } from './mysqlConnection';
+import { snakeCase } from './mysqlTables';
+import { MySQLWriter, type WriterSettings } from './mysqlWriter';
+import { type SinkOperator, type SinkOptions, toSink } from './sink';
 
 export { snakeCase } from './mysqlTables';
+
+const DEFAULT_CONNECTIONS = 4;
+const DEFAULT_MAX_BATCH = 1000;
 
 /**
  * Options of `toMySQL`.
@@ -42,8 +44,19 @@ export interface ToMySQLOptions extends SinkOptions {
   readonly createTables?: boolean;
   /** Most time to connect at start (and to reconnect after a lost connection). Default 10 000 ms. */
   readonly connectTimeoutMs?: number;
-  /** Most time a batch may take, reconnections included, before the run fails. Default 60 000 ms. */
+  /** Most time to get a batch written once its connection was lost (reconnecting included) before the run fails. Default 60 000 ms. */
   readonly writeTimeoutMs?: number;
+  /**
+   * Connections, and so batches written at once (each batch on its own connection, committed in
+   * the order taken). Default 4; 1 writes one batch after the other.
+   */
+  readonly connections?: number;
+  /**
+   * Most bytes of one INSERT statement; the server's `max_allowed_packet` (read when the output
+   * opens) caps it. A table's rows of a batch that would take more are split into several
+   * INSERTs in the batch's transaction. Default: the server's limit.
+   */
+  readonly maxStatementBytes?: number;
   /**
    * Also keep entity state in tables, written in the same transactions as the events:
    * `current` upserts one row per entity into `<prefix><entity>_state`; `history` writes one row
@@ -51,153 +64,6 @@ export interface ToMySQLOptions extends SinkOptions {
    * Needs the run's entity store: `runSimulation` / `sim.run` hand it over (see `onStore`).
    */
   readonly entityTables?: { readonly current?: boolean; readonly history?: boolean };
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** One connection; tables prepared on first use; one transaction per batch. */
-class MySQLWriter implements SinkWriter {
-  readonly name: string;
-  private conn: Connection | undefined;
-  /** The columns written per prepared table (created, checked or added to). */
-  private readonly tables = new Map<string, TableState>();
-  private readonly entityTables: EntityTables | undefined;
-  /** Entity changes taken from the feed but not yet committed. */
-  private changes: EntityChange[] = [];
-
-  constructor(
-    private readonly options: ToMySQLOptions,
-    private readonly feed: ChangeFeed,
-  ) {
-    this.name = connectionName(options.connection);
-    const e = options.entityTables;
-    if (e !== undefined && (e.current === true || e.history === true)) {
-      this.entityTables = new EntityTables({ prefix: options.tablePrefix ?? '', current: e.current === true, history: e.history === true });
-    }
-  }
-
-  private tableOf(eventType: string): string {
-    return this.options.tables?.[eventType] ?? `${this.options.tablePrefix ?? ''}${snakeCase(eventType)}`;
-  }
-
-  private connect(): Promise<Connection> {
-    return connectMySQL(this.options.connection, this.options.connectTimeoutMs ?? 10_000);
-  }
-
-  async open(): Promise<void> {
-    if (this.entityTables !== undefined && !this.feed.attached()) {
-      throw new Error("entityTables needs the run's entity store: run with runSimulation / sim.run, or pass { onStore: sink.onStore } to simulate()");
-    }
-    try {
-      this.conn = await this.connect();
-    } catch (e) {
-      throw new Error(`could not connect to ${this.name}: ${messageOf(e)}`, { cause: e });
-    }
-  }
-
-  /** `table` made ready for `events` (see `prepareEventTable`); the state is kept only when that succeeds. */
-  private async prepare(conn: Connection, table: string, events: ReadonlyArray<SimEvent>): Promise<TableState> {
-    const state = await prepareEventTable(conn, table, events, this.tables.get(table), this.options.createTables !== false);
-    this.tables.set(table, state);
-    return state;
-  }
-
-  async write(batch: ReadonlyArray<SimEvent>): Promise<void> {
-    // Group by table, keeping each table's events in order.
-    const byTable = new Map<string, SimEvent[]>();
-    for (const e of batch) {
-      const table = this.tableOf(e.event_type);
-      let events = byTable.get(table);
-      if (events === undefined) byTable.set(table, (events = []));
-      events.push(e);
-    }
-    await this.transact(byTable, batch.length);
-  }
-
-  /**
-   * Writes events (grouped by table) and the entity changes so far in one transaction; after a
-   * lost connection, reconnects and writes again unless the transaction had committed (entity
-   * rows are upserts, so writing them again changes nothing).
-   */
-  private async transact(byTable: ReadonlyMap<string, ReadonlyArray<SimEvent>>, n: number): Promise<void> {
-    if (this.entityTables !== undefined) this.changes.push(...this.feed.take());
-    const planned = this.entityTables?.plan(this.changes);
-    const limit = this.options.writeTimeoutMs ?? 60_000;
-    const deadline = Date.now() + limit;
-    let retried = false;
-    for (;;) {
-      try {
-        const conn = this.conn ?? (this.conn = await this.connect());
-        if (!(retried && (await this.committed(conn, byTable)))) await this.insert(conn, byTable, planned);
-        planned?.commit();
-        this.changes = [];
-        return;
-      } catch (e) {
-        if (!isConnectionLost(e) || Date.now() >= deadline) {
-          if (isConnectionLost(e))
-            throw new Error(`lost the connection and could not write a batch of ${n} events within ${limit} ms: ${messageOf(e)}`, { cause: e });
-          throw e;
-        }
-        const dead = this.conn;
-        this.conn = undefined;
-        dead?.destroy();
-        retried = true;
-        await sleep(200);
-      }
-    }
-  }
-
-  /** Whether a batch whose transaction may or may not have committed is already in its first table. */
-  private async committed(conn: Connection, byTable: ReadonlyMap<string, ReadonlyArray<SimEvent>>): Promise<boolean> {
-    const first = byTable.entries().next();
-    if (first.done === true) return false; // entity rows only: upserts, safe to write again
-    const [table, events] = first.value;
-    if (!this.tables.has(table)) return false;
-    const [rows] = await conn.query<RowDataPacket[]>('SELECT 1 FROM ?? WHERE `event_id` = ? LIMIT 1', [table, events[0].event_id]);
-    return rows.length > 0;
-  }
-
-  private async insert(conn: Connection, byTable: ReadonlyMap<string, ReadonlyArray<SimEvent>>, planned: PlannedChanges | undefined): Promise<void> {
-    // Tables and columns first: CREATE / ALTER commit implicitly, so never inside the transaction.
-    const states = new Map<string, TableState>();
-    for (const [table, events] of byTable) {
-      const state = await this.prepare(conn, table, events);
-      checkNotNull(table, state, events);
-      states.set(table, state);
-    }
-    for (const type of planned?.types ?? []) await this.entityTables!.prepare(conn, type, this.options.createTables !== false);
-    if (byTable.size === 0 && (planned === undefined || planned.statements.length === 0)) return;
-    await conn.beginTransaction();
-    try {
-      for (const [table, events] of byTable) {
-        const columns = states.get(table)!.columns;
-        const names = columns.map((c) => c.name);
-        const rows = events.map((e) => {
-          const record = e as Record<string, unknown>;
-          return columns.map((c) => toSqlValue(record[c.name], c.type)); // a field the event lacks: NULL
-        });
-        await conn.query('INSERT INTO ?? (??) VALUES ?', [table, names, rows]);
-      }
-      for (const st of planned?.statements ?? []) await conn.query(st.sql, [...st.values]);
-      await conn.commit();
-    } catch (e) {
-      if (!isConnectionLost(e)) await conn.rollback().catch(() => undefined);
-      throw e;
-    }
-  }
-
-  async close(): Promise<void> {
-    try {
-      // Entity changes after the last batch (sessions ending, releases) still belong in the tables.
-      if (this.entityTables !== undefined && this.conn !== undefined && (this.changes.length > 0 || this.feed.size() > 0)) {
-        await this.transact(new Map(), 0);
-      }
-    } finally {
-      const conn = this.conn;
-      this.conn = undefined;
-      await conn?.end().catch(() => conn.destroy());
-    }
-  }
 }
 
 /** `toMySQL`'s operator: a sink, plus `onStore` to hand it the run's entity store (for `entityTables`). */
@@ -229,12 +95,30 @@ export type MySQLSinkOperator = SinkOperator & { readonly onStore: (store: Watch
  * await sim.run([toMySQL({ connection: { host: '127.0.0.1', user: 'root', database: 'test' } })]);
  */
 export const toMySQL = (options: ToMySQLOptions): MySQLSinkOperator => {
+  const connections = options.connections ?? DEFAULT_CONNECTIONS;
+  if (!(Number.isInteger(connections) && connections >= 1)) throw new RangeError(`toMySQL: connections must be a positive integer, got ${connections}`);
+  const maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
   const feed = new ChangeFeed();
-  const sink = toSink(() => new MySQLWriter(options, feed), {
+  const prefix = options.tablePrefix ?? '';
+  const e = options.entityTables;
+  const entityTables = e !== undefined && (e.current === true || e.history === true) ? { prefix, current: e.current === true, history: e.history === true } : undefined;
+  const settings: WriterSettings = {
+    connection: options.connection,
+    tableOf: (type) => options.tables?.[type] ?? `${prefix}${snakeCase(type)}`,
+    createTables: options.createTables !== false,
+    connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+    writeTimeoutMs: options.writeTimeoutMs ?? 60_000,
+    connections,
+    maxStatementBytes: options.maxStatementBytes,
+    entityTables,
+  };
+  const sink = toSink(() => new MySQLWriter(settings, feed), {
     name: connectionName(options.connection),
-    maxBatch: options.maxBatch,
+    maxBatch,
     maxBuffered: options.maxBuffered,
+    writesInFlight: connections,
+    // A batch on every connection and the next one filling.
+    window: Math.max(1, Math.floor(maxBatch)) * (connections + 1),
   });
-  const wanted = options.entityTables?.current === true || options.entityTables?.history === true;
-  return Object.assign(sink, { onStore: (store: WatchableStore) => (wanted ? feed.attach(store) : undefined) });
+  return Object.assign(sink, { onStore: (store: WatchableStore) => (entityTables !== undefined ? feed.attach(store) : undefined) });
 };

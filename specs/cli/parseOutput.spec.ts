@@ -26,10 +26,22 @@ describe('parseOutput', () => {
   });
 
   it('decodes mysql URIs, written alone or after "mysql:", and never names the password', () => {
-    const spec = { _tag: 'MySQL', uri: 'mysql://root@127.0.0.1:3306/test', tablePrefix: 'shop_', timeoutMs: undefined };
+    const spec = { _tag: 'MySQL', uri: 'mysql://root@127.0.0.1:3306/test', tablePrefix: 'shop_', connections: undefined, timeoutMs: undefined };
     expect(parseOutput('mysql://root@127.0.0.1:3306/test?table_prefix=shop_')).to.deep.equal(spec);
     expect(parseOutput('mysql:mysql://root@127.0.0.1:3306/test?table_prefix=shop_')).to.deep.equal(spec);
     expect(outputOperator(parseOutput('mysql://u:pw@db:3307/shop')).sinkName).to.equal('mysql://u@db:3307/shop');
+  });
+
+  it('decodes the MySQL pool size (connections): batches in flight, and the window the run keeps for them', () => {
+    expect(parseOutput('mysql://root@127.0.0.1/test?connections=2&timeout_ms=500')).to.deep.equal({
+      _tag: 'MySQL',
+      uri: 'mysql://root@127.0.0.1/test',
+      tablePrefix: undefined,
+      connections: 2,
+      timeoutMs: 500,
+    });
+    // A batch on each connection and the next one filling, twice over (see toMySQL).
+    expect(outputOperator(parseOutput('mysql://root@127.0.0.1/test?connections=2')).window).to.equal(outputOperator(parseOutput('mysql://root@127.0.0.1/test?connections=1')).window! * 1.5);
   });
 
   const bad: ReadonlyArray<[string, string]> = [
@@ -43,7 +55,8 @@ describe('parseOutput', () => {
     ['kafka:b:9092?compression=brotli', 'compression must be one of none, gzip, snappy, lz4, zstd, got "brotli"'],
     ['mysql://root@127.0.0.1:3306', 'expected mysql://USER[:PASSWORD]@HOST[:PORT]/DATABASE'],
     ['mysql:nonsense', 'expected mysql://USER[:PASSWORD]@HOST[:PORT]/DATABASE'],
-    ['mysql://root@h/db?prefix=x', 'unknown parameter "prefix" (table_prefix, timeout_ms)'],
+    ['mysql://root@h/db?prefix=x', 'unknown parameter "prefix" (table_prefix, connections, timeout_ms)'],
+    ['mysql://root@h/db?connections=0', 'connections must be an integer >= 1, got "0"'],
     ['postgres://x', 'unknown output "postgres"'],
   ];
   for (const [value, message] of bad) {

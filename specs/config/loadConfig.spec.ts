@@ -222,12 +222,14 @@ describe('config/yaml loadConfig', () => {
       ]);
     });
 
-    it('outputs: unknown type and format, bad brokers', () => {
-      const outputs = 'outputs:\n  - { type: stdot }\n  - { type: stdout, format: pretty }\n  - { type: kafka, kafka_brokers: "localhost", enabled: false }\n';
+    it('outputs: unknown type and format, bad brokers, a MySQL pool of no connections', () => {
+      const outputs =
+        'outputs:\n  - { type: stdot }\n  - { type: stdout, format: pretty }\n  - { type: kafka, kafka_brokers: "localhost", enabled: false }\n  - { type: mysql, database: test, connections: 0, enabled: false }\n';
       expect(only('', '', outputs)).to.deep.equal([
         't.yaml:46:13 outputs[0].type: "stdot" is not an output type; did you mean "stdout"?',
         't.yaml:47:29 outputs[1].format: "pretty" is not a format (json, json_pretty)',
         't.yaml:48:35 outputs[2].kafka_brokers: "localhost" is not HOST:PORT',
+        't.yaml:49:49 outputs[3].connections: expected an integer >= 1, got 0',
       ]);
     });
 

@@ -65,7 +65,7 @@ describe('e2e: YAML configurations through their outputs', function () {
           `    kafka_brokers: "${brokers}"`,
           `    topic: "${others}"`,
           `    topic_mapping: { LoanOpened: "${loans}", LoanReturned: "${loans}" }`,
-          `  - { type: mysql, host: "127.0.0.1", port: 3306, user: root, database: test, table_prefix: "${base}_" }`,
+          `  - { type: mysql, host: "127.0.0.1", port: 3306, user: root, database: test, table_prefix: "${base}_", connections: 2 }`,
           `  - { type: stdout, enabled: false }`,
           '',
         ].join('\n'),

@@ -13,6 +13,7 @@ import { delivery } from '../../lib/delivery/delivery';
 import type { SimulationModel } from '../../lib/engine/model';
 import { RunError, runSimulation, runStream } from '../../lib/runtime/runSimulation';
 import { simulate } from '../../lib/runtime/simulate';
+import { toSink } from '../../lib/sinks/sink';
 import { toFile } from '../../lib/sinks/toFile';
 import { snakeCase, toMySQL } from '../../lib/sinks/toMySQL';
 import ecommerce, { Product, User } from '../../scenarios/ecommerce';
@@ -66,6 +67,51 @@ const expectRowsHoldJsonl = async (conn: Connection, tables: ReadonlyArray<strin
     }
   }
   expect(seen.size, 'rows in all tables').to.equal(jsonl.length);
+};
+
+/**
+ * The entity tables under `p` hold what the engine's store holds after the same run: the final
+ * state of every live entity, and every version (retired entities' closed) with its validity.
+ */
+const expectEntityTables = async (conn: Connection, p: string, m: SimulationModel): Promise<void> => {
+  // The same model and seed on the engine alone: the entity store to compare with.
+  const { store, stats } = runToEnd(m);
+  const iso = (v: unknown): number => Date.parse(`${String(v).replace(' ', 'T')}Z`);
+  for (const type of [User, Product]) {
+    const base = `${p}${snakeCase(type.name)}_state`;
+    const current = await selectAll(conn, base);
+    const records = store.all(type);
+    expect(current.length, `${base} rows`).to.equal(records.length);
+    const byKey = new Map(current.map((r) => [String(r[type.primaryKey]), r]));
+    for (const r of records) {
+      const row = byKey.get(r.key);
+      if (row === undefined) expect.fail(`${base}: no row for ${r.key}`);
+      for (const n of type.stateNames) {
+        const v = r.state[n];
+        const want = typeof v === 'boolean' ? Number(v) : v === undefined ? null : v;
+        if (row[n] !== want) expect(row[n], `${base} ${r.key}.${n}`).to.equal(want);
+      }
+      expect(row.held_by).to.equal(r.heldBy);
+      expect(iso(row.valid_from)).to.equal(r.versions[r.versions.length - 1].validFrom);
+    }
+    const all = await selectAll(conn, `${base}_history`);
+    // Retired entities (accounts closed) keep their history rows, each closed; the store no longer lists them.
+    const live = new Set(records.map((r) => r.key));
+    const history = all.filter((h) => live.has(String(h[type.primaryKey])));
+    const retiredRows = all.filter((h) => !live.has(String(h[type.primaryKey])));
+    expect(new Set(retiredRows.map((h) => String(h[type.primaryKey]))).size, `${base}: retired entities`).to.equal(stats.entities[type.name]?.retired ?? 0);
+    expect(retiredRows.every((h) => h.valid_to !== null)).to.equal(true);
+    const versions = records.reduce((n, r) => n + r.versions.length, 0);
+    expect(history.length, `${base}_history rows`).to.equal(versions);
+    const byEntity = new Map<string, typeof history>();
+    for (const h of history) byEntity.set(String(h[type.primaryKey]), [...(byEntity.get(String(h[type.primaryKey])) ?? []), h]);
+    for (const r of records) {
+      const rows = (byEntity.get(r.key) ?? []).sort((a, b) => Number(a.version) - Number(b.version));
+      const expected = r.versions.map((v, i) => [i + 1, v.validFrom, v.validTo, v.flowName]);
+      const actual = rows.map((h) => [Number(h.version), iso(h.valid_from), h.valid_to === null ? null : iso(h.valid_to), h.held_by]);
+      if (JSON.stringify(actual) !== JSON.stringify(expected)) expect(actual, `${r.key} versions`).to.deep.equal(expected);
+    }
+  }
 };
 
 /** A hand-made event with a schema (as the engine attaches one), at `2025-01-01T00:00:0<i>Z`. */
@@ -230,49 +276,123 @@ describe('toMySQL (real server)', function () {
     await expectRowsEqualJsonl(conn, await tablesWithPrefix(conn, p), readJsonl(file));
   });
 
+  it('writes batches on several connections at once and commits them in order: a reader only ever sees each table as a prefix of its events', async () => {
+    const p = prefix();
+    const file = path.join(dir, 'pool.jsonl');
+    // Each table's event ids in event order, as the events reach the MySQL output.
+    const order = new Map<string, string[]>();
+    const recorder = toSink(
+      () => ({
+        name: 'order',
+        open: async () => undefined,
+        close: async () => undefined,
+        write: async (batch) => {
+          for (const e of batch) {
+            const table = p + snakeCase(e.event_type);
+            let ids = order.get(table);
+            if (ids === undefined) order.set(table, (ids = []));
+            ids.push(e.event_id);
+          }
+        },
+      }),
+      { name: 'order', maxBatch: 1 }, // recorded before the MySQL output sees them
+    );
+    const sink = toMySQL({ connection: mysqlUrl(), tablePrefix: p, connections: 4, maxBatch: 150 });
+    const reader = await mysqlConnection();
+    let running = true;
+    let polls = 0;
+    let partial = 0; // polls that saw a table part-written
+    const poll = (async () => {
+      while (running) {
+        for (const [table, ids] of [...order]) {
+          const rows = await reader.query<RowDataPacket[]>('SELECT event_id FROM ??', [table]).then(
+            ([r]) => r,
+            () => undefined, // not created yet
+          );
+          if (rows === undefined) continue;
+          const seen = new Set(rows.map((r) => String(r.event_id)));
+          const missing = ids.slice(0, seen.size).find((id) => !seen.has(id));
+          if (missing !== undefined) expect.fail(`${table}: ${seen.size} rows visible, but not ${missing}, an earlier event's`);
+          if (seen.size > 0 && seen.size < ids.length) partial++;
+        }
+        polls++;
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+    })();
+    let summary;
+    try {
+      summary = await runSimulation(model(30_000, 28), { outputs: [toFile(file), recorder, sink] });
+    } finally {
+      running = false;
+      await poll;
+      await reader.end();
+    }
+    expect(summary.outputs[2].accepted).to.equal(30_000);
+    expect(sink.stats.batches, 'batches').to.be.at.least(200);
+    expect(polls, 'polls during the run').to.be.at.least(5);
+    expect(partial, 'polls that saw tables part-written').to.be.at.least(1);
+    await expectRowsEqualJsonl(conn, await tablesWithPrefix(conn, p), readJsonl(file));
+  });
+
+  it('survives KILL CONNECTION of every connection of its pool, with entity tables: events once each, entity tables equal to the store', async () => {
+    const p = prefix();
+    const file = path.join(dir, 'killed-pool.jsonl');
+    const m = model(12_000, 29);
+    const sink = toMySQL({ connection: mysqlUrl(), tablePrefix: p, maxBatch: 300, connections: 3, entityTables: { current: true, history: true } });
+    const killed: number[] = [];
+    let killing = false;
+    const summary = await runSimulation(m, {
+      outputs: [toFile(file), sink],
+      onProgress: () => {
+        const due = [2_000, 6_000, 9_000][killed.length];
+        if (!killing && due !== undefined && sink.stats.accepted >= due) {
+          killing = true;
+          void (async () => {
+            const [rows] = await conn.query<RowDataPacket[]>(
+              "SELECT ID AS id FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND DB = DATABASE() AND USER = 'root'",
+            );
+            for (const r of rows) await conn.query(`KILL CONNECTION ${Number(r.id)}`).catch(() => undefined);
+            killed.push(rows.length);
+            killing = false;
+          })();
+        }
+      },
+    });
+    expect(killed.length, 'connections were killed three times').to.equal(3);
+    expect(killed.every((n) => n >= 3), `the pool's connections were among them (${killed.join(', ')})`).to.equal(true);
+    expect(summary.outputs[1].accepted).to.equal(12_000);
+    const eventTables = (await tablesWithPrefix(conn, p)).filter((t) => !t.includes('_state'));
+    await expectRowsEqualJsonl(conn, eventTables, readJsonl(file));
+    await expectEntityTables(conn, p, m);
+  });
+
+  it('splits the rows of one table into several INSERTs when they would exceed maxStatementBytes; one event larger than that fails, naming it', async () => {
+    const p = prefix();
+    const file = path.join(dir, 'split.jsonl');
+    await runSimulation(model(2_000, 30), { outputs: [toFile(file), toMySQL({ connection: mysqlUrl(), tablePrefix: p, maxStatementBytes: 4_096 })] });
+    await expectRowsEqualJsonl(conn, await tablesWithPrefix(conn, p), readJsonl(file));
+
+    const q = prefix();
+    const s = shape('Note', { text: 'string' });
+    const events = [withSchema(s, 1, { text: 'short' }), withSchema(s, 2, { text: 'x'.repeat(5_000) })];
+    const err = await lastValueFrom(from(events).pipe(toMySQL({ connection: mysqlUrl(), tablePrefix: q, maxStatementBytes: 4_096 }))).then(
+      () => expect.fail('should fail'),
+      (e: unknown) => e as Error,
+    );
+    expect(err.message).to.match(new RegExp(`^sink "${mysqlUrl()}" failed: table ${q}note: the "Note" event e2 is \\d+ bytes of SQL, more than one statement may take \\(4096\\)$`));
+    expect(await selectAll(conn, `${q}note`)).to.have.length(0);
+  });
+
+  it('refuses a pool of no connections', () => {
+    expect(() => toMySQL({ connection: mysqlUrl(), connections: 0 })).to.throw(RangeError, 'toMySQL: connections must be a positive integer, got 0');
+  });
+
   it('keeps entity state tables: the final state of every entity, and every version with valid_from / valid_to', async () => {
     const p = prefix();
     const m = model(3_000, 23);
     const sink = toMySQL({ connection: mysqlUrl(), tablePrefix: p, maxBatch: 300, entityTables: { current: true, history: true } });
     await runSimulation(m, { outputs: [sink] });
-    // The same model and seed on the engine alone: the entity store to compare with.
-    const { store, stats } = runToEnd(m);
-    const iso = (v: unknown): number => Date.parse(`${String(v).replace(' ', 'T')}Z`);
-    for (const type of [User, Product]) {
-      const base = `${p}${snakeCase(type.name)}_state`;
-      const current = await selectAll(conn, base);
-      const records = store.all(type);
-      expect(current.length, `${base} rows`).to.equal(records.length);
-      const byKey = new Map(current.map((r) => [String(r[type.primaryKey]), r]));
-      for (const r of records) {
-        const row = byKey.get(r.key);
-        if (row === undefined) expect.fail(`${base}: no row for ${r.key}`);
-        for (const n of type.stateNames) {
-          const v = r.state[n];
-          const want = typeof v === 'boolean' ? Number(v) : v === undefined ? null : v;
-          if (row[n] !== want) expect(row[n], `${base} ${r.key}.${n}`).to.equal(want);
-        }
-        expect(row.held_by).to.equal(r.heldBy);
-        expect(iso(row.valid_from)).to.equal(r.versions[r.versions.length - 1].validFrom);
-      }
-      const all = await selectAll(conn, `${base}_history`);
-      // Retired entities (accounts closed) keep their history rows, each closed; the store no longer lists them.
-      const live = new Set(records.map((r) => r.key));
-      const history = all.filter((h) => live.has(String(h[type.primaryKey])));
-      const retiredRows = all.filter((h) => !live.has(String(h[type.primaryKey])));
-      expect(new Set(retiredRows.map((h) => String(h[type.primaryKey]))).size, `${base}: retired entities`).to.equal(stats.entities[type.name]?.retired ?? 0);
-      expect(retiredRows.every((h) => h.valid_to !== null)).to.equal(true);
-      const versions = records.reduce((n, r) => n + r.versions.length, 0);
-      expect(history.length, `${base}_history rows`).to.equal(versions);
-      const byEntity = new Map<string, typeof history>();
-      for (const h of history) byEntity.set(String(h[type.primaryKey]), [...(byEntity.get(String(h[type.primaryKey])) ?? []), h]);
-      for (const r of records) {
-        const rows = (byEntity.get(r.key) ?? []).sort((a, b) => Number(a.version) - Number(b.version));
-        const expected = r.versions.map((v, i) => [i + 1, v.validFrom, v.validTo, v.flowName]);
-        const actual = rows.map((h) => [Number(h.version), iso(h.valid_from), h.valid_to === null ? null : iso(h.valid_to), h.held_by]);
-        if (JSON.stringify(actual) !== JSON.stringify(expected)) expect(actual, `${r.key} versions`).to.deep.equal(expected);
-      }
-    }
+    await expectEntityTables(conn, p, m);
   });
 
   it('refuses entityTables without the entity store (an operator piped by hand without onStore)', async () => {

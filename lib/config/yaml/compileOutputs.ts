@@ -1,7 +1,8 @@
 /**
  * The `outputs` list of a YAML configuration → sink operators: `kafka` (topic_mapping,
- * kafka_brokers, security_protocol / sasl_* settings, client, event_type_header), `stdout` (format json | json_pretty),
- * `file` (path, format), `mysql` (host, port, user, password, database, table_prefix, or url).
+ * kafka_brokers, security_protocol / sasl_* settings, client, event_type_header), `stdout` (format
+ * json | json_pretty), `file` (path, format), `mysql` (host, port, user, password, database,
+ * table_prefix, or url; connections).
  * Outputs with `enabled: false` are checked but not created.
  *
  * @example
@@ -33,7 +34,7 @@ const KEYS: Record<(typeof TYPES)[number], string[]> = {
   ],
   stdout: ['format'],
   file: ['path', 'format'],
-  mysql: ['url', 'host', 'port', 'user', 'password', 'database', 'table_prefix'],
+  mysql: ['url', 'host', 'port', 'user', 'password', 'database', 'table_prefix', 'connections'],
 };
 const REQUIRED: Record<(typeof TYPES)[number], string[]> = { kafka: ['kafka_brokers'], stdout: [], file: ['path'], mysql: [] };
 
@@ -128,9 +129,10 @@ export const compileOutputs = (node: YNode | undefined, p: Problems, eventTypes:
         const password = str('password');
         const database = str('database');
         const tablePrefix = str('table_prefix');
+        const connections = m.get('connections') === undefined ? undefined : intAtLeast(m.get('connections'), child(path, 'connections'), p, 1);
         if (url === undefined && database === undefined) p.at(m.node.offset, path, 'a mysql output needs "url" or "database"');
         const connection = url ?? { host: host ?? '127.0.0.1', port: port ?? 3306, user: user ?? 'root', password: password ?? '', database };
-        sink = () => toMySQL({ connection, ...(tablePrefix === undefined ? {} : { tablePrefix }) });
+        sink = () => toMySQL({ connection, ...(tablePrefix === undefined ? {} : { tablePrefix }), ...(connections === undefined ? {} : { connections }) });
         break;
       }
       default: {
