@@ -61,11 +61,17 @@ export const toKafka = (options: ToKafkaOptions): SinkOperator => {
     return toSink(() => new KafkaJsWriter(options, name), { name, maxBatch: options.maxBatch, maxBuffered: options.maxBuffered });
   }
   const maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
-  return toSink(() => new LibrdkafkaWriter(options, name), {
+  const sink = toSink(() => new LibrdkafkaWriter(options, name), {
     name,
     maxBatch,
     maxBuffered: options.maxBuffered,
     writesInFlight: LIBRDKAFKA_WRITES_IN_FLIGHT,
     window: (LIBRDKAFKA_WRITES_IN_FLIGHT + 1) * maxBatch,
   });
+  // Its addon is not context-aware (confluentinc/confluent-kafka-javascript#258): a second thread cannot load it.
+  return Object.assign(sink, { singleThread: LIBRDKAFKA_SINGLE_THREAD });
 };
+
+/** Why the librdkafka client cannot run in worker threads (`SinkOperator.singleThread`). */
+const LIBRDKAFKA_SINGLE_THREAD =
+  'the librdkafka client (@confluentinc/kafka-javascript) is a native module that loads in one thread of a process only; use the kafkajs client with --workers, or one process per shard (--shard i/N)';
