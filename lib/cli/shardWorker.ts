@@ -12,7 +12,7 @@
  * new Worker(require.resolve('./shardWorker'), { workerData: job, stdout: true });
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { Subject } from '../core/rx';
+import { ReplaySubject } from '../core/rx';
 import type { RunStats } from '../engine/runStats';
 import type { EntityStore } from '../entities/entityStore';
 import { RunError } from '../runtime/runSimulation';
@@ -28,7 +28,8 @@ export const PROGRESS_MS = 100;
 
 const runShard = async (port: NonNullable<typeof parentPort>, job: WorkerJob): Promise<void> => {
   const post = (m: FromWorker): void => port.postMessage(m);
-  const stop = new Subject<void>();
+  // Replays: a stop that comes while the worker is still loading the model stops the run it then starts.
+  const stop = new ReplaySubject<void>(1);
   port.on('message', (m: ToWorker) => {
     if (m.type === 'stop') stop.next();
   });

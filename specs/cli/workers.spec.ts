@@ -244,6 +244,18 @@ describe('cli: deep-faker run --workers / --shard', function () {
     expect(c.signals.listenerCount('SIGINT')).to.equal(0);
   });
 
+  it('SIGINT while the workers are still loading the model stops them too, at once: exit 130, nothing lost', async () => {
+    const dir = out('early');
+    const c = runCli(['run', ENDLESS, '--workers', '2', '--output', `file:${dir}/e.jsonl`], tmp.dir());
+    await sleep(20);
+    c.signals.emit('SIGINT');
+    const r = await c.done;
+    expect(r.code, r.stderr).to.equal(130);
+    expect(r.stderr).not.to.contain('did not finish flushing');
+    const written = [0, 1].map((i) => (fs.existsSync(`${dir}/e-${i}.jsonl`) ? readJsonl(`${dir}/e-${i}.jsonl`).length : 0));
+    expect(summaryEvents(r.stderr, 'interrupted')).to.equal(written[0] + written[1]);
+  });
+
   it('outputs stuck in every worker: after the grace period the run gives up, naming them, and the workers are ended', async () => {
     const c = runCli(['run', STUCK, '--workers', '2'], tmp.dir());
     await sleep(300);
