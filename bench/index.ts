@@ -9,6 +9,7 @@
  *   npm run bench                          # throughput, concurrency, entities (default sizes)
  *   npm run bench -- --long                # … and the long-run memory section (minutes)
  *   npm run bench -- --only outputs        # JSONL vs Kafka vs MySQL, and a slow sink (needs the services)
+ *   npm run bench -- --only workers        # the compiled CLI with --workers 1 and 2 (npm run build first; needs Kafka)
  *   npm run bench -- --only concurrency    # one section (or a comma-separated list)
  *   npm run bench -- --events 100000       # sizes scaled by 100 000 / 1 000 000 for a quick run
  *   npm run bench -- --repeat 3            # each case 3 times; the median run is reported
@@ -31,8 +32,9 @@ import { orders } from './orders';
 import type { CaseResult, Section, Verdict } from './measure';
 import { fixed, int, rate } from './measure';
 import { throughput } from './throughput';
+import { workers } from './workers';
 
-const SECTIONS: ReadonlyArray<Section> = [throughput, concurrency, entities, orders, longRun, outputs];
+const SECTIONS: ReadonlyArray<Section> = [throughput, concurrency, entities, orders, longRun, outputs, workers];
 
 /** Default sizes are for 1 000 000 events; `--events N` scales them by N / 1 000 000. */
 const DEFAULT_EVENTS = 1_000_000;

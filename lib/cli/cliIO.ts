@@ -6,4 +6,6 @@ export interface CliIO {
   readonly cwd: string;
   /** Signal source for SIGINT/SIGTERM (default: process). */
   readonly signals?: NodeJS.EventEmitter;
+  /** Environment variables (`DEEP_FAKER_SHARD`); default: process.env. */
+  readonly env?: NodeJS.ProcessEnv;
 }

@@ -14,8 +14,11 @@ import type { RunSummary } from '../runtime/runSimulation';
 
 const n = (x: number): string => x.toLocaleString('en-US');
 
-/** Human-readable summary lines; `history` (a model's run) adds the state history kept. */
-export const formatSummary = (s: RunSummary, outcome: 'done' | 'interrupted' | 'failed', history?: string): string => {
+/**
+ * Human-readable summary lines; `history` (a model's run) adds the state history kept, `shards`
+ * (a sharded run, `describeShards`) the shards it ran.
+ */
+export const formatSummary = (s: RunSummary, outcome: 'done' | 'interrupted' | 'failed', history?: string, shards?: string): string => {
   const secs = s.wallMs / 1000;
   const rate = secs > 0 ? Math.round(s.events / secs) : s.events;
   const types = Object.entries(s.eventsByType)
@@ -32,6 +35,7 @@ export const formatSummary = (s: RunSummary, outcome: 'done' | 'interrupted' | '
     `  events by type: ${types || 'none'}`,
     ...(entities === '' ? [] : [`  entities: ${entities}`]),
     `  outputs: ${s.outputs.map((o) => `${o.name} ${n(o.accepted)} acknowledged`).join('; ') || 'none'}`,
+    ...(shards === undefined ? [] : [`  ${shards}`]),
     ...(history === undefined ? [] : [`  state history: ${history}`]),
   ].join('\n');
 };

@@ -5,7 +5,7 @@
  * deep-faker validate <file.yaml>
  * deep-faker run <file.ts|file.js|file.yaml> [--output stdout|stdout:json_pretty|file:PATH|kafka:BROKERS|mysql://URI]… [--seed N]
  *                [--duration 10m|forever] [--total-events N] [--start ISO|now] [--time-multiplier X | --rate 5000/s]
- *                [--quiet] [--debug]
+ *                [--shard I/N] [--workers N|auto] [--quiet] [--debug]
  * ```
  *
  * Exit codes: 0 done, 1 the run failed (a flow or an output), 2 bad arguments or a model mistake,
@@ -14,30 +14,24 @@
  * @example
  * const code = await main(['run', 'scenarios/ecommerce.ts', '--output', 'stdout', '--total-events', '10']);
  */
-import { parseArgs } from 'node:util';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { SimulationModel, SimulationSettings } from '../engine/model';
-import type { SinkOperator } from '../sinks/sink';
-import type { RunSummary } from '../runtime/runSimulation';
-import { RunError, runSimulation } from '../runtime/runSimulation';
-import { FOREVER, MAX_TIME, resolveSettings } from '../engine/model';
 import { describeError } from './describeError';
-import { parseDuration } from '../core/duration';
-import { loadModule } from './loadModule';
 import { loadConfig } from '../config/yaml/loadConfig';
 import { formatConfigError } from '../config/configError';
-import { ModelError, locate } from './modelError';
-import { UsageError, outputOperator, parseOutput } from './parseOutput';
+import { ModelError } from './modelError';
+import { UsageError } from './parseOutput';
 import { runReporting } from './runReporting';
-import { describeHistory } from './formatSummary';
 import type { CliIO } from './cliIO';
+import { isStoryFile } from '../config/story/isStory';
+import { DELIVERY_USAGE } from './deliveryFlags';
+import { parseRunArgs } from './runArgs';
+import { planRun } from './runPlan';
+import { describeShards, SHARD_VARIABLE, workerShards } from './shardFlags';
+import { ShardFailure, workerPool } from './workers';
 
 export type { CliIO } from './cliIO';
-import { isStoryFile } from '../config/story/isStory';
-import type { DeliverySettings } from '../delivery/delivery';
-import { DELIVERY_FLAG_OPTIONS, DELIVERY_USAGE, deliveryFromFlags } from './deliveryFlags';
-import { countFlag, joinNegativeValues, multiplierFlag, rateFlag, runDurationFlag, seedFlag, startFlag } from './runFlags';
+export { CLI_HISTORY } from './runPlan';
 
 /** Usage text. */
 export const USAGE = `Usage: deep-faker <command> [options]
@@ -64,19 +58,18 @@ Options of run:
       --rate <r>             pace by events instead: on average r events per wall-clock second,
                              e.g. 5000/s, 300/m, 10/h (a plain number is per second); the same
                              output, spread out; not with --time-multiplier
+      --shard <i/n>          run shard i of n of the model's world (n processes, e.g. on n machines,
+                             with one --seed and --start, make the world of one run); default:
+                             $${SHARD_VARIABLE}, else the whole world
+      --workers <n|auto>     run n shards in worker threads of this process (auto: one per core);
+                             with --shard i/m, shards i*n … i*n+n-1 of m*n; file outputs get one
+                             file per shard (out/e.jsonl → out/e-<shard>.jsonl)
   -q, --quiet                no summary or progress on stderr
       --debug                stack traces for errors; for stories, also the scheduling and
                              expression debug lines (like DEBUG=deep-faker:*)
   -h, --help                 this help
 
 ${DELIVERY_USAGE}`;
-
-/**
- * The state history of a CLI run whose model does not set one: a window, so that a long run's
- * memory stays bounded while `store.query` (an output's, through `onStore`) still answers the
- * last hour. The engine never queries history itself, so the output is the same whatever it keeps.
- */
-export const CLI_HISTORY = { keep: '1h' } as const;
 
 const defaultIO = (): CliIO => ({ stderr: process.stderr, cwd: process.cwd(), signals: process });
 
@@ -137,178 +130,50 @@ const validateCommand = async (args: ReadonlyArray<string>, io: CliIO, say: (t: 
 };
 
 const runCommand = async (args: ReadonlyArray<string>, io: CliIO, say: (t: string) => void): Promise<number> => {
-  const options = {
-    output: { type: 'string', short: 'o', multiple: true },
-    seed: { type: 'string' },
-    duration: { type: 'string' },
-    'total-events': { type: 'string' },
-    start: { type: 'string' },
-    'time-multiplier': { type: 'string' },
-    rate: { type: 'string' },
-    quiet: { type: 'boolean', short: 'q' },
-    debug: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-    ...DELIVERY_FLAG_OPTIONS,
-  } as const;
-  let parsed;
-  try {
-    // `--seed -1` is a value, not a flag: it gets --seed's own message.
-    parsed = parseArgs({ args: joinNegativeValues(args, options), allowPositionals: true, strict: true, options });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const { values, positionals } = parsed;
-  if (values.help === true) {
+  const parsed = parseRunArgs(args, io.cwd, io.env ?? process.env);
+  if (parsed.help) {
     say(USAGE);
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'run needs a file' : `run takes one file, got ${positionals.join(' ')}`);
-  const file = path.resolve(io.cwd, positionals[0]);
-  const outputs: SinkOperator[] | undefined = values.output?.map((o) => outputOperator(parseOutput(o)));
-  const seed = seedFlag('seed', values.seed);
-  const totalEvents = countFlag('total-events', values['total-events']);
-  const timeMultiplier = multiplierFlag('time-multiplier', values['time-multiplier']);
-  const rate = rateFlag('rate', values.rate);
-  if (rate !== undefined && timeMultiplier !== undefined) throw new UsageError('--rate and --time-multiplier: pace a run by one of them, not both');
-  // 0s is refused for every kind of model alike (a model's own duration is checked by its front end).
-  runDurationFlag('duration', values.duration);
-  startFlag('start', values.start);
-
-  // Checked before anything is loaded: a bad flag is a usage error whatever the file.
-  const deliveryFlags = deliveryFromFlags(values, undefined);
-  if (isStoryFile(file)) {
-    const run = {
-      outputs,
-      seed,
-      totalEvents,
-      timeMultiplier,
-      rate,
-      // A story ends with its schedule: forever only lifts the extra bound.
-      duration: values.duration === FOREVER ? undefined : values.duration,
-      start: values.start,
-      quiet: values.quiet === true,
-      debug: values.debug === true,
-    };
-    return runStoryFile(file, { ...run, delivery: deliveryFlags }, io, say);
+  const { file, flags } = parsed;
+  // Loaded and checked here, in the main thread, whatever runs it: a mistake is one located message.
+  const plan = await planRun(file, flags, io.cwd, say);
+  const reporting = { quiet: flags.quiet, debug: flags.debug, history: plan.history, entityTypes: plan.entityTypes };
+  if (flags.workers === 1) {
+    const shards = [flags.shard];
+    return runReporting(
+      io,
+      say,
+      { ...reporting, outputs: plan.outputs, note: plan.note(shards), shards: () => describeShards(shards, []) },
+      (stop, onProgress, onStore) => plan.run({ outputs: plan.outputs, shard: flags.shard, stop, onProgress, onStore }),
+      plan.failure,
+    );
   }
-  const loaded = loadModule(file);
-  const delivery = deliveryFromFlags(values, loaded.delivery);
-  const overrides: Partial<Record<keyof SimulationSettings, unknown>> = {};
-  if (seed !== undefined) overrides.seed = seed;
-  if (values.duration !== undefined) overrides.duration = values.duration;
-  if (totalEvents !== undefined) overrides.totalEvents = totalEvents;
-  if (values.start !== undefined) overrides.startTime = values.start;
-  if (timeMultiplier !== undefined) overrides.timeMultiplier = timeMultiplier;
-  const historyByDefault = loaded.model.settings.history === undefined;
-  if (historyByDefault) overrides.history = CLI_HISTORY;
-  const model: SimulationModel = { ...loaded.model, settings: { ...loaded.model.settings, ...overrides } as SimulationSettings };
-  checkSettings(model, seed, file);
-  const sinks = outputs ?? (loaded.outputs.length > 0 ? [...loaded.outputs] : [outputOperator({ _tag: 'Stdout', format: 'json' })]);
-  const duration = model.settings.duration;
-  const forever = duration === undefined || duration === FOREVER;
-  const endedBy = forever ? 'the model ended (every session finished)' : `the run reached its duration (${String(duration)} of virtual time)`;
-  const hint = forever ? undefined : 'give a longer --duration for more';
-  const eventsNote = totalEventsNote(totalEvents, endedBy, hint);
-  const note = (summary: RunSummary): string | undefined => (forever ? endOfDatesNote(summary) : undefined) ?? eventsNote(summary);
-  return runReporting(
-    io,
+  const single = plan.outputs.find((o) => o.singleThread !== undefined);
+  if (single !== undefined)
+    throw new UsageError(`--workers ${flags.workers}: the output ${single.sinkName} cannot run in worker threads: ${single.singleThread}`);
+  // Resolved once, so that every shard is part of one world.
+  const shards = workerShards(flags.shard, flags.workers);
+  const seed = plan.resolveSeed();
+  const pool = workerPool({
+    args,
+    cwd: io.cwd,
+    shards,
+    seed,
+    now: Date.now(),
+    outputNames: shards.map((s) => plan.outputs.map((o) => (o.forShard?.(s.index) ?? o).sinkName)),
+    sharedInitial: plan.sharedInitial,
     say,
-    {
-      quiet: values.quiet === true,
-      debug: values.debug === true,
-      outputs: sinks,
-      note,
-      entityTypes: model.entities,
-      history: describeHistory(model.settings.history!, historyByDefault),
-    },
-    (stop, onProgress, onStore) =>
-      runSimulation(model, { outputs: sinks, stop, onProgress, onStore, delivery, rate }).catch((e: unknown) => {
-        throw e instanceof RunError ? e : toModelError(e, file);
-      }),
-    (cause) => ({ message: describeFailure(cause, file), code: isModelMistake(cause) ? 2 : 1 }),
-  );
-};
-
-interface StoryRunFlags {
-  readonly outputs: SinkOperator[] | undefined;
-  readonly seed: number | undefined;
-  readonly totalEvents: number | undefined;
-  readonly timeMultiplier: number | undefined;
-  readonly rate: number | undefined;
-  readonly duration: string | undefined;
-  readonly start: string | undefined;
-  readonly quiet: boolean;
-  readonly debug: boolean;
-  readonly delivery: DeliverySettings | undefined;
-}
-
-/** `run story.yaml`: a story into the outputs (default stdout), with the same summary and exit codes. */
-const runStoryFile = async (file: string, flags: StoryRunFlags, io: CliIO, say: (t: string) => void): Promise<number> => {
-  // The story front end loads only for a story.
-  const [{ loadStory }, { runStory }, { debugEnabled }] = await Promise.all([
-    import('../config/story/loadStory'),
-    import('../config/story/runStory'),
-    import('../config/story/streamStory'),
-  ]);
-  const loaded = loadStory(file, { file: path.relative(io.cwd, file) || file });
-  if (!loaded.ok) throw new ModelError(loaded.errors.map(formatConfigError).join('\n'));
-  const sinks = flags.outputs ?? [outputOperator({ _tag: 'Stdout', format: 'json' })];
-  const debug = flags.debug || debugEnabled(process.env.DEBUG) ? (line: string) => say(line) : false;
-  return runReporting(
-    io,
-    say,
-    { ...flags, outputs: sinks, note: totalEventsNote(flags.totalEvents, 'the story ended (its schedule has no more occurrences)', undefined) },
-    (stop, onProgress) =>
-      runStory(loaded.story, {
-        outputs: sinks,
-        seed: flags.seed,
-        totalEvents: flags.totalEvents,
-        timeMultiplier: flags.timeMultiplier,
-        rate: flags.rate,
-        duration: flags.duration === undefined ? undefined : parseDuration(flags.duration),
-        // "now" is resolved here, at the edge.
-        start: flags.start === 'now' ? Date.now() : flags.start,
-        debug,
-        stop,
-        onProgress,
-        delivery: flags.delivery,
-      }),
-    (cause) => ({ message: describeError(cause), code: 1 }),
-  );
-};
-
-const isModelMistake = (e: unknown): boolean => e instanceof ModelError;
-
-const describeFailure = (e: unknown, file: string): string => (isModelMistake(e) ? locate(e as ModelError, file) : describeError(e));
-
-/**
- * The settings checked before the run (the engine checks them again when it starts): a mistake is
- * `file: setting: message`, exit 2, instead of a failed run with an empty summary.
- */
-const checkSettings = (model: SimulationModel, seed: number | undefined, file: string): void => {
+  });
   try {
-    resolveSettings(model, { seed, now: Date.now() });
-  } catch (e) {
-    if (e instanceof ModelError) throw new ModelError(`${path.relative(process.cwd(), file) || file}: ${e.message}`, { cause: e });
-    throw e;
+    return await runReporting(
+      io,
+      say,
+      { ...reporting, outputs: pool.outputs, entityCounts: pool.entities, note: plan.note(shards, seed), shards: pool.shardsLine },
+      (stop, onProgress) => pool.run(stop, onProgress),
+      (cause) => (cause instanceof ShardFailure ? { message: cause.message, code: cause.code } : plan.failure(cause)),
+    );
+  } finally {
+    await pool.terminate();
   }
 };
-
-/**
- * The note after a run that ended before `--total-events` was reached: the model's duration (or
- * its end) comes first, and saying so beats a silently short run.
- */
-const totalEventsNote =
-  (totalEvents: number | undefined, endedBy: string, hint: string | undefined) =>
-  (summary: RunSummary): string | undefined =>
-    totalEvents === undefined || summary.events >= totalEvents
-      ? undefined
-      : `${endedBy} after ${summary.events.toLocaleString('en-US')} of the ${totalEvents.toLocaleString('en-US')} events of --total-events${hint === undefined ? '' : `; ${hint}`}`;
-
-/** The run without a duration that got to the last date a JavaScript Date holds: it ended there, not by a bug. */
-const endOfDatesNote = (summary: RunSummary): string | undefined =>
-  summary.virtualEnd === new Date(MAX_TIME).toISOString()
-    ? `virtual time reached ${summary.virtualEnd}, the last date JavaScript can represent, so the run ended there (the sessions still going are counted as truncated)`
-    : undefined;
-
-const toModelError = (e: unknown, file: string): unknown => (isModelMistake(e) ? new ModelError(locate(e as ModelError, file), { cause: e }) : e);

@@ -32,15 +32,25 @@ type Interrupt = keyof typeof INTERRUPT_EXIT_CODES;
 export interface ReportingFlags {
   readonly quiet: boolean;
   readonly debug: boolean;
-  /** The run's outputs: named, with what they acknowledged, when they do not flush within the grace period. */
-  readonly outputs?: ReadonlyArray<SinkOperator>;
+  /**
+   * The run's outputs: named, with what they acknowledged, when they do not flush within the grace
+   * period (a function for outputs that live in worker threads, whose counts arrive as messages).
+   */
+  readonly outputs?: ReadonlyArray<ReportedOutput> | (() => ReadonlyArray<ReportedOutput>);
   /** A line after the summary of a finished run (e.g. the duration ended it before --total-events), or undefined. */
   readonly note?: (summary: RunSummary) => string | undefined;
   /** The state history the run keeps (`describeHistory`), for the summary; undefined for runs without entities. */
   readonly history?: string;
   /** The model's entity types: the progress line counts the live entities of each. */
   readonly entityTypes?: ReadonlyArray<EntityType<any>>;
+  /** Live entities per type from elsewhere (worker threads), for the progress line, instead of the run's store. */
+  readonly entityCounts?: () => ReadonlyArray<readonly [string, number]>;
+  /** The summary's line on the shards the run ran, or undefined (the whole world in one thread). */
+  readonly shards?: () => string | undefined;
 }
+
+/** An output as the reporting names it: its name and what it acknowledged so far. */
+export type ReportedOutput = Pick<SinkOperator, 'sinkName'> & { readonly stats: Pick<SinkOperator['stats'], 'accepted'> };
 
 /** Live entities per type of the run's store, in the model's order. */
 const entityCounts = (store: EntityStore, types: ReadonlyArray<EntityType<any>>) => (): ReadonlyArray<readonly [string, number]> =>
@@ -73,7 +83,13 @@ export const runReporting = async (
   let graceTimer: NodeJS.Timeout | undefined;
   let abandon!: (code: number) => void;
   const abandoned = new Promise<number>((resolve) => (abandon = resolve));
-  const outputsLine = (): string => `  outputs: ${(flags.outputs ?? []).map((o) => `${o.sinkName} ${n(o.stats.accepted)} acknowledged`).join('; ') || 'none'}`;
+  const outputsNow = (): ReadonlyArray<ReportedOutput> => (typeof flags.outputs === 'function' ? flags.outputs() : (flags.outputs ?? []));
+  const outputsLine = (): string =>
+    `  outputs: ${
+      outputsNow()
+        .map((o) => `${o.sinkName} ${n(o.stats.accepted)} acknowledged`)
+        .join('; ') || 'none'
+    }`;
   const giveUp = (why: string): void => {
     if (settled) return;
     settled = true;
@@ -101,13 +117,14 @@ export const runReporting = async (
   const progress = flags.quiet ? undefined : progressReporter(io.stderr);
   const types = flags.entityTypes ?? [];
   const onStore = progress === undefined || types.length === 0 ? undefined : (store: EntityStore) => progress.watchEntities(entityCounts(store, types));
+  if (flags.entityCounts !== undefined) progress?.watchEntities(flags.entityCounts);
   const outcome = (async (): Promise<number> => {
     try {
       const summary = await run(stop, progress?.update, onStore);
       if (settled) return 0;
       progress?.done();
       if (!flags.quiet) {
-        say(formatSummary(summary, interrupt !== undefined ? 'interrupted' : 'done', flags.history));
+        say(formatSummary(summary, interrupt !== undefined ? 'interrupted' : 'done', flags.history, flags.shards?.()));
         const note = interrupt === undefined ? flags.note?.(summary) : undefined;
         if (note !== undefined) say(`deep-faker: note: ${note}`);
       }
@@ -120,7 +137,7 @@ export const runReporting = async (
       const { message, code } = failure(e.cause);
       say(`deep-faker: ${message}`);
       if (flags.debug && e.cause instanceof Error) say(e.cause.stack ?? '');
-      if (!flags.quiet) say(formatSummary(e.summary as RunSummary, 'failed', flags.history));
+      if (!flags.quiet) say(formatSummary(e.summary as RunSummary, 'failed', flags.history, flags.shards?.()));
       return code;
     }
   })();

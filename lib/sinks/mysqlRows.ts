@@ -134,7 +134,9 @@ export const insertStatements = (insert: TableInsert, events: ReadonlyArray<SimE
   for (let i = 0; i < rows.length; i++) {
     const size = Buffer.byteLength(rows[i]);
     if (headBytes + size > maxBytes) {
-      throw new Error(`table ${insert.table}: the "${events[i].event_type}" event ${events[i].event_id} is ${size} bytes of SQL, more than one statement may take (${maxBytes})`);
+      throw new Error(
+        `table ${insert.table}: the "${events[i].event_type}" event ${events[i].event_id} is ${size} bytes of SQL, more than one statement may take (${maxBytes})`,
+      );
     }
     if (i > start && bytes + 1 + size > maxBytes) {
       statements.push(insert.head + rows.slice(start, i).join(','));

@@ -111,6 +111,18 @@ export type SinkOperator = MonoTypeOperatorFunction<SimEvent> & {
    * pass `{ onStore: sink.onStore }`.
    */
   readonly onStore?: (store: EntityStore) => void;
+  /**
+   * This output for shard `index` of a run split over worker threads (`deep-faker run --workers`):
+   * one that can be shared (stdout, Kafka, MySQL) leaves it undefined; a file output gives one of
+   * its own file (`toFile('out/e.jsonl')` → `out/e-1.jsonl`), so shards never write into one file.
+   */
+  readonly forShard?: (index: number) => SinkOperator;
+  /**
+   * Why this output cannot run in several worker threads of one process, if it cannot (`deep-faker
+   * run --workers` refuses it, before any worker starts): the librdkafka Kafka client is a native
+   * module Node loads in one thread of a process only.
+   */
+  readonly singleThread?: string;
 };
 
 /**

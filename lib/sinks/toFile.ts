@@ -5,7 +5,7 @@
  * simulate(model, env).pipe(toFile('out/events.jsonl')).subscribe();
  */
 import { promises as fs } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, parse, join } from 'node:path';
 import type { SimEvent } from '../core/simEvent';
 import { BatchEncoder, type EventFormat } from './serializeEvent';
 import { type SinkOperator, type SinkOptions, type SinkWriter, toSink } from './sink';
@@ -95,10 +95,25 @@ export const toFile = (path: string, options: ToFileOptions = {}): SinkOperator 
   const append = options.append ?? false;
   const openTimeoutMs = options.openTimeoutMs ?? DEFAULT_FILE_OPEN_TIMEOUT_MS;
   if (!(Number.isFinite(openTimeoutMs) && openTimeoutMs > 0)) throw new RangeError(`toFile: openTimeoutMs must be a number > 0, got ${openTimeoutMs}`);
-  return toSink(() => new FileWriter(path, format, append, openTimeoutMs), {
+  const sink = toSink(() => new FileWriter(path, format, append, openTimeoutMs), {
     name: `file:${path}`,
     window: FILE_WINDOW,
     maxBatch: options.maxBatch,
     maxBuffered: options.maxBuffered,
   });
+  return Object.assign(sink, { forShard: (index: number) => toFile(shardFilePath(path, index), options) });
+};
+
+/**
+ * The file of shard `index` for a file output's path: the index before the extension.
+ *
+ * @example
+ * shardFilePath('out/events.jsonl', 1); // 'out/events-1.jsonl'
+ * shardFilePath('out/events', 0);       // 'out/events-0'
+ */
+export const shardFilePath = (path: string, index: number): string => {
+  const { dir, name, ext } = parse(path);
+  // A bare name keeps its folder-less form ("events-0.jsonl", not "./events-0.jsonl").
+  const file = `${name}-${index}${ext}`;
+  return dir === '' ? file : join(dir, file);
 };

@@ -67,11 +67,17 @@ export const toKafka = (options: ToKafkaOptions): SinkOperator => {
     threaded ? new KafkaThreadWriter(options, name) : client === 'librdkafka' ? new LibrdkafkaWriter(options, name) : new KafkaJsWriter(options, name);
   const maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
   const writesInFlight = client === 'librdkafka' ? LIBRDKAFKA_WRITES_IN_FLIGHT : threaded ? KAFKAJS_THREAD_WRITES_IN_FLIGHT : 1;
-  return toSink(create, {
+  const sink = toSink(create, {
     name,
     maxBatch,
     maxBuffered: options.maxBuffered,
     writesInFlight,
     ...(writesInFlight > 1 ? { window: (writesInFlight + 1) * maxBatch } : {}),
   });
+  // Its addon is not context-aware (confluentinc/confluent-kafka-javascript#258): a second thread cannot load it.
+  return client === 'librdkafka' ? Object.assign(sink, { singleThread: LIBRDKAFKA_SINGLE_THREAD }) : sink;
 };
+
+/** Why the librdkafka client cannot run in worker threads (`SinkOperator.singleThread`). */
+const LIBRDKAFKA_SINGLE_THREAD =
+  'the librdkafka client (@confluentinc/kafka-javascript) is a native module that loads in one thread of a process only; use the kafkajs client with --workers, or one process per shard (--shard i/N)';

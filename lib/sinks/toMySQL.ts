@@ -101,7 +101,8 @@ export const toMySQL = (options: ToMySQLOptions): MySQLSinkOperator => {
   const feed = new ChangeFeed();
   const prefix = options.tablePrefix ?? '';
   const e = options.entityTables;
-  const entityTables = e !== undefined && (e.current === true || e.history === true) ? { prefix, current: e.current === true, history: e.history === true } : undefined;
+  const entityTables =
+    e !== undefined && (e.current === true || e.history === true) ? { prefix, current: e.current === true, history: e.history === true } : undefined;
   const settings: WriterSettings = {
     connection: options.connection,
     tableOf: (type) => options.tables?.[type] ?? `${prefix}${snakeCase(type)}`,

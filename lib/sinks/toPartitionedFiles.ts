@@ -286,10 +286,12 @@ export const toPartitionedFiles = (dir: string, options: ToPartitionedFilesOptio
   const openTimeoutMs = options.openTimeoutMs ?? DEFAULT_FILE_OPEN_TIMEOUT_MS;
   if (!(Number.isFinite(openTimeoutMs) && openTimeoutMs > 0))
     throw new RangeError(`toPartitionedFiles: openTimeoutMs must be a number > 0, got ${openTimeoutMs}`);
-  return toSink(() => new PartitionedFilesWriter(dir, partition, extension, format, append, maxOpenFiles, openTimeoutMs), {
+  const sink = toSink(() => new PartitionedFilesWriter(dir, partition, extension, format, append, maxOpenFiles, openTimeoutMs), {
     name: `files:${dir}`,
     window: FILES_WINDOW,
     maxBatch: options.maxBatch,
     maxBuffered: options.maxBuffered,
   });
+  // A shard of a run in worker threads writes its own folder tree (`out/orders-1`).
+  return Object.assign(sink, { forShard: (index: number) => toPartitionedFiles(`${dir.replace(/[\\/]+$/, '')}-${index}`, options) });
 };

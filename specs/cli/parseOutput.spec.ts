@@ -41,7 +41,9 @@ describe('parseOutput', () => {
       timeoutMs: 500,
     });
     // A batch on each connection and the next one filling, twice over (see toMySQL).
-    expect(outputOperator(parseOutput('mysql://root@127.0.0.1/test?connections=2')).window).to.equal(outputOperator(parseOutput('mysql://root@127.0.0.1/test?connections=1')).window! * 1.5);
+    expect(outputOperator(parseOutput('mysql://root@127.0.0.1/test?connections=2')).window).to.equal(
+      outputOperator(parseOutput('mysql://root@127.0.0.1/test?connections=1')).window! * 1.5,
+    );
   });
 
   const bad: ReadonlyArray<[string, string]> = [

@@ -23,13 +23,13 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** Runs `main` in-process with captured stderr and a fake signal source (emit 'SIGINT' on it). */
-export const runCli = (argv: ReadonlyArray<string>, cwd: string, signals = new EventEmitter()) => {
+/** Runs `main` in-process with captured stderr and a fake signal source (emit 'SIGINT' on it); `env` replaces process.env. */
+export const runCli = (argv: ReadonlyArray<string>, cwd: string, signals = new EventEmitter(), env?: NodeJS.ProcessEnv) => {
   const stderr = new PassThrough();
   let text = '';
   stderr.setEncoding('utf8');
   stderr.on('data', (chunk: string) => (text += chunk));
-  const done = main(argv, { stderr, cwd, signals }).then(async (code): Promise<CliRun> => {
+  const done = main(argv, { stderr, cwd, signals, env }).then(async (code): Promise<CliRun> => {
     await new Promise((resolve) => setImmediate(resolve)); // let the PassThrough deliver
     return { code, stderr: text };
   });

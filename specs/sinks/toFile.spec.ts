@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { Subject, concat, from, tap, throwError } from 'rxjs';
 import { EVENT_META, type SimEvent } from '../../lib/core/simEvent';
 import { SinkError } from '../../lib/sinks/sink';
-import { toFile } from '../../lib/sinks/toFile';
+import { shardFilePath, toFile } from '../../lib/sinks/toFile';
 import { ev, events, ids, observe, waitFor } from './fakeSinkWriter';
 
 const jsonl = (es: ReadonlyArray<SimEvent>): string => es.map((e) => `${JSON.stringify(e)}\n`).join('');
@@ -175,5 +175,25 @@ describe('toFile', () => {
   it('rejects an openTimeoutMs that is not a number > 0 at once', () => {
     expect(() => toFile(path.join(dir, 'x.jsonl'), { openTimeoutMs: 0 })).to.throw(RangeError, 'toFile: openTimeoutMs must be a number > 0, got 0');
     expect(() => toFile(path.join(dir, 'x.jsonl'), { openTimeoutMs: Number.NaN })).to.throw(RangeError, 'got NaN');
+  });
+
+  it('forShard: the output of shard i writes a file of its own, the index before the extension, with the same options', async () => {
+    const sink = toFile(path.join(dir, 'events.jsonl'), { format: 'json_pretty' });
+    const shard = sink.forShard!(3);
+    expect(shard.sinkName).to.equal(`file:${path.join(dir, 'events-3.jsonl')}`);
+    await observe(from(events(2)).pipe(shard)).ended;
+    expect(fs.readdirSync(dir)).to.deep.equal(['events-3.jsonl']);
+    expect(fs.readFileSync(path.join(dir, 'events-3.jsonl'), 'utf8')).to.equal(
+      events(2)
+        .map((e) => `${JSON.stringify(e, null, 2)}\n`)
+        .join(''),
+    );
+  });
+
+  it('shardFilePath puts the index before the last extension, in the same folder', () => {
+    expect(shardFilePath('out/events.jsonl', 1)).to.equal(path.join('out', 'events-1.jsonl'));
+    expect(shardFilePath('events.jsonl', 0)).to.equal('events-0.jsonl');
+    expect(shardFilePath('/tmp/a.b/events', 12)).to.equal('/tmp/a.b/events-12');
+    expect(shardFilePath('out/events.tar.gz', 2)).to.equal(path.join('out', 'events.tar-2.gz'));
   });
 });

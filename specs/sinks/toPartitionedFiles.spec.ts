@@ -79,6 +79,14 @@ describe('toPartitionedFiles', () => {
     expect(all.map((e) => e.event_id).sort()).to.deep.equal(ids(input).sort());
   });
 
+  it('forShard: the output of shard i writes a folder of its own, <dir>-<i>', async () => {
+    const shard = toPartitionedFiles(`${out}/`, { partition: byN(2) }).forShard!(1);
+    expect(shard.sinkName).to.equal(`files:${out}-1`);
+    await observe(from(events(4)).pipe(shard)).ended;
+    expect(fs.readdirSync(dir)).to.deep.equal(['out-1']);
+    expect(readDir(`${out}-1`)).to.deep.equal({ 'p0.ndjson': jsonl([ev(0), ev(2)]), 'p1.ndjson': jsonl([ev(1), ev(3)]) });
+  });
+
   it('uses the extension and format options', async () => {
     await observe(from(events(4)).pipe(toPartitionedFiles(out, { partition: byN(2), extension: '.json', format: 'json_pretty' }))).ended;
     const pretty = (es: SimEvent[]): string => es.map((e) => `${JSON.stringify(e, null, 2)}\n`).join('');

@@ -19,6 +19,7 @@ import type { Story } from '../../story/story';
 import type { SimEvent } from '../../core/simEvent';
 import type { StreamStoryOptions } from './streamStory';
 import { loadStoryOrThrow, storyEvents } from './streamStory';
+import { shardSeed, WHOLE } from '../../engine/shard';
 
 /** Options of `runStory`. */
 export interface RunStoryOptions extends Omit<StreamStoryOptions, 'scheduler' | 'stats' | 'highWaterMark'> {
@@ -38,7 +39,8 @@ export const runStory = (story: string | Story, options: RunStoryOptions = {}): 
   const s = typeof story === 'string' ? loadStoryOrThrow(story, options) : story;
   const { outputs, stop, onProgress, highWaterMark, delivery: settings, ...streamOptions } = options;
   const seed = streamOptions.seed ?? s.seed ?? 0;
-  const transform = deliveryFor(settings, seed);
+  // Delivery realism draws from the shard's seed, as a sharded model's does.
+  const transform = deliveryFor(settings, shardSeed(seed, streamOptions.shard ?? WHOLE));
   return runStream(({ stats, backpressure }) => storyEvents(s, { ...streamOptions, stats }, backpressure) as Observable<SimEvent>, {
     outputs,
     stop,

@@ -38,6 +38,7 @@ import type { StoryEvent } from '../../story/storyEvent';
 import { parseStoryDate } from '../../story/zonedTime';
 import { StoryError } from '../../story/storyError';
 import { inStoryTime, STORY_TIME_LIMIT } from '../../story/storyTime';
+import { checkShard, type Shard, shardSeed, shareOf, WHOLE } from '../../engine/shard';
 
 /** Options of `streamStory`. */
 export interface StreamStoryOptions extends LoadStoryOptions {
@@ -61,6 +62,13 @@ export interface StreamStoryOptions extends LoadStoryOptions {
   readonly debug?: boolean | ((line: string) => void);
   /** Counters to fill while running (used by `runStory`). */
   readonly stats?: RunStats;
+  /**
+   * Play shard `index` of `count` (`deep-faker run --shard`, `--workers`). A story is one
+   * organisation's timeline, so each shard plays it as another organisation: `org_id` becomes
+   * `<org_id>-<index>` (when count > 1), the seed `shardSeed(seed, shard)` and `totalEvents` the
+   * shard's share (`shareOf`). Default: the whole story, unchanged.
+   */
+  readonly shard?: Shard;
 }
 
 /** A story's events: an Observable you can also `for await`. */
@@ -174,26 +182,46 @@ export const loadStoryOrThrow = (pathOrText: string, options: LoadStoryOptions =
  * fresh virtual-time scheduler driven by the event loop that waits while `backpressure` is paused
  * (each event counts as emitted; the consumer acknowledges).
  */
-export const storyEvents = (story: Story, options: StreamStoryOptions = {}, backpressure?: Backpressure): Observable<StoryEvent> => {
+export const storyEvents = (whole: Story, options: StreamStoryOptions = {}, backpressure?: Backpressure): Observable<StoryEvent> => {
+  const shard = checkShard(options.shard ?? WHOLE);
+  const story = shardOf(whole, shard);
   const start = startOf(story, options.start) ?? story.start;
+  const seed = options.seed ?? story.seed ?? 0;
   const play = {
-    seed: options.seed,
+    seed: shardSeed(seed, shard),
     start,
     end: options.duration === undefined ? undefined : start + options.duration,
-    totalEvents: options.totalEvents,
+    totalEvents: options.totalEvents === undefined ? undefined : shareOf(options.totalEvents, shard),
     debug: debugSink(options.debug),
     stats: options.stats,
   };
-  if (options.scheduler !== undefined) return playStory(story, { ...play, scheduler: options.scheduler });
+  const played = (scheduler: SchedulerLike): Observable<StoryEvent> => reportSeed(playStory(story, { ...play, scheduler }), options.stats, seed);
+  if (options.scheduler !== undefined) return played(options.scheduler);
   if (options.rate !== undefined) checkRate(options.rate, options.timeMultiplier);
   return onVirtualTime(
     (virtual) => {
-      const events = playStory(story, { ...play, scheduler: virtual });
+      const events = played(virtual);
       return backpressure === undefined ? events : events.pipe(tap(() => backpressure.emitted()));
     },
     { startTime: start, timeMultiplier: options.timeMultiplier, rate: options.rate, backpressure },
   );
 };
+
+/** Shard i of N of a story: the same timeline for the organisation `<org_id>-<i>` (the story itself unsharded). */
+const shardOf = (story: Story, shard: Shard): Story => (shard.count === 1 ? story : { ...story, orgId: `${story.orgId}-${shard.index}` });
+
+/**
+ * The run's counters name the story's seed, not the shard's (as a sharded model's summary does):
+ * with the shard, it is what reproduces the run. The player sets its own on subscribe.
+ */
+const reportSeed = (events: Observable<StoryEvent>, stats: RunStats | undefined, seed: number): Observable<StoryEvent> =>
+  stats === undefined
+    ? events
+    : new RxObservable<StoryEvent>((subscriber) => {
+        const subscription = events.subscribe(subscriber);
+        stats.seed = seed;
+        return subscription;
+      });
 
 /** The events of a story (a path, YAML text, or a loaded `Story`). */
 export const streamStory = (story: string | Story, options: StreamStoryOptions = {}): StoryStream => {

@@ -1,0 +1,50 @@
+/**
+ * What the main thread and the worker threads of `deep-faker run --workers` say to each other:
+ * the job a worker gets (its `workerData`), the messages it posts (progress, a story's debug
+ * lines, how its shard ended) and the one it listens to (stop). Plain data, structured-cloned.
+ *
+ * @example
+ * const job: WorkerJob = { args: ['shop.yaml', '--workers', '2'], cwd: '/work', shard: { index: 1, count: 2 }, seed: 42, now: Date.now(), rateShare: 2 };
+ */
+import type { Shard } from '../engine/shard';
+import type { RunSummary } from '../runtime/runSimulation';
+
+/** A worker's job: `run`'s arguments (which it parses as the main thread did), its shard, and what was resolved once for all. */
+export interface WorkerJob {
+  readonly args: ReadonlyArray<string>;
+  readonly cwd: string;
+  readonly shard: Shard;
+  readonly seed: number;
+  /** The wall clock for `now` start times. */
+  readonly now: number;
+  /** Threads sharing `--rate`. */
+  readonly rateShare: number;
+}
+
+/** What a worker has done so far (posted a few times a second). */
+export interface WorkerProgress {
+  readonly type: 'progress';
+  readonly events: number;
+  /** Virtual time of its last event (epoch ms). */
+  readonly virtualTime: number;
+  /** Events each of its outputs acknowledged, in order. */
+  readonly accepted: ReadonlyArray<number>;
+  /** Live entities per type. */
+  readonly entities: ReadonlyArray<readonly [string, number]>;
+}
+
+/** A message from a worker. */
+export type FromWorker =
+  | WorkerProgress
+  /** A line for stderr (a story's debug lines). */
+  | { readonly type: 'say'; readonly line: string }
+  /** The names of its outputs, once it has them. */
+  | { readonly type: 'outputs'; readonly names: ReadonlyArray<string> }
+  | { readonly type: 'done'; readonly summary: RunSummary }
+  /** Its shard failed: the message and exit code a single run would give; what it did, if it ran. */
+  | { readonly type: 'failed'; readonly message: string; readonly code: number; readonly stack?: string; readonly summary?: RunSummary };
+
+/** A message to a worker: stop generating, flush, report. */
+export interface ToWorker {
+  readonly type: 'stop';
+}
