@@ -19,7 +19,8 @@ describe('lib/index (the package entry point)', () => {
     const seen = inFreshProcess(`
       const { of } = require('rxjs');
       const seen = { imported: [loaded('kafkajs'), loaded('mysql2')] };
-      const kafka = lib.toKafka({ brokers: '127.0.0.1:1', connectTimeoutMs: 1 });
+      // On the simulation's thread (by default KafkaJS loads on its producer thread instead).
+      const kafka = lib.toKafka({ brokers: '127.0.0.1:1', connectTimeoutMs: 1, producerThread: false });
       const mysql = lib.toMySQL({ connection: 'mysql://root@127.0.0.1:1/test', connectTimeoutMs: 1 });
       seen.operators = [loaded('kafkajs'), loaded('mysql2')];
       of().pipe(kafka).subscribe({ error: () => undefined });
