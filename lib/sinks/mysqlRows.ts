@@ -57,6 +57,7 @@ const valueText = (type: string, missing: Missing): ((v: unknown, e: SimEvent) =
 };
 
 /** The characters mysql2 escapes in a string (`escapeString`): a string without them is quoted as it is. */
+// eslint-disable-next-line no-control-regex -- NUL and Ctrl-Z are among them
 const NEEDS_ESCAPE = /[\0\b\t\n\r\x1a"'\\]/;
 
 /** A compiled row's fast path for a column of field type `type` reading `v` (else its value function `f`). */
@@ -134,7 +135,9 @@ export const insertStatements = (insert: TableInsert, events: ReadonlyArray<SimE
   for (let i = 0; i < rows.length; i++) {
     const size = Buffer.byteLength(rows[i]);
     if (headBytes + size > maxBytes) {
-      throw new Error(`table ${insert.table}: the "${events[i].event_type}" event ${events[i].event_id} is ${size} bytes of SQL, more than one statement may take (${maxBytes})`);
+      throw new Error(
+        `table ${insert.table}: the "${events[i].event_type}" event ${events[i].event_id} is ${size} bytes of SQL, more than one statement may take (${maxBytes})`,
+      );
     }
     if (i > start && bytes + 1 + size > maxBytes) {
       statements.push(insert.head + rows.slice(start, i).join(','));

@@ -359,7 +359,10 @@ describe('toMySQL (real server)', function () {
       },
     });
     expect(killed.length, 'connections were killed three times').to.equal(3);
-    expect(killed.every((n) => n >= 3), `the pool's connections were among them (${killed.join(', ')})`).to.equal(true);
+    expect(
+      killed.every((n) => n >= 3),
+      `the pool's connections were among them (${killed.join(', ')})`,
+    ).to.equal(true);
     expect(summary.outputs[1].accepted).to.equal(12_000);
     const eventTables = (await tablesWithPrefix(conn, p)).filter((t) => !t.includes('_state'));
     await expectRowsEqualJsonl(conn, eventTables, readJsonl(file));
@@ -379,7 +382,9 @@ describe('toMySQL (real server)', function () {
       () => expect.fail('should fail'),
       (e: unknown) => e as Error,
     );
-    expect(err.message).to.match(new RegExp(`^sink "${mysqlUrl()}" failed: table ${q}note: the "Note" event e2 is \\d+ bytes of SQL, more than one statement may take \\(4096\\)$`));
+    expect(err.message).to.match(
+      new RegExp(`^sink "${mysqlUrl()}" failed: table ${q}note: the "Note" event e2 is \\d+ bytes of SQL, more than one statement may take \\(4096\\)$`),
+    );
     expect(await selectAll(conn, `${q}note`)).to.have.length(0);
   });
 
