@@ -149,3 +149,31 @@ export const insertStatements = (insert: TableInsert, events: ReadonlyArray<SimE
   statements.push(insert.head + rows.slice(start).join(','));
   return statements;
 };
+
+/**
+ * `statements` packed in order into as few multi-statement queries (`a;b;c`) as fit in `maxBytes`
+ * each: a round trip per query, not per statement. Each statement must fit alone (see
+ * `insertStatements`).
+ *
+ * @example
+ * packStatements(['START TRANSACTION', 'INSERT …', 'INSERT …'], 16_777_216); // ['START TRANSACTION;INSERT …;INSERT …']
+ */
+export const packStatements = (statements: ReadonlyArray<string>, maxBytes: number): string[] => {
+  let chars = statements.length - 1;
+  for (const s of statements) chars += s.length;
+  if (chars * 3 <= maxBytes) return statements.length === 0 ? [] : [statements.join(';')];
+  const queries: string[] = [];
+  let start = 0;
+  let bytes = 0;
+  for (let i = 0; i < statements.length; i++) {
+    const size = Buffer.byteLength(statements[i]);
+    if (i > start && bytes + 1 + size > maxBytes) {
+      queries.push(statements.slice(start, i).join(';'));
+      start = i;
+      bytes = 0;
+    }
+    bytes += (i > start ? 1 : 0) + size;
+  }
+  queries.push(statements.slice(start).join(';'));
+  return queries;
+};

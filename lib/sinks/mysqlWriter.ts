@@ -31,7 +31,7 @@ import { connectionName, connectMySQL, isConnectionLost, maxAllowedPacket, messa
 import { EntityTables, type Statement } from './mysqlEntityTables';
 import { needsPreparing, prepareEventTable, type TableState } from './mysqlEventTables';
 import { ConnectionPool, type Lane } from './mysqlPool';
-import { insertStatements, tableInsert, type TableInsert } from './mysqlRows';
+import { insertStatements, packStatements, tableInsert, type TableInsert } from './mysqlRows';
 import type { SinkWriter } from './sinkContract';
 
 /** What the writer needs, resolved from `ToMySQLOptions` by `toMySQL`. */
@@ -247,14 +247,18 @@ export class MySQLWriter implements SinkWriter {
   private async transact(conn: Connection, sql: Prepared, afterCommitted: Promise<void>): Promise<void> {
     // Built here, before anything is sent (a NOT NULL column left empty fails now), and let go
     // once sent rather than kept while the batch waits to commit; a retry builds them again.
-    let statements: string[] | undefined = sql.inserts.flatMap(([insert, events]) => insertStatements(insert, events, this.maxBytes));
-    await conn.beginTransaction();
+    // Sent as multi-statement queries: a round trip for the rows, one for the commit, since the
+    // replies wait for the event loop, which the engine keeps busy between its turns.
+    let queries: string[] | undefined = packStatements(
+      ['START TRANSACTION', ...sql.inserts.flatMap(([insert, events]) => insertStatements(insert, events, this.maxBytes))],
+      this.maxBytes,
+    );
     try {
-      for (const s of statements) await conn.query(s, null); // null: no placeholders, mysql2 skips looking for them
-      statements = undefined;
+      for (const q of queries) await conn.query(q, null); // null: no placeholders, mysql2 skips looking for them
+      queries = undefined;
       await afterCommitted;
-      for (const st of sql.entity) await conn.query(st.sql, [...st.values]);
-      await conn.commit();
+      const tail = [...sql.entity.map((st) => conn.format(st.sql, [...st.values])), 'COMMIT'];
+      for (const q of packStatements(tail, this.maxBytes)) await conn.query(q, null);
     } catch (e) {
       if (!isConnectionLost(e)) await conn.rollback().catch(ignore);
       throw e;
