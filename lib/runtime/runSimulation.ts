@@ -44,9 +44,10 @@ export interface RunOptions {
   readonly rate?: number;
   /**
    * Most events generated but not yet accepted by every output. Default: the largest `window` of
-   * the outputs (500 for `toFile`), or 2 000 when an output states none (enough for two full
-   * output batches). Small enough that in-flight events die young: a larger window gets them
-   * promoted out of the young generation and the run spends its time in GC.
+   * the outputs (500 for `toFile`, a batch per connection and one filling for `toMySQL`), or
+   * 2 000 when an output states none (enough for two full output batches). Small enough that
+   * in-flight events die young: a larger window gets them promoted out of the young generation
+   * and the run spends its time in GC.
    */
   readonly highWaterMark?: number;
   /** Completing this stops generation early; outputs still flush (e.g. on SIGINT). */

@@ -1,7 +1,8 @@
 /**
  * The MySQL output's connection: where the database is (`MySQLConnection`), connecting with the
- * settings the writer relies on (UTC, date-times as strings, big numbers exact), the errors after
- * which a batch may be retried on a new connection, and the sink's name without the password.
+ * settings the writer relies on (UTC, date-times as strings, big numbers exact), values and names
+ * as SQL text the way mysql2 writes them, the server's packet limit, the errors after which a
+ * batch may be retried on a new connection, and the sink's name without the password.
  *
  * @example
  * const conn = await connectMySQL('mysql://root@127.0.0.1:3306/test', 10_000);
@@ -28,13 +29,16 @@ let mysql2Module: typeof Mysql2 | undefined;
 const loadMysql2 = (): typeof Mysql2 => (mysql2Module ??= require('mysql2/promise') as typeof Mysql2);
 
 /**
- * Opens a connection within `timeoutMs`: UTC, DATETIME values as strings, big numbers exact.
+ * Opens a connection within `timeoutMs`: UTC, DATETIME values as strings, big numbers exact,
+ * several statements per query allowed (and no stack captured per query: the writer's errors say
+ * what failed).
  *
  * @example
  * const conn = await connectMySQL({ host: '127.0.0.1', user: 'root', database: 'test' }, 10_000);
  */
 export const connectMySQL = async (connection: MySQLConnection, timeoutMs: number): Promise<Connection> => {
-  const extra = { connectTimeout: timeoutMs, timezone: 'Z', dateStrings: true, supportBigNumbers: true, trace: false } as const;
+  // Multiple statements: the writer sends a batch's statements in one query (all values escaped).
+  const extra = { connectTimeout: timeoutMs, timezone: 'Z', dateStrings: true, supportBigNumbers: true, trace: false, multipleStatements: true } as const;
   const { createConnection } = loadMysql2();
   const conn = typeof connection === 'string' ? await createConnection({ uri: connection, ...extra }) : await createConnection({ ...connection, ...extra });
   // A connection killed while idle reports here; the next query fails and reconnects.

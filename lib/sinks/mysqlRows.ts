@@ -57,6 +57,7 @@ const valueText = (type: string, missing: Missing): ((v: unknown, e: SimEvent) =
 };
 
 /** The characters mysql2 escapes in a string (`escapeString`): a string without them is quoted as it is. */
+// eslint-disable-next-line no-control-regex -- NUL and Ctrl-Z are among them
 const NEEDS_ESCAPE = /[\0\b\t\n\r\x1a"'\\]/;
 
 /** A compiled row's fast path for a column of field type `type` reading `v` (else its value function `f`). */
@@ -147,4 +148,32 @@ export const insertStatements = (insert: TableInsert, events: ReadonlyArray<SimE
   }
   statements.push(insert.head + rows.slice(start).join(','));
   return statements;
+};
+
+/**
+ * `statements` packed in order into as few multi-statement queries (`a;b;c`) as fit in `maxBytes`
+ * each: a round trip per query, not per statement. Each statement must fit alone (see
+ * `insertStatements`).
+ *
+ * @example
+ * packStatements(['START TRANSACTION', 'INSERT …', 'INSERT …'], 16_777_216); // ['START TRANSACTION;INSERT …;INSERT …']
+ */
+export const packStatements = (statements: ReadonlyArray<string>, maxBytes: number): string[] => {
+  let chars = statements.length - 1;
+  for (const s of statements) chars += s.length;
+  if (chars * 3 <= maxBytes) return statements.length === 0 ? [] : [statements.join(';')];
+  const queries: string[] = [];
+  let start = 0;
+  let bytes = 0;
+  for (let i = 0; i < statements.length; i++) {
+    const size = Buffer.byteLength(statements[i]);
+    if (i > start && bytes + 1 + size > maxBytes) {
+      queries.push(statements.slice(start, i).join(';'));
+      start = i;
+      bytes = 0;
+    }
+    bytes += (i > start ? 1 : 0) + size;
+  }
+  queries.push(statements.slice(start).join(';'));
+  return queries;
 };

@@ -31,7 +31,7 @@ import { connectionName, connectMySQL, isConnectionLost, maxAllowedPacket, messa
 import { EntityTables, type Statement } from './mysqlEntityTables';
 import { needsPreparing, prepareEventTable, type TableState } from './mysqlEventTables';
 import { ConnectionPool, type Lane } from './mysqlPool';
-import { insertStatements, tableInsert, type TableInsert } from './mysqlRows';
+import { insertStatements, packStatements, tableInsert, type TableInsert } from './mysqlRows';
 import type { SinkWriter } from './sinkContract';
 
 /** What the writer needs, resolved from `ToMySQLOptions` by `toMySQL`. */
@@ -57,9 +57,9 @@ const ignore = (): void => undefined;
 /** A batch's events by table, each table's in event order. */
 type ByTable = Map<string, SimEvent[]>;
 
-/** What a prepared batch sends: its INSERTs, then (before COMMIT) its entity statements. */
+/** What a prepared batch sends: each table's rows (as its layout then was), then (before COMMIT) its entity statements. */
 interface Prepared {
-  readonly inserts: ReadonlyArray<string>;
+  readonly inserts: ReadonlyArray<readonly [TableInsert, ReadonlyArray<SimEvent>]>;
   readonly entity: ReadonlyArray<Statement>;
 }
 
@@ -212,8 +212,7 @@ export class MySQLWriter implements SinkWriter {
     for (const type of entity?.types ?? []) {
       if (!this.entityTables!.isPrepared(type)) await this.retrying(lane, size, (conn) => this.entityTables!.prepare(conn, type, this.settings.createTables));
     }
-    const inserts: string[] = [];
-    for (const [table, events] of byTable) inserts.push(...insertStatements(this.insertOf(table), events, this.maxBytes));
+    const inserts = [...byTable].map(([table, events]) => [this.insertOf(table), events] as const);
     return { inserts, entity: entity?.statements ?? [] };
   }
 
@@ -246,12 +245,20 @@ export class MySQLWriter implements SinkWriter {
 
   /** Steps 2 and 3: the rows now, the entity statements and COMMIT once the batch before committed. */
   private async transact(conn: Connection, sql: Prepared, afterCommitted: Promise<void>): Promise<void> {
-    await conn.beginTransaction();
+    // Built here, before anything is sent (a NOT NULL column left empty fails now), and let go
+    // once sent rather than kept while the batch waits to commit; a retry builds them again.
+    // Sent as multi-statement queries: a round trip for the rows, one for the commit, since the
+    // replies wait for the event loop, which the engine keeps busy between its turns.
+    let queries: string[] | undefined = packStatements(
+      ['START TRANSACTION', ...sql.inserts.flatMap(([insert, events]) => insertStatements(insert, events, this.maxBytes))],
+      this.maxBytes,
+    );
     try {
-      for (const s of sql.inserts) await conn.query(s, null); // null: no placeholders, mysql2 skips looking for them
+      for (const q of queries) await conn.query(q, null); // null: no placeholders, mysql2 skips looking for them
+      queries = undefined;
       await afterCommitted;
-      for (const st of sql.entity) await conn.query(st.sql, [...st.values]);
-      await conn.commit();
+      const tail = [...sql.entity.map((st) => conn.format(st.sql, [...st.values])), 'COMMIT'];
+      for (const q of packStatements(tail, this.maxBytes)) await conn.query(q, null);
     } catch (e) {
       if (!isConnectionLost(e)) await conn.rollback().catch(ignore);
       throw e;

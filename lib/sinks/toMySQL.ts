@@ -26,7 +26,7 @@ import { type SinkOperator, type SinkOptions, toSink } from './sink';
 export { snakeCase } from './mysqlTables';
 
 const DEFAULT_CONNECTIONS = 4;
-const DEFAULT_MAX_BATCH = 1000;
+const DEFAULT_MAX_BATCH = 2000;
 
 /**
  * Options of `toMySQL`.
@@ -58,7 +58,8 @@ export interface ToMySQLOptions extends SinkOptions {
    */
   readonly maxStatementBytes?: number;
   /**
-   * Also keep entity state in tables, written in the same transactions as the events:
+   * Also keep entity state in tables, written in the same transactions as the events (in order,
+   * one transaction at a time, whatever `connections` is):
    * `current` upserts one row per entity into `<prefix><entity>_state`; `history` writes one row
    * per state version into `<prefix><entity>_state_history` with `valid_from` / `valid_to`.
    * Needs the run's entity store: `runSimulation` / `sim.run` hand it over (see `onStore`).
@@ -86,10 +87,16 @@ export type MySQLSinkOperator = SinkOperator & { readonly onStore: (store: Watch
  * a column of an incompatible type, an event without a value for a NOT NULL column, or two fields
  * that differ only in case fail the run naming table and column, before the batch is inserted.
  *
- * Each batch (`maxBatch`, default 1000) is one transaction with one multi-row insert per table;
- * identifiers are quoted and values escaped by mysql2. A lost connection is reconnected and the
- * batch written once (see the module comment); a server unreachable at start fails within
- * `connectTimeoutMs`, one that stays away longer than `writeTimeoutMs` fails the run.
+ * Each batch (`maxBatch`, default 2000) is one transaction with one multi-row insert per table
+ * (several when the rows would exceed `maxStatementBytes` or the server's `max_allowed_packet`);
+ * identifiers are quoted and values escaped as mysql2 escapes them. Up to `connections` batches
+ * (default 4) are written at once, each on its own connection, and commit in the order taken, so
+ * rows of one table commit in event order; an event is passed on once its batch committed. With
+ * `entityTables`, a batch's entity statements run in its transaction just before COMMIT, after
+ * the batch before committed. A lost connection is reconnected and the batch written once (see
+ * the module comment); a server unreachable at start fails within `connectTimeoutMs`, one that
+ * stays away longer than `writeTimeoutMs` fails the run. The operator's `window` is
+ * `maxBatch × (connections + 1)`: a batch on every connection and the next one filling.
  *
  * @example
  * await sim.run([toMySQL({ connection: { host: '127.0.0.1', user: 'root', database: 'test' } })]);

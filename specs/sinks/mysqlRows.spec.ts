@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { escape } from 'mysql2/promise';
 import type { SimEvent } from '../../lib/core/simEvent';
-import { insertStatements, tableInsert } from '../../lib/sinks/mysqlRows';
+import { insertStatements, packStatements, tableInsert } from '../../lib/sinks/mysqlRows';
 import { type Column, toSqlValue } from '../../lib/sinks/mysqlTables';
 
 /** mysql2's text for one row of `VALUES ?`, values converted as the writer did before it compiled rows. */
@@ -98,5 +98,21 @@ describe('mysqlRows (INSERT text)', () => {
     ]);
     const events = [ev({ event_id: 'a', s: 'x' }), ev({ event_id: 'big', s: '€'.repeat(100) })];
     expect(() => insertStatements(small, events, 200)).to.throw('table t: the "T" event big is 310 bytes of SQL, more than one statement may take (200)');
+  });
+
+  it('packs statements into as few multi-statement queries as fit, in order', () => {
+    const statements = ['START TRANSACTION', 'INSERT a', `INSERT ${'é'.repeat(40)}`, 'INSERT b', `INSERT ${'x'.repeat(60)}`];
+    expect(packStatements(statements, 1 << 20)).to.deep.equal([statements.join(';')]);
+    expect(packStatements([], 100)).to.deep.equal([]);
+    for (const max of [90, 120, 170]) {
+      const queries = packStatements(statements, max);
+      expect(queries.length, `max ${max}`).to.be.above(1);
+      expect(queries.join(';'), `max ${max}`).to.equal(statements.join(';'));
+      for (const q of queries) expect(Buffer.byteLength(q), q).to.be.at.most(max);
+      for (let i = 0; i + 1 < queries.length; i++) {
+        const next = queries[i + 1].split(';')[0];
+        expect(Buffer.byteLength(`${queries[i]};${next}`), `max ${max}: the next statement would not have fitted`).to.be.above(max);
+      }
+    }
   });
 });
