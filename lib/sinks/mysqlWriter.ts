@@ -11,10 +11,12 @@
  *    ADD COLUMN`) commits implicitly and waits for open transactions on its table, so a batch that
  *    needs it first waits until every batch before it has committed; the next batch prepares only
  *    after it, so no table is prepared twice or altered under a transaction of this writer.
- * 2. **insert** — the rows, on the batch's connection, at the same time as the other batches.
+ * 2. **insert** — the rows, on the batch's connection, at the same time as the other batches:
+ *    `START TRANSACTION` and every INSERT in one multi-statement query (several only past the
+ *    packet limit), since each reply waits for the event loop between the engine's turns.
  * 3. **commit** — after the previous batch committed: rows of one table commit in event order, and
- *    a batch that failed makes every later one roll back. The entity statements run just before,
- *    so entity rows are only ever written by one transaction at a time, in order.
+ *    a batch that failed makes every later one roll back. The entity statements go in the same
+ *    query as `COMMIT`, so entity rows are only ever written by one transaction at a time, in order.
  *
  * A lost connection (server restart, `KILL CONNECTION`) is replaced and the step retried; a batch
  * whose commit may or may not have happened is looked up by its first `event_id` and written

@@ -2,12 +2,12 @@
  * The MySQL / MariaDB sink: one table per event type, multi-row inserts in transactions, several
  * batches in flight on a small pool of connections (the writer: mysqlWriter.ts).
  *
- * Each batch (≈1000 events) is one transaction of `INSERT INTO t (…) VALUES …` statements, one per
- * table; up to `connections` batches are written at once, each on its own connection, and they
- * commit in the order they were taken, so rows of one table commit in event order. A connection
- * lost mid-batch (server restart, `KILL CONNECTION`) is survived: the sink reconnects, checks
- * whether the batch had been committed (its first `event_id` is there) and writes it again only if
- * not, so nothing is lost and nothing is written twice.
+ * Each batch (≈2000 events) is one transaction of `INSERT INTO t (…) VALUES …` statements, one per
+ * table, sent in one query; up to `connections` batches are written at once, each on its own
+ * connection, and they commit in the order they were taken, so rows of one table commit in event
+ * order. A connection lost mid-batch (server restart, `KILL CONNECTION`) is survived: the sink
+ * reconnects, checks whether the batch had been committed (its first `event_id` is there) and
+ * writes it again only if not, so nothing is lost and nothing is written twice.
  *
  * Columns follow the events, not only their schema: delivery stages add fields (`ingest_time`,
  * `schema_version`, `checksum`, a version's new or renamed fields, an envelope's `payload`) while
