@@ -20,8 +20,8 @@
  * }
  */
 import type { Rng } from '../core/rng';
-import type { TimeSpan } from '../core/duration';
-import { checkSpan, sampleSpan } from '../core/duration';
+import type { DurationInput, TimeSpan } from '../core/duration';
+import { checkSpan, parseDuration, sampleSpan } from '../core/duration';
 import type { EventSchema } from '../schema/event';
 import { checkValues } from '../schema/event';
 import { SchemaError } from '../schema/schemaError';
@@ -172,12 +172,31 @@ export const addDecay = (options: DecayOptions): AddDecay => {
   return { _tag: 'AddDecay', rate, span: spanOf(options, 'addDecay') };
 };
 
-/** Time passes (a decay that never drops). */
-export const wait = (span: TimeSpan & { after?: (rng: Rng) => number }): AddDecay => ({
-  _tag: 'AddDecay',
-  rate: 0,
-  span: spanOf(span, 'wait'),
-});
+/** The units a span may give (anything else in a `wait` would be a span of no time at all). */
+const SPAN_UNITS = ['ms', 'seconds', 'minutes', 'hours', 'days'] as const;
+
+/**
+ * Time passes (a decay that never drops): a span (`{ minutes: 5 }`, ranges drawn per session), a
+ * duration (`'90s'`, `'1h'`, `'3d'`, or milliseconds), or `{ after: (rng) => ms }`.
+ *
+ * @example
+ * yield wait({ minutes: { min: 1, max: 10 } });
+ * yield wait('2h');
+ */
+export const wait = (span: TimeSpan | DurationInput | { after: (rng: Rng) => number }): AddDecay => {
+  if (typeof span === 'string' || typeof span === 'number') {
+    try {
+      return { _tag: 'AddDecay', rate: 0, span: { ms: parseDuration(span) } };
+    } catch (e) {
+      throw new SchemaError(`wait: ${(e as Error).message}`);
+    }
+  }
+  const given = span as Record<string, unknown> | null;
+  if (typeof given !== 'object' || given === null || (given.after === undefined && !SPAN_UNITS.some((u) => given[u] !== undefined))) {
+    throw new SchemaError(`wait: expected how long, e.g. wait({ minutes: 5 }) or wait('5m') (units: ${SPAN_UNITS.join(', ')}), got ${JSON.stringify(span)}`);
+  }
+  return { _tag: 'AddDecay', rate: 0, span: spanOf(span as TimeSpan & { after?: (rng: Rng) => number }, 'wait') };
+};
 
 /**
  * Updates the session's entity of `entity` with state operations (see entities/reducer.ts): the
