@@ -194,17 +194,7 @@ const mysqlCase = (events: number): BenchCase => ({
 const bareMysqlCase = (events: number): BenchCase => ({
   name: BARE_CASE,
   run: async () => {
-    const generated: SimEvent[] = [];
-    const collect = toSink(
-      () => ({
-        name: 'collect',
-        open: async () => undefined,
-        close: async () => undefined,
-        write: async (batch) => void generated.push(...batch),
-      }),
-      { name: 'collect' },
-    );
-    await runSimulation(ecommerceModel(events, 'full'), { outputs: [collect] });
+    const all = await generated(events);
     const prefix = `bench_${suffix()}_`;
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- as kafkajs above
     const { createConnection } = require('mysql2/promise') as typeof Mysql2;
@@ -224,11 +214,11 @@ const bareMysqlCase = (events: number): BenchCase => ({
       };
       const tableOf = (e: SimEvent): string => prefix + snakeCase(e.event_type);
       const columns = new Map<string, ReadonlyArray<{ name: string; type: string }>>();
-      for (const [table, list] of groups(generated, tableOf)) columns.set(table, (await prepareEventTable(conns[0], table, list, undefined, true)).columns);
+      for (const [table, list] of groups(all, tableOf)) columns.set(table, (await prepareEventTable(conns[0], table, list, undefined, true)).columns);
       const transactions: Array<Array<[string, string[], unknown[][]]>> = [];
-      for (let i = 0; i < generated.length; i += MYSQL_BATCH) {
+      for (let i = 0; i < all.length; i += MYSQL_BATCH) {
         const tx: Array<[string, string[], unknown[][]]> = [];
-        for (const [table, list] of groups(generated.slice(i, i + MYSQL_BATCH), tableOf)) {
+        for (const [table, list] of groups(all.slice(i, i + MYSQL_BATCH), tableOf)) {
           const cols = columns.get(table)!;
           const rows = list.map((e) => cols.map((c) => toSqlValue((e as Record<string, unknown>)[c.name], c.type)));
           tx.push([table, cols.map((c) => c.name), rows]);
@@ -249,7 +239,7 @@ const bareMysqlCase = (events: number): BenchCase => ({
         }),
       );
       const time = between(t0, instant());
-      return { name: BARE_CASE, events: generated.length, ...time, ...rss.stop(), extra: { peakBuffered: '–', batches: transactions.length } };
+      return { name: BARE_CASE, events: all.length, ...time, ...rss.stop(), extra: { peakBuffered: '–', batches: transactions.length } };
     } finally {
       for (const c of conns) await c.end();
       await dropTables(prefix);

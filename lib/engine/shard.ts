@@ -8,7 +8,7 @@
  *   for the first n mod N shards.
  * - Each shard draws from its own seed (`deriveSeed(seed, 'shard', i)`; shard 0 of 1 keeps the
  *   model's seed, so an unsharded run is shard 0/1).
- * - Entity keys are the shard's own: a key a flow generates belongs to shard `fnv1a(key) mod N`,
+ * - Entity keys are the shard's own: a key a flow generates belongs to shard `hashString(key) mod N`,
  *   and a shard draws again until it has one of its own, so no two shards ever make the same key,
  *   whatever the key generator (UUIDs, patterns, numbers).
  * - Entity types declared `shared` (a catalogue, instruments) start identical in every shard: their
@@ -20,6 +20,7 @@
  * ownsKey('user-42', shard);           // whether shard 1 may use this key
  */
 import { ModelError } from '../core/errors';
+import { hashString } from '../core/hashString';
 import { deriveSeed } from '../core/rng';
 
 /** One part of a sharded run: `index` in [0, count). */
@@ -68,16 +69,5 @@ export const shareOf = (n: number, shard: Shard): number => {
 /** The seed a shard draws from: the model's own for an unsharded run. */
 export const shardSeed = (seed: number, shard: Shard): number => (shard.count === 1 ? seed : deriveSeed(seed, 'shard', shard.index));
 
-/** FNV-1a of a string's UTF-16 code units, mixed: cheap, stable across platforms and Node versions. */
-const fnv1a = (s: string): number => {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  // Spread the last characters into the low bits (keys often differ only at the end).
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  return h >>> 0;
-};
-
 /** Whether `key` is one shard `shard` may generate (every key is, unsharded). */
-export const ownsKey = (key: string, shard: Shard): boolean => shard.count === 1 || fnv1a(key) % shard.count === shard.index;
+export const ownsKey = (key: string, shard: Shard): boolean => shard.count === 1 || (hashString(key) >>> 0) % shard.count === shard.index;

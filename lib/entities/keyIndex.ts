@@ -1,3 +1,4 @@
+import { hashString } from '../core/hashString';
 import { formatUuid, parseUuid } from '../core/uuid';
 import { Columns } from './columns';
 
@@ -48,7 +49,7 @@ export class KeyIndex<R extends { readonly key: string }> {
   /** The record with this key, if any. */
   get(key: string): R | undefined {
     if (typeof key !== 'string') return undefined; // keys are strings; a flow may ask with anything
-    const h = hashKey(key);
+    const h = hashString(key);
     const ordinals = this.ordinals;
     const mask = ordinals.length - 1;
     for (let i = h & mask; ; i = (i + 1) & mask) {
@@ -67,7 +68,7 @@ export class KeyIndex<R extends { readonly key: string }> {
    */
   add(key: string, ordinal: number): boolean {
     if ((this.size + 1) * 4 > this.ordinals.length * 3) this.rehash(this.ordinals.length * 2);
-    this.place(hashKey(key), ordinal + 1);
+    this.place(hashString(key), ordinal + 1);
     this.size++;
     const scratch = this.scratch;
     if (!parseUuid(key, scratch, 0)) return false;
@@ -85,7 +86,7 @@ export class KeyIndex<R extends { readonly key: string }> {
     const ordinals = this.ordinals;
     const hashes = this.hashes;
     const mask = ordinals.length - 1;
-    let gap = hashKey(key) & mask;
+    let gap = hashString(key) & mask;
     while (ordinals[gap] !== ordinal + 1) {
       if (ordinals[gap] === 0) return;
       gap = (gap + 1) & mask;
@@ -122,17 +123,3 @@ export class KeyIndex<R extends { readonly key: string }> {
     for (let i = 0; i < ordinals.length; i++) if (ordinals[i] !== 0) this.place(hashes[i], ordinals[i]);
   }
 }
-
-/**
- * FNV-1a over the UTF-16 code units, then murmur3's finaliser (so that keys differing only in
- * their last characters, `u1`, `u2`, …, spread over the whole table).
- */
-const hashKey = (key: string): number => {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return h ^ (h >>> 16);
-};
