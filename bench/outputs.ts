@@ -30,6 +30,7 @@ import { ensureLibrdkafka } from '../specs/helpers/librdkafka';
 import { bareKafkaJs, bareLibrdkafka, bareMessages, freshTopic, javaProducerPerformance } from './kafkaBaselines';
 import type { BenchCase, CaseResult, Section, Span } from './measure';
 import { TIMING_HEADER, between, fixed, instant, int, markdownTable, rate, sampleRss, scaled, timingCells } from './measure';
+import { mysqlServerCpu } from './serverCpu';
 import { ecommerceModel } from './throughput';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -45,19 +46,44 @@ const SLOW_BATCH_MS = 20;
 
 const suffix = (): string => randomBytes(3).toString('hex');
 
-/** Runs the scenario into `outputs`, measuring time and RSS; `cleanup` runs afterwards. */
-const measured = async (name: string, events: number, outputs: () => Promise<{ sinks: SinkOperator[]; cleanup: () => Promise<void> }>): Promise<CaseResult> => {
-  const { sinks, cleanup } = await outputs();
+/** What a case writes into: its sinks, what removes what they made, and the server's CPU reader when it runs here. */
+interface CaseOutputs {
+  readonly sinks: SinkOperator[];
+  readonly cleanup: () => Promise<void>;
+  readonly serverCpu?: () => number;
+}
+
+/** Runs the scenario into `outputs`, measuring time and RSS (and the server's CPU); `cleanup` runs afterwards. */
+const measured = async (name: string, events: number, outputs: () => Promise<CaseOutputs>): Promise<CaseResult> => {
+  const { sinks, cleanup, serverCpu } = await outputs();
   try {
     const rss = sampleRss(100);
+    const server0 = serverCpu?.();
     const t0 = instant();
     // The outputs' own windows bound the events in flight, as in a CLI run.
     const summary = await runSimulation(ecommerceModel(events, 'full'), { outputs: sinks });
     const time = between(t0, instant());
-    const last = sinks[sinks.length - 1];
-    return { name, events: summary.events, ...time, ...rss.stop(), extra: { peakBuffered: last.stats.peakBuffered, batches: last.stats.batches } };
+    const last = sinks.at(-1);
+    const extra = { peakBuffered: last?.stats.peakBuffered ?? '–', batches: last?.stats.batches ?? 0, ...serverSeconds(serverCpu, server0) };
+    return { name, events: summary.events, ...time, ...rss.stop(), extra };
   } finally {
     await cleanup();
+  }
+};
+
+/** `{ serverCpuSeconds }` spent since `before`, when the server's CPU can be read here. */
+const serverSeconds = (cpu: (() => number) | undefined, before: number | undefined): { serverCpuSeconds?: number } =>
+  cpu === undefined || before === undefined ? {} : { serverCpuSeconds: cpu() - before };
+
+/** The CPU reader of the MySQL server at MYSQL_URL, when it runs on this machine. */
+const mysqlCpu = async (): Promise<(() => number) | undefined> => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- as in dropTables
+  const { createConnection } = require('mysql2/promise') as typeof Mysql2;
+  const conn = await createConnection({ uri: MYSQL_URL });
+  try {
+    return await mysqlServerCpu(conn);
+  } finally {
+    await conn.end();
   }
 };
 
@@ -74,6 +100,13 @@ const dropTables = async (prefix: string): Promise<void> => {
   for (const r of rows) await conn.query('DROP TABLE ??', [r.t]);
   await conn.end();
 };
+
+/** The engine alone, no outputs: its own CPU, what every output's run spends before writing anything. */
+const ENGINE_CASE = 'engine alone (no outputs)';
+const engineCase = (events: number): BenchCase => ({
+  name: ENGINE_CASE,
+  run: () => measured(ENGINE_CASE, events, async () => ({ sinks: [], cleanup: async () => undefined })),
+});
 
 const fileCase = (events: number): BenchCase => ({
   name: 'JSONL file',
@@ -181,7 +214,7 @@ const mysqlCase = (events: number): BenchCase => ({
     measured(MYSQL_CASE, events, async () => {
       const prefix = `bench_${suffix()}_`;
       const sink = toMySQL({ connection: MYSQL_URL, tablePrefix: prefix, connections: MYSQL_CONNECTIONS, maxBatch: MYSQL_BATCH });
-      return { sinks: [sink], cleanup: () => dropTables(prefix) };
+      return { sinks: [sink], cleanup: () => dropTables(prefix), serverCpu: await mysqlCpu() };
     }),
 });
 
@@ -225,7 +258,9 @@ const bareMysqlCase = (events: number): BenchCase => ({
         }
         transactions.push(tx);
       }
+      const serverCpu = await mysqlServerCpu(conns[0]);
       const rss = sampleRss(100);
+      const server0 = serverCpu?.();
       const t0 = instant();
       let next = 0;
       await Promise.all(
@@ -239,7 +274,8 @@ const bareMysqlCase = (events: number): BenchCase => ({
         }),
       );
       const time = between(t0, instant());
-      return { name: BARE_CASE, events: all.length, ...time, ...rss.stop(), extra: { peakBuffered: '–', batches: transactions.length } };
+      const extra = { peakBuffered: '–', batches: transactions.length, ...serverSeconds(serverCpu, server0) };
+      return { name: BARE_CASE, events: all.length, ...time, ...rss.stop(), extra };
     } finally {
       for (const c of conns) await c.end();
       await dropTables(prefix);
@@ -264,6 +300,23 @@ const slowCase = (events: number): BenchCase => ({
     }),
 });
 
+/**
+ * What the machine allows the MySQL output against the bare case, when the server runs here: the
+ * output must at least generate the events (the engine alone) and do what the bare case does
+ * (its client and server CPU); on this machine's cores that takes at least their sum / cores.
+ */
+const mysqlBound = (results: ReadonlyArray<CaseResult>, bare: CaseResult): string[] => {
+  const engine = results.find((r) => r.name === ENGINE_CASE);
+  const server = bare.extra.serverCpuSeconds;
+  if (engine === undefined || typeof server !== 'number') return [];
+  const cores = os.cpus().length;
+  const needed = engine.cpuSeconds * (bare.events / engine.events) + bare.cpuSeconds + server;
+  const bound = bare.seconds / (needed / cores);
+  return [
+    `MySQL's bound here: generating the events takes ${fixed(engine.cpuSeconds, 2)} CPU s (the engine alone), the bare case's inserts ${fixed(bare.cpuSeconds, 2)} s of client and ${fixed(server, 2)} s of server CPU; together at least ${fixed(needed, 2)} CPU s on ${cores} cores, ≥ ${fixed(needed / cores, 2)} s, so the output can reach at most ${fixed(bound, 2)} × the bare rate on this machine.`,
+  ];
+};
+
 export const outputs: Section = {
   name: 'outputs',
   title: 'Outputs: the e-commerce scenario into each output (needs Kafka and MySQL)',
@@ -271,6 +324,7 @@ export const outputs: Section = {
   cases: (scale) => {
     const n = scaled(200_000, scale);
     return [
+      engineCase(n),
       fileCase(n),
       bareKafkaCase(KAFKA_CASES.kafkajs.bare, n, bareKafkaJs),
       kafkaCase(n, 'kafkajs'),
@@ -284,11 +338,12 @@ export const outputs: Section = {
   },
   report: (results) => {
     const table = markdownTable(
-      ['case', 'events', ...TIMING_HEADER, 'peak buffered', 'peak RSS MB'],
+      ['case', 'events', ...TIMING_HEADER, 'server CPU s', 'peak buffered', 'peak RSS MB'],
       results.map((r) => [
         r.name,
         int(r.events),
         ...timingCells(r),
+        typeof r.extra.serverCpuSeconds === 'number' ? fixed(r.extra.serverCpuSeconds, 2) : '–',
         typeof r.extra.peakBuffered === 'number' ? int(r.extra.peakBuffered) : '–',
         fixed(r.rssPeakMb, 0),
       ]),
@@ -314,6 +369,7 @@ export const outputs: Section = {
           ? []
           : [
               `MySQL: ${int(rate(mysql!.events, mysql!.seconds))} events/s is ${fixed(share, 2)} × bare mysql2 (${int(rate(bare!.events, bare!.seconds))} rows/s) in this sitting; the bare case times the inserts only (no generation, no table creation), while the output shares the CPU with the engine (load average ${load.map((x) => fixed(x, 1)).join(' / ')} at the end).`,
+              ...mysqlBound(results, bare!),
             ]),
         ...(slow === undefined
           ? []

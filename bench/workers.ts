@@ -9,6 +9,9 @@
  * - Kafka, client librdkafka (when `@confluentinc/kafka-javascript` loads): its native module loads
  *   in one thread of a process only, so `--workers` cannot use it; the 2-shard case is two
  *   processes side by side (`--shard 0/2` and `--shard 1/2`), what two machines would run.
+ * - The baseline: the engine alone (the compiled library's `runSimulation` with no outputs, the
+ *   CLI's settings) as one process, and its two shards as two processes at once — how far two
+ *   shards can get on this machine before any output, thread or relay of the CLI is involved.
  *
  * Opt-in (`--only workers`): it needs `npm run build` and the Kafka broker (scripts/kafka.js, or
  * KAFKA_BROKERS). The scenario is copied next to a temporary folder with its imports pointed at
@@ -40,16 +43,20 @@ interface ProcessReport {
   readonly maxRssMb: number;
 }
 
-/** Runs the compiled CLI with `args` in a process; resolves with its report, its wall seconds and its stderr. */
-const runCli = (args: ReadonlyArray<string>): Promise<{ report: ProcessReport; seconds: number; stderr: string }> =>
+/** What a timed process wrote on fd 3 as it ended (`REPORT`), its wall seconds and its stderr. */
+interface Timed {
+  readonly report: ProcessReport & { readonly events?: number };
+  readonly seconds: number;
+  readonly stderr: string;
+}
+
+/** The code a timed process's script ends with: its report on fd 3 (`code` and `more` are expressions). */
+const REPORT = (code: string, more = '{}'): string =>
+  `require('node:fs').writeSync(3, JSON.stringify({ code: ${code}, cpuSeconds: ((u) => (u.user + u.system) / 1e6)(process.cpuUsage()), maxRssMb: process.resourceUsage().maxRSS / 1024, ...${more} }));`;
+
+/** Runs `script` in a node process of its own, timed from spawn to exit; `what` names it in errors. */
+const timedProcess = (script: string, what: string): Promise<Timed> =>
   new Promise((resolve, reject) => {
-    const script = `const fs = require('node:fs');
-require(${JSON.stringify(CLI)}).main(${JSON.stringify(args)}).then((code) => {
-  const { user, system } = process.cpuUsage();
-  fs.writeSync(3, JSON.stringify({ code, cpuSeconds: (user + system) / 1e6, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
-  process.exitCode = code;
-  setTimeout(() => process.exit(code), 250).unref();
-});`;
     const started = process.hrtime.bigint();
     const child = spawn(process.execPath, ['-e', script], { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
     let stderr = '';
@@ -59,12 +66,41 @@ require(${JSON.stringify(CLI)}).main(${JSON.stringify(args)}).then((code) => {
     child.on('error', reject);
     child.on('close', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      if (report === '') return reject(new Error(`the CLI reported nothing:\n${stderr}`));
-      const r = JSON.parse(report) as ProcessReport;
-      if (r.code !== 0) return reject(new Error(`the CLI exited with ${r.code}:\n${stderr}`));
+      if (report === '') return reject(new Error(`${what} reported nothing:\n${stderr}`));
+      const r = JSON.parse(report) as Timed['report'];
+      if (r.code !== 0) return reject(new Error(`${what} exited with ${r.code}:\n${stderr}`));
       resolve({ report: r, seconds, stderr });
     });
   });
+
+/** Runs the compiled CLI with `args` in a process. */
+const runCli = (args: ReadonlyArray<string>): Promise<Timed> =>
+  timedProcess(
+    `require(${JSON.stringify(CLI)}).main(${JSON.stringify(args)}).then((code) => {
+  ${REPORT('code')}
+  process.exitCode = code;
+  setTimeout(() => process.exit(code), 250).unref();
+});`,
+    'the CLI',
+  );
+
+/**
+ * Runs the engine alone on `file` (shard `shard` of `count`, the CLI's settings, no outputs) in a
+ * process of its own; its report holds the events it generated.
+ */
+const runEngine = (file: string, events: number, shard: number, count: number): Promise<Timed> =>
+  timedProcess(
+    `const { runSimulation } = require(${JSON.stringify(DIST)});
+const { loadModule } = require(${JSON.stringify(path.join(DIST, 'cli', 'loadModule.js'))});
+const { CLI_HISTORY } = require(${JSON.stringify(CLI)});
+const { model } = loadModule(${JSON.stringify(file)});
+const settings = { ...model.settings, seed: 42, startTime: '2025-01-01T00:00:00Z', duration: '3650d', totalEvents: ${events} };
+if (settings.history === undefined) settings.history = CLI_HISTORY;
+runSimulation({ ...model, settings }, { outputs: [], shard: { index: ${shard}, count: ${count} } }).then((summary) => {
+  ${REPORT('0', '{ events: summary.events }')}
+});`,
+    'the engine run',
+  );
 
 /** The events of a summary (`deep-faker: done: 1,000,000 events in …`). */
 const summaryEvents = (stderr: string): number => {
@@ -105,16 +141,23 @@ const librdkafkaLoads = (): boolean => {
   }
 };
 
-type Output = 'jsonl' | 'kafkajs' | 'librdkafka';
+type Output = 'engine' | 'jsonl' | 'kafkajs' | 'librdkafka';
 
-const OUTPUT_NAMES: Readonly<Record<Output, string>> = { jsonl: 'JSONL', kafkajs: 'Kafka (kafkajs)', librdkafka: 'Kafka (librdkafka)' };
+const OUTPUT_NAMES: Readonly<Record<Output, string>> = {
+  engine: 'engine alone (no outputs)',
+  jsonl: 'JSONL',
+  kafkajs: 'Kafka (kafkajs)',
+  librdkafka: 'Kafka (librdkafka)',
+};
 
 /** Two shards as two worker threads of one process, or as two processes side by side (`--shard`). */
 type Split = 'workers' | 'processes';
 
 /** The case's name: `JSONL, --workers 2`, `Kafka (librdkafka), 2 processes (--shard)`. */
 const caseName = (output: Output, shards: number, split: Split): string =>
-  `${OUTPUT_NAMES[output]}, ${split === 'processes' ? `${shards} processes (--shard)` : `--workers ${shards}`}`;
+  output === 'engine'
+    ? `${OUTPUT_NAMES[output]}, ${shards === 1 ? 'one process' : `${shards} processes (shards)`}`
+    : `${OUTPUT_NAMES[output]}, ${split === 'processes' ? `${shards} processes (--shard)` : `--workers ${shards}`}`;
 
 /** One case: `shards` shards of `events` events into `output`, split as `split` says. */
 const workersCase = (output: Output, shards: number, split: Split, events: number): BenchCase => ({
@@ -122,7 +165,7 @@ const workersCase = (output: Output, shards: number, split: Split, events: numbe
   run: async (): Promise<CaseResult> => {
     if (!fs.existsSync(CLI)) throw new Error('dist/ is missing: run `npm run build` first');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deep-faker-bench-workers-'));
-    const brokers = output === 'jsonl' ? '' : await kafkaBrokers();
+    const brokers = output === 'jsonl' || output === 'engine' ? '' : await kafkaBrokers();
     const topic = `bench_workers_${suffix()}`;
     try {
       const base = ['run', scenarioCopy(dir), '--seed', '42', '--start', '2025-01-01T00:00:00Z', '--duration', '3650d', '--total-events', String(events)];
@@ -134,10 +177,14 @@ const workersCase = (output: Output, shards: number, split: Split, events: numbe
         split === 'processes'
           ? Array.from({ length: shards }, (_, i) => [...base, '--shard', `${i}/${shards}`, '--output', out(i)])
           : [[...base, '--workers', String(shards), '--output', out(0)]];
-      const runs = await Promise.all(processes.map(runCli));
+      const runs = (
+        output === 'engine'
+          ? await Promise.all(Array.from({ length: shards }, (_, i) => runEngine(base[1], events, i, shards)))
+          : await Promise.all(processes.map(runCli))
+      ).map((r) => ({ ...r, events: r.report.events ?? summaryEvents(r.stderr) }));
       return {
         name: caseName(output, shards, split),
-        events: runs.reduce((n, r) => n + summaryEvents(r.stderr), 0),
+        events: runs.reduce((n, r) => n + r.events, 0),
         seconds: Math.max(...runs.map((r) => r.seconds)),
         cpuSeconds: runs.reduce((n, r) => n + r.report.cpuSeconds, 0),
         gcSeconds: NaN,
@@ -149,7 +196,7 @@ const workersCase = (output: Output, shards: number, split: Split, events: numbe
         extra: { shards },
       };
     } finally {
-      if (output !== 'jsonl') await deleteTopic(brokers, topic);
+      if (brokers !== '') await deleteTopic(brokers, topic);
       fs.rmSync(dir, { recursive: true, force: true });
     }
   },
@@ -162,6 +209,9 @@ export const workers: Section = {
   cases: (scale) => {
     const n = scaled(1_000_000, scale);
     return [
+      // The baseline: what two shards give before any output or thread is involved.
+      workersCase('engine', 1, 'processes', n),
+      workersCase('engine', 2, 'processes', n),
       workersCase('jsonl', 1, 'workers', n),
       workersCase('jsonl', 2, 'workers', n),
       // The machine's own headroom for two shards, without threads: two processes side by side.
@@ -177,12 +227,14 @@ export const workers: Section = {
       const r = results.find((x) => x.name === name);
       return r === undefined ? NaN : rate(r.events, r.seconds);
     };
-    const ratio = (output: Output, split: Split): number => perSecond(caseName(output, 2, split)) / perSecond(caseName(output, 1, 'workers'));
+    const ratio = (output: Output, split: Split): number =>
+      perSecond(caseName(output, 2, split)) / perSecond(caseName(output, 1, output === 'engine' ? 'processes' : 'workers'));
     const table = markdownTable(
       ['case', 'events', 'seconds', 'CPU s', 'events/s', 'peak RSS MB (a process)'],
       results.map((r) => [r.name, int(r.events), fixed(r.seconds, 2), fixed(r.cpuSeconds, 2), int(rate(r.events, r.seconds)), fixed(r.rssPeakMb, 0)]),
     );
     const ratios: Array<[string, number]> = [
+      ['engine alone, 2 processes (the baseline)', ratio('engine', 'processes')],
       ['JSONL, --workers', ratio('jsonl', 'workers')],
       ['JSONL, 2 processes', ratio('jsonl', 'processes')],
       ['Kafka (kafkajs), --workers', ratio('kafkajs', 'workers')],
@@ -197,6 +249,7 @@ export const workers: Section = {
           .filter(([, x]) => !Number.isNaN(x))
           .map(([what, x]) => `${what} ${fixed(x, 2)} ×`)
           .join('; ')}.`,
+        `Against the baseline of this sitting (the engine alone, two shards as two processes: ${fixed(ratio('engine', 'processes'), 2)} ×), --workers 2 into JSONL gets ${fixed(jsonl / ratio('engine', 'processes'), 2)} of what two shards can give here.`,
         'seconds: from spawning the CLI process to its exit (start-up, loading the model in the main thread and in each worker, and the final flush included); CPU s: every thread of the process (both processes for two --shard processes).',
         `${os.cpus().length} cores; load average at the end ${load.map((x) => fixed(x, 1)).join(' / ')} (1 / 5 / 15 min): whatever else runs on the machine competes with the two shards for its cores (the two-process JSONL row shows how much room it left).`,
       ],

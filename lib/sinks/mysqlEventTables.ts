@@ -132,6 +132,10 @@ export const needsPreparing = (events: ReadonlyArray<SimEvent>, known: TableStat
  * batch's transaction: DDL commits. The caller keeps the state returned, only on success, so after
  * a lost connection the next try looks again.
  *
+ * Other writers may prepare the same table at the same time (the workers of a `--workers` run, the
+ * processes of other shards): a table another one created first, with other columns, is checked
+ * and widened like any existing table, and a column another one added first is looked up again.
+ *
  * @example
  * const state = await prepareEventTable(conn, 'shop_orders', events, tables.get('shop_orders'), true);
  * tables.set('shop_orders', state);
@@ -142,6 +146,7 @@ export const prepareEventTable = async (
   events: ReadonlyArray<SimEvent>,
   known: TableState | undefined,
   createTables: boolean,
+  attempts = 3,
 ): Promise<TableState> => {
   const { carried: fresh, absent } = newColumnsOf(events, (name) => known?.byName.has(name) === true);
   if (known !== undefined && fresh.length === 0) return known;
@@ -154,41 +159,49 @@ export const prepareEventTable = async (
     }
     lower.set(c.name.toLowerCase(), c.name);
   }
-  const existing = await existingColumns(conn, table);
-  let state: TableState;
+  let existing = await existingColumns(conn, table);
   if (existing.size === 0) {
     if (!createTables) throw new Error(`table ${table} does not exist (createTables is off)`);
     const columns = [...(known?.columns ?? SYSTEM_COLUMNS), ...fresh.map(({ name, type, nullable }) => ({ name, type, nullable }))];
     await createTable(conn, table, columns, ['event_id']);
-    state = tableState(columns);
-  } else {
-    const wanted: PlannedColumn[] = [...(known === undefined ? SYSTEM_COLUMNS.map((c) => ({ ...c, inferred: false })) : []), ...fresh];
-    const columns: Column[] = [];
-    const missing: Column[] = [];
-    for (const c of wanted) {
-      const has = existing.get(c.name.toLowerCase());
-      if (has === undefined) {
-        if (SYSTEM.has(c.name)) throw missingColumnError(table, c);
-        missing.push({ name: c.name, type: c.type, nullable: true });
-        columns.push({ name: c.name, type: c.type, nullable: true });
-      } else if (isCompatible(c.type, has.type)) {
-        columns.push({ name: c.name, type: c.type, nullable: has.nullable });
-      } else if (c.inferred && c.type === 'datetime' && isCompatible('string', has.type)) {
-        columns.push({ name: c.name, type: 'string', nullable: has.nullable }); // an ISO string in a text column, as it is
-      } else {
-        checkColumnType(table, c, has); // throws, naming table and column
-      }
-    }
-    // Schema fields these events lack (a version dropped or renamed them) that the table has:
-    // written as NULL, which the row builder (mysqlRows.ts) refuses when the column is NOT NULL.
-    for (const c of absent) {
-      const has = existing.get(c.name.toLowerCase());
-      if (has === undefined || lower.has(c.name.toLowerCase())) continue;
-      checkColumnType(table, c, has);
-      columns.push({ name: c.name, type: c.type, nullable: has.nullable });
-    }
-    await addColumns(conn, table, missing);
-    state = tableState([...(known?.columns ?? []), ...columns]);
+    existing = await existingColumns(conn, table);
+    // IF NOT EXISTS: another writer may have created it just before, with other columns.
+    if (existing.size === columns.length && columns.every((c) => existing.has(c.name.toLowerCase()))) return tableState(columns);
   }
-  return state;
+  const wanted: PlannedColumn[] = [...(known === undefined ? SYSTEM_COLUMNS.map((c) => ({ ...c, inferred: false })) : []), ...fresh];
+  const columns: Column[] = [];
+  const missing: Column[] = [];
+  for (const c of wanted) {
+    const has = existing.get(c.name.toLowerCase());
+    if (has === undefined) {
+      if (SYSTEM.has(c.name)) throw missingColumnError(table, c);
+      missing.push({ name: c.name, type: c.type, nullable: true });
+      columns.push({ name: c.name, type: c.type, nullable: true });
+    } else if (isCompatible(c.type, has.type)) {
+      columns.push({ name: c.name, type: c.type, nullable: has.nullable });
+    } else if (c.inferred && c.type === 'datetime' && isCompatible('string', has.type)) {
+      columns.push({ name: c.name, type: 'string', nullable: has.nullable }); // an ISO string in a text column, as it is
+    } else {
+      checkColumnType(table, c, has); // throws, naming table and column
+    }
+  }
+  // Schema fields these events lack (a version dropped or renamed them) that the table has:
+  // written as NULL, which the row builder (mysqlRows.ts) refuses when the column is NOT NULL.
+  for (const c of absent) {
+    const has = existing.get(c.name.toLowerCase());
+    if (has === undefined || lower.has(c.name.toLowerCase())) continue;
+    checkColumnType(table, c, has);
+    columns.push({ name: c.name, type: c.type, nullable: has.nullable });
+  }
+  try {
+    await addColumns(conn, table, missing);
+  } catch (e) {
+    // Another writer added one of them first: look again.
+    if ((e as { errno?: number }).errno === ER_DUP_FIELDNAME && attempts > 1) return prepareEventTable(conn, table, events, known, createTables, attempts - 1);
+    throw e;
+  }
+  return tableState([...(known?.columns ?? []), ...columns]);
 };
+
+/** MySQL's and MariaDB's error of `ADD COLUMN` for a column the table has. */
+const ER_DUP_FIELDNAME = 1060;
