@@ -139,7 +139,10 @@ const runCommand = async (args: ReadonlyArray<string>, io: CliIO, say: (t: strin
   // Loaded and checked here, in the main thread, whatever runs it: a mistake is one located message.
   const plan = await planRun(file, flags, io.cwd, say);
   const reporting = { quiet: flags.quiet, debug: flags.debug, history: plan.history, entityTypes: plan.entityTypes };
-  if (flags.workers === 1) {
+  // An output whose client runs on the main thread only (librdkafka) takes that thread's core: the
+  // simulation then runs in a worker thread even alone, and writes through it.
+  const hosted = plan.outputs.some((o) => o.mainThread !== undefined);
+  if (flags.workers === 1 && !hosted) {
     const shards = [flags.shard];
     return runReporting(
       io,
@@ -149,12 +152,13 @@ const runCommand = async (args: ReadonlyArray<string>, io: CliIO, say: (t: strin
       plan.failure,
     );
   }
-  const single = plan.outputs.find((o) => o.singleThread !== undefined);
+  const single = plan.outputs.find((o) => o.singleThread !== undefined && o.mainThread === undefined);
   if (single !== undefined)
     throw new UsageError(`--workers ${flags.workers}: the output ${single.sinkName} cannot run in worker threads: ${single.singleThread}`);
   // Resolved once, so that every shard is part of one world.
   const shards = workerShards(flags.shard, flags.workers);
   const seed = plan.resolveSeed();
+  const hosts = plan.outputs.map((o) => o.mainThread?.host());
   const pool = workerPool({
     args,
     cwd: io.cwd,
@@ -164,6 +168,7 @@ const runCommand = async (args: ReadonlyArray<string>, io: CliIO, say: (t: strin
     outputNames: shards.map((s) => plan.outputs.map((o) => (o.forShard?.(s.index) ?? o).sinkName)),
     sharedInitial: plan.sharedInitial,
     say,
+    hosts,
   });
   try {
     return await runReporting(
@@ -175,5 +180,7 @@ const runCommand = async (args: ReadonlyArray<string>, io: CliIO, say: (t: strin
     );
   } finally {
     await pool.terminate();
+    // Every batch was acknowledged before its worker finished: closing only disconnects.
+    await Promise.all(hosts.map((h) => h?.close()));
   }
 };

@@ -2,7 +2,8 @@
  * The entry of a worker thread of `deep-faker run --workers N` (started by workers.ts): it parses
  * `run`'s arguments as the main thread did, loads the model file itself, builds its own outputs
  * from the same `--output` values (or the model's; a file output gets a file of the shard's own,
- * `forShard`), and runs its shard with the seed and wall clock the main thread resolved. It posts
+ * `forShard`; an output whose client runs on the main thread only writes through the port the job
+ * holds for it, `mainThread`), and runs its shard with the seed and wall clock the main thread resolved. It posts
  * progress a few times a second and, at the end, its summary or why it failed; a `stop` message
  * stops generation (the outputs flush what was generated, as on SIGINT in a single run).
  *
@@ -40,7 +41,13 @@ const runShard = async (port: NonNullable<typeof parentPort>, job: WorkerJob): P
     const args = parseRunArgs(job.args, job.cwd, {});
     if (args.help) throw new UsageError('--help in a worker');
     const plan = await planRun(args.file, args.flags, job.cwd, (line) => post({ type: 'say', line }));
-    const outputs = plan.outputs.map((o) => o.forShard?.(job.shard.index) ?? o);
+    const outputs = plan.outputs.map((o, i) => {
+      const port = job.ports?.[i];
+      // An output whose client runs on the main thread only writes through the port to it.
+      if (port !== undefined && port !== null && o.mainThread !== undefined) return o.mainThread.remote(port);
+      // A run of one worker thread (for such an output) writes the files a single run writes.
+      return job.rateShare > 1 ? (o.forShard?.(job.shard.index) ?? o) : o;
+    });
     post({ type: 'outputs', names: outputs.map((o) => o.sinkName) });
     const types = plan.entityTypes ?? [];
     const report = (): void => {

@@ -1,11 +1,13 @@
 /**
  * What the main thread and the worker threads of `deep-faker run --workers` say to each other:
  * the job a worker gets (its `workerData`), the messages it posts (progress, a story's debug
- * lines, how its shard ended) and the one it listens to (stop). Plain data, structured-cloned.
+ * lines, how its shard ended) and the one it listens to (stop). Plain data, structured-cloned
+ * (the job's ports are transferred).
  *
  * @example
  * const job: WorkerJob = { args: ['shop.yaml', '--workers', '2'], cwd: '/work', shard: { index: 1, count: 2 }, seed: 42, now: Date.now(), rateShare: 2 };
  */
+import type { MessagePort } from 'node:worker_threads';
 import type { Shard } from '../engine/shard';
 import type { RunSummary } from '../runtime/runSimulation';
 
@@ -17,8 +19,13 @@ export interface WorkerJob {
   readonly seed: number;
   /** The wall clock for `now` start times. */
   readonly now: number;
-  /** Threads sharing `--rate`. */
+  /** The run's worker threads (they share `--rate`; with one, its file outputs keep their names). */
   readonly rateShare: number;
+  /**
+   * Per output (in order), the port to the main thread's host of an output whose client runs
+   * there only (`SinkOperator.mainThread`), else null.
+   */
+  readonly ports?: ReadonlyArray<MessagePort | null>;
 }
 
 /** What a worker has done so far (posted a few times a second). */

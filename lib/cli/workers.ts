@@ -13,19 +13,20 @@
 import { finished } from 'node:stream';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
+import { type MessagePort, Worker } from 'node:worker_threads';
 import type { Observable } from 'rxjs';
 import { DeepFakerError } from '../core/errors';
 import { createRunStats, type RunStats } from '../engine/runStats';
 import { type Shard, shardLabel } from '../engine/shard';
 import { RunError, type RunSummary } from '../runtime/runSimulation';
 import { SinkError } from '../sinks/sink';
+import type { MainThreadHost } from '../sinks/sinkContract';
 import { describeError } from './describeError';
 import { describeShards } from './shardFlags';
 import { sumEntityCounts, sumSummaries } from './sumSummaries';
 import type { FromWorker, ToWorker, WorkerJob, WorkerProgress } from './workerProtocol';
 
-/** A shard's worker failed: `message` and `code` are what a single run of it would have said. */
+/** A shard's worker failed: `message` and `code` are what a single run of it would have said (named by its shard when the run has several). */
 export class ShardFailure extends DeepFakerError {
   override readonly name = 'ShardFailure';
   constructor(
@@ -35,8 +36,10 @@ export class ShardFailure extends DeepFakerError {
     readonly code: number,
     /** The worker's stack trace of the cause, for `--debug`. */
     stack?: string,
+    /** Whether the message names the shard (a run of one worker thread says what a single run says). */
+    named = true,
   ) {
-    super(`shard ${shardLabel(shard)}: ${message}`);
+    super(named ? `shard ${shardLabel(shard)}: ${message}` : message);
     if (stack !== undefined) this.stack = stack;
   }
 }
@@ -57,6 +60,8 @@ export interface PoolOptions {
   readonly say: (line: string) => void;
   /** Where the workers' stdout goes (default process.stdout). */
   readonly stdout?: NodeJS.WritableStream;
+  /** Per output (in order), the main thread's host of an output whose client runs there only (`SinkOperator.mainThread`). */
+  readonly hosts?: ReadonlyArray<MainThreadHost | undefined>;
 }
 
 /** An output as the reporting sees it: its name and what it acknowledged so far. */
@@ -107,9 +112,12 @@ const isBrokenPipeError = (e: unknown): boolean => {
 export const workerPool = (options: PoolOptions): WorkerPool => {
   const entry = workerEntry();
   const out = options.stdout ?? process.stdout;
+  const named = options.shards.length > 1;
   const slots: Slot[] = options.shards.map((shard, i) => {
-    const job: WorkerJob = { args: options.args, cwd: options.cwd, shard, seed: options.seed, now: options.now, rateShare: options.shards.length };
-    const worker = new Worker(entry.source, { eval: entry.eval, workerData: job, stdout: true });
+    const ports = (options.hosts ?? []).map((h) => h?.port() ?? null);
+    const job: WorkerJob = { args: options.args, cwd: options.cwd, shard, seed: options.seed, now: options.now, rateShare: options.shards.length, ports };
+    const transferList = ports.filter((p): p is MessagePort => p !== null);
+    const worker = new Worker(entry.source, { eval: entry.eval, workerData: job, transferList, stdout: true });
     worker.stdout.pipe(out, { end: false });
     return { shard, worker, names: options.outputNames[i] ?? [], exited: false };
   });
@@ -176,14 +184,15 @@ export const workerPool = (options: PoolOptions): WorkerPool => {
               } else if (m.type === 'say') options.say(m.line);
               else if (m.type === 'done') slot.summary = m.summary;
               else if (m.type === 'failed') {
-                failed(slot, new ShardFailure(shard, m.message, m.code, m.stack));
+                failed(slot, new ShardFailure(shard, m.message, m.code, m.stack, named));
                 slot.summary = m.summary; // what it generated and flushed before it failed
               }
             });
-            worker.on('error', (e: unknown) => failed(slot, new ShardFailure(shard, describeError(e), 1, e instanceof Error ? e.stack : undefined)));
+            worker.on('error', (e: unknown) => failed(slot, new ShardFailure(shard, describeError(e), 1, e instanceof Error ? e.stack : undefined, named)));
             worker.on('exit', (code) => {
               slot.exited = true;
-              if (slot.summary === undefined) failed(slot, new ShardFailure(shard, `its worker thread exited (code ${code}) before the shard finished`, 1));
+              if (slot.summary === undefined)
+                failed(slot, new ShardFailure(shard, `its worker thread exited (code ${code}) before the shard finished`, 1, undefined, named));
               one();
             });
             finished(worker.stdout, one);

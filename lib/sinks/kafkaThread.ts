@@ -1,8 +1,10 @@
 /**
- * A Kafka writer whose KafkaJS client runs on a producer thread (kafkaProducerThread.ts): this side, on
- * the simulation's thread, only encodes each batch (JSON values, keys, event types) and hands the
- * bytes over without copying; the thread does the protocol work and answers once Kafka
- * acknowledged the batch. Both cores work: one generates, the other produces.
+ * Kafka writers whose client runs on another thread: this side, on the simulation's thread, only
+ * encodes each batch (JSON values, keys, event types) and hands the bytes over without copying;
+ * the other side does the protocol work and answers once Kafka acknowledged the batch. Both cores
+ * work: one generates, the other produces. The other side is a producer thread of its own running
+ * KafkaJS (kafkaProducerThread.ts, `KafkaThreadWriter`), or, for a worker thread of the CLI, the
+ * main thread's librdkafka producer (kafkaHost.ts, `KafkaPortWriter`).
  *
  * Used by `toKafka` unless `producerThread: false`, or when the options cannot be handed to a
  * thread (a `keys` function is evaluated here, but functions in `ssl` or `sasl` are not
@@ -12,7 +14,7 @@
  * const writer = new KafkaThreadWriter(options, 'kafka:127.0.0.1:9092');
  */
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { type MessagePort, Worker } from 'node:worker_threads';
 import type { SimEvent } from '../core/simEvent';
 import { KafkaEncoder } from './kafkaMessages';
 import type { ToKafkaOptions } from './kafkaOptions';
@@ -48,36 +50,47 @@ const startThread = (data: ProducerThreadData): Worker => {
   return new Worker(code, { eval: true, workerData: data });
 };
 
-/** A batch sent to the thread and not yet answered. */
+/** A batch sent to the producer and not yet answered. */
 interface Waiting {
   readonly resolve: () => void;
   readonly reject: (e: Error) => void;
 }
 
-/** A `SinkWriter` that produces on a thread of its own. */
-export class KafkaThreadWriter implements SinkWriter {
+/** How the writer reaches its producer: a thread of its own, or a port to the main thread's. */
+interface Link {
+  postMessage(m: ToProducer, transfer?: ArrayBuffer[]): void;
+  /** Ends the link once closed or broken. */
+  end(): Promise<void>;
+}
+
+/**
+ * A `SinkWriter` that encodes its batches here and has a producer elsewhere send them: on a
+ * thread of its own (`KafkaThreadWriter`), or on the main thread (`KafkaPortWriter`).
+ */
+class EncodedBatchWriter implements SinkWriter {
   private readonly encoder: KafkaEncoder;
-  private thread: Worker | undefined;
+  private link: Link | undefined;
   private readonly waiting = new Map<number, Waiting>();
   private nextId = 0;
-  /** Why the thread can take no more batches (it failed, crashed or exited). */
+  /** Why the producer can take no more batches (it failed, crashed or went away). */
   private broken: Error | undefined;
   private opened: Waiting | undefined;
   private closed: Waiting | undefined;
 
   constructor(
-    private readonly options: ToKafkaOptions,
+    options: ToKafkaOptions,
     readonly name: string,
+    /** Connects the link; it calls back with each answer, and with the error that broke it. */
+    private readonly connect: (answer: (m: FromProducer) => void, breakWith: (e: Error) => void) => Link,
   ) {
     this.encoder = new KafkaEncoder(new KafkaRouting(options));
   }
 
   open(): Promise<void> {
-    const thread = startThread({ options: threadOptions(this.options), name: this.name });
-    this.thread = thread;
-    thread.on('message', (m: FromProducer) => this.answer(m));
-    thread.on('error', (e: Error) => this.breakWith(new Error(`the Kafka producer thread failed: ${e.message}`, { cause: e })));
-    thread.on('exit', () => this.breakWith(new Error('the Kafka producer thread exited')));
+    this.link = this.connect(
+      (m) => this.answer(m),
+      (e) => this.breakWith(e),
+    );
     return new Promise<void>((resolve, reject) => (this.opened = { resolve, reject }));
   }
 
@@ -105,43 +118,77 @@ export class KafkaThreadWriter implements SinkWriter {
     }
   }
 
-  /** Fails whatever waits for the thread, and every later batch. */
+  /** Fails whatever waits for the producer, and every later batch. */
   private breakWith(e: Error): void {
     this.broken ??= e;
     this.opened?.reject(e);
     this.opened = undefined;
     for (const w of this.waiting.values()) w.reject(e);
     this.waiting.clear();
-    this.closed?.resolve(); // a thread that is gone has nothing left to close
+    this.closed?.resolve(); // a producer that is gone has nothing left to close
     this.closed = undefined;
   }
 
   write(batch: ReadonlyArray<SimEvent>): Promise<void> {
-    const thread = this.thread;
-    if (thread === undefined) return Promise.reject(new Error('producer is not connected'));
+    const link = this.link;
+    if (link === undefined) return Promise.reject(new Error('producer is not connected'));
     if (this.broken !== undefined) return Promise.reject(this.broken);
     const messages = this.encoder.encode(batch);
     const id = this.nextId++;
     const done = new Promise<void>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
-    const m: ToProducer = { kind: 'write', id, messages };
     // Fresh arrays of this batch: handed over, not copied.
-    thread.postMessage(m, [messages.bytes.buffer as ArrayBuffer, messages.ends.buffer as ArrayBuffer, messages.typeOf.buffer as ArrayBuffer]);
+    link.postMessage({ kind: 'write', id, messages }, [
+      messages.bytes.buffer as ArrayBuffer,
+      messages.ends.buffer as ArrayBuffer,
+      messages.typeOf.buffer as ArrayBuffer,
+    ]);
     return done;
   }
 
   async close(): Promise<void> {
-    const thread = this.thread;
-    if (thread === undefined || this.broken !== undefined) {
-      await thread?.terminate();
-      return;
-    }
+    const link = this.link;
+    this.link = undefined;
+    if (link === undefined) return;
+    if (this.broken !== undefined) return link.end();
     const closed = new Promise<void>((resolve, reject) => (this.closed = { resolve, reject }));
-    thread.postMessage({ kind: 'close' } satisfies ToProducer);
+    link.postMessage({ kind: 'close' });
     try {
       await closed;
     } finally {
-      this.thread = undefined;
-      await thread.terminate();
+      await link.end();
     }
+  }
+}
+
+/** A Kafka writer whose KafkaJS client runs on a producer thread of its own. */
+export class KafkaThreadWriter extends EncodedBatchWriter {
+  constructor(options: ToKafkaOptions, name: string) {
+    super(options, name, (answer, breakWith) => {
+      const thread = startThread({ options: threadOptions(options), name });
+      thread.on('message', answer);
+      thread.on('error', (e: Error) => breakWith(new Error(`the Kafka producer thread failed: ${e.message}`, { cause: e })));
+      thread.on('exit', () => breakWith(new Error('the Kafka producer thread exited')));
+      return { postMessage: (m, transfer) => thread.postMessage(m, transfer), end: () => thread.terminate().then(() => undefined) };
+    });
+  }
+}
+
+/**
+ * A Kafka writer in a worker thread whose producer is the main thread's (kafkaHost.ts), reached
+ * through `port`: for a client that runs on the main thread only.
+ */
+export class KafkaPortWriter extends EncodedBatchWriter {
+  constructor(options: ToKafkaOptions, name: string, port: MessagePort) {
+    super(options, name, (answer, breakWith) => {
+      port.on('message', answer);
+      port.on('close', () => breakWith(new Error("the main thread's Kafka producer went away")));
+      return {
+        postMessage: (m, transfer) => port.postMessage(m, transfer),
+        end: async () => {
+          port.removeAllListeners('close');
+          port.close();
+        },
+      };
+    });
   }
 }

@@ -6,6 +6,7 @@
  * @example
  * const devNull: SinkWriter = { name: 'null', open: async () => {}, write: async () => {}, close: async () => {} };
  */
+import type { MessagePort } from 'node:worker_threads';
 import type { MonoTypeOperatorFunction } from 'rxjs';
 import type { SimEvent } from '../core/simEvent';
 import type { EntityStore } from '../entities/entityStore';
@@ -123,7 +124,32 @@ export type SinkOperator = MonoTypeOperatorFunction<SimEvent> & {
    * module Node loads in one thread of a process only.
    */
   readonly singleThread?: string;
+  /**
+   * For an output whose client runs on the main thread only (the librdkafka Kafka client): how the
+   * worker threads of `deep-faker run --workers` (or the one thread a single run's simulation
+   * then gets) write through it. `host()`, on the main thread, opens the writer every worker
+   * shares; `remote(port)`, in a worker, is this output sending its encoded batches through
+   * `port` to that host.
+   */
+  readonly mainThread?: {
+    readonly host: () => MainThreadHost;
+    readonly remote: (port: MessagePort) => SinkOperator;
+  };
 };
+
+/**
+ * The main thread's side of an output that worker threads write through (`SinkOperator.mainThread`).
+ *
+ * @example
+ * const host = sink.mainThread!.host(); const port = host.port(); // transfer port to a worker
+ * await host.close(); // once every worker is done
+ */
+export interface MainThreadHost {
+  /** A port for one worker (to transfer to it): the worker's output writes through it. */
+  port(): MessagePort;
+  /** Closes the shared writer (flushing what it still holds), once every worker is done. */
+  close(): Promise<void>;
+}
 
 /**
  * A sink failed to open, write or close. The message names the sink; `cause` is the original error.

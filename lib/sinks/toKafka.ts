@@ -15,11 +15,13 @@
  *   topic: 'events',
  * })).subscribe();
  */
+import type { MessagePort } from 'node:worker_threads';
+import { KafkaHost } from './kafkaHost';
 import { brokerList } from './kafkaJsClient';
 import { KafkaJsWriter } from './kafkaJsWriter';
 import type { ToKafkaOptions } from './kafkaOptions';
 import { LibrdkafkaWriter } from './librdkafkaWriter';
-import { canRunOnThread, KafkaThreadWriter } from './kafkaThread';
+import { canRunOnThread, KafkaPortWriter, KafkaThreadWriter } from './kafkaThread';
 import type { SinkWriter } from './sinkContract';
 import { type SinkOperator, toSink } from './sink';
 
@@ -67,17 +69,26 @@ export const toKafka = (options: ToKafkaOptions): SinkOperator => {
     threaded ? new KafkaThreadWriter(options, name) : client === 'librdkafka' ? new LibrdkafkaWriter(options, name) : new KafkaJsWriter(options, name);
   const maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
   const writesInFlight = client === 'librdkafka' ? LIBRDKAFKA_WRITES_IN_FLIGHT : threaded ? KAFKAJS_THREAD_WRITES_IN_FLIGHT : 1;
-  const sink = toSink(create, {
+  const sinkOptions = {
     name,
     maxBatch,
     maxBuffered: options.maxBuffered,
     writesInFlight,
     ...(writesInFlight > 1 ? { window: (writesInFlight + 1) * maxBatch } : {}),
+  };
+  const sink = toSink(create, sinkOptions);
+  if (client !== 'librdkafka') return sink;
+  // Its addon is not context-aware (confluentinc/confluent-kafka-javascript#258): a second thread
+  // cannot load it, so worker threads write through the main thread's producer.
+  return Object.assign(sink, {
+    singleThread: LIBRDKAFKA_SINGLE_THREAD,
+    mainThread: {
+      host: () => new KafkaHost(options, name),
+      remote: (port: MessagePort) => toSink(() => new KafkaPortWriter(options, name, port), sinkOptions),
+    },
   });
-  // Its addon is not context-aware (confluentinc/confluent-kafka-javascript#258): a second thread cannot load it.
-  return client === 'librdkafka' ? Object.assign(sink, { singleThread: LIBRDKAFKA_SINGLE_THREAD }) : sink;
 };
 
 /** Why the librdkafka client cannot run in worker threads (`SinkOperator.singleThread`). */
 const LIBRDKAFKA_SINGLE_THREAD =
-  'the librdkafka client (@confluentinc/kafka-javascript) is a native module that loads in one thread of a process only; use the kafkajs client with --workers, or one process per shard (--shard i/N)';
+  "the librdkafka client (@confluentinc/kafka-javascript) is a native module that loads in one thread of a process only: worker threads write through the main thread's producer (`mainThread`)";

@@ -1,8 +1,9 @@
 /**
  * `deep-faker run --workers 2` into a real Kafka broker and a real MariaDB, next to the JSONL
  * files of the same shards: each worker has its own producer and connection, into one topic and
- * one set of tables, and every event of both shards is there exactly once. (The librdkafka client
- * loads in one thread of a process only: `--workers` refuses it, specs/cli/workers.spec.ts.)
+ * one set of tables, and every event of both shards is there exactly once. The librdkafka client
+ * loads in one thread of a process only: the workers write through the main thread's producer,
+ * and a single run with it runs its simulation in a worker thread.
  */
 import { expect } from 'chai';
 import { EventEmitter } from 'node:events';
@@ -11,11 +12,26 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Connection } from 'mysql2/promise';
 import { runCli, REPO, summaryEvents } from '../helpers/cliRun';
-import { consumeAll, dropTables, kafkaBrokers, mysqlConnection, mysqlUrl, tablesWithPrefix, uniqueName } from '../helpers/services';
+import { ensureLibrdkafka } from '../helpers/librdkafka';
+import { type Consumed, consumeAll, dropTables, kafkaBrokers, mysqlConnection, mysqlUrl, tablesWithPrefix, uniqueName } from '../helpers/services';
 import { expectMessagesEqualJsonl, expectRowsEqualJsonl, readJsonl } from '../helpers/tables';
 
 const ECOMMERCE = path.join(REPO, 'scenarios/ecommerce.ts');
 const TOTAL = 8_000;
+
+/**
+ * Each shard's messages are its file's events once each, in its order per key; the shared
+ * catalogue's keys get events of both shards, interleaved as the workers produced them.
+ */
+const expectEachShardOnce = (consumed: ReadonlyArray<Consumed>, shards: ReadonlyArray<ReadonlyArray<Record<string, unknown>>>): void => {
+  for (const events of shards) {
+    const ids = new Set(events.map((e) => e.event_id));
+    expectMessagesEqualJsonl(
+      consumed.filter((m) => ids.has((JSON.parse(m.value) as { event_id: string }).event_id)),
+      events,
+    );
+  }
+};
 
 describe('e2e: --workers 2 into Kafka and MySQL', function () {
   this.timeout(300_000);
@@ -55,18 +71,44 @@ describe('e2e: --workers 2 into Kafka and MySQL', function () {
 
     const consumed = await consumeAll(brokers, [topic]);
     expect(consumed.length).to.equal(TOTAL);
-    // Each shard's messages are its file's events once each, in its order per key; the shared
-    // catalogue's keys get events of both shards, interleaved as the workers produced them.
-    for (const events of shards) {
-      const ids = new Set(events.map((e) => e.event_id));
-      expectMessagesEqualJsonl(
-        consumed.filter((m) => ids.has((JSON.parse(m.value) as { event_id: string }).event_id)),
-        events,
-      );
-    }
+    expectEachShardOnce(consumed, shards);
 
     const tables = await tablesWithPrefix(conn, prefix);
     expect(tables.length).to.be.greaterThan(3);
     await expectRowsEqualJsonl(conn, tables, jsonl);
   });
+
+  for (const workers of [2, 1]) {
+    it(`with the librdkafka client and --workers ${workers}: the main thread's producer gets every event exactly once, in each shard's order per key`, async function () {
+      this.timeout(900_000); // the first use builds the client (specs/helpers/librdkafka.ts)
+      await ensureLibrdkafka();
+      const topic = `${uniqueName('workers_rd')}.events`;
+      const files = path.join(dir, uniqueName('rd'));
+      const argv = [
+        'run',
+        ECOMMERCE,
+        '--seed',
+        '12',
+        '--start',
+        '2025-03-03T09:00:00Z',
+        '--duration',
+        '30d',
+        '--total-events',
+        String(TOTAL),
+        '--workers',
+        String(workers),
+      ];
+      const outputs = ['--output', `file:${files}/e.jsonl`, '--output', `kafka:${brokers}?topic=${topic}&client=librdkafka`];
+      const r = await runCli([...argv, ...outputs], dir, new EventEmitter()).done;
+      expect(r.code, r.stderr).to.equal(0);
+      expect(summaryEvents(r.stderr, 'done')).to.equal(TOTAL);
+      // One worker thread writes the file a single run writes; two, one file each.
+      const shards = (workers === 1 ? ['e.jsonl'] : ['e-0.jsonl', 'e-1.jsonl']).map((f) => readJsonl(path.join(files, f)));
+      expect(shards.reduce((n, s) => n + s.length, 0)).to.equal(TOTAL);
+      expect(r.stderr).to.contain(`kafka:${brokers} ${TOTAL.toLocaleString('en-US')} acknowledged`);
+      const consumed = await consumeAll(brokers, [topic]);
+      expect(consumed.length).to.equal(TOTAL);
+      expectEachShardOnce(consumed, shards);
+    });
+  }
 });
