@@ -26,7 +26,6 @@ import { toKafka } from '../lib/sinks/toKafka';
 import { toMySQL } from '../lib/sinks/toMySQL';
 import type { SimEvent } from '../lib/core/simEvent';
 import type { KafkaClient } from '../lib/sinks/toKafka';
-import { ensureLibrdkafka } from '../specs/helpers/librdkafka';
 import { bareKafkaJs, bareLibrdkafka, bareMessages, freshTopic, javaProducerPerformance } from './kafkaBaselines';
 import type { BenchCase, CaseResult, Section, Span } from './measure';
 import { TIMING_HEADER, between, fixed, instant, int, markdownTable, rate, sampleRss, scaled, timingCells } from './measure';
@@ -35,6 +34,8 @@ import { ecommerceModel } from './throughput';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const kafkaScript = require('../scripts/kafka.js') as { start(options?: { quiet?: boolean }): Promise<string>; libs(): string };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { ensureLibrdkafka } = require('../scripts/librdkafka.js') as { ensureLibrdkafka(): Promise<void> };
 
 const MYSQL_URL = process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 /** The MySQL output's defaults (connections, events per transaction), which the bare mysql2 case copies. */
@@ -119,7 +120,7 @@ const fileCase = (events: number): BenchCase => ({
 
 /** The broker (the project's, or KAFKA_BROKERS), with the librdkafka package in place for its cases. */
 const kafkaBrokers = async (): Promise<string> => {
-  await ensureLibrdkafka(); // the specs' own install (.services/librdkafka), once
+  await ensureLibrdkafka(); // scripts/librdkafka.js installs it into .services/librdkafka, once
   return process.env.KAFKA_BROKERS || (await kafkaScript.start({ quiet: true }));
 };
 

@@ -80,7 +80,7 @@ describe('e2e: --workers 2 into Kafka and MySQL', function () {
 
   for (const workers of [2, 1]) {
     it(`with the librdkafka client and --workers ${workers}: the main thread's producer gets every event exactly once, in each shard's order per key`, async function () {
-      this.timeout(900_000); // the first use builds the client (specs/helpers/librdkafka.ts)
+      this.timeout(900_000); // the first use builds the client (scripts/librdkafka.js)
       await ensureLibrdkafka();
       const topic = `${uniqueName('workers_rd')}.events`;
       const files = path.join(dir, uniqueName('rd'));

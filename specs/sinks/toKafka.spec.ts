@@ -1,7 +1,7 @@
 /**
  * toKafka against real Apache Kafka brokers, one suite per version scripts/kafka.js runs (4.x and
  * 3.9) and per client (KafkaJS, and librdkafka through @confluentinc/kafka-javascript, installed
- * for the specs by specs/helpers/librdkafka.ts), or against KAFKA_BROKERS alone: what is produced
+ * for the specs by scripts/librdkafka.js), or against KAFKA_BROKERS alone: what is produced
  * is consumed back and compared with the JSONL output of the same run, and the delivery guarantees
  * hold through broker restarts.
  */
