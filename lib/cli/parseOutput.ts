@@ -6,7 +6,7 @@
  * | `stdout` / `stdout:json_pretty` | standard output, one JSON object per line (or pretty) |
  * | `file:PATH` | a JSONL file (parent folders are created) |
  * | `kafka:BROKERS[?topic=T&partitions=N&compression=gzip&client_id=C&timeout_ms=MS&client=librdkafka&event_type_header=false]` | Kafka (`toKafka`); BROKERS comma-separated |
- * | `mysql://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?table_prefix=P&connections=N&timeout_ms=MS]` (or `mysql:` + that URI) | MySQL / MariaDB (`toMySQL`) |
+ * | `mysql://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?table_prefix=P&connections=N&timeout_ms=MS&on_duplicate=skip]` (or `mysql:` + that URI) | MySQL / MariaDB (`toMySQL`) |
  *
  * @example
  * parseOutput('file:out/events.jsonl'); // { _tag: 'File', path: 'out/events.jsonl' }
@@ -34,7 +34,14 @@ export type OutputSpec =
       readonly client?: KafkaClient;
       readonly eventTypeHeader?: boolean;
     }
-  | { readonly _tag: 'MySQL'; readonly uri: string; readonly tablePrefix?: string; readonly connections?: number; readonly timeoutMs?: number };
+  | {
+      readonly _tag: 'MySQL';
+      readonly uri: string;
+      readonly tablePrefix?: string;
+      readonly connections?: number;
+      readonly timeoutMs?: number;
+      readonly onDuplicate?: 'fail' | 'skip';
+    };
 
 /** A `--output` value that is not understood. */
 export class UsageError extends DeepFakerError {
@@ -95,7 +102,11 @@ const parseKafka = (value: string, rest: string): OutputSpec => {
 };
 
 const parseMySQL = (value: string, uri: string): OutputSpec => {
-  const [base, params] = splitQuery(value, uri, ['table_prefix', 'connections', 'timeout_ms']);
+  const [base, params] = splitQuery(value, uri, ['table_prefix', 'connections', 'timeout_ms', 'on_duplicate']);
+  const onDuplicate = params.get('on_duplicate');
+  if (onDuplicate !== undefined && onDuplicate !== 'fail' && onDuplicate !== 'skip') {
+    throw new UsageError(`--output ${value}: on_duplicate must be fail or skip, got "${onDuplicate}"`);
+  }
   let url: URL;
   try {
     url = new URL(base);
@@ -111,6 +122,7 @@ const parseMySQL = (value: string, uri: string): OutputSpec => {
     tablePrefix: params.get('table_prefix'),
     connections: positiveInt(value, 'connections', params.get('connections')),
     timeoutMs: positiveInt(value, 'timeout_ms', params.get('timeout_ms')),
+    onDuplicate,
   };
 };
 
@@ -162,6 +174,7 @@ export const outputOperator = (spec: OutputSpec): SinkOperator => {
         connections: spec.connections,
         connectTimeoutMs: spec.timeoutMs,
         writeTimeoutMs: spec.timeoutMs,
+        onDuplicate: spec.onDuplicate,
       });
     default: {
       const never: never = spec;

@@ -25,6 +25,8 @@ export interface TableInsert {
   readonly table: string;
   /** `INSERT INTO \`t\` (\`a\`, \`b\`) VALUES ` */
   readonly head: string;
+  /** After the rows: '' or, to skip a row whose `event_id` the table has, a no-op `ON DUPLICATE KEY UPDATE`. */
+  readonly tail: string;
   readonly row: RowText;
 }
 
@@ -103,14 +105,17 @@ const compileRow = (table: string, columns: ReadonlyArray<Column>): RowText => {
 };
 
 /**
- * How rows of `table` with `columns` (in order) are written.
+ * How rows of `table` with `columns` (in order) are written; with `skipDuplicates`, a row whose
+ * `event_id` the table already has (a delivered duplicate) is left out, and any other error of a
+ * row still fails the statement (unlike `INSERT IGNORE`, which would turn them into warnings).
  *
  * @example
  * tableInsert('t', [{ name: 'event_id', type: 'key', nullable: false }]).head; // 'INSERT INTO `t` (`event_id`) VALUES '
  */
-export const tableInsert = (table: string, columns: ReadonlyArray<Column>): TableInsert => ({
+export const tableInsert = (table: string, columns: ReadonlyArray<Column>, skipDuplicates = false): TableInsert => ({
   table,
   head: `INSERT INTO ${sqlIdentifier(table)} (${columns.map((c) => sqlIdentifier(c.name)).join(', ')}) VALUES `,
+  tail: skipDuplicates ? ' ON DUPLICATE KEY UPDATE `event_id` = `event_id`' : '',
   row: compileRow(table, columns),
 });
 
@@ -124,11 +129,12 @@ export const tableInsert = (table: string, columns: ReadonlyArray<Column>): Tabl
  */
 export const insertStatements = (insert: TableInsert, events: ReadonlyArray<SimEvent>, maxBytes: number): string[] => {
   const rows = events.map(insert.row);
-  let chars = insert.head.length + rows.length - 1;
+  const { head, tail } = insert;
+  let chars = head.length + tail.length + rows.length - 1;
   for (const r of rows) chars += r.length;
   // A UTF-16 code unit is at most 3 bytes of UTF-8: most batches need no counting.
-  if (chars * 3 <= maxBytes) return [insert.head + rows.join(',')];
-  const headBytes = Buffer.byteLength(insert.head);
+  if (chars * 3 <= maxBytes) return [head + rows.join(',') + tail];
+  const headBytes = Buffer.byteLength(head) + Buffer.byteLength(tail);
   const statements: string[] = [];
   let start = 0;
   let bytes = headBytes;
@@ -140,13 +146,13 @@ export const insertStatements = (insert: TableInsert, events: ReadonlyArray<SimE
       );
     }
     if (i > start && bytes + 1 + size > maxBytes) {
-      statements.push(insert.head + rows.slice(start, i).join(','));
+      statements.push(head + rows.slice(start, i).join(',') + tail);
       start = i;
       bytes = headBytes;
     }
     bytes += (i > start ? 1 : 0) + size;
   }
-  statements.push(insert.head + rows.slice(start).join(','));
+  statements.push(head + rows.slice(start).join(',') + tail);
   return statements;
 };
 

@@ -47,11 +47,23 @@ export interface WriterSettings {
   readonly connections: number;
   /** Most bytes of one statement; the server's `max_allowed_packet` caps it too. */
   readonly maxStatementBytes: number | undefined;
+  /** Leave out a row whose `event_id` its table has (`onDuplicate: 'skip'`) instead of failing. */
+  readonly skipDuplicates: boolean;
   readonly entityTables: { readonly prefix: string; readonly current: boolean; readonly history: boolean } | undefined;
 }
 
 /** Room left in a packet for the protocol's header bytes. */
 const PACKET_MARGIN = 1024;
+
+/** The server's error of a row whose primary key its table has. */
+const ER_DUP_ENTRY = 1062;
+
+/** A duplicate `event_id` (the server's message, or the writer's own), with what it means here and what to do about it. */
+const duplicateError = (what: string, cause?: unknown): Error =>
+  new Error(
+    `${what}: an event with this event_id was written already, delivered twice (delivery duplicates) or by an earlier run into the same tables; onDuplicate: 'skip' (on the command line ?on_duplicate=skip, in the YAML model format on_duplicate: skip) writes each event_id once`,
+    { cause },
+  );
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const ignore = (): void => undefined;
@@ -99,6 +111,8 @@ export class MySQLWriter implements SinkWriter {
   private committed: Promise<void> = Promise.resolve();
   /** Set once a batch failed: the run is over, close writes nothing more. */
   private failed = false;
+  /** The `event_id`s of the batches not yet committed, with how many of them hold each. */
+  private readonly inFlight = new Map<string, number>();
 
   constructor(
     private readonly settings: WriterSettings,
@@ -130,10 +144,19 @@ export class MySQLWriter implements SinkWriter {
   }
 
   write(batch: ReadonlyArray<SimEvent>): Promise<void> {
+    // A copy of an event whose batch is still in flight is decided here: on the server its row
+    // lock would make this batch wait for that one, which may wait (for its turn to commit) for a
+    // batch that waits for this one's locks, until the lock wait timeout.
+    const ids = new Set<string>();
+    for (const e of batch) {
+      if (this.inFlight.has(e.event_id) && !this.settings.skipDuplicates) return Promise.reject(duplicateError(`Duplicate entry '${e.event_id}'`));
+      ids.add(e.event_id);
+    }
     const byTable: ByTable = new Map();
     let type: string | undefined;
     let events: SimEvent[] = [];
     for (const e of batch) {
+      if (this.inFlight.has(e.event_id)) continue; // skipped: its first copy is on its way
       // Runs of one type are common (a session's events): one lookup per run.
       if (e.event_type !== type) {
         type = e.event_type;
@@ -144,7 +167,17 @@ export class MySQLWriter implements SinkWriter {
       }
       events.push(e);
     }
-    return this.enqueue(byTable, batch.length);
+    for (const id of ids) this.inFlight.set(id, (this.inFlight.get(id) ?? 0) + 1);
+    const done = this.enqueue(byTable, batch.length);
+    const settle = (): void => {
+      for (const id of ids) {
+        const n = this.inFlight.get(id)! - 1;
+        if (n === 0) this.inFlight.delete(id);
+        else this.inFlight.set(id, n);
+      }
+    };
+    done.then(settle, settle);
+    return done;
   }
 
   async close(): Promise<void> {
@@ -241,7 +274,7 @@ export class MySQLWriter implements SinkWriter {
   private insertOf(table: string): TableInsert {
     const state = this.tables.get(table)!;
     let insert = this.inserts.get(state);
-    if (insert === undefined) this.inserts.set(state, (insert = tableInsert(table, state.columns)));
+    if (insert === undefined) this.inserts.set(state, (insert = tableInsert(table, state.columns, this.settings.skipDuplicates)));
     return insert;
   }
 
@@ -263,7 +296,7 @@ export class MySQLWriter implements SinkWriter {
       for (const q of packStatements(tail, this.maxBytes)) await conn.query(q, null);
     } catch (e) {
       if (!isConnectionLost(e)) await conn.rollback().catch(ignore);
-      throw e;
+      throw (e as { errno?: number }).errno === ER_DUP_ENTRY ? duplicateError(messageOf(e), e) : e;
     }
   }
 

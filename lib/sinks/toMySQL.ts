@@ -58,6 +58,14 @@ export interface ToMySQLOptions extends SinkOptions {
    */
   readonly maxStatementBytes?: number;
   /**
+   * An event whose `event_id` its table already has — a duplicate from the delivery stages (the
+   * same event delivered again), or a row of an earlier run into the same tables: `'fail'` (the
+   * default) ends the run with the server's "Duplicate entry" error, saying what it means;
+   * `'skip'` leaves the row out (the first copy stays; every other error of a row still fails the
+   * run), as a consumer that writes each event once would.
+   */
+  readonly onDuplicate?: 'fail' | 'skip';
+  /**
    * Also keep entity state in tables, written in the same transactions as the events (in order,
    * one transaction at a time, whatever `connections` is):
    * `current` upserts one row per entity into `<prefix><entity>_state`; `history` writes one row
@@ -105,6 +113,9 @@ export const toMySQL = (options: ToMySQLOptions): MySQLSinkOperator => {
   const connections = options.connections ?? DEFAULT_CONNECTIONS;
   if (!(Number.isInteger(connections) && connections >= 1)) throw new RangeError(`toMySQL: connections must be a positive integer, got ${connections}`);
   const maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
+  const onDuplicate = options.onDuplicate ?? 'fail';
+  if (onDuplicate !== 'fail' && onDuplicate !== 'skip')
+    throw new RangeError(`toMySQL: onDuplicate must be "fail" or "skip", got ${JSON.stringify(onDuplicate)}`);
   const feed = new ChangeFeed();
   const prefix = options.tablePrefix ?? '';
   const e = options.entityTables;
@@ -118,6 +129,7 @@ export const toMySQL = (options: ToMySQLOptions): MySQLSinkOperator => {
     writeTimeoutMs: options.writeTimeoutMs ?? 60_000,
     connections,
     maxStatementBytes: options.maxStatementBytes,
+    skipDuplicates: onDuplicate === 'skip',
     entityTables,
   };
   const sink = toSink(() => new MySQLWriter(settings, feed), {

@@ -26,7 +26,14 @@ describe('parseOutput', () => {
   });
 
   it('decodes mysql URIs, written alone or after "mysql:", and never names the password', () => {
-    const spec = { _tag: 'MySQL', uri: 'mysql://root@127.0.0.1:3306/test', tablePrefix: 'shop_', connections: undefined, timeoutMs: undefined };
+    const spec = {
+      _tag: 'MySQL',
+      uri: 'mysql://root@127.0.0.1:3306/test',
+      tablePrefix: 'shop_',
+      connections: undefined,
+      timeoutMs: undefined,
+      onDuplicate: undefined,
+    };
     expect(parseOutput('mysql://root@127.0.0.1:3306/test?table_prefix=shop_')).to.deep.equal(spec);
     expect(parseOutput('mysql:mysql://root@127.0.0.1:3306/test?table_prefix=shop_')).to.deep.equal(spec);
     expect(outputOperator(parseOutput('mysql://u:pw@db:3307/shop')).sinkName).to.equal('mysql://u@db:3307/shop');
@@ -39,10 +46,16 @@ describe('parseOutput', () => {
       tablePrefix: undefined,
       connections: 2,
       timeoutMs: 500,
+      onDuplicate: undefined,
     });
     // A batch (2 000 events) on each connection and the next one filling (see toMySQL).
     expect(outputOperator(parseOutput('mysql://root@127.0.0.1/test?connections=2')).window).to.equal(2_000 * 3);
     expect(outputOperator(parseOutput('mysql://root@127.0.0.1/test')).window).to.equal(2_000 * 5);
+  });
+
+  it('decodes what the MySQL output does with a duplicate event_id (on_duplicate)', () => {
+    expect(parseOutput('mysql://root@127.0.0.1/test?on_duplicate=skip')).to.deep.include({ onDuplicate: 'skip' });
+    expect(parseOutput('mysql://root@127.0.0.1/test?on_duplicate=fail')).to.deep.include({ onDuplicate: 'fail' });
   });
 
   const bad: ReadonlyArray<[string, string]> = [
@@ -56,7 +69,8 @@ describe('parseOutput', () => {
     ['kafka:b:9092?compression=brotli', 'compression must be one of none, gzip, snappy, lz4, zstd, got "brotli"'],
     ['mysql://root@127.0.0.1:3306', 'expected mysql://USER[:PASSWORD]@HOST[:PORT]/DATABASE'],
     ['mysql:nonsense', 'expected mysql://USER[:PASSWORD]@HOST[:PORT]/DATABASE'],
-    ['mysql://root@h/db?prefix=x', 'unknown parameter "prefix" (table_prefix, connections, timeout_ms)'],
+    ['mysql://root@h/db?prefix=x', 'unknown parameter "prefix" (table_prefix, connections, timeout_ms, on_duplicate)'],
+    ['mysql://root@h/db?on_duplicate=ignore', 'on_duplicate must be fail or skip, got "ignore"'],
     ['mysql://root@h/db?connections=0', 'connections must be an integer >= 1, got "0"'],
     ['postgres://x', 'unknown output "postgres"'],
   ];

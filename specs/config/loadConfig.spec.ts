@@ -243,6 +243,13 @@ describe('config/yaml loadConfig', () => {
       ]);
     });
 
+    it('outputs: what the MySQL output does with a duplicate event_id', () => {
+      expect(only('', '', 'outputs:\n  - { type: mysql, database: test, on_duplicate: skip, enabled: false }\n')).to.deep.equal([]);
+      expect(only('', '', 'outputs:\n  - { type: mysql, database: test, on_duplicate: ignore, enabled: false }\n')).to.deep.equal([
+        't.yaml:46:50 outputs[0].on_duplicate: "ignore" is not what to do with a duplicate event_id (fail, skip)',
+      ]);
+    });
+
     it('YAML syntax errors are located too', () => {
       const errors = errorsOf('event_types:\n  A: [1, 2\n');
       expect(errors.length).to.be.greaterThan(0);

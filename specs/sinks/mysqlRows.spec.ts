@@ -91,6 +91,26 @@ describe('mysqlRows (INSERT text)', () => {
     }
   });
 
+  it('with skipDuplicates, every statement ends with a no-op ON DUPLICATE KEY UPDATE, counted in its size', () => {
+    const columns: Column[] = [
+      { name: 'event_id', type: 'key', nullable: false },
+      { name: 's', type: 'string', nullable: true },
+    ];
+    const skipping = tableInsert('t', columns, true);
+    expect(tableInsert('t', columns).tail).to.equal('');
+    expect(skipping.tail).to.equal(' ON DUPLICATE KEY UPDATE `event_id` = `event_id`');
+    const events = Array.from({ length: 30 }, (_, i) => ev({ event_id: `e${i}`, s: 'a'.repeat(i) }));
+    const rows = events.map(skipping.row);
+    expect(insertStatements(skipping, events, 1 << 20)).to.deep.equal([skipping.head + rows.join(',') + skipping.tail]);
+    const statements = insertStatements(skipping, events, 300);
+    expect(statements.length).to.be.above(1);
+    for (const st of statements) {
+      expect(Buffer.byteLength(st), st).to.be.at.most(300);
+      expect(st.startsWith(skipping.head) && st.endsWith(skipping.tail), st).to.equal(true);
+    }
+    expect(statements.map((st) => st.slice(skipping.head.length, -skipping.tail.length)).join(',')).to.equal(rows.join(','));
+  });
+
   it('fails, naming table and event, when one row alone is larger than a statement may be', () => {
     const small = tableInsert('t', [
       { name: 'event_id', type: 'key', nullable: false },

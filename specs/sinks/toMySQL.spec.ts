@@ -623,6 +623,37 @@ describe('toMySQL (real server)', function () {
     });
   });
 
+  it('a delivered duplicate (the same event_id again): onDuplicate "fail" ends the run saying what it means; "skip" writes each event once', async () => {
+    const duplicated = { duplicates: { rate: 0.05 } } as const;
+    const p = prefix();
+    const err = await runSimulation(model(2_000, 31), { outputs: [toMySQL({ connection: mysqlUrl(), tablePrefix: p })], delivery: duplicated }).then(
+      () => expect.fail('the run should fail'),
+      (e: unknown) => e as RunError,
+    );
+    const sink = mysqlUrl().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    expect(err.message).to.match(
+      new RegExp(
+        `^sink "${sink}" failed: Duplicate entry '[0-9a-f-]+'( for key '[^']*PRIMARY')?: an event with this event_id was written already, delivered twice \\(delivery duplicates\\)`,
+      ),
+    );
+
+    const q = prefix();
+    const file = path.join(dir, 'duplicated.jsonl');
+    await runSimulation(model(2_000, 31), {
+      outputs: [toFile(file), toMySQL({ connection: mysqlUrl(), tablePrefix: q, onDuplicate: 'skip', maxBatch: 300 })],
+      delivery: duplicated,
+    });
+    const jsonl = readJsonl(file);
+    const seen = new Set<unknown>();
+    const firsts = jsonl.filter((e) => !seen.has(e.event_id) && seen.add(e.event_id) !== undefined);
+    expect(firsts.length, 'the run delivered duplicates').to.be.below(jsonl.length);
+    await expectRowsEqualJsonl(conn, await tablesWithPrefix(conn, q), firsts);
+    expect(() => toMySQL({ connection: mysqlUrl(), onDuplicate: 'ignore' as 'skip' })).to.throw(
+      RangeError,
+      'toMySQL: onDuplicate must be "fail" or "skip", got "ignore"',
+    );
+  });
+
   it('fails within the connect timeout, naming the sink, when the server does not answer', async () => {
     const t0 = Date.now();
     const err = await runSimulation(model(100), {

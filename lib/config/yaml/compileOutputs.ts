@@ -2,7 +2,7 @@
  * The `outputs` list of a YAML configuration → sink operators: `kafka` (topic_mapping,
  * kafka_brokers, security_protocol / sasl_* settings, client, event_type_header), `stdout` (format
  * json | json_pretty), `file` (path, format), `mysql` (host, port, user, password, database,
- * table_prefix, or url; connections).
+ * table_prefix, or url; connections, on_duplicate).
  * Outputs with `enabled: false` are checked but not created.
  *
  * @example
@@ -34,7 +34,7 @@ const KEYS: Record<(typeof TYPES)[number], string[]> = {
   ],
   stdout: ['format'],
   file: ['path', 'format'],
-  mysql: ['url', 'host', 'port', 'user', 'password', 'database', 'table_prefix', 'connections'],
+  mysql: ['url', 'host', 'port', 'user', 'password', 'database', 'table_prefix', 'connections', 'on_duplicate'],
 };
 const REQUIRED: Record<(typeof TYPES)[number], string[]> = { kafka: ['kafka_brokers'], stdout: [], file: ['path'], mysql: [] };
 
@@ -130,9 +130,19 @@ export const compileOutputs = (node: YNode | undefined, p: Problems, eventTypes:
         const database = str('database');
         const tablePrefix = str('table_prefix');
         const connections = m.get('connections') === undefined ? undefined : intAtLeast(m.get('connections'), child(path, 'connections'), p, 1);
+        const onDuplicate =
+          m.get('on_duplicate') === undefined
+            ? undefined
+            : oneOf(m.get('on_duplicate'), child(path, 'on_duplicate'), p, ['fail', 'skip'], 'what to do with a duplicate event_id');
         if (url === undefined && database === undefined) p.at(m.node.offset, path, 'a mysql output needs "url" or "database"');
         const connection = url ?? { host: host ?? '127.0.0.1', port: port ?? 3306, user: user ?? 'root', password: password ?? '', database };
-        sink = () => toMySQL({ connection, ...(tablePrefix === undefined ? {} : { tablePrefix }), ...(connections === undefined ? {} : { connections }) });
+        sink = () =>
+          toMySQL({
+            connection,
+            ...(tablePrefix === undefined ? {} : { tablePrefix }),
+            ...(connections === undefined ? {} : { connections }),
+            ...(onDuplicate === undefined ? {} : { onDuplicate: onDuplicate as 'fail' | 'skip' }),
+          });
         break;
       }
       default: {
