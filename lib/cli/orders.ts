@@ -31,7 +31,7 @@ import type { CliIO } from './cliIO';
 import { UsageError } from './parseOutput';
 import { runReporting } from './runReporting';
 import { describeError } from './describeError';
-import { joinNegativeValues, seedFlag, startFlag } from './runFlags';
+import { joinNegativeValues, rateFlag, seedFlag, startFlag } from './runFlags';
 
 /** Usage text of `orders`. */
 export const ORDERS_USAGE = `Usage: deep-faker orders --out <dir> [options]
@@ -57,6 +57,8 @@ Options (defaults in brackets):
       --max-event-gap-minutes <n>    most minutes between lifecycle steps [${ORDERS_DEFAULTS.maxEventGapMinutes}]
       --kafka-bootstrap <servers>    also publish to Kafka (e.g. localhost:9092)
       --kafka-topic <name>           Kafka topic [events]
+      --rate <r>                     pace: on average r events per second, minute or hour
+                                     (5000/s, 300/m, 10/h); the same files as unpaced
   -q, --quiet                        no summary or progress on stderr
       --debug                        stack traces for errors
   -h, --help                         this help
@@ -99,6 +101,8 @@ export const parseOrdersArgs = (
   readonly out: string;
   readonly options: OrdersOptions;
   readonly kafka?: { readonly brokers: string; readonly topic: string };
+  /** `--rate`: events per wall-clock second, or undefined for as fast as possible. */
+  readonly rate?: number;
   readonly quiet: boolean;
   readonly debug: boolean;
   readonly help: boolean;
@@ -108,6 +112,7 @@ export const parseOrdersArgs = (
     start: { type: 'string' },
     'kafka-bootstrap': { type: 'string' },
     'kafka-topic': { type: 'string' },
+    rate: { type: 'string' },
     quiet: { type: 'boolean', short: 'q' },
     debug: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
@@ -157,7 +162,8 @@ export const parseOrdersArgs = (
   const brokers = values['kafka-bootstrap'] as string | undefined;
   const topic = (values['kafka-topic'] as string | undefined) ?? 'events';
   if (brokers === '') throw new UsageError('--kafka-bootstrap: expected servers such as localhost:9092');
-  return { out, options, ...(brokers === undefined ? {} : { kafka: { brokers, topic } }), ...flags };
+  const rate = rateFlag('rate', values.rate as string | undefined);
+  return { out, options, ...(brokers === undefined ? {} : { kafka: { brokers, topic } }), ...(rate === undefined ? {} : { rate }), ...flags };
 };
 
 /** The options as written into stats.json, with the command line's flag names. */
@@ -238,7 +244,7 @@ export const ordersCommand = async (args: ReadonlyArray<string>, io: CliIO, say:
     io,
     say,
     { ...parsed, outputs, entityTypes: sim.entities },
-    (stop, onProgress, onStore) => runSimulation(sim, { outputs, stop, onProgress, onStore, delivery: sim.delivery }),
+    (stop, onProgress, onStore) => runSimulation(sim, { outputs, stop, onProgress, onStore, delivery: sim.delivery, rate: parsed.rate }),
     (cause) => ({ message: describeError(cause), code: 1 }),
   );
 };

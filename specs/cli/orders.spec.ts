@@ -165,6 +165,7 @@ describe('cli: deep-faker orders', function () {
       ['--max-late-days 1.5', ['--out', 'OUT', '--max-late-days', '1.5'], /^deep-faker: --max-late-days: expected an integer, got "1.5"$/m],
       ['--user-count 100000', ['--out', 'OUT', '--user-count', '100000'], /^deep-faker: --user-count: must be at most 99999/m],
       ['an empty --kafka-bootstrap', ['--out', 'OUT', '--kafka-bootstrap='], /^deep-faker: --kafka-bootstrap: expected servers such as localhost:9092$/m],
+      ['--rate 0', ['--out', 'OUT', '--rate', '0'], /^deep-faker: --rate: expected events per second, minute or hour, more than 0, .*, got "0"$/m],
       ['an unknown flag', ['--out', 'OUT', '--n-order', '5'], /^deep-faker: Unknown option '--n-order'/m],
       ['a positional argument', ['--out', 'OUT', 'extra'], /^deep-faker: Unexpected argument 'extra'/m],
     ];
@@ -262,6 +263,14 @@ describe('cli: deep-faker orders', function () {
       expect(r.stderr).to.equal('');
       expect(fs.readFileSync(path.join(again, 'events.ndjson'), 'utf8')).to.equal(fs.readFileSync(path.join(out, 'events.ndjson'), 'utf8'));
       expect(fs.readFileSync(path.join(again, 'stats.json'), 'utf8')).to.equal(fs.readFileSync(path.join(out, 'stats.json'), 'utf8'));
+    });
+
+    it('--rate paces the run without changing what it writes: the same files as unpaced', async () => {
+      const paced = path.join(tmp.dir(), 'paced');
+      const r = await run(['orders', '--out', paced, '--n-orders', '300', '--start', START, '--seed', '9', '--rate', '200000/s', '-q'], tmp.dir());
+      expect(r.code, r.stderr).to.equal(0);
+      expect(fs.readFileSync(path.join(paced, 'events.ndjson'), 'utf8')).to.equal(fs.readFileSync(path.join(out, 'events.ndjson'), 'utf8'));
+      expect(fs.readFileSync(path.join(paced, 'stats.json'), 'utf8')).to.equal(fs.readFileSync(path.join(out, 'stats.json'), 'utf8'));
     });
 
     it('a second run into the same folder with another --start leaves no partition file of the first', async () => {
@@ -371,6 +380,8 @@ describe('cli: deep-faker orders', function () {
       expect([parsed.quiet, parsed.debug]).to.deep.equal([true, true]);
       expect(parseOrdersArgs(['--out', 'o', '--kafka-bootstrap', 'a:1', '--kafka-topic', 't'], now).kafka).to.deep.equal({ brokers: 'a:1', topic: 't' });
       expect(parseOrdersArgs(['--out', 'o', '--start', START], now).options.start).to.equal(START);
+      expect(parseOrdersArgs(['--out', 'o', '--rate', '300/m'], now).rate).to.equal(5);
+      expect(parseOrdersArgs(['--out', 'o'], now).rate).to.equal(undefined);
     });
 
     it('parseOrdersArgs throws UsageErrors naming the flag', () => {
