@@ -46,7 +46,7 @@ const runShard = async (port: NonNullable<typeof parentPort>, job: WorkerJob): P
       // An output whose client runs on the main thread only writes through the port to it.
       if (port !== undefined && port !== null && o.mainThread !== undefined) return o.mainThread.remote(port);
       // A run of one worker thread (for such an output) writes the files a single run writes.
-      return job.rateShare > 1 ? (o.forShard?.(job.shard.index) ?? o) : o;
+      return job.threads > 1 ? (o.forShard?.(job.shard.index) ?? o) : o;
     });
     post({ type: 'outputs', names: outputs.map((o) => o.sinkName) });
     const types = plan.entityTypes ?? [];
@@ -62,7 +62,7 @@ const runShard = async (port: NonNullable<typeof parentPort>, job: WorkerJob): P
         shard: job.shard,
         seed: job.seed,
         now: job.now,
-        rateShare: job.rateShare,
+        rateShare: job.threads,
         stop,
         onProgress: (s) => (stats = s),
         onStore: (s) => (store = s),

@@ -5,7 +5,7 @@
  * (the job's ports are transferred).
  *
  * @example
- * const job: WorkerJob = { args: ['shop.yaml', '--workers', '2'], cwd: '/work', shard: { index: 1, count: 2 }, seed: 42, now: Date.now(), rateShare: 2 };
+ * const job: WorkerJob = { args: ['shop.yaml', '--workers', '2'], cwd: '/work', shard: { index: 1, count: 2 }, seed: 42, now: Date.now(), threads: 2 };
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { Shard } from '../engine/shard';
@@ -19,8 +19,8 @@ export interface WorkerJob {
   readonly seed: number;
   /** The wall clock for `now` start times. */
   readonly now: number;
-  /** The run's worker threads (they share `--rate`; with one, its file outputs keep their names). */
-  readonly rateShare: number;
+  /** The run's worker threads: they share `--rate`, and with one its file outputs keep their names. */
+  readonly threads: number;
   /**
    * Per output (in order), the port to the main thread's host of an output whose client runs
    * there only (`SinkOperator.mainThread`), else null.

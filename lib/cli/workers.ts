@@ -115,7 +115,7 @@ export const workerPool = (options: PoolOptions): WorkerPool => {
   const named = options.shards.length > 1;
   const slots: Slot[] = options.shards.map((shard, i) => {
     const ports = (options.hosts ?? []).map((h) => h?.port() ?? null);
-    const job: WorkerJob = { args: options.args, cwd: options.cwd, shard, seed: options.seed, now: options.now, rateShare: options.shards.length, ports };
+    const job: WorkerJob = { args: options.args, cwd: options.cwd, shard, seed: options.seed, now: options.now, threads: options.shards.length, ports };
     const transferList = ports.filter((p): p is MessagePort => p !== null);
     const worker = new Worker(entry.source, { eval: entry.eval, workerData: job, transferList, stdout: true });
     worker.stdout.pipe(out, { end: false });

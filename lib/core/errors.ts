@@ -11,6 +11,9 @@
  * }
  */
 
+/** The message of anything thrown (an `Error`'s message, else its text). */
+export const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
 /** Any error deep-faker throws on purpose; `name` is the class's name. */
 export class DeepFakerError extends Error {
   override readonly name: string = 'DeepFakerError';

@@ -21,6 +21,7 @@
  *   versions: [{ version: 2, rate: 0.35, eventTypes: ['order_created'], transform: (e) => ({ ...e, device_type: 'ios' }) }],
  *   checksum: true, ingest: { lateRate: 0.06, maxLate: '3d' }, outOfOrder: { rate: 0.12 }, duplicates: { rate: 0.01 } }), toStdout());
  */
+import { messageOf } from '../core/errors';
 import type { MonoTypeOperatorFunction, OperatorFunction } from 'rxjs';
 import { identity, map } from '../core/rx';
 import { SimEvent } from '../core/simEvent';
@@ -85,10 +86,7 @@ export const deliveryStages = (options: DeliveryOptions): Array<MonoTypeOperator
         try {
           return withMetaOf(envelope(e), e);
         } catch (err) {
-          throw new DeliveryError(
-            `delivery envelope failed on a "${e.event_type}" event (${e.event_id}): ${err instanceof Error ? err.message : String(err)}`,
-            { cause: err },
-          );
+          throw new DeliveryError(`delivery envelope failed on a "${e.event_type}" event (${e.event_id}): ${messageOf(err)}`, { cause: err });
         }
       }),
     );

@@ -17,6 +17,7 @@
  * events$.pipe(schemaVersions({ seed: 42, versions: [{ version: 2, rate: 0.35, eventTypes: ['order_created'],
  *   transform: (e, rng) => ({ ...e, promo_code: rng.chance(0.3) ? 'SPRING10' : null, device_type: rng.pick(['desktop', 'mobile']) }) }] }));
  */
+import { messageOf } from '../core/errors';
 import type { MonoTypeOperatorFunction } from 'rxjs';
 import { Observable } from '../core/rx';
 import { Rng } from '../core/rng';
@@ -98,10 +99,9 @@ export const schemaVersions = (options: SchemaVersionsOptions): MonoTypeOperator
                 try {
                   out = withMetaOf(chosen.transform(e, rng.fork('transform')), e);
                 } catch (err) {
-                  throw new DeliveryError(
-                    `schemaVersions: transform of version ${chosen.version} failed on a "${e.event_type}" event: ${err instanceof Error ? err.message : String(err)}`,
-                    { cause: err },
-                  );
+                  throw new DeliveryError(`schemaVersions: transform of version ${chosen.version} failed on a "${e.event_type}" event: ${messageOf(err)}`, {
+                    cause: err,
+                  });
                 }
               } else out = e;
             } else out = e;

@@ -13,6 +13,7 @@ import { absurd, childrenOf, pathOf } from './ast';
 import type { EvalLimits } from './budget';
 import { ExprLimitError, checked, evalLimits, locate, maxValueSize, spend, tooLarge, withBudget } from './budget';
 import { ExprEvalError } from './errors';
+import { messageOf } from '../core/errors';
 import type { FunctionRegistry } from './functions';
 import { arityProblem, keywordProblem, knownFunctionNames, resolveFunction } from './functions';
 import { binaryOperator, compare, negate, plus } from './operators';
@@ -314,7 +315,7 @@ const compileCall = <C>(node: Call, scope: ReadonlyMap<string, number>, st: Stat
       result = fn(argv, kwargs, f.context as C);
     } catch (e) {
       if (e instanceof ExprLimitError) throw e;
-      const message = e instanceof Error ? e.message : String(e);
+      const message = messageOf(e);
       throw new ExprEvalError(`${name}(): ${message}`, node.start, node.end, { cause: e });
     }
     if (result === undefined) return null;

@@ -19,6 +19,7 @@
  * compileFakerPath('number.int', 'number.int', { min: 1, max: 6 }, site); // { yields: 'unknown', generate }
  * compileFakerPath('person.firstName', 'person.firstName', { args: ['female'] }, site);
  */
+import { messageOf } from '../core/errors';
 import type { Faker } from '@faker-js/faker' with { 'resolution-mode': 'import' };
 import type { FieldSite } from './generator';
 import { GeneratorError } from './generator';
@@ -108,7 +109,7 @@ export const compileFakerPath = (path: string, hint: string, params: Readonly<Re
     sample = callFakerMethod(referenceFaker(), mod, method, callArgs, 0, limits);
   } catch (e) {
     if (e instanceof FakerTemplateError) fail(`refuses the template: ${e.message}`);
-    fail(`rejected its arguments: ${e instanceof Error ? e.message : String(e)}`);
+    fail(`rejected its arguments: ${messageOf(e)}`);
   }
   const kind = yieldsOf(sample);
   const numeric = kind === 'int' || kind === 'float';
@@ -123,7 +124,7 @@ export const compileFakerPath = (path: string, hint: string, params: Readonly<Re
       try {
         return fakeTemplate(g.faker, template, 0, limits);
       } catch (e) {
-        return e instanceof FakerTemplateError ? fail(`refuses the template: ${e.message}`) : fail(e instanceof Error ? e.message : String(e));
+        return e instanceof FakerTemplateError ? fail(`refuses the template: ${e.message}`) : fail(messageOf(e));
       }
     };
     return { yields: 'unknown', generate };

@@ -12,12 +12,12 @@
  * await host.close(); // once every worker is done
  */
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { messageOf } from '../core/errors';
 import type { ToKafkaOptions } from './kafkaOptions';
 import type { FromProducer, ToProducer } from './kafkaProducerThread';
 import { LibrdkafkaWriter } from './librdkafkaWriter';
 import type { MainThreadHost } from './sinkContract';
 
-const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 const ignore = (): void => undefined;
 
 /** One librdkafka producer shared by the workers that write through it. */

@@ -11,6 +11,7 @@
  * new Worker(require.resolve('./kafkaProducerThread'), { workerData: { options, name } });
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { messageOf } from '../core/errors';
 import type { ToKafkaOptions } from './kafkaOptions';
 import type { EncodedMessages } from './kafkaMessages';
 import { KafkaJsWriter } from './kafkaJsWriter';
@@ -30,8 +31,6 @@ export interface ProducerThreadData {
   readonly options: ToKafkaOptions;
   readonly name: string;
 }
-
-const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 const serve = (): void => {
   const port = parentPort;

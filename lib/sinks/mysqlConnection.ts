@@ -91,9 +91,6 @@ export const isConnectionLost = (e: unknown): boolean => {
   );
 };
 
-/** An error's message (anything thrown). */
-export const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
-
 /** `mysql://user:secret@host/db` → `mysql://user@host/db`: never print a password. */
 const redact = (uri: string): string => uri.replace(/^(\w+:\/\/[^:/@]+):[^@]*@/, '$1@');
 

@@ -29,7 +29,8 @@
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import type { SimEvent } from '../core/simEvent';
 import type { ChangeFeed } from './changeFeed';
-import { connectionName, connectMySQL, isConnectionLost, maxAllowedPacket, messageOf, type MySQLConnection } from './mysqlConnection';
+import { messageOf } from '../core/errors';
+import { connectionName, connectMySQL, isConnectionLost, maxAllowedPacket, type MySQLConnection } from './mysqlConnection';
 import { EntityTables, type Statement } from './mysqlEntityTables';
 import { needsPreparing, prepareEventTable, type TableState } from './mysqlEventTables';
 import { ConnectionPool, type Lane } from './mysqlPool';
@@ -111,7 +112,7 @@ export class MySQLWriter implements SinkWriter {
   private committed: Promise<void> = Promise.resolve();
   /** Set once a batch failed: the run is over, close writes nothing more. */
   private failed = false;
-  /** The `event_id`s of the batches not yet committed, with how many of them hold each. */
+  /** The `event_id`s of the batches not yet committed, with how many times they hold each. */
   private readonly inFlight = new Map<string, number>();
 
   constructor(
@@ -144,19 +145,17 @@ export class MySQLWriter implements SinkWriter {
   }
 
   write(batch: ReadonlyArray<SimEvent>): Promise<void> {
-    // A copy of an event whose batch is still in flight is decided here: on the server its row
-    // lock would make this batch wait for that one, which may wait (for its turn to commit) for a
-    // batch that waits for this one's locks, until the lock wait timeout.
-    const ids = new Set<string>();
-    for (const e of batch) {
-      if (this.inFlight.has(e.event_id) && !this.settings.skipDuplicates) return Promise.reject(duplicateError(`Duplicate entry '${e.event_id}'`));
-      ids.add(e.event_id);
-    }
     const byTable: ByTable = new Map();
     let type: string | undefined;
     let events: SimEvent[] = [];
     for (const e of batch) {
-      if (this.inFlight.has(e.event_id)) continue; // skipped: its first copy is on its way
+      // A copy of an event whose batch is still in flight is decided here: on the server its row
+      // lock would make this batch wait for that one, which may wait (for its turn to commit) for a
+      // batch that waits for this one's locks, until the lock wait timeout.
+      if (this.inFlight.has(e.event_id)) {
+        if (!this.settings.skipDuplicates) return Promise.reject(duplicateError(`Duplicate entry '${e.event_id}'`));
+        continue; // skipped: its first copy is on its way
+      }
       // Runs of one type are common (a session's events): one lookup per run.
       if (e.event_type !== type) {
         type = e.event_type;
@@ -167,17 +166,20 @@ export class MySQLWriter implements SinkWriter {
       }
       events.push(e);
     }
-    for (const id of ids) this.inFlight.set(id, (this.inFlight.get(id) ?? 0) + 1);
+    this.hold(batch, 1);
     const done = this.enqueue(byTable, batch.length);
-    const settle = (): void => {
-      for (const id of ids) {
-        const n = this.inFlight.get(id)! - 1;
-        if (n === 0) this.inFlight.delete(id);
-        else this.inFlight.set(id, n);
-      }
-    };
-    done.then(settle, settle);
+    const release = (): void => this.hold(batch, -1);
+    done.then(release, release);
     return done;
+  }
+
+  /** Counts the `event_id`s of `batch` into (`by` 1) or out of (−1) the batches in flight. */
+  private hold(batch: ReadonlyArray<SimEvent>, by: 1 | -1): void {
+    for (const e of batch) {
+      const n = (this.inFlight.get(e.event_id) ?? 0) + by;
+      if (n === 0) this.inFlight.delete(e.event_id);
+      else this.inFlight.set(e.event_id, n);
+    }
   }
 
   async close(): Promise<void> {

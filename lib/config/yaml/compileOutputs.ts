@@ -141,7 +141,7 @@ export const compileOutputs = (node: YNode | undefined, p: Problems, eventTypes:
             connection,
             ...(tablePrefix === undefined ? {} : { tablePrefix }),
             ...(connections === undefined ? {} : { connections }),
-            ...(onDuplicate === undefined ? {} : { onDuplicate: onDuplicate as 'fail' | 'skip' }),
+            ...(onDuplicate === undefined ? {} : { onDuplicate }),
           });
         break;
       }
