@@ -26,9 +26,10 @@ import type { CliIO } from './cliIO';
 import { isStoryFile } from '../config/story/isStory';
 import { DELIVERY_USAGE } from './deliveryFlags';
 import { parseRunArgs } from './runArgs';
-import { planRun } from './runPlan';
+import { planRun, type RunPlan } from './runPlan';
 import { describeShards, SHARD_VARIABLE, workerShards } from './shardFlags';
-import { ShardFailure, workerPool } from './workers';
+import { ShardFailure, type WorkerPool, workerPool } from './workers';
+import type { MainThreadHost } from '../sinks/sinkContract';
 
 export type { CliIO } from './cliIO';
 export { CLI_HISTORY } from './runPlan';
@@ -136,14 +137,25 @@ const runCommand = async (args: ReadonlyArray<string>, io: CliIO, say: (t: strin
     return 0;
   }
   const { file, flags } = parsed;
-  // Loaded and checked here, in the main thread, whatever runs it: a mistake is one located message.
-  const plan = await planRun(file, flags, io.cwd, say);
+  const shards = workerShards(flags.shard, flags.workers);
+  // Resolved once, so that every shard is part of one world.
+  const now = Date.now();
+  const spawn = (): WorkerPool => workerPool({ args, cwd: io.cwd, shards, now, say });
+  // Several workers start at once: each loads the model while this thread checks it.
+  const early = flags.workers > 1 ? spawn() : undefined;
+  let plan: RunPlan;
+  try {
+    // Loaded and checked here, in the main thread, whatever runs it: a mistake is one located message.
+    plan = await planRun(file, flags, io.cwd, say);
+  } catch (e) {
+    await early?.terminate();
+    throw e;
+  }
   const reporting = { quiet: flags.quiet, debug: flags.debug, history: plan.history, entityTypes: plan.entityTypes };
   // An output whose client runs on the main thread only (librdkafka) takes that thread's core: the
   // simulation then runs in a worker thread even alone, and writes through it.
   const hosted = plan.outputs.some((o) => o.mainThread !== undefined);
   if (flags.workers === 1 && !hosted) {
-    const shards = [flags.shard];
     return runReporting(
       io,
       say,
@@ -152,30 +164,26 @@ const runCommand = async (args: ReadonlyArray<string>, io: CliIO, say: (t: strin
       plan.failure,
     );
   }
-  const single = plan.outputs.find((o) => o.singleThread !== undefined && o.mainThread === undefined);
-  if (single !== undefined)
-    throw new UsageError(`--workers ${flags.workers}: the output ${single.sinkName} cannot run in worker threads: ${single.singleThread}`);
-  // Resolved once, so that every shard is part of one world.
-  const shards = workerShards(flags.shard, flags.workers);
-  const seed = plan.resolveSeed();
-  const hosts = plan.outputs.map((o) => o.mainThread?.host());
-  const pool = workerPool({
-    args,
-    cwd: io.cwd,
-    shards,
-    seed,
-    now: Date.now(),
-    outputNames: shards.map((s) => plan.outputs.map((o) => (o.forShard?.(s.index) ?? o).sinkName)),
-    sharedInitial: plan.sharedInitial,
-    say,
-    hosts,
-  });
+  const pool = early ?? spawn();
+  const hosts: Array<MainThreadHost | undefined> = [];
   try {
+    const single = plan.outputs.find((o) => o.singleThread !== undefined && o.mainThread === undefined);
+    if (single !== undefined)
+      throw new UsageError(`--workers ${flags.workers}: the output ${single.sinkName} cannot run in worker threads: ${single.singleThread}`);
+    const seed = plan.resolveSeed();
+    hosts.push(...plan.outputs.map((o) => o.mainThread?.host()));
+    const start = {
+      seed,
+      // A run of one worker thread (for a hosted output) writes the files a single run writes.
+      outputNames: shards.map((s) => plan.outputs.map((o) => (shards.length > 1 ? (o.forShard?.(s.index) ?? o) : o).sinkName)),
+      sharedInitial: plan.sharedInitial,
+      hosts,
+    };
     return await runReporting(
       io,
       say,
       { ...reporting, outputs: pool.outputs, entityCounts: pool.entities, note: plan.note(shards, seed), shards: pool.shardsLine },
-      (stop, onProgress) => pool.run(stop, onProgress),
+      (stop, onProgress) => pool.run(start, stop, onProgress),
       (cause) => (cause instanceof ShardFailure ? { message: cause.message, code: cause.code } : plan.failure(cause)),
     );
   } finally {

@@ -1,16 +1,18 @@
 /**
  * The entry of a worker thread of `deep-faker run --workers N` (started by workers.ts): it parses
- * `run`'s arguments as the main thread did, loads the model file itself, builds its own outputs
- * from the same `--output` values (or the model's; a file output gets a file of the shard's own,
- * `forShard`; an output whose client runs on the main thread only writes through the port the job
- * holds for it, `mainThread`), and runs its shard with the seed and wall clock the main thread resolved. It posts
- * progress a few times a second and, at the end, its summary or why it failed; a `stop` message
- * stops generation (the outputs flush what was generated, as on SIGINT in a single run).
+ * `run`'s arguments as the main thread did and loads the model file itself (while the main thread
+ * checks it), then waits for `start`, which brings the seed the main thread resolved and the
+ * ports to its hosts. It builds its own outputs from the same `--output` values (or the model's; a
+ * file output gets a file of the shard's own, `forShard`; an output whose client runs on the main
+ * thread only writes through the port `start` holds for it, `mainThread`) and runs its shard. It
+ * posts progress a few times a second and, at the end, its summary or why it failed; a `stop`
+ * message stops generation (the outputs flush what was generated, as on SIGINT in a single run).
  *
  * Loading this file outside a worker of deep-faker does nothing.
  *
  * @example
- * new Worker(require.resolve('./shardWorker'), { workerData: job, stdout: true });
+ * const worker = new Worker(require.resolve('./shardWorker'), { workerData: job, stdout: true });
+ * worker.postMessage({ type: 'start', seed: 42, ports: [null] }, []);
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { ReplaySubject } from '../core/rx';
@@ -22,7 +24,7 @@ import { ModelError } from './modelError';
 import { UsageError } from './parseOutput';
 import { parseRunArgs } from './runArgs';
 import { planRun } from './runPlan';
-import type { FromWorker, ToWorker, WorkerJob } from './workerProtocol';
+import type { FromWorker, ToWorker, WorkerJob, WorkerStart } from './workerProtocol';
 
 /** How often a worker reports its progress, ms. */
 export const PROGRESS_MS = 100;
@@ -31,8 +33,11 @@ const runShard = async (port: NonNullable<typeof parentPort>, job: WorkerJob): P
   const post = (m: FromWorker): void => port.postMessage(m);
   // Replays: a stop that comes while the worker is still loading the model stops the run it then starts.
   const stop = new ReplaySubject<void>(1);
+  let started: (start: WorkerStart) => void = () => undefined;
+  const start = new Promise<WorkerStart>((resolve) => (started = resolve));
   port.on('message', (m: ToWorker) => {
     if (m.type === 'stop') stop.next();
+    else if (m.type === 'start') started(m);
   });
   let stats: RunStats | undefined;
   let store: EntityStore | undefined;
@@ -41,8 +46,9 @@ const runShard = async (port: NonNullable<typeof parentPort>, job: WorkerJob): P
     const args = parseRunArgs(job.args, job.cwd, {});
     if (args.help) throw new UsageError('--help in a worker');
     const plan = await planRun(args.file, args.flags, job.cwd, (line) => post({ type: 'say', line }));
+    const { seed, ports } = await start;
     const outputs = plan.outputs.map((o, i) => {
-      const port = job.ports?.[i];
+      const port = ports[i];
       // An output whose client runs on the main thread only writes through the port to it.
       if (port !== undefined && port !== null && o.mainThread !== undefined) return o.mainThread.remote(port);
       // A run of one worker thread (for such an output) writes the files a single run writes.
@@ -60,7 +66,7 @@ const runShard = async (port: NonNullable<typeof parentPort>, job: WorkerJob): P
       const summary = await plan.run({
         outputs,
         shard: job.shard,
-        seed: job.seed,
+        seed,
         now: job.now,
         rateShare: job.threads,
         stop,

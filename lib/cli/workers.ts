@@ -1,14 +1,17 @@
 /**
  * The main thread's side of `deep-faker run --workers N`: one worker thread per shard
  * (shardWorker.ts), each running its shard into outputs of its own; their stdout lines go to this
- * process's stdout (whole batches of lines, interleaved between workers). The pool adds up their
- * progress and summaries (sumSummaries.ts). A stop (SIGINT, SIGTERM) is passed to every worker,
- * which flushes what it generated; the first worker to fail stops the others the same way, and
- * the run fails with its message, named by its shard.
+ * process's stdout (whole batches of lines, interleaved between workers). The workers start
+ * before the main thread has planned the run, so that loading the model in each of them overlaps
+ * the main thread's check of it; `run` gives them what the plan resolved and starts them. The pool
+ * adds up their progress and summaries (sumSummaries.ts). A stop (SIGINT, SIGTERM) is passed to
+ * every worker, which flushes what it generated; the first worker to fail stops the others the
+ * same way, and the run fails with its message, named by its shard.
  *
  * @example
- * const pool = workerPool({ args, cwd, shards: workerShards(WHOLE, 2), seed: 42, now: Date.now(), outputNames, sharedInitial, say });
- * const summary = await pool.run(stop, onProgress);
+ * const pool = workerPool({ args, cwd, shards: workerShards(WHOLE, 2), now: Date.now(), say });
+ * const plan = await planRun(file, flags, cwd, say);
+ * const summary = await pool.run({ seed: 42, outputNames, sharedInitial }, stop, onProgress);
  */
 import { finished } from 'node:stream';
 import * as path from 'node:path';
@@ -44,22 +47,26 @@ export class ShardFailure extends DeepFakerError {
   }
 }
 
-/** What the pool runs. */
+/** What the pool starts: one worker per shard of the run `args` describe. */
 export interface PoolOptions {
   /** `run`'s arguments (without the command), parsed again by each worker. */
   readonly args: ReadonlyArray<string>;
   readonly cwd: string;
   /** One worker per shard. */
   readonly shards: ReadonlyArray<Shard>;
-  readonly seed: number;
   readonly now: number;
-  /** Each shard's output names, in order (for the progress and an interrupt's message). */
-  readonly outputNames: ReadonlyArray<ReadonlyArray<string>>;
-  readonly sharedInitial: ReadonlyMap<string, number>;
   /** Where the workers' stderr lines go (a story's debug lines). */
   readonly say: (line: string) => void;
   /** Where the workers' stdout goes (default process.stdout). */
   readonly stdout?: NodeJS.WritableStream;
+}
+
+/** What the main thread's plan resolved, for every worker. */
+export interface PoolStart {
+  readonly seed: number;
+  /** Each shard's output names, in order (for the progress and an interrupt's message). */
+  readonly outputNames: ReadonlyArray<ReadonlyArray<string>>;
+  readonly sharedInitial: ReadonlyMap<string, number>;
   /** Per output (in order), the main thread's host of an output whose client runs there only (`SinkOperator.mainThread`). */
   readonly hosts?: ReadonlyArray<MainThreadHost | undefined>;
 }
@@ -72,15 +79,18 @@ export interface LiveOutput {
 
 /** Worker threads running the shards of one run. */
 export interface WorkerPool {
-  /** Runs every shard; the totals, or a `RunError` whose cause is the first `ShardFailure` (or stdout's failure). */
-  run(stop: Observable<unknown>, onProgress?: (stats: RunStats) => void): Promise<RunSummary>;
+  /**
+   * Starts every shard with what the plan resolved and runs them to the end (call once); the
+   * totals, or a `RunError` whose cause is the first `ShardFailure` (or stdout's failure).
+   */
+  run(start: PoolStart, stop: Observable<unknown>, onProgress?: (stats: RunStats) => void): Promise<RunSummary>;
   /** Each output's acknowledgements so far, added up by name. */
   outputs(): ReadonlyArray<LiveOutput>;
   /** Live entities per type so far, added up. */
   entities(): ReadonlyArray<readonly [string, number]>;
   /** The summary's line on the shards (with their events). */
   shardsLine(): string | undefined;
-  /** Ends the workers still running, at once (after an interrupt's grace period). */
+  /** Ends the workers still running, at once (after an interrupt's grace period, or when the plan failed). */
   terminate(): Promise<void>;
 }
 
@@ -96,7 +106,8 @@ const workerEntry = (): { readonly source: string; readonly eval: boolean } => {
 interface Slot {
   readonly shard: Shard;
   readonly worker: Worker;
-  readonly names: ReadonlyArray<string>;
+  /** Resolves once the thread has exited and its stdout has been read to the end. */
+  readonly ended: Promise<void>;
   progress?: WorkerProgress;
   summary?: RunSummary;
   failure?: ShardFailure;
@@ -108,107 +119,115 @@ const isBrokenPipeError = (e: unknown): boolean => {
   return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED';
 };
 
-/** Starts one worker per shard; they run once `run` is called (at once: they load while the run is set up). */
+/** Starts one worker per shard: each loads the model and waits for `run`. */
 export const workerPool = (options: PoolOptions): WorkerPool => {
   const entry = workerEntry();
   const out = options.stdout ?? process.stdout;
   const named = options.shards.length > 1;
-  const slots: Slot[] = options.shards.map((shard, i) => {
-    const ports = (options.hosts ?? []).map((h) => h?.port() ?? null);
-    const job: WorkerJob = { args: options.args, cwd: options.cwd, shard, seed: options.seed, now: options.now, threads: options.shards.length, ports };
-    const transferList = ports.filter((p): p is MessagePort => p !== null);
-    const worker = new Worker(entry.source, { eval: entry.eval, workerData: job, transferList, stdout: true });
-    worker.stdout.pipe(out, { end: false });
-    return { shard, worker, names: options.outputNames[i] ?? [], exited: false };
-  });
-  const started = performance.now();
+  let start: PoolStart | undefined;
+  let firstFailure: ShardFailure | undefined;
+  let onProgress: ((stats: RunStats) => void) | undefined;
+  const stats = createRunStats();
+  const events = (s: Slot): number => s.summary?.events ?? s.progress?.events ?? 0;
   const stopAll = (): void => {
     for (const s of slots) if (!s.exited) s.worker.postMessage({ type: 'stop' } satisfies ToWorker);
   };
+  const failed = (slot: Slot, failure: ShardFailure): void => {
+    if (slot.failure !== undefined || slot.summary !== undefined) return;
+    slot.failure = failure;
+    if (firstFailure === undefined) {
+      firstFailure = failure;
+      stopAll(); // the others flush what they generated
+    }
+  };
+  const progressed = (): void => {
+    if (onProgress === undefined) return;
+    stats.events = slots.reduce((sum, s) => sum + events(s), 0);
+    // The virtual time every shard still going has reached.
+    const going = slots.filter((s) => s.summary === undefined && s.failure === undefined && s.progress !== undefined && s.progress.events > 0);
+    const times = (going.length > 0 ? going : slots).map((s) => s.progress?.virtualTime ?? 0).filter((t) => t !== 0);
+    if (times.length > 0) stats.endTime = going.length > 0 ? Math.min(...times) : Math.max(...times);
+    onProgress(stats);
+  };
+  // Listened to from the start: a worker whose load fails says so before the run is started.
+  const spawn = (shard: Shard): Slot => {
+    const job: WorkerJob = { args: options.args, cwd: options.cwd, shard, now: options.now, threads: options.shards.length };
+    const worker = new Worker(entry.source, { eval: entry.eval, workerData: job, stdout: true });
+    worker.stdout.pipe(out, { end: false });
+    let ended = (): void => undefined;
+    const slot: Slot = { shard, worker, ended: new Promise<void>((done) => (ended = done)), exited: false };
+    let waiting = 2; // the thread has exited and its stdout has been read to the end
+    const one = (): void => {
+      if (--waiting === 0) ended();
+    };
+    worker.on('message', (m: FromWorker) => {
+      if (m.type === 'progress') {
+        slot.progress = m;
+        progressed();
+      } else if (m.type === 'say') options.say(m.line);
+      else if (m.type === 'done') slot.summary = m.summary;
+      else if (m.type === 'failed') {
+        failed(slot, new ShardFailure(shard, m.message, m.code, m.stack, named));
+        slot.summary = m.summary; // what it generated and flushed before it failed
+      }
+    });
+    worker.on('error', (e: unknown) => failed(slot, new ShardFailure(shard, describeError(e), 1, e instanceof Error ? e.stack : undefined, named)));
+    worker.on('exit', (code) => {
+      slot.exited = true;
+      if (slot.summary === undefined)
+        failed(slot, new ShardFailure(shard, `its worker thread exited (code ${code}) before the shard finished`, 1, undefined, named));
+      one();
+    });
+    finished(worker.stdout, one);
+    return slot;
+  };
+  const slots: Slot[] = options.shards.map(spawn);
   const outputs = (): LiveOutput[] => {
     const byName = new Map<string, number>();
-    for (const s of slots) {
+    slots.forEach((s, k) => {
       const accepted = s.summary?.outputs.map((o) => o.accepted) ?? s.progress?.accepted ?? [];
-      s.names.forEach((name, i) => byName.set(name, (byName.get(name) ?? 0) + (accepted[i] ?? 0)));
-    }
+      (start?.outputNames[k] ?? []).forEach((name, i) => byName.set(name, (byName.get(name) ?? 0) + (accepted[i] ?? 0)));
+    });
     return [...byName].map(([sinkName, accepted]) => ({ sinkName, stats: { accepted } }));
   };
-  const events = (s: Slot): number => s.summary?.events ?? s.progress?.events ?? 0;
 
-  const run = (stop: Observable<unknown>, onProgress?: (stats: RunStats) => void): Promise<RunSummary> =>
-    new Promise<RunSummary>((resolve, reject) => {
-      let firstFailure: ShardFailure | undefined;
-      let stdoutFailure: unknown;
-      const stopSubscription = stop.subscribe({ next: stopAll, complete: stopAll });
-      const onStdoutError = (e: unknown): void => {
-        if (stdoutFailure !== undefined) return;
-        stdoutFailure = e;
-        // Nobody reads our stdout any more: drop what the workers still write, and stop them.
-        for (const s of slots) {
-          s.worker.stdout.unpipe(out);
-          s.worker.stdout.resume();
-        }
-        stopAll();
-      };
-      out.on('error', onStdoutError);
-      const stats = createRunStats();
-      const progressed = (): void => {
-        if (onProgress === undefined) return;
-        stats.events = slots.reduce((sum, s) => sum + events(s), 0);
-        // The virtual time every shard still going has reached.
-        const going = slots.filter((s) => s.summary === undefined && s.failure === undefined && s.progress !== undefined && s.progress.events > 0);
-        const times = (going.length > 0 ? going : slots).map((s) => s.progress?.virtualTime ?? 0).filter((t) => t !== 0);
-        if (times.length > 0) stats.endTime = going.length > 0 ? Math.min(...times) : Math.max(...times);
-        onProgress(stats);
-      };
-      const failed = (slot: Slot, failure: ShardFailure): void => {
-        if (slot.failure !== undefined || slot.summary !== undefined) return;
-        slot.failure = failure;
-        if (firstFailure === undefined) {
-          firstFailure = failure;
-          stopAll(); // the others flush what they generated
-        }
-      };
-      const ended = slots.map(
-        (slot) =>
-          new Promise<void>((done) => {
-            const { worker, shard } = slot;
-            let waiting = 2; // the thread has exited and its stdout has been read to the end
-            const one = (): void => {
-              if (--waiting === 0) done();
-            };
-            worker.on('message', (m: FromWorker) => {
-              if (m.type === 'progress') {
-                slot.progress = m;
-                progressed();
-              } else if (m.type === 'say') options.say(m.line);
-              else if (m.type === 'done') slot.summary = m.summary;
-              else if (m.type === 'failed') {
-                failed(slot, new ShardFailure(shard, m.message, m.code, m.stack, named));
-                slot.summary = m.summary; // what it generated and flushed before it failed
-              }
-            });
-            worker.on('error', (e: unknown) => failed(slot, new ShardFailure(shard, describeError(e), 1, e instanceof Error ? e.stack : undefined, named)));
-            worker.on('exit', (code) => {
-              slot.exited = true;
-              if (slot.summary === undefined)
-                failed(slot, new ShardFailure(shard, `its worker thread exited (code ${code}) before the shard finished`, 1, undefined, named));
-              one();
-            });
-            finished(worker.stdout, one);
-          }),
+  const run = (given: PoolStart, stop: Observable<unknown>, progress?: (stats: RunStats) => void): Promise<RunSummary> => {
+    start = given;
+    onProgress = progress;
+    const started = performance.now();
+    for (const s of slots) {
+      if (s.exited) continue;
+      const ports = (given.hosts ?? []).map((h) => h?.port() ?? null);
+      const message: ToWorker = { type: 'start', seed: given.seed, ports };
+      s.worker.postMessage(
+        message,
+        ports.filter((p): p is MessagePort => p !== null),
       );
-      void Promise.all(ended).then(() => {
-        stopSubscription.unsubscribe();
-        out.off('error', onStdoutError);
-        const parts = slots.flatMap((s) => (s.summary === undefined ? [] : [s.summary]));
-        const wallMs = Math.round(performance.now() - started);
-        const summary = sumSummaries(parts.length > 0 ? parts : [emptySummary(options.seed, options.now)], { wallMs, sharedInitial: options.sharedInitial });
-        if (stdoutFailure !== undefined) reject(new RunError(new SinkError('stdout', brokenPipeCause(stdoutFailure)), summary));
-        else if (firstFailure !== undefined) reject(new RunError(firstFailure, summary));
-        else resolve(summary);
-      });
+    }
+    let stdoutFailure: unknown;
+    const stopSubscription = stop.subscribe({ next: stopAll, complete: stopAll });
+    const onStdoutError = (e: unknown): void => {
+      if (stdoutFailure !== undefined) return;
+      stdoutFailure = e;
+      // Nobody reads our stdout any more: drop what the workers still write, and stop them.
+      for (const s of slots) {
+        s.worker.stdout.unpipe(out);
+        s.worker.stdout.resume();
+      }
+      stopAll();
+    };
+    out.on('error', onStdoutError);
+    return Promise.all(slots.map((s) => s.ended)).then(() => {
+      stopSubscription.unsubscribe();
+      out.off('error', onStdoutError);
+      const parts = slots.flatMap((s) => (s.summary === undefined ? [] : [s.summary]));
+      const wallMs = Math.round(performance.now() - started);
+      const summary = sumSummaries(parts.length > 0 ? parts : [emptySummary(given.seed, options.now)], { wallMs, sharedInitial: given.sharedInitial });
+      if (stdoutFailure !== undefined) throw new RunError(new SinkError('stdout', brokenPipeCause(stdoutFailure)), summary);
+      if (firstFailure !== undefined) throw new RunError(firstFailure, summary);
+      return summary;
     });
+  };
 
   return {
     run,
@@ -216,7 +235,7 @@ export const workerPool = (options: PoolOptions): WorkerPool => {
     entities: () =>
       sumEntityCounts(
         slots.map((s) => s.progress?.entities ?? []),
-        options.sharedInitial,
+        start?.sharedInitial ?? new Map(),
       ),
     shardsLine: () => describeShards(options.shards, slots.map(events)),
     terminate: async () => {

@@ -204,13 +204,39 @@ describe('cli: deep-faker run --workers / --shard', function () {
       );
     });
 
-    it('a model mistake is one located message from the main thread, exit 2, no worker started', async () => {
+    it('a model mistake is one located message from the main thread, exit 2; the workers loading it are ended before any output opens', async () => {
       const r = await run(['run', path.join(REPO, 'specs/fixtures/badHint.ts'), '--workers', '2', '--output', `file:${out('bad.jsonl')}`]);
       expect(r.code).to.equal(2);
       expect(r.stderr).to.match(/^deep-faker: specs\/fixtures\/badHint\.ts:\d+:\d+ /);
       expect(r.stderr).not.to.contain('shard');
       expect(r.stderr.trim().split('\n')).to.have.length(1);
+      expect(fs.readdirSync(path.dirname(out('bad.jsonl'))).filter((f) => f.startsWith('bad'))).to.deep.equal([]);
     });
+  });
+
+  it('the workers load the model while the main thread checks it (their start-up overlaps), and run once it has', async () => {
+    const log = out('load.log');
+    fs.writeFileSync(log, '');
+    process.env.DEEP_FAKER_LOAD_LOG = log;
+    try {
+      const r = await run([
+        'run',
+        path.join(REPO, 'specs/fixtures/loadOrder.ts'),
+        '--workers',
+        '2',
+        '--total-events',
+        '12',
+        '--output',
+        `file:${out('order.jsonl')}`,
+      ]);
+      expect(r.code, r.stderr).to.equal(0);
+    } finally {
+      delete process.env.DEEP_FAKER_LOAD_LOG;
+    }
+    const lines = fs.readFileSync(log, 'utf8').trim().split('\n');
+    expect(lines.filter((l) => l.startsWith('main'))).to.deep.equal(['main after a worker']);
+    expect(lines.filter((l) => l === 'worker')).to.have.length(2);
+    expect(readJsonl(out('order-0.jsonl')).length + readJsonl(out('order-1.jsonl')).length).to.equal(12);
   });
 
   it('a worker that fails (its file cannot open) stops the run, named by its shard; the other shard keeps what it generated', async () => {

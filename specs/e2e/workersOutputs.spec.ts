@@ -103,8 +103,11 @@ describe('e2e: --workers 2 into Kafka and MySQL', function () {
       expect(r.code, r.stderr).to.equal(0);
       expect(summaryEvents(r.stderr, 'done')).to.equal(TOTAL);
       // One worker thread writes the file a single run writes; two, one file each.
-      const shards = (workers === 1 ? ['e.jsonl'] : ['e-0.jsonl', 'e-1.jsonl']).map((f) => readJsonl(path.join(files, f)));
+      const names = workers === 1 ? ['e.jsonl'] : ['e-0.jsonl', 'e-1.jsonl'];
+      const shards = names.map((f) => readJsonl(path.join(files, f)));
       expect(shards.reduce((n, s) => n + s.length, 0)).to.equal(TOTAL);
+      // The summary names the files written.
+      names.forEach((f, i) => expect(r.stderr).to.contain(`file:${files}/${f} ${shards[i].length.toLocaleString('en-US')} acknowledged`));
       expect(r.stderr).to.contain(`kafka:${brokers} ${TOTAL.toLocaleString('en-US')} acknowledged`);
       const consumed = await consumeAll(brokers, [topic]);
       expect(consumed.length).to.equal(TOTAL);
