@@ -152,6 +152,29 @@ describe('toMySQL (real server)', function () {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  /**
+   * An `onProgress` that kills every other connection of this database (the sink's, whatever they
+   * are doing) once the sink has acknowledged each of `dues` events; `killed` holds how many each time.
+   */
+  const killConnectionsAt = (sink: { readonly stats: { readonly accepted: number } }, dues: ReadonlyArray<number>) => {
+    const killed: number[] = [];
+    let killing = false;
+    const onProgress = (): void => {
+      const due = dues[killed.length];
+      if (killing || due === undefined || sink.stats.accepted < due) return;
+      killing = true;
+      void (async () => {
+        const [rows] = await conn.query<RowDataPacket[]>(
+          "SELECT ID AS id FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND DB = DATABASE() AND USER = 'root'",
+        );
+        for (const r of rows) await conn.query(`KILL CONNECTION ${Number(r.id)}`).catch(() => undefined);
+        killed.push(rows.length);
+        killing = false;
+      })();
+    };
+    return { killed, onProgress };
+  };
+
   it('snake_cases event types into table names', () => {
     expect(['AccountCreated', 'OrderCompleted', 'HTTPRequestSent', 'user-events'].map(snakeCase)).to.deep.equal([
       'account_created',
@@ -250,26 +273,9 @@ describe('toMySQL (real server)', function () {
     const p = prefix();
     const file = path.join(dir, 'killed.jsonl');
     const sink = toMySQL({ connection: mysqlUrl(), tablePrefix: p, maxBatch: 250 });
-    const killed: number[] = [];
-    let killing = false;
-    const summary = await runSimulation(model(10_000, 22), {
-      outputs: [toFile(file), sink],
-      onProgress: () => {
-        // Kill the sink's connection (whatever it is doing) three times during the run.
-        const due = [2_000, 5_000, 8_000][killed.length];
-        if (!killing && due !== undefined && sink.stats.accepted >= due) {
-          killing = true;
-          void (async () => {
-            const [rows] = await conn.query<import('mysql2/promise').RowDataPacket[]>(
-              "SELECT ID AS id FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND DB = DATABASE() AND USER = 'root'",
-            );
-            for (const r of rows) await conn.query(`KILL CONNECTION ${Number(r.id)}`).catch(() => undefined);
-            killed.push(rows.length);
-            killing = false;
-          })();
-        }
-      },
-    });
+    // Kill the sink's connection (whatever it is doing) three times during the run.
+    const { killed, onProgress } = killConnectionsAt(sink, [2_000, 5_000, 8_000]);
+    const summary = await runSimulation(model(10_000, 22), { outputs: [toFile(file), sink], onProgress });
     expect(killed.length, 'connections were killed three times').to.equal(3);
     expect(killed.every((n) => n >= 1)).to.equal(true);
     expect(summary.outputs[1].accepted).to.equal(10_000);
@@ -339,25 +345,8 @@ describe('toMySQL (real server)', function () {
     const file = path.join(dir, 'killed-pool.jsonl');
     const m = model(12_000, 29);
     const sink = toMySQL({ connection: mysqlUrl(), tablePrefix: p, maxBatch: 300, connections: 3, entityTables: { current: true, history: true } });
-    const killed: number[] = [];
-    let killing = false;
-    const summary = await runSimulation(m, {
-      outputs: [toFile(file), sink],
-      onProgress: () => {
-        const due = [2_000, 6_000, 9_000][killed.length];
-        if (!killing && due !== undefined && sink.stats.accepted >= due) {
-          killing = true;
-          void (async () => {
-            const [rows] = await conn.query<RowDataPacket[]>(
-              "SELECT ID AS id FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND DB = DATABASE() AND USER = 'root'",
-            );
-            for (const r of rows) await conn.query(`KILL CONNECTION ${Number(r.id)}`).catch(() => undefined);
-            killed.push(rows.length);
-            killing = false;
-          })();
-        }
-      },
-    });
+    const { killed, onProgress } = killConnectionsAt(sink, [2_000, 6_000, 9_000]);
+    const summary = await runSimulation(m, { outputs: [toFile(file), sink], onProgress });
     expect(killed.length, 'connections were killed three times').to.equal(3);
     expect(
       killed.every((n) => n >= 3),
