@@ -82,9 +82,16 @@ const loadLibrdkafka = (): RdModule => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional, loaded on first use
     rdModule = require(LIBRDKAFKA_PACKAGE) as RdModule;
   } catch (e) {
-    const missing = (e as { code?: string }).code === 'MODULE_NOT_FOUND' && String((e as Error).message).includes(LIBRDKAFKA_PACKAGE);
-    if (!missing) throw e;
-    throw new Error(`the Kafka client "librdkafka" needs the package ${LIBRDKAFKA_PACKAGE}: npm install ${LIBRDKAFKA_PACKAGE}`, { cause: e });
+    const message = String((e as Error | undefined)?.message);
+    const missing = (e as { code?: string }).code === 'MODULE_NOT_FOUND' && message.includes(LIBRDKAFKA_PACKAGE);
+    if (missing) throw new Error(`the Kafka client "librdkafka" needs the package ${LIBRDKAFKA_PACKAGE}: npm install ${LIBRDKAFKA_PACKAGE}`, { cause: e });
+    // Node's words for a native module that another thread of the process has loaded already.
+    if (message.includes('did not self-register'))
+      throw new Error(
+        `the Kafka client "librdkafka" is loaded in another thread of this process, and its native module loads in one thread only: write through that thread's producer (toKafka(options).mainThread: host() there, remote(port) here)`,
+        { cause: e },
+      );
+    throw e;
   }
   return rdModule;
 };
