@@ -372,7 +372,7 @@ export const outputs: Section = {
       table,
       notes: [
         `deep-faker → Kafka with KafkaJS: ${ratio(KAFKA_CASES.kafkajs.deepFaker, KAFKA_CASES.kafkajs.bare)} the bare KafkaJS loop; with librdkafka: ${ratio(KAFKA_CASES.librdkafka.deepFaker, KAFKA_CASES.librdkafka.bare)} the bare librdkafka loop, ${ratio(KAFKA_CASES.librdkafka.deepFaker, KAFKA_JAVA)} Kafka's Java producer; with the simulation on a worker thread and the producer on the main one, ${ratio(KAFKA_LIBRDKAFKA_WORKER, KAFKA_JAVA)} Kafka's Java producer.`,
-        'peak buffered: most events waiting in the (last) sink at once; a run allows as many generated but unacknowledged events as its output asks for (its window: 500 for a file, 3 000 for KafkaJS on its producer thread, 5 000 for librdkafka, a batch per connection and one filling for MySQL).',
+        'peak buffered: most events waiting in the (last) sink at once; a run allows as many generated but unacknowledged events as its output asks for (its window: 500 for a file, 3 000 for KafkaJS on its producer thread, 17 000 for librdkafka, a batch per connection and one filling for MySQL).',
         ...(share === undefined
           ? []
           : [

@@ -5,9 +5,14 @@
  * Same guarantees as the KafkaJS writer: an idempotent producer (`acks=all`; librdkafka keeps
  * per-partition order with several requests in flight and retries with the same sequence numbers,
  * so a broker restart neither loses nor duplicates), Java-compatible partitioning of keyed
- * messages (`murmur2_random`), and a batch counts as written once librdkafka reported every one of
- * its messages delivered. librdkafka splits what it sends by `message.max.bytes` itself; it
- * retries until `message.timeout.ms` (our `deliveryTimeoutMs`), after which the batch fails.
+ * messages (`murmur2_random`), and a batch counts as written once librdkafka has delivered every
+ * one of its messages. librdkafka splits what it sends by `message.max.bytes` itself; it retries
+ * until `message.timeout.ms` (our `deliveryTimeoutMs`), after which the batch fails.
+ *
+ * librdkafka reports failed messages only (`delivery.report.only.error`): a report per delivered
+ * message would cost the JavaScript thread more than producing it. A batch is delivered once
+ * librdkafka's queue has been empty after it was produced (`flush(0)`, checked while batches are
+ * pending), so batches are acknowledged in order, several at a time.
  *
  * The module is typed here by the few members used, so deep-faker compiles (and its `.d.ts`
  * works) without the package installed.
@@ -35,10 +40,9 @@ interface RdError {
   readonly isFatal?: boolean;
 }
 
-/** A batch's messages not yet reported delivered; the opaque of each of them. */
+/** A batch produced and not yet delivered; the opaque of each of its messages. */
 interface Pending {
   readonly size: number;
-  remaining: number;
   readonly resolve: () => void;
   readonly reject: (e: unknown) => void;
 }
@@ -72,6 +76,8 @@ const MSG_TIMED_OUT = -192;
 const POLL_INTERVAL_MS = 5;
 /** How long librdkafka waits to fill a batch; small: batches of a run arrive all at once anyway. */
 const LINGER_MS = 5;
+/** How soon the queue is checked again while batches are pending and it was not yet empty. */
+const DRAIN_CHECK_MS = 1;
 
 let rdModule: RdModule | undefined;
 
@@ -130,6 +136,7 @@ export const librdkafkaConfig = (options: ToKafkaOptions): Record<string, string
     partitioner: 'murmur2_random', // what Java's producer does with keys, so both agree on partitions
     'allow.auto.create.topics': options.createTopics === false,
     dr_cb: true,
+    'delivery.report.only.error': true,
     ...(options.ssl !== undefined && options.ssl !== false ? tlsConfig(options.ssl) : {}),
   };
   if (sasl !== undefined) {
@@ -153,7 +160,10 @@ export class LibrdkafkaWriter implements SinkWriter {
   private readonly headerArrays = new Map<string, Array<Record<string, string>> | undefined>();
   /** A fatal producer error (it can no longer guarantee idempotence): every later write fails with it. */
   private fatal: Error | undefined;
-  private readonly pending = new Set<Pending>();
+  /** The batches produced and not yet delivered, in the order they were produced. */
+  private pending: Pending[] = [];
+  /** A `flush(0)` is under way (`checkDrained`). */
+  private checking = false;
   /** A batch failed: closing then does not wait for what is still queued. */
   private failed = false;
 
@@ -175,8 +185,7 @@ export class LibrdkafkaWriter implements SinkWriter {
     producer.on('event.error', (err) => {
       if (err.isFatal !== true) return; // transient (a broker away): librdkafka retries on its own
       this.fatal = new Error(`the Kafka producer failed: ${err.message}`);
-      for (const p of this.pending) p.reject(this.fatal);
-      this.pending.clear();
+      this.fail(this.fatal);
     });
     const timeoutMs = this.options.connectTimeoutMs ?? 30_000;
     const where = this.brokers.join(',');
@@ -192,22 +201,48 @@ export class LibrdkafkaWriter implements SinkWriter {
     producer.setPollInterval(POLL_INTERVAL_MS);
   }
 
+  /** A message's report: only failed ones come (`delivery.report.only.error`). */
   private delivered(err: RdError | null, p: Pending): void {
-    if (!this.pending.has(p)) return; // its batch already failed
-    if (err !== null) {
-      this.pending.delete(p);
-      this.failed = true;
-      const limit = this.options.deliveryTimeoutMs ?? 120_000;
-      p.reject(
-        new Error(
-          err.code === MSG_TIMED_OUT
-            ? `Kafka did not acknowledge a batch of ${p.size} events within ${limit} ms: ${err.message}`
-            : `Kafka refused a batch of ${p.size} events: ${err.message}`,
-        ),
-      );
-    } else if (--p.remaining === 0) {
-      this.pending.delete(p);
-      p.resolve();
+    if (err === null || !this.pending.includes(p)) return; // delivered, or its batch already failed
+    const limit = this.options.deliveryTimeoutMs ?? 120_000;
+    this.fail(
+      new Error(
+        err.code === MSG_TIMED_OUT
+          ? `Kafka did not acknowledge a batch of ${p.size} events within ${limit} ms: ${err.message}`
+          : `Kafka refused a batch of ${p.size} events: ${err.message}`,
+      ),
+    );
+  }
+
+  /** Fails every pending batch: once one failed, no later one is known to be delivered. */
+  private fail(cause: Error): void {
+    this.failed = true;
+    const pending = this.pending;
+    this.pending = [];
+    for (const p of pending) p.reject(cause);
+  }
+
+  /**
+   * Resolves the batches produced before librdkafka's queue was found empty (every message
+   * delivered, or reported failed); checks again while some are pending.
+   */
+  private checkDrained(): void {
+    const producer = this.producer;
+    if (this.checking || this.pending.length === 0 || producer === undefined) return;
+    this.checking = true;
+    const last = this.pending[this.pending.length - 1];
+    const after = (err: RdError | null | undefined): void => {
+      this.checking = false;
+      const i = !err && !this.failed ? this.pending.indexOf(last) : -1;
+      for (const p of this.pending.splice(0, i + 1)) p.resolve();
+      if (this.pending.length > 0) setTimeout(() => this.checkDrained(), i >= 0 ? 0 : DRAIN_CHECK_MS);
+    };
+    try {
+      // A failure found during the flush reaches JavaScript through the package's own async
+      // handle, at the latest one turn of the event loop after the flush's callback: wait two.
+      producer.flush(0, (err) => setImmediate(() => setImmediate(() => after(err))));
+    } catch {
+      this.checking = false; // disconnected meanwhile: close() settles what is left
     }
   }
 
@@ -229,9 +264,9 @@ export class LibrdkafkaWriter implements SinkWriter {
     if (producer === undefined) return Promise.reject(new Error('producer is not connected'));
     if (this.fatal !== undefined) return Promise.reject(this.fatal);
     return new Promise<void>((resolve, reject) => {
-      const p: Pending = { size: m.count, remaining: m.count, resolve, reject };
+      const p: Pending = { size: m.count, resolve, reject };
       if (m.count === 0) return resolve();
-      this.pending.add(p);
+      this.pending.push(p);
       const routing = this.routing;
       const bytes = Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.length);
       try {
@@ -242,10 +277,9 @@ export class LibrdkafkaWriter implements SinkWriter {
           producer.produce(routing.topicOf(type), null, bytes.subarray(start, end), m.keys[i], null, p, this.headersOf(type));
           start = end;
         }
+        this.checkDrained();
       } catch (e) {
-        this.pending.delete(p);
-        this.failed = true;
-        reject(new Error(`could not produce a batch of ${m.count} events: ${(e as Error).message}`, { cause: e }));
+        this.fail(new Error(`could not produce a batch of ${m.count} events: ${(e as Error).message}`, { cause: e }));
       }
     });
   }

@@ -32,9 +32,11 @@ export { brokerList } from './kafkaJsClient';
 const DEFAULT_MAX_BATCH = 1_000;
 /**
  * Batches librdkafka may have in flight: it keeps them in order per partition itself, and while
- * one is on the wire the next ones are queued, so the engine never waits for a round trip.
+ * some are on the wire the next ones are queued, so the engine never waits for a round trip. Its
+ * batches are acknowledged when its queue drains (librdkafkaWriter.ts): enough in flight that the
+ * engine rarely has to stop for that.
  */
-const LIBRDKAFKA_WRITES_IN_FLIGHT = 4;
+const LIBRDKAFKA_WRITES_IN_FLIGHT = 16;
 /** KafkaJS on a producer thread: one batch queued there while the previous one is sent. */
 const KAFKAJS_THREAD_WRITES_IN_FLIGHT = 2;
 

@@ -25,7 +25,7 @@ const model = (totalEvents: number, seed = 11): SimulationModel => ({
 });
 
 /** Batches a client may have in flight (toKafka's choice), for what may land after a failure. */
-const WRITES_IN_FLIGHT: Readonly<Record<KafkaClient, number>> = { kafkajs: 2, librdkafka: 4 };
+const WRITES_IN_FLIGHT: Readonly<Record<KafkaClient, number>> = { kafkajs: 2, librdkafka: 16 };
 
 // Every version, so their brokers start side by side when the first suite asks for one.
 const versions = kafkaVersions();
@@ -115,7 +115,9 @@ for (const version of versions)
         const file = path.join(dir, 'inthread.jsonl');
         const sink = toKafka({ brokers, client, topic, maxBatch: 300, producerThread: false });
         await runSimulation(model(3_000, 17), { outputs: [toFile(file), sink] });
-        expect(sink.stats.peakWritesInFlight).to.equal(client === 'kafkajs' ? 1 : WRITES_IN_FLIGHT[client]);
+        // KafkaJS in the thread keeps one batch in flight; librdkafka (its own threads) up to its limit.
+        if (client === 'kafkajs') expect(sink.stats.peakWritesInFlight).to.equal(1);
+        else expect(sink.stats.peakWritesInFlight).to.be.within(1, WRITES_IN_FLIGHT[client]);
         expectMessagesEqualJsonl(await consumeAll(brokers, [topic]), readJsonl(file));
       });
 
