@@ -99,7 +99,9 @@ export const bareLibrdkafka = async (brokers: string, topic: string, messages: R
   await new Promise<void>((resolve, reject) => producer.connect({}, (err) => (err ? reject(err) : resolve())));
   producer.setPollInterval(5);
   let failed: unknown;
-  producer.on('delivery-report', (err) => (failed ??= err ?? undefined));
+  producer.on('delivery-report', (err) => {
+    if (err) failed ??= err;
+  });
   const prepared = messages.map((m) => ({ value: Buffer.from(m.value), key: m.key, headers: [{ event_type: m.eventType }] }));
   const t0 = instant();
   for (let i = 0; i < prepared.length; i += BATCH) {

@@ -158,14 +158,16 @@ export class LibrdkafkaWriter implements SinkWriter {
   private readonly encoder: KafkaEncoder;
   /** Headers per event type in the package's form (an array of one-entry objects). */
   private readonly headerArrays = new Map<string, Array<Record<string, string>> | undefined>();
-  /** A fatal producer error (it can no longer guarantee idempotence): every later write fails with it. */
-  private fatal: Error | undefined;
   /** The batches produced and not yet delivered, in the order they were produced. */
   private pending: Pending[] = [];
   /** A `flush(0)` is under way (`checkDrained`). */
   private checking = false;
-  /** A batch failed: closing then does not wait for what is still queued. */
-  private failed = false;
+  /**
+   * Why a batch failed, or a fatal producer error (it can no longer guarantee idempotence): every
+   * later write fails with it (no later batch is known to be delivered), and closing does not wait
+   * for what is still queued.
+   */
+  private failure: Error | undefined;
 
   constructor(
     private readonly options: ToKafkaOptions,
@@ -184,8 +186,7 @@ export class LibrdkafkaWriter implements SinkWriter {
     producer.on('delivery-report', (err, report) => this.delivered(err, report.opaque));
     producer.on('event.error', (err) => {
       if (err.isFatal !== true) return; // transient (a broker away): librdkafka retries on its own
-      this.fatal = new Error(`the Kafka producer failed: ${err.message}`);
-      this.fail(this.fatal);
+      this.fail(new Error(`the Kafka producer failed: ${err.message}`));
     });
     const timeoutMs = this.options.connectTimeoutMs ?? 30_000;
     const where = this.brokers.join(',');
@@ -214,9 +215,9 @@ export class LibrdkafkaWriter implements SinkWriter {
     );
   }
 
-  /** Fails every pending batch: once one failed, no later one is known to be delivered. */
+  /** Fails every pending batch, and every later one: once one failed, no later one is known to be delivered. */
   private fail(cause: Error): void {
-    this.failed = true;
+    this.failure ??= cause;
     const pending = this.pending;
     this.pending = [];
     for (const p of pending) p.reject(cause);
@@ -233,7 +234,7 @@ export class LibrdkafkaWriter implements SinkWriter {
     const last = this.pending[this.pending.length - 1];
     const after = (err: RdError | null | undefined): void => {
       this.checking = false;
-      const i = !err && !this.failed ? this.pending.indexOf(last) : -1;
+      const i = !err && this.failure === undefined ? this.pending.indexOf(last) : -1;
       for (const p of this.pending.splice(0, i + 1)) p.resolve();
       if (this.pending.length > 0) setTimeout(() => this.checkDrained(), i >= 0 ? 0 : DRAIN_CHECK_MS);
     };
@@ -262,7 +263,7 @@ export class LibrdkafkaWriter implements SinkWriter {
   writeEncoded(m: EncodedMessages): Promise<void> {
     const producer = this.producer;
     if (producer === undefined) return Promise.reject(new Error('producer is not connected'));
-    if (this.fatal !== undefined) return Promise.reject(this.fatal);
+    if (this.failure !== undefined) return Promise.reject(this.failure);
     return new Promise<void>((resolve, reject) => {
       const p: Pending = { size: m.count, resolve, reject };
       if (m.count === 0) return resolve();
@@ -288,7 +289,7 @@ export class LibrdkafkaWriter implements SinkWriter {
     const producer = this.producer;
     this.producer = undefined;
     if (producer === undefined) return;
-    const timeoutMs = this.failed || this.fatal !== undefined ? 0 : (this.options.deliveryTimeoutMs ?? 120_000);
+    const timeoutMs = this.failure !== undefined ? 0 : (this.options.deliveryTimeoutMs ?? 120_000);
     try {
       await new Promise<void>((resolve, reject) => producer.flush(timeoutMs, (err) => (err ? reject(new Error(err.message)) : resolve())));
     } finally {
